@@ -1,0 +1,45 @@
+"""The composition root: `create_app` wires settings, database, cache, pages, callbacks."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import dash
+from flask import Flask
+
+from dashboard.config import ROOT, load_settings
+from db.context import AppContext
+from db.session import make_engine, make_session_factory
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> dash.Dash:
+    """Build the Dash app; nothing runs (no scheduler, no simulator) until the CLI starts it."""
+    import callbacks
+    import layouts
+    from dashboard import routes
+
+    settings = load_settings(overrides)
+    server = Flask(__name__, instance_path=str(ROOT / "instance"))
+    server.config.update(settings)
+    server.config["SECRET_KEY"] = settings["SECRET_KEY"] or "dev-only-not-secret"
+
+    engine = make_engine(settings["DATABASE_URL"])
+    state = AppContext(settings=settings, engine=engine, sessions=make_session_factory(engine))
+    server.extensions["dashboard"] = state
+
+    app = dash.Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(ROOT / "assets"),
+        serve_locally=True,  # intranet: every script, style and font comes from this app
+        title="执行指挥中心质效看板",
+        update_title=None,
+        suppress_callback_exceptions=False,
+    )
+    layouts.register_pages()
+    app.layout = layouts.shell.layout
+    callbacks.register(app)
+    routes.register(server)
+    return app

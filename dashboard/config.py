@@ -1,0 +1,62 @@
+"""Settings: defaults overridden by DASHBOARD_* environment variables, then by overrides.
+
+Every key is documented in the README ("配置"). Types follow the default's type.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+DEFAULTS: dict[str, Any] = {
+    "DATABASE_URL": f"sqlite:///{INSTANCE / 'dashboard.db'}",
+    "HOST": "127.0.0.1",
+    "PORT": 8050,
+    "ENV": "development",  # development | production
+    "SECRET_KEY": "",
+    "TIMEZONE": "Asia/Shanghai",
+    "SCHEDULER_ENABLED": True,
+    "REFRESH_INTERVAL_S": 30,
+    "SIMULATE": False,
+    "SIMULATE_INTERVAL_S": 5,
+    "SEED_DEMO": True,  # seed the demo court when the database is empty on `run`
+    "CACHE_URL": "simple://",  # simple:// | filesystem:///path | redis://host:port/db | null://
+    "INDICATOR_SETTINGS": "",  # path to a TOML file with the court's indicator variants
+    "SNAPSHOT_HISTORY_DAYS": 400,
+}
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _parse(key: str, raw: str) -> Any:
+    default = DEFAULTS[key]
+    if isinstance(default, bool):
+        value = raw.strip().lower()
+        if value not in _TRUE | _FALSE:
+            raise ValueError(f"环境变量 DASHBOARD_{key} 应为 1/0/true/false，实际为“{raw}”")
+        return value in _TRUE
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(f"环境变量 DASHBOARD_{key} 应为整数，实际为“{raw}”") from None
+    return raw
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Return the effective settings as a plain dict."""
+    env = os.environ if environ is None else environ
+    settings = dict(DEFAULTS)
+    for key in DEFAULTS:
+        raw = env.get(f"DASHBOARD_{key}")
+        if raw is not None:
+            settings[key] = _parse(key, raw)
+    settings.update(overrides or {})
+    return settings

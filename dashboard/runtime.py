@@ -1,0 +1,17 @@
+"""Start the process's background work (demo seeding, scheduler, simulator) by settings."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+log = logging.getLogger(__name__)
+
+# Each starter takes the Flask server and starts its background work if its setting says so.
+# Later parts (scheduler, simulator) append themselves here.
+STARTERS: list = []
+
+
+def start_background(server: Flask) -> None:
+    for starter in STARTERS:
+        starter(server)

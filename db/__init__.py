@@ -1,0 +1,1 @@
+"""Data layer: models, migrations, sessions, indicator SQL, demo data. No Dash here."""

@@ -1,0 +1,32 @@
+"""All ORM models; importing this package registers every table on Base.metadata."""
+from __future__ import annotations
+
+from db.base import Base
+from db.models.campaigns import Campaign, CampaignCase
+from db.models.cases import Case, CaseAssignment, CaseParty
+from db.models.org import Court, Officer, Team, TeamMembership
+from db.models.system import DataState
+from db.models.timeline import CaseEvent, CaseExtension, CasePause, Payment
+from db.models.supervision import SupervisionOrder, SupervisionStep
+from db.models.users import User
+
+__all__ = [
+    "Base",
+    "Campaign",
+    "CampaignCase",
+    "Case",
+    "CaseAssignment",
+    "CaseEvent",
+    "CaseExtension",
+    "CaseParty",
+    "CasePause",
+    "Court",
+    "DataState",
+    "Officer",
+    "Payment",
+    "SupervisionOrder",
+    "SupervisionStep",
+    "Team",
+    "TeamMembership",
+    "User",
+]

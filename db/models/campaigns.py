@@ -1,0 +1,29 @@
+"""专项行动 (special actions) and the cases they target."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base
+
+
+class Campaign(Base):
+    __tablename__ = "campaigns"
+    __table_args__ = {"comment": "专项行动"}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    court_id: Mapped[int] = mapped_column(ForeignKey("courts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64), comment="行动名称")
+    started_on: Mapped[dt.date] = mapped_column(Date)
+    ended_on: Mapped[dt.date] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class CampaignCase(Base):
+    __tablename__ = "campaign_cases"
+    __table_args__ = {"comment": "专项行动目标案件"}
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)

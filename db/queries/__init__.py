@@ -1,0 +1,1 @@
+"""Read-only query functions returning plain data (no ORM objects leave this package)."""

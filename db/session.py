@@ -1,0 +1,87 @@
+"""Engine and session factories. The caller owns the session (begin/commit/close)."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from db.models import DataState
+
+
+def make_engine(url: str, **kwargs: object) -> Engine:
+    """Create an engine for any SQLAlchemy URL; SQLite gets WAL and foreign keys."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, parsed.database, **kwargs)
+    return create_engine(url, pool_pre_ping=True, future=True, **kwargs)
+
+
+def _sqlite_engine(url: str, database: str | None, **kwargs: object) -> Engine:
+    memory = not database or database == ":memory:"
+    if memory:
+        kwargs.setdefault("poolclass", StaticPool)
+    else:
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        if not memory:
+            # WAL lets the web process read while the scheduler or simulator writes.
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    return engine
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False, future=True)
+
+
+@contextmanager
+def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """Commit on success, roll back on any error, always close."""
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+DATA_KEY = "cases"
+
+
+def bump_data_version(session: Session, key: str = DATA_KEY) -> None:
+    """Mark case data as changed; call inside the writer's own transaction."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    result = session.execute(
+        update(DataState)
+        .where(DataState.key == key)
+        .values(version=DataState.version + 1, changed_at=now)
+    )
+    if result.rowcount == 0:
+        session.add(DataState(key=key, version=1, changed_at=now))
+    session.flush()
+
+
+def data_version(session: Session, key: str = DATA_KEY) -> tuple[int, dt.datetime | None]:
+    """Return (version, changed_at) with one primary-key lookup: the cheap change check."""
+    row = session.execute(
+        select(DataState.version, DataState.changed_at).where(DataState.key == key)
+    ).first()
+    return (row[0], row[1]) if row else (0, None)
