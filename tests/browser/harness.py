@@ -1,0 +1,194 @@
+"""Browser-test harness: a live app on a free port, headless Chromium, screenshots.
+
+Plain functions (no pytest) so scripts/screenshots.py can reuse them; the fixtures in
+tests/browser/conftest.py wrap them.
+"""
+from __future__ import annotations
+
+import base64
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import dash
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM_BINARY", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("CHROMEDRIVER_BINARY", "/usr/bin/chromedriver")
+CHROME_FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--force-color-profile=srgb",
+    "--lang=zh-CN",
+)
+# Quiet, deterministic test defaults: no background work unless a test asks for it.
+TEST_OVERRIDES: dict[str, Any] = {
+    "SCHEDULER_ENABLED": False,
+    "SIMULATE": False,
+    "SEED_DEMO": False,
+}
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """Request handler that does not log every request to stderr."""
+
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+def browser_missing() -> str | None:
+    """Return why Chromium cannot run here, or None when it can."""
+    for path in (CHROMIUM, CHROMEDRIVER):
+        if not os.access(path, os.X_OK):
+            return f"{path} not found (run scripts/ensure-browser.sh as root)"
+    return None
+
+
+@dataclass
+class LiveServer:
+    """The app served by a werkzeug thread on 127.0.0.1:<free port>."""
+
+    app: dash.Dash
+    db_url: str
+    url: str
+    _server: BaseWSGIServer = field(repr=False)
+    _thread: threading.Thread = field(repr=False)
+
+    def page(self, path: str) -> str:
+        """Absolute URL of `path` on this server."""
+        return self.url + path
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join(timeout=10)
+        self._server.server_close()
+        self.app.server.extensions["dashboard"].engine.dispose()
+
+
+def migrate_database(db_url: str) -> None:
+    """Bring `db_url` to the newest schema."""
+    from db import migrate
+
+    migrate.upgrade(db_url)
+
+
+def seed_demo(db_url: str, *args: str, timeout: float = 1800) -> None:
+    """Seed the demo court into `db_url` through the real CLI (`seed-demo`)."""
+    env = {**os.environ, "DASHBOARD_DATABASE_URL": db_url}
+    done = subprocess.run(
+        [sys.executable, "-m", "dashboard", "seed-demo", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"seed-demo failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+
+
+def start_server(db_url: str, overrides: Mapping[str, Any] | None = None) -> LiveServer:
+    """Migrate `db_url`, build the app with test settings and serve it in a thread."""
+    from dashboard.app import create_app
+
+    migrate_database(db_url)
+    app = create_app({**TEST_OVERRIDES, "DATABASE_URL": db_url, **(overrides or {})})
+    server = make_server(
+        "127.0.0.1", 0, app.server, threaded=True, request_handler=_QuietHandler
+    )
+    thread = threading.Thread(target=server.serve_forever, name="live-app", daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    return LiveServer(app=app, db_url=db_url, url=url, _server=server, _thread=thread)
+
+
+def make_driver(extra_args: tuple[str, ...] = (), width: int = 1920, height: int = 1080):
+    """Start headless Debian Chromium through Selenium with the project's flags."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in (*CHROME_FLAGS, f"--window-size={width},{height}", *extra_args):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    set_viewport(driver, width, height)
+    return driver
+
+
+def set_viewport(driver: Any, width: int, height: int, scale: float = 1.0) -> None:
+    """Make the page's viewport exactly width×height CSS pixels (like a wall screen)."""
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": scale, "mobile": False},
+    )
+
+
+def wait_until(predicate: Callable[[], Any], timeout: float = 20, message: str = "") -> Any:
+    """Poll `predicate` until it returns a truthy value; raise TimeoutError otherwise."""
+    deadline = time.monotonic() + timeout
+    last_error: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except Exception as exc:  # noqa: BLE001 - stale elements etc. while Dash re-renders
+            last_error = exc
+        time.sleep(0.1)
+    raise TimeoutError(f"timed out after {timeout}s: {message} (last error: {last_error})")
+
+
+_DASH_BUSY_JS = """
+return !document.querySelector('#react-entry-point')
+    || !!document.querySelector('._dash-loading')
+    || !!document.querySelector('[data-dash-is-loading="true"]');
+"""
+
+
+def wait_for_dash(driver: Any, timeout: float = 30) -> None:
+    """Wait until the Dash renderer has mounted and no callback is pending."""
+    wait_until(lambda: not driver.execute_script(_DASH_BUSY_JS), timeout, "Dash idle")
+
+
+def wait_for_text(driver: Any, css: str, text: str, timeout: float = 20) -> str:
+    """Wait until the element matching `css` contains `text`; return its full text."""
+    from selenium.webdriver.common.by import By
+
+    def _found() -> str | None:
+        content = driver.find_element(By.CSS_SELECTOR, css).text
+        return content if text in content else None
+
+    return wait_until(_found, timeout, f"{css!r} contains {text!r}")
+
+
+def console_errors(driver: Any) -> list[str]:
+    """Severe browser-console messages since the last call (JS errors, failed loads)."""
+    return [e["message"] for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
+
+
+def screenshot(driver: Any, path: str | Path, width: int, height: int, settle: float = 0.5) -> Path:
+    """Save a PNG of the current page at exactly width×height CSS pixels."""
+    set_viewport(driver, width, height)
+    driver.execute_script("window.dispatchEvent(new Event('resize'));")
+    time.sleep(settle)  # let resize handlers and CSS transitions finish
+    wait_for_dash(driver)
+    shot = driver.execute_cdp_cmd(
+        "Page.captureScreenshot",
+        {"format": "png", "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}},
+    )
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(base64.b64decode(shot["data"]))
+    return out
