@@ -1,0 +1,59 @@
+# 执行指挥中心质效看板: build, run and test. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+DEV_STAMP := $(VENV)/.installed-dev
+PYTEST_ARGS ?=
+
+.PHONY: help run test lint browser screenshots bench clean distclean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when a requirements file changed (the stamp is older than it).
+$(RUNTIME_STAMP): requirements.txt | $(PY)
+	$(PIP) install -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PIP) install -r requirements-dev.txt
+	touch $@ $(RUNTIME_STAMP)
+
+run: $(RUNTIME_STAMP)  ## serve the app (demo court, simulator, scheduler) on http://127.0.0.1:8050
+	DASHBOARD_SIMULATE=$${DASHBOARD_SIMULATE:-1} \
+	DASHBOARD_REFRESH_INTERVAL_S=$${DASHBOARD_REFRESH_INTERVAL_S:-5} \
+	$(PY) -m dashboard run
+
+browser:  ## install Chromium, ChromeDriver and CJK fonts with apt when missing (root)
+	@scripts/ensure-browser.sh
+
+lint: $(DEV_STAMP)  ## ruff over the whole repository
+	$(VENV)/bin/ruff check .
+
+test: $(DEV_STAMP) browser lint  ## lint, then the whole suite (SQLite, PostgreSQL, MariaDB, Redis, Chromium)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+screenshots: $(DEV_STAMP) browser  ## PNGs of the pages into docs/screenshots/ (scripts/screenshots.py)
+	$(PY) scripts/screenshots.py
+
+bench: $(DEV_STAMP)  ## run every bench/*.py in order; each prints its numbers
+	@shopt -s nullglob; scripts=(bench/*.py); \
+	if [ $${#scripts[@]} -eq 0 ]; then echo "bench/ has no benchmark scripts"; exit 0; fi; \
+	for script in "$${scripts[@]}"; do \
+		echo "== $$script"; $(PY) "$$script" || exit 1; \
+	done
+
+clean:  ## remove caches and generated files (keeps .venv and the database)
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -print0 | xargs -0 rm -rf
+	rm -rf .pytest_cache .ruff_cache bench-out
+
+distclean: clean  ## also remove the virtual environment
+	rm -rf $(VENV)
