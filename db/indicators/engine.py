@@ -1,0 +1,215 @@
+"""Compute indicators for a scope and period: gather sums in SQL, roll up, read values."""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.indicators.entities import scope_entities
+from db.indicators.format import change, display, quantize
+from db.indicators.payments import officer_sums, payment_sums
+from db.indicators.period import Period
+from db.indicators.registry import Indicator, is_money, measure_source
+from db.indicators.settings import SCOPES, IndicatorSettings, load_indicator_settings
+from db.indicators.sql import Need, case_sums
+from db.indicators.status import status
+from db.models import Team
+
+LEVEL_INDEX = {"court": 0, "team": 1, "officer": 2}
+Sums = dict[tuple[int, Need], int]
+
+
+def _indicators(settings: IndicatorSettings, keys: Iterable[str] | None) -> list[Indicator]:
+    chosen = list(keys) if keys else list(settings.indicators)
+    for key in chosen:
+        if key not in settings.indicators:
+            raise ValueError(f"未知的指标“{key}”（可选：{'、'.join(settings.indicators)}）")
+    return [settings.indicators[k] for k in chosen]
+
+
+def _parts(ind: Indicator) -> list[str]:
+    return [ind.numerator] + ([ind.denominator] if ind.denominator else [])
+
+
+def needs_by_source(
+    indicators: Sequence[Indicator], settings: IndicatorSettings, scopes: Sequence[str]
+) -> dict[str, list[Need]]:
+    """Group the distinct (measure, categories) pairs by the table they come from."""
+    found: dict[str, set[Need]] = defaultdict(set)
+    for ind in indicators:
+        for scope in scopes:
+            cats = settings.categories(ind, scope)
+            for measure in _parts(ind):
+                found[measure_source(measure)].add(Need(measure, cats))
+    return {src: sorted(n, key=lambda x: (x.measure, x.categories)) for src, n in found.items()}
+
+
+def gather(
+    session: Session, periods: Sequence[Period], needs: Mapping[str, Sequence[Need]],
+    settings: IndicatorSettings, scope: str | None = None, ids: Sequence[int] | None = None,
+) -> dict[tuple[Any, ...], Sums]:
+    """Run one grouped query per source table and merge the groups."""
+    merged: dict[tuple[Any, ...], Sums] = defaultdict(dict)
+    parts = (
+        case_sums(session, periods, needs.get("cases", ()), settings, scope, ids),
+        payment_sums(session, periods, needs.get("payments", ()), settings, scope, ids),
+        officer_sums(session, periods, needs.get("officers", ()), scope, ids),
+    )
+    for part in parts:
+        for group, sums in part.items():
+            merged[group].update(sums)
+    return merged
+
+
+def rollup(groups: Mapping[tuple[Any, ...], Sums], scope: str) -> dict[Any, Sums]:
+    """Sum the (court, team, officer) groups into one entry per entity of `scope`."""
+    index = LEVEL_INDEX[scope]
+    out: dict[Any, Sums] = defaultdict(lambda: defaultdict(int))
+    for group, sums in groups.items():
+        target = out[group[index]]
+        for key, value in sums.items():
+            target[key] += value
+    return out
+
+
+def _amount(measure: str, raw: int) -> Decimal:
+    return Decimal(raw).scaleb(-2) if is_money(measure) else Decimal(raw)
+
+
+def _json_number(measure: str, raw: int) -> int | str:
+    return str(_amount(measure, raw)) if is_money(measure) else raw
+
+
+def read_value(
+    ind: Indicator, sums: Mapping[tuple[int, Need], int], index: int,
+    cats: tuple[str, ...], digits: int,
+) -> tuple[Decimal | None, int, int | None]:
+    """Return (rounded value or None, raw numerator, raw denominator) for one period."""
+    num = sums.get((index, Need(ind.numerator, cats)), 0)
+    if ind.denominator is None:
+        return quantize(_amount(ind.numerator, num), digits, ind.rounding), num, None
+    den = sums.get((index, Need(ind.denominator, cats)), 0)
+    if den == 0:
+        return None, num, den
+    ratio = _amount(ind.numerator, num) / _amount(ind.denominator, den)
+    if ind.unit == "%":
+        ratio *= 100
+    return quantize(ratio, digits, ind.rounding), num, den
+
+
+def _digits(ind: Indicator, settings: IndicatorSettings, team_kind: str | None) -> int:
+    per_unit = settings.team_kind_digits.get(team_kind or "", {})
+    return per_unit.get(ind.unit, ind.digits)
+
+
+def indicator_entry(
+    ind: Indicator, sums: Sums, scope: str, settings: IndicatorSettings,
+    team_kind: str | None, with_compare: bool,
+) -> dict[str, Any]:
+    """Return the JSON object of one indicator for one entity."""
+    cats = settings.categories(ind, scope)
+    digits = _digits(ind, settings, team_kind)
+    value, num, den = read_value(ind, sums, 0, cats, digits)
+    entry: dict[str, Any] = {
+        "name": ind.name, "unit": ind.unit,
+        "value": None if value is None else str(value), "display": display(value, ind.unit),
+        "numerator": _json_number(ind.numerator, num),
+        "denominator": None if den is None else _json_number(ind.denominator or "", den),
+        "status": status(ind, value),
+        "compare_value": None, "compare_display": None, "compare_numerator": None,
+        "compare_denominator": None, "delta": None, "delta_display": None,
+    }
+    if with_compare:
+        old, onum, oden = read_value(ind, sums, 1, cats, digits)
+        delta, text = change(value, old, ind.unit, digits, ind.rounding)
+        entry.update(
+            compare_value=None if old is None else str(old),
+            compare_display=display(old, ind.unit),
+            compare_numerator=_json_number(ind.numerator, onum),
+            compare_denominator=None if oden is None else _json_number(ind.denominator or "", oden),
+            delta=None if delta is None else str(delta), delta_display=text,
+        )
+    return entry
+
+
+def _periods(period: Period | None, compare: Period | bool | None) -> list[Period]:
+    if period is None:
+        raise ValueError("必须指定统计期间")
+    if compare is False:
+        return [period]
+    return [period, period.previous_year() if compare in (None, True) else compare]
+
+
+def _results(
+    session: Session, scope: str, ids: Sequence[int] | None, groups: Mapping[Any, Sums],
+    indicators: Sequence[Indicator], settings: IndicatorSettings, with_compare: bool,
+) -> list[dict[str, Any]]:
+    by_entity = rollup(groups, scope)
+    results = []
+    for entity in scope_entities(session, scope, ids, set(by_entity)):
+        sums = by_entity.get(entity["id"], {})
+        results.append({
+            "scope": scope, "id": entity["id"], "name": entity["name"],
+            "indicators": {
+                ind.key: indicator_entry(ind, sums, scope, settings, entity.get("team_kind"),
+                                         with_compare)
+                for ind in indicators
+            },
+        })
+    return results
+
+
+def compute(
+    session: Session, scope: str = "court", ids: Sequence[int] | None = None,
+    period: Period | None = None, compare: Period | bool | None = None,
+    settings: IndicatorSettings | None = None, keys: Iterable[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Return one JSON-safe object per entity of `scope` (see README "指标")."""
+    if scope not in SCOPES:
+        raise ValueError(f"统计层级“{scope}”无效，应为 court/team/officer")
+    settings = settings or load_indicator_settings(None)
+    indicators = _indicators(settings, keys)
+    periods = _periods(period, compare)
+    needs = needs_by_source(indicators, settings, [scope])
+    groups = gather(session, periods, needs, settings, scope, ids)
+    return _results(session, scope, ids, groups, indicators, settings, len(periods) > 1)
+
+
+def compute_all(
+    session: Session, period: Period, compare: Period | bool | None = None,
+    settings: IndicatorSettings | None = None, keys: Iterable[str] | None = None,
+) -> dict[str, list[dict[str, Any]]]:
+    """Compute court, every team and every officer from one pass per source table."""
+    settings = settings or load_indicator_settings(None)
+    indicators = _indicators(settings, keys)
+    periods = _periods(period, compare)
+    needs = needs_by_source(indicators, settings, SCOPES)
+    groups = gather(session, periods, needs, settings)
+    return {
+        scope: _results(session, scope, None, groups, indicators, settings, len(periods) > 1)
+        for scope in SCOPES
+    }
+
+
+def monthly_trend(
+    session: Session, key: str, scope: str, ids: Sequence[int] | None,
+    months: Sequence[Period], settings: IndicatorSettings | None = None,
+) -> dict[Any, list[float | None]]:
+    """Return {entity id: [value per month]} from one grouped query per source table."""
+    settings = settings or load_indicator_settings(None)
+    (ind,) = _indicators(settings, [key])
+    needs = needs_by_source([ind], settings, [scope])
+    by_entity = rollup(gather(session, months, needs, settings, scope, ids), scope)
+    kinds = dict(session.execute(select(Team.id, Team.kind))) if scope == "team" else {}
+    cats = settings.categories(ind, scope)
+    out: dict[Any, list[float | None]] = {}
+    for entity in scope_entities(session, scope, ids, set(by_entity)):
+        sums = by_entity.get(entity["id"], {})
+        digits = _digits(ind, settings, kinds.get(entity["id"]))
+        values = (read_value(ind, sums, i, cats, digits)[0] for i in range(len(months)))
+        out[entity["id"]] = [None if v is None else float(v) for v in values]
+    return out

@@ -1,0 +1,32 @@
+"""The entities of a scope level (courts, teams, officers) with their names."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import null, or_, select
+from sqlalchemy.orm import Session
+
+from db.models import Court, Officer, Team
+
+
+def scope_entities(
+    session: Session, scope: str, ids: Sequence[int] | None, with_cases: set[Any]
+) -> list[dict[str, Any]]:
+    """Return [{"id", "name", "team_kind"}] for ids, or every active entity or case holder."""
+    if scope == "court":
+        stmt = select(Court.id, Court.name, null()).order_by(Court.id)
+        active = None
+    elif scope == "team":
+        stmt = select(Team.id, Team.name, Team.kind).order_by(Team.sort_order, Team.id)
+        active = Team.active
+    else:
+        stmt = select(Officer.id, Officer.name, null()).order_by(Officer.id)
+        active = Officer.active
+    column = stmt.selected_columns[0]
+    if ids is not None:
+        stmt = stmt.where(column.in_(list(ids)))
+    elif active is not None:
+        holders = [i for i in with_cases if i is not None]
+        stmt = stmt.where(or_(active.is_(True), column.in_(holders)))
+    return [{"id": r[0], "name": r[1], "team_kind": r[2]} for r in session.execute(stmt)]

@@ -1,0 +1,152 @@
+"""The rows behind an indicator's numerator and denominator, filtered like the aggregate."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.indicators.payments import (
+    OFFICER_LEVELS,
+    PAYMENTS,
+    judge_condition,
+    payment_condition,
+    payment_value,
+)
+from db.indicators.payments import O as OC
+from db.indicators.payments import P as PC
+from db.indicators.period import Period
+from db.indicators.registry import is_money, measure_source, split_measure
+from db.indicators.settings import SCOPES, IndicatorSettings, load_indicator_settings
+from db.indicators.sql import (
+    CASES,
+    LEVEL_COLUMNS,
+    CaseContext,
+    Need,
+    case_condition,
+    needs_limits,
+    value_expression,
+)
+from db.indicators.sql import C as CC
+from db.models import Officer, Team
+
+TEAMS = Team.__table__
+OFFICERS = Officer.__table__.alias("holder")
+
+
+def _case_columns() -> list[Any]:
+    return [
+        CC.id, CC.case_number, CC.filed_on, CC.closed_on, CC.closing_method,
+        TEAMS.c.name.label("team"), OFFICERS.c.name.label("officer"),
+    ]
+
+
+def _with_names(base: Any) -> Any:
+    return base.outerjoin(TEAMS, TEAMS.c.id == CC.team_id).outerjoin(
+        OFFICERS, OFFICERS.c.id == CC.officer_id
+    )
+
+
+def _case_row(row: Any, measure: str) -> dict[str, Any]:
+    out = {
+        "id": row.id, "case_number": row.case_number,
+        "filed_on": row.filed_on.isoformat(),
+        "closed_on": row.closed_on.isoformat() if row.closed_on else None,
+        "closing_method": row.closing_method, "team": row.team, "officer": row.officer,
+    }
+    if split_measure(measure)[1] is not None:
+        out["value"] = _plain(measure, row.value)
+    return out
+
+
+def _plain(measure: str, raw: Any) -> int | str:
+    value = int(raw or 0)
+    return _money(value) if is_money(measure) else value
+
+
+def _money(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    whole, frac = divmod(abs(cents), 100)
+    return f"{sign}{whole}.{frac:02d}"
+
+
+def _case_rows(
+    session: Session, need: Need, scope: str, entity: Any, period: Period,
+    settings: IndicatorSettings,
+) -> list[dict[str, Any]]:
+    ctx = CaseContext(settings, [period])
+    source = _with_names(ctx.joined(CASES, needs_limits([need.measure])))
+    stmt = (
+        select(*_case_columns(), value_expression(need.measure, ctx).label("value"))
+        .select_from(source)
+        .where(case_condition(need, period, ctx), LEVEL_COLUMNS[scope] == entity)
+        .order_by(CC.filed_on, CC.id)
+    )
+    return [_case_row(r, need.measure) for r in session.execute(stmt)]
+
+
+def _payment_rows(
+    session: Session, need: Need, scope: str, entity: Any, period: Period,
+    settings: IndicatorSettings,
+) -> list[dict[str, Any]]:
+    source = _with_names(PAYMENTS.join(CASES, CC.id == PC.case_id))
+    stmt = (
+        select(*_case_columns(), PC.id.label("payment_id"), PC.received_on, PC.paid_out_on,
+               payment_value(need.measure).label("value"))
+        .select_from(source)
+        .where(payment_condition(need, period, settings), LEVEL_COLUMNS[scope] == entity)
+        .order_by(PC.received_on, PC.id)
+    )
+    rows = []
+    for r in session.execute(stmt):
+        row = _case_row(r, need.measure)
+        row.update(payment_id=r.payment_id, received_on=r.received_on.isoformat(),
+                   paid_out_on=r.paid_out_on.isoformat() if r.paid_out_on else None)
+        rows.append(row)
+    return rows
+
+
+def _officer_rows(session: Session, scope: str, entity: Any) -> list[dict[str, Any]]:
+    stmt = (
+        select(OC.id, OC.name, OC.role, TEAMS.c.name.label("team"))
+        .select_from(Officer.__table__.outerjoin(TEAMS, TEAMS.c.id == OC.team_id))
+        .where(judge_condition(), OFFICER_LEVELS[scope] == entity)
+        .order_by(OC.id)
+    )
+    return [dict(r._mapping) for r in session.execute(stmt)]
+
+
+def _rows(session: Session, measure: str, cats: tuple[str, ...], scope: str, entity: Any,
+          period: Period, settings: IndicatorSettings) -> list[dict[str, Any]]:
+    source = measure_source(measure)
+    need = Need(measure, cats)
+    if source == "cases":
+        return _case_rows(session, need, scope, entity, period, settings)
+    if source == "payments":
+        return _payment_rows(session, need, scope, entity, period, settings)
+    return _officer_rows(session, scope, entity)
+
+
+def explain(
+    session: Session, key: str, scope: str, id: Any, period: Period,  # noqa: A002
+    settings: IndicatorSettings | None = None,
+) -> dict[str, list[dict[str, Any]]]:
+    """Return {"numerator": rows, "denominator": rows}; counts equal the aggregate's.
+
+    Count measures: len(rows) equals the number. Sum measures (days, amounts): each row
+    carries "value" and their sum equals the number. 员额法官 rows are officers.
+    """
+    settings = settings or load_indicator_settings(None)
+    if key not in settings.indicators:
+        raise ValueError(f"未知的指标“{key}”")
+    if scope not in SCOPES:
+        raise ValueError(f"统计层级“{scope}”无效，应为 court/team/officer")
+    ind = settings.indicators[key]
+    cats = settings.categories(ind, scope)
+    return {
+        "numerator": _rows(session, ind.numerator, cats, scope, id, period, settings),
+        "denominator": (
+            _rows(session, ind.denominator, cats, scope, id, period, settings)
+            if ind.denominator else []
+        ),
+    }

@@ -1,0 +1,194 @@
+"""Set-based SQL over `cases`: row filters per counting.md and the grouped aggregate.
+
+One SELECT computes every needed measure for every period as SUM(CASE WHEN … THEN …)
+columns, grouped by (court, team, officer); engine.py rolls the groups up to a scope.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, case, false, func, literal, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ColumnElement, FromClause
+
+from db.indicators.dialect import add_months, cents, days_between
+from db.indicators.period import Period, shift_months
+from db.indicators.registry import split_measure
+from db.indicators.settings import IndicatorSettings
+from db.models import Case, CaseExtension, CasePause
+from db.vocab import CLOSING_METHODS
+
+CASES = Case.__table__
+C = CASES.c
+LEVEL_COLUMNS = {"court": C.court_id, "team": C.team_id, "officer": C.officer_id}
+COMPLETED = tuple(k for k, m in CLOSING_METHODS.items() if m.completed)
+TERMINATED_THIS_ROUND = tuple(k for k, m in CLOSING_METHODS.items() if m.terminated_this_round)
+ACTUAL = tuple(k for k, m in CLOSING_METHODS.items() if m.actual)
+
+
+@dataclass(frozen=True)
+class Need:
+    """One measure over one set of case categories."""
+
+    measure: str
+    categories: tuple[str, ...]
+
+
+class CaseContext:
+    """Columns and joins the row filters need: pause and extension days per case."""
+
+    def __init__(self, settings: IndicatorSettings, periods: Sequence[Period]) -> None:
+        self.settings = settings
+        first = min(p.start for p in periods)
+        last = max(p.end for p in periods)
+        self.pauses = _pause_days(first, last)
+        self.extensions = _extension_days()
+        self.pause_days = func.coalesce(self.pauses.c.days, 0)
+        self.ext_days = func.coalesce(self.extensions.c.days, 0)
+
+    def joined(self, base: FromClause, with_limits: bool) -> FromClause:
+        """Return `base` outer-joined to the pause/extension sums when they are needed."""
+        if not with_limits:
+            return base
+        return base.outerjoin(self.pauses, self.pauses.c.case_id == C.id).outerjoin(
+            self.extensions, self.extensions.c.case_id == C.id
+        )
+
+
+def _pause_days(first: Any, last: Any) -> Any:
+    """Sum of paused days per case closed in [first, last], cut off at the closing date."""
+    p = CasePause.__table__.c
+    stop = case(
+        (or_(p.ended_on.is_(None), p.ended_on > C.closed_on), C.closed_on), else_=p.ended_on
+    )
+    return (
+        select(p.case_id, func.sum(days_between(p.started_on, stop)).label("days"))
+        .join(CASES, C.id == p.case_id)
+        .where(C.closed_on.between(first, last), p.started_on <= C.closed_on)
+        .group_by(p.case_id)
+        .subquery("pause_days")
+    )
+
+
+def _extension_days() -> Any:
+    e = CaseExtension.__table__.c
+    return select(e.case_id, func.sum(e.days).label("days")).group_by(e.case_id).subquery(
+        "extension_days"
+    )
+
+
+def _closed(p: Period) -> ColumnElement[bool]:
+    return C.closed_on.between(p.start, p.end)
+
+
+def _limit_days(months: int) -> ColumnElement[int]:
+    return days_between(C.filed_on, add_months(C.filed_on, months))
+
+
+def _within_limit(p: Period, ctx: CaseContext) -> ColumnElement[bool]:
+    s = ctx.settings
+    limit = case(
+        (C.non_litigation.is_(True), _limit_days(s.non_litigation_limit_months)),
+        else_=_limit_days(s.legal_limit_months),
+    )
+    net = days_between(C.filed_on, C.closed_on) - ctx.pause_days
+    return and_(_closed(p), net <= limit + ctx.ext_days)
+
+
+def _pending(p: Period) -> ColumnElement[bool]:
+    return and_(C.filed_on <= p.end, or_(C.closed_on.is_(None), C.closed_on > p.end))
+
+
+def _long_pending(p: Period, ctx: CaseContext) -> ColumnElement[bool]:
+    cutoff = shift_months(p.end, -ctx.settings.long_pending_months)
+    return and_(_pending(p), C.filed_on < cutoff)
+
+
+def _method(p: Period, methods: tuple[str, ...]) -> ColumnElement[bool]:
+    return and_(_closed(p), C.closing_method.in_(methods)) if methods else false()
+
+
+RowFilter = Callable[[Period, CaseContext], ColumnElement[bool]]
+ROW_FILTERS: dict[str, RowFilter] = {
+    "accepted": lambda p, _: and_(
+        C.filed_on <= p.end, or_(C.closed_on.is_(None), C.closed_on >= p.start)
+    ),
+    "carried": lambda p, _: and_(
+        C.filed_on < p.start, or_(C.closed_on.is_(None), C.closed_on >= p.start)
+    ),
+    "new": lambda p, _: C.filed_on.between(p.start, p.end),
+    "closed": lambda p, _: _closed(p),
+    "pending": lambda p, _: _pending(p),
+    "completed": lambda p, _: _method(p, COMPLETED),
+    "terminated_this_round": lambda p, _: _method(p, TERMINATED_THIS_ROUND),
+    "terminated": lambda p, _: _method(p, ("terminated",)),
+    "actual": lambda p, _: _method(p, ACTUAL),
+    "preservation_done": lambda p, _: _method(p, ("preservation_done",)),
+    "within_limit": _within_limit,
+    "long_pending": _long_pending,
+}
+VALUES: dict[str, Callable[[CaseContext], ColumnElement[Any]]] = {
+    "days": lambda _: days_between(C.filed_on, C.closed_on),
+    "days_net": lambda ctx: days_between(C.filed_on, C.closed_on) - ctx.pause_days,
+    "target_amount": lambda _: cents(C.target_amount),
+    "recovered_amount": lambda _: cents(C.recovered_amount),
+}
+LIMIT_ROWS = frozenset({"within_limit"})
+
+
+def needs_limits(measures: Sequence[str]) -> bool:
+    """Whether any measure needs the pause/extension joins."""
+    return any(
+        split_measure(m)[0] in LIMIT_ROWS or split_measure(m)[1] == "days_net" for m in measures
+    )
+
+
+def case_condition(need: Need, p: Period, ctx: CaseContext) -> ColumnElement[bool]:
+    """The WHERE condition of one measure: its rows in the period, in its categories."""
+    rows, _ = split_measure(need.measure)
+    return and_(C.category.in_(need.categories), ROW_FILTERS[rows](p, ctx))
+
+
+def value_expression(measure: str, ctx: CaseContext) -> ColumnElement[Any]:
+    _, value = split_measure(measure)
+    return literal(1) if value is None else VALUES[value](ctx)
+
+
+def window(periods: Sequence[Period], categories: set[str]) -> ColumnElement[bool]:
+    """Cases that can belong to any measure of any period (prunes the scan)."""
+    first = min(p.start for p in periods)
+    last = max(p.end for p in periods)
+    return and_(
+        C.category.in_(sorted(categories)),
+        C.filed_on <= last,
+        or_(C.closed_on.is_(None), C.closed_on >= first),
+    )
+
+
+def case_sums(
+    session: Session, periods: Sequence[Period], needs: Sequence[Need],
+    settings: IndicatorSettings, scope: str | None = None, ids: Sequence[int] | None = None,
+) -> dict[tuple[Any, ...], dict[tuple[int, Need], int]]:
+    """Return {(court, team, officer): {(period index, need): sum}} in one grouped query."""
+    if not needs:
+        return {}
+    ctx = CaseContext(settings, periods)
+    keys = [(i, n) for i in range(len(periods)) for n in needs]
+    columns = [
+        func.sum(case(
+            (case_condition(n, periods[i], ctx), value_expression(n.measure, ctx)), else_=0
+        )).label(f"m{j}")
+        for j, (i, n) in enumerate(keys)
+    ]
+    groups = (C.court_id, C.team_id, C.officer_id)
+    where = [window(periods, {c for n in needs for c in n.categories})]
+    if scope is not None and ids is not None:
+        where.append(LEVEL_COLUMNS[scope].in_(list(ids)))
+    source = ctx.joined(CASES, needs_limits([n.measure for n in needs]))
+    stmt = select(*groups, *columns).select_from(source).where(*where).group_by(*groups)
+    return {
+        tuple(row[:3]): {k: int(v or 0) for k, v in zip(keys, row[3:], strict=True)}
+        for row in session.execute(stmt)
+    }
