@@ -6,7 +6,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.indicators.entities import scope_entities
@@ -17,7 +16,6 @@ from db.indicators.registry import Indicator, is_money, measure_source
 from db.indicators.settings import SCOPES, IndicatorSettings, load_indicator_settings
 from db.indicators.sql import Need, case_sums
 from db.indicators.status import status
-from db.models import Team
 
 LEVEL_INDEX = {"court": 0, "team": 1, "officer": 2}
 Sums = dict[tuple[int, Need], int]
@@ -204,12 +202,11 @@ def monthly_trend(
     (ind,) = _indicators(settings, [key])
     needs = needs_by_source([ind], settings, [scope])
     by_entity = rollup(gather(session, months, needs, settings, scope, ids), scope)
-    kinds = dict(session.execute(select(Team.id, Team.kind))) if scope == "team" else {}
     cats = settings.categories(ind, scope)
     out: dict[Any, list[float | None]] = {}
     for entity in scope_entities(session, scope, ids, set(by_entity)):
         sums = by_entity.get(entity["id"], {})
-        digits = _digits(ind, settings, kinds.get(entity["id"]))
+        digits = _digits(ind, settings, entity["team_kind"])
         values = (read_value(ind, sums, i, cats, digits)[0] for i in range(len(months)))
         out[entity["id"]] = [None if v is None else float(v) for v in values]
     return out

@@ -1,0 +1,150 @@
+"""Dialect helpers, cross-backend equality, settings variants and monthly trends."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Numeric, cast, literal, select
+from sqlalchemy.orm import Session
+
+from db.indicators import (
+    Period,
+    SettingsError,
+    compute,
+    compute_all,
+    load_indicator_settings,
+    month_periods,
+    monthly_trend,
+    settings_from_dict,
+)
+from db.indicators.dialect import add_months, cents, days_between
+from db.session import make_engine
+from tests.backends import BACKENDS, clear_all
+from tests.db import test_indicators_data as data
+
+D = dt.date.fromisoformat
+P = Period.parse("2022-01-01:2022-06-30")
+
+
+@pytest.mark.parametrize(("start", "months", "expected"), [
+    ("2021-08-31", 6, "2022-02-28"), ("2019-08-31", 6, "2020-02-29"),
+    ("2022-01-31", 1, "2022-02-28"), ("2022-01-15", 3, "2022-04-15"),
+    ("2021-12-31", 12, "2022-12-31"),
+])
+def test_add_months_clamps_to_month_end(engine, start: str, months: int, expected: str) -> None:
+    with engine.connect() as conn:
+        got = conn.execute(select(add_months(literal(D(start)), months))).scalar()
+    assert str(got)[:10] == expected
+
+
+def test_days_between_and_exact_cents(engine) -> None:
+    amount = cast(literal("1234.57"), Numeric(18, 2))
+    with engine.connect() as conn:
+        days = conn.execute(select(days_between(literal(D("2021-03-01")),
+                                                literal(D("2022-02-10"))))).scalar()
+        money = conn.execute(select(cents(amount))).scalar()
+    assert int(days) == 346
+    assert int(money) == 123457
+
+
+def test_every_backend_gives_identical_results(migrated_urls) -> None:
+    results = {}
+    for backend in BACKENDS:
+        eng = make_engine(migrated_urls[backend])
+        try:
+            clear_all(eng)
+            data.seed(eng)
+            with Session(eng) as session:
+                results[backend] = compute_all(session, P)
+        finally:
+            eng.dispose()
+    assert results["postgresql"] == results["sqlite"]
+    assert results["mariadb"] == results["sqlite"]
+
+
+def test_variants_are_settings(sqlite_engine) -> None:
+    data.seed(sqlite_engine)
+    variant = settings_from_dict({
+        "rules": {"payment_limit_days": 70, "legal_limit_months": 12},
+        "scope_categories": {"court": ["first"]},
+        "indicators": {
+            "completion_rate": {"denominator": "closed"},
+            "first_avg_days": {"numerator": "closed.days_net"},
+            "closure_rate": {"rounding": "ROUND_HALF_UP", "digits": 1},
+        },
+    })
+    with Session(sqlite_engine) as session:
+        (court,) = compute(session, "court", period=P, settings=variant, compare=False)
+    ind = court["indicators"]
+    assert ind["closure_rate"]["display"] == "66.7%"  # 首执 only: 6/9, half-up to 1 digit
+    assert ind["completion_rate"]["display"] == "66.66%"  # ÷结案: 4/6
+    assert ind["first_avg_days"]["display"] == "128.50天"  # (801 − 30 paused) / 6
+    assert ind["legal_limit_rate"]["display"] == "100.00%"  # 12-month limit
+    assert ind["payment_timely_rate"]["numerator"] == 2  # 15 and 61 days ≤ 70
+
+
+def test_default_file_reproduces_registry_defaults() -> None:
+    settings = load_indicator_settings(None)
+    assert settings.indicators["completion_rate"].denominator == "accepted"
+    assert settings.indicators["completion_rate"].rounding == "ROUND_DOWN"
+    assert settings.team_kind_digits == {"preservation": {"%": 0}}
+    assert settings.payment_limit_days == 30
+    assert settings.scope_categories["court"] == ("first", "resumed")
+
+
+@pytest.mark.parametrize(("data_", "message"), [
+    ({"indicators": {"nope": {}}}, "未知的指标“nope”"),
+    ({"indicators": {"closure_rate": {"denominator": "accepted.days"}}}, "closure_rate.denominator"),
+    ({"indicators": {"closure_rate": {"rounding": "UP"}}}, "rounding"),
+    ({"indicators": {"closure_rate": {"colour": 1}}}, "未知的配置项“colour”"),
+    ({"rules": {"payment_limit_days": -1}}, "rules.payment_limit_days"),
+    ({"scope_categories": {"court": ["criminal"]}}, "未知的案件类别“criminal”"),
+    ({"team_kind_digits": {"giant": {"%": 0}}}, "未知的团队类型“giant”"),
+])
+def test_bad_settings_name_the_key(data_, message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        settings_from_dict(data_)
+
+
+def test_bad_settings_file_names_the_file(tmp_path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text("[indicators.closure_rate]\ndigits = 9\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="bad.toml.*digits"):
+        load_indicator_settings(path)
+    with pytest.raises(SettingsError, match="不存在"):
+        load_indicator_settings(tmp_path / "missing.toml")
+
+
+def test_unknown_key_and_reversed_period_are_reported(sqlite_engine) -> None:
+    with pytest.raises(ValueError, match="起始日"):
+        Period(D("2022-02-01"), D("2022-01-01"))
+    with pytest.raises(ValueError, match="格式不正确"):
+        Period.parse("2022-01-01")
+    with Session(sqlite_engine) as session, pytest.raises(ValueError, match="未知的指标"):
+        compute(session, "court", period=P, keys=["nope"])
+
+
+def test_monthly_trend_equals_month_by_month_compute(engine) -> None:
+    data.seed(engine)
+    months = month_periods(D("2022-01-01"), 6)
+    ids = data.ids(engine)
+    with Session(engine) as session:
+        trend = monthly_trend(session, "closure_rate", "team", None, months,
+                              load_indicator_settings(None))
+        expected = {
+            ids[name]: [
+                None if r["indicators"]["closure_rate"]["value"] is None
+                else float(Decimal(r["indicators"]["closure_rate"]["value"]))
+                for r in [_one(session, ids[name], m) for m in months]
+            ]
+            for name in ("简案一组", "保全组", "繁案空组")
+        }
+    assert trend == expected
+    assert trend[ids["繁案空组"]] == [None] * 6
+
+
+def _one(session: Session, team: int, month: Period) -> dict:
+    (row,) = compute(session, "team", ids=[team], period=month, compare=False,
+                     keys=["closure_rate"])
+    return row
