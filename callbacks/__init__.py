@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import dash
 
-from callbacks import home
+from callbacks import desk, freshness, home, wall
 
-_MODULES = (home,)
+_MODULES = (freshness, home, desk, wall)
 
 
 def register(app: dash.Dash) -> None:

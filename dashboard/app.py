@@ -1,12 +1,14 @@
 """The composition root: `create_app` wires settings, database, cache, pages, callbacks."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
 import dash
 from flask import Flask
 
+from dashboard.cache import init_cache
 from dashboard.config import ROOT, load_settings
 from db.context import AppContext
 from db.session import make_engine, make_session_factory
@@ -26,6 +28,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> dash.Dash:
     engine = make_engine(settings["DATABASE_URL"])
     state = AppContext(settings=settings, engine=engine, sessions=make_session_factory(engine))
     server.extensions["dashboard"] = state
+    state.extras["cache"] = init_cache(server)  # snapshots; also memoized drill-downs
 
     app = dash.Dash(
         __name__,
@@ -39,7 +42,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> dash.Dash:
         suppress_callback_exceptions=False,
     )
     layouts.register_pages()
-    app.layout = layouts.shell.layout
+    app.layout = functools.partial(layouts.shell.layout,
+                                   poll_ms=int(settings["POLL_INTERVAL_S"] * 1000))
     callbacks.register(app)
     routes.register(server)
     return app

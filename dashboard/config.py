@@ -27,6 +27,11 @@ DEFAULTS: dict[str, Any] = {
     "CACHE_URL": "simple://",  # simple:// | filesystem:///path | redis://host:port/db | null://
     "INDICATOR_SETTINGS": "",  # path to a TOML file with the court's indicator variants
     "SNAPSHOT_HISTORY_DAYS": 400,
+    # refresh pipeline (README "定时刷新"): history rows at most once per this many seconds
+    "SNAPSHOT_HISTORY_INTERVAL_S": 3600,
+    "CACHE_PREFIX": "dash:",  # key prefix in the shared cache (several deployments, one Redis)
+    "POLL_INTERVAL_S": 5,  # how often each open page asks for the snapshot version
+    "COURT_CODE": "",  # court shown by the snapshot (法院代字); empty: the first court
 }
 
 _TRUE = {"1", "true", "yes", "on"}

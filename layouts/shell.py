@@ -17,13 +17,24 @@ def _nav() -> html.Nav:
                     id=ids.Shell.NAV, className="topnav")
 
 
-def layout() -> html.Div:
+def freshness(poll_ms: int) -> list:
+    """The one version poll of every page: an Interval and the current snapshot version."""
+    return [
+        dcc.Interval(id=ids.Shell.POLL, interval=poll_ms),
+        dcc.Store(id=ids.Shell.VERSION, data=None),
+    ]
+
+
+def layout(poll_ms: int = 5000) -> html.Div:
     return html.Div(
         [
             dcc.Location(id=ids.URL),
+            *freshness(poll_ms),
             _nav(),
-            html.Div(id=ids.Shell.BANNER, className="stale-banner", hidden=True),
+            html.Div(id=ids.Shell.BANNER, className="stale-banner", hidden=True,
+                     role="status"),
             html.Main(dash.page_container, className="page"),
         ],
+        id=ids.Shell.ROOT,
         className="shell",
     )

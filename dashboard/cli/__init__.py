@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import click
 
-from dashboard.cli import database, server
+from dashboard.cli import database, indicators, scheduler, server
 
-_MODULES = (server, database)
+_MODULES = (server, database, scheduler, indicators)
 
 
 @click.group(help="执行指挥中心质效看板 命令行工具")

@@ -5,6 +5,7 @@ from db.base import Base
 from db.models.campaigns import Campaign, CampaignCase
 from db.models.cases import Case, CaseAssignment, CaseParty
 from db.models.org import Court, Officer, Team, TeamMembership
+from db.models.snapshots import IndicatorHistory, LeaderLock
 from db.models.system import DataState
 from db.models.timeline import CaseEvent, CaseExtension, CasePause, Payment
 from db.models.supervision import SupervisionOrder, SupervisionStep
@@ -22,6 +23,8 @@ __all__ = [
     "CasePause",
     "Court",
     "DataState",
+    "IndicatorHistory",
+    "LeaderLock",
     "Officer",
     "Payment",
     "SupervisionOrder",

@@ -1,0 +1,52 @@
+"""The shell's version poll: a tiny cache read per tick, the stale banner, no database."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import dash
+from dash import Input, Output, State, no_update
+from dash.exceptions import PreventUpdate
+from flask import current_app
+
+from db import snapshot
+from layouts import ids
+
+SHELL_CLASS = "shell"
+STALE_CLASS = "shell stale"
+
+
+def _freshness() -> tuple[snapshot.Freshness, dt.tzinfo]:
+    state = current_app.extensions["dashboard"]
+    settings = state.settings
+    fresh = snapshot.assess(snapshot.read_state(state.extras["cache"]),
+                            dt.datetime.now(dt.UTC), settings["REFRESH_INTERVAL_S"])
+    return fresh, ZoneInfo(settings["TIMEZONE"])
+
+
+def poll_version(_n: int | None, shown: int | None, banner: str | None,
+                 root_class: str | None) -> tuple[Any, Any, Any, Any]:
+    """Publish a new snapshot version and the banner; send nothing when nothing changed."""
+    fresh, tz = _freshness()
+    version = fresh.state.version if fresh.state else None
+    text = snapshot.banner_text(fresh, tz)
+    wanted = (version, text or "", text is None, STALE_CLASS if text else SHELL_CLASS)
+    current = (shown, banner or "", not banner, root_class or SHELL_CLASS)
+    if wanted == current:
+        raise PreventUpdate
+    return tuple(new if new != old else no_update for new, old in zip(wanted, current,
+                                                                         strict=True))
+
+
+def register(app: dash.Dash) -> None:
+    app.callback(
+        Output(ids.Shell.VERSION, "data"),
+        Output(ids.Shell.BANNER, "children"),
+        Output(ids.Shell.BANNER, "hidden"),
+        Output(ids.Shell.ROOT, "className"),
+        Input(ids.Shell.POLL, "n_intervals"),
+        State(ids.Shell.VERSION, "data"),
+        State(ids.Shell.BANNER, "children"),
+        State(ids.Shell.ROOT, "className"),
+    )(poll_version)

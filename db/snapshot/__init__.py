@@ -1,0 +1,8 @@
+"""Snapshots: compute the standard views once per data change, publish them to the cache."""
+from __future__ import annotations
+
+from db.snapshot.freshness import Freshness, assess, banner_text, health_report
+from db.snapshot.store import RefreshState, current_snapshot, read_state
+
+__all__ = ["Freshness", "RefreshState", "assess", "banner_text", "current_snapshot",
+           "health_report", "read_state"]

@@ -1,0 +1,199 @@
+"""Compute one snapshot: the standard views, trend, feed and campaign of one court.
+
+The indicator values come from db.indicators (through `IndicatorPort`, so tests can
+inject an engine); this module only chooses scopes and periods and shapes the result.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.indicators.period import Period, month_periods, shift_months
+from db.models import Case, Court, DataState, Officer, Team
+from db.session import DATA_KEY
+from db.snapshot.activity import campaign_summary, latest_feed
+from db.snapshot.jsonsafe import json_safe
+from db.snapshot.store import iso
+
+TREND_MONTHS = 12
+# Trend lines on the wall; keys missing from the registry are skipped.
+TREND_KEYS = ("closure_rate", "closed", "new", "completion_rate", "first_avg_days")
+PERIOD_LABELS = {"ytd": "本年至今", "mtd": "本月"}
+
+
+@dataclass(frozen=True)
+class IndicatorPort:
+    """The part of db.indicators a snapshot needs (injectable for tests)."""
+
+    compute: Callable[..., list[dict[str, Any]]]
+    compute_all: Callable[..., dict[str, list[dict[str, Any]]]]
+    monthly_trend: Callable[..., dict[Any, list[Any]]]
+    settings: Any
+    keys: Sequence[str]  # every registry key: trend keys are filtered against it
+
+
+def default_port(settings_path: str | None) -> IndicatorPort:
+    """Bind the real indicator engine with the court's settings file."""
+    from db import indicators
+
+    settings = indicators.load_indicator_settings(settings_path or None)
+    return IndicatorPort(
+        compute=indicators.compute,
+        compute_all=indicators.compute_all,
+        monthly_trend=indicators.monthly_trend,
+        settings=settings,
+        keys=tuple(indicators.REGISTRY),
+    )
+
+
+@dataclass(frozen=True)
+class Org:
+    court: Court
+    team_ids: list[int]
+    officer_ids: list[int]
+    founded: dict[int, dt.date]
+
+
+def standard_periods(today: dt.date) -> dict[str, dict[str, Any]]:
+    """Return 本年至今 and 本月, each with the same dates one year earlier."""
+    spans = {"ytd": Period(today.replace(month=1, day=1), today),
+             "mtd": Period(today.replace(day=1), today)}
+    out = {}
+    for key, period in spans.items():
+        compare = period.previous_year()
+        out[key] = {"label": PERIOD_LABELS[key], "start": period.start.isoformat(),
+                    "end": period.end.isoformat(), "compare_start": compare.start.isoformat(),
+                    "compare_end": compare.end.isoformat()}
+    return out
+
+
+def _period(info: dict[str, Any], compare: bool = False) -> Period:
+    prefix = "compare_" if compare else ""
+    return Period(dt.date.fromisoformat(info[f"{prefix}start"]),
+                  dt.date.fromisoformat(info[f"{prefix}end"]))
+
+
+def pick_court(session: Session, code: str = "") -> Court | None:
+    """Return the court with `code`, or the first court when no code is set."""
+    stmt = select(Court).order_by(Court.id).limit(1)
+    if code:
+        stmt = select(Court).where(Court.code == code)
+    return session.scalars(stmt).first()
+
+
+def load_org(session: Session, court: Court) -> Org:
+    """Return the court's active teams and officers in display order."""
+    teams = session.execute(
+        select(Team.id, Team.founded_on)
+        .where(Team.court_id == court.id, Team.active.is_(True))
+        .order_by(Team.sort_order, Team.id)
+    ).all()
+    officers = session.scalars(
+        select(Officer.id)
+        .where(Officer.court_id == court.id, Officer.active.is_(True))
+        .order_by(Officer.team_id, Officer.id)
+    ).all()
+    return Org(court, [t.id for t in teams], list(officers),
+               {t.id: t.founded_on for t in teams if t.founded_on})
+
+
+def data_as_of(session: Session) -> dt.datetime | None:
+    """Return the newest data change: data_state.changed_at, else max(cases.updated_at)."""
+    changed = session.scalar(select(DataState.changed_at).where(DataState.key == DATA_KEY))
+    return changed or session.scalar(select(func.max(Case.updated_at)))
+
+
+def _pick(results: list[dict[str, Any]], ids: list[int]) -> list[dict[str, Any]]:
+    """Keep the results of `ids`, in the order of `ids`."""
+    by_id = {r["id"]: r for r in results}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _period_view(session: Session, port: IndicatorPort, org: Org,
+                 info: dict[str, Any]) -> dict[str, Any]:
+    """Court, teams and officers of one period from one pass over the case table."""
+    every = port.compute_all(session, _period(info), _period(info, compare=True),
+                             settings=port.settings)
+    court = _pick(every.get("court", []), [org.court.id])
+    return {"court": court[0] if court else None,
+            "teams": _pick(every.get("team", []), org.team_ids),
+            "officers": _pick(every.get("officer", []), org.officer_ids)}
+
+
+def _views(session: Session, port: IndicatorPort, org: Org,
+           periods: dict[str, dict[str, Any]], today: dt.date) -> dict[str, Any]:
+    views: dict[str, Any] = {key: _period_view(session, port, org, info)
+                             for key, info in periods.items()}
+    founding = []
+    for team_id in org.team_ids:
+        start = org.founded.get(team_id)
+        if start is not None and start <= today:
+            founding += port.compute(session, scope="team", ids=[team_id],
+                                     period=Period(start, today), compare=False,
+                                     settings=port.settings)
+    views["since_founding"] = {"teams": founding}
+    return views
+
+
+def trend_months(today: dt.date) -> list[Period]:
+    """Return the 12 calendar months ending with the current one (the last cut at today)."""
+    months = month_periods(shift_months(today.replace(day=1), 1 - TREND_MONTHS), TREND_MONTHS)
+    months[-1] = Period(months[-1].start, today)
+    return months
+
+
+def _targets(settings: Any, key: str) -> list[Any]:
+    """Monthly targets from the indicator settings when it defines them, else nulls."""
+    targets = getattr(settings, "monthly_targets", None) or {}
+    values = list(targets.get(key) or [])
+    return (values + [None] * TREND_MONTHS)[:TREND_MONTHS]
+
+
+def _trend(session: Session, port: IndicatorPort, org: Org, today: dt.date) -> dict[str, Any]:
+    months = trend_months(today)
+    last_year = [p.previous_year() for p in months]
+    keys = [k for k in TREND_KEYS if k in port.keys]
+    court_id = org.court.id
+    out: dict[str, Any] = {"months": [p.start.strftime("%Y-%m") for p in months],
+                           "court": {}, "teams": {t: {} for t in org.team_ids},
+                           "targets": {k: _targets(port.settings, k) for k in keys}}
+    for key in keys:
+        now_court = port.monthly_trend(session, key, "court", [court_id], months, port.settings)
+        old_court = port.monthly_trend(session, key, "court", [court_id], last_year,
+                                       port.settings)
+        out["court"][key] = {"values": now_court.get(court_id, []),
+                             "compare_values": old_court.get(court_id, [])}
+        if not org.team_ids:
+            continue
+        now_t = port.monthly_trend(session, key, "team", org.team_ids, months, port.settings)
+        old_t = port.monthly_trend(session, key, "team", org.team_ids, last_year, port.settings)
+        for team_id in org.team_ids:
+            out["teams"][team_id][key] = {"values": now_t.get(team_id, []),
+                                          "compare_values": old_t.get(team_id, [])}
+    return out
+
+
+def build_snapshot(session: Session, port: IndicatorPort, *, today: dt.date,
+                   court_code: str = "", tz: dt.tzinfo = dt.UTC) -> dict[str, Any]:
+    """Compute the snapshot body (everything but version, timing and status)."""
+    periods = standard_periods(today)
+    court = pick_court(session, court_code)
+    body: dict[str, Any] = {"as_of": iso(data_as_of(session)), "court": None,
+                            "periods": periods, "views": {}, "trend": None, "nodes": None,
+                            "feed": [], "campaign": None}
+    if court is None:
+        return body
+    org = load_org(session, court)
+    body.update(
+        court={"id": court.id, "code": court.code, "name": court.name},
+        views=_views(session, port, org, periods, today),
+        trend=_trend(session, port, org, today),
+        feed=latest_feed(session, court.id, tz=tz),
+        campaign=campaign_summary(session, court.id, today, tz=tz),
+    )
+    return json_safe(body)

@@ -1,0 +1,117 @@
+"""One refresher tick: cheap change check, recompute only when needed, publish, never raise."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.models import Case
+from db.session import data_version, session_scope
+from db.snapshot import history, store
+from db.snapshot.builder import IndicatorPort, build_snapshot
+from db.snapshot.store import CacheLike, RefreshState, iso
+
+log = logging.getLogger(__name__)
+
+PUBLISHED, UNCHANGED, FAILED = "published", "unchanged", "failed"
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def data_fingerprint(session: Session) -> str:
+    """Return the data version and newest case update: two primary-key/index lookups."""
+    version, _changed = data_version(session)
+    newest = session.scalar(select(func.max(Case.updated_at)))
+    return f"{version}|{newest.isoformat() if newest else '-'}"
+
+
+def describe(exc: BaseException) -> str:
+    """Return a one-line cause for logs, the state record and /healthz."""
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}"[:300]
+
+
+@dataclass
+class Refresher:
+    """Everything a tick needs; the scheduler calls `run()` on the leader only."""
+
+    sessions: sessionmaker[Session]
+    cache: CacheLike
+    port_factory: Callable[[], IndicatorPort]
+    tz: dt.tzinfo = dt.UTC
+    court_code: str = ""
+    history_days: int = 400
+    history_interval_s: int = 3600
+    clock: Callable[[], dt.datetime] = utcnow
+    build: Callable[..., dict[str, Any]] = build_snapshot
+    _port: IndicatorPort | None = field(default=None, init=False)
+
+    def run(self) -> str:
+        """Check, maybe recompute and publish; log and record any failure."""
+        now = self.clock()
+        state = store.read_state(self.cache) or RefreshState()
+        try:
+            return self._refresh(state, now)
+        except Exception as exc:  # noqa: BLE001 - the scheduler must survive any failure
+            log.exception("快照刷新失败，继续使用上一份快照：%s", describe(exc))
+            self._record_failure(state, now, exc)
+            return FAILED
+
+    def _refresh(self, state: RefreshState, now: dt.datetime) -> str:
+        with session_scope(self.sessions) as session:
+            fingerprint = data_fingerprint(session)
+        today = now.astimezone(self.tz).date().isoformat()
+        if (state.fingerprint == fingerprint and state.day == today
+                and store.has_snapshot(self.cache, state.version)):
+            store.write_state(self.cache, state.confirmed(now))
+            return UNCHANGED
+        self._publish(state, now, fingerprint, dt.date.fromisoformat(today))
+        return PUBLISHED
+
+    def port(self) -> IndicatorPort:
+        if self._port is None:
+            self._port = self.port_factory()
+        return self._port
+
+    def _publish(self, state: RefreshState, now: dt.datetime, fingerprint: str,
+                 today: dt.date) -> None:
+        started = time.perf_counter()
+        with session_scope(self.sessions) as session:
+            body = self.build(session, self.port(), today=today,
+                              court_code=self.court_code, tz=self.tz)
+            floor = max(state.version or 0, history.last_version(session))
+        snapshot = {"version": floor + 1, **body, "computed_at": iso(self.clock()),
+                    "duration_ms": round((time.perf_counter() - started) * 1000),
+                    "status": "ok", "last_error": None}
+        self._persist(snapshot, now)
+        store.publish(self.cache, snapshot, state)
+        store.write_state(self.cache, RefreshState(
+            version=snapshot["version"], previous_version=state.version,
+            fingerprint=fingerprint, day=today.isoformat(),
+            computed_at=snapshot["computed_at"], as_of=snapshot["as_of"],
+            checked_at=iso(now)))
+        log.info("快照 %s 已发布，用时 %s 毫秒", snapshot["version"], snapshot["duration_ms"])
+
+    def _persist(self, snapshot: dict[str, Any], now: dt.datetime) -> None:
+        naive = now.astimezone(dt.UTC).replace(tzinfo=None)
+        with session_scope(self.sessions) as session:
+            history.record_version(session, snapshot["version"], naive)
+            last = history.last_history_at(session)
+            due = last is None or (naive - last).total_seconds() >= self.history_interval_s
+            if due or last.date() != naive.date():
+                history.append_history(session, snapshot, naive)
+                history.prune_history(session, naive, self.history_days)
+
+    def _record_failure(self, state: RefreshState, now: dt.datetime, exc: Exception) -> None:
+        try:
+            store.write_state(self.cache, state.failed(now, describe(exc)))
+        except Exception:  # noqa: BLE001
+            log.exception("缓存不可用，无法记录刷新失败")

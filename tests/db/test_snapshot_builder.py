@@ -1,0 +1,83 @@
+"""The snapshot builder against the real indicator engine on every backend."""
+from __future__ import annotations
+
+import json
+from zoneinfo import ZoneInfo
+
+from db.session import make_session_factory, session_scope
+from db.snapshot.builder import build_snapshot, default_port, trend_months
+from tests.db.snapshot_data import TODAY, seed
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def _build(engine) -> tuple[dict, dict]:
+    sessions = make_session_factory(engine)
+    with session_scope(sessions) as session:
+        made = seed(session)
+        ids = {"court": made["court"].id, "simple": made["simple"].id, "keep": made["keep"].id}
+    with session_scope(sessions) as session:
+        snap = build_snapshot(session, default_port(None), today=TODAY, tz=TZ)
+    return snap, ids
+
+
+def _value(result: dict, key: str = "closure_rate") -> str | None:
+    return result["indicators"][key]["value"]
+
+
+def test_views_follow_the_contract(engine) -> None:
+    snap, ids = _build(engine)
+    assert snap["court"] == {"id": ids["court"], "code": "内0221",
+                             "name": "包头市土默特右旗人民法院"}
+    assert snap["periods"]["ytd"] == {"label": "本年至今", "start": "2026-01-01",
+                                      "end": "2026-11-20", "compare_start": "2025-01-01",
+                                      "compare_end": "2025-11-20"}
+    assert snap["periods"]["mtd"]["label"] == "本月"
+    ytd, mtd = snap["views"]["ytd"], snap["views"]["mtd"]
+    assert _value(ytd["court"]) == "66.66"  # 2 closed of 3 accepted (执+执恢), truncated
+    assert [t["id"] for t in ytd["teams"]] == [ids["simple"], ids["keep"]]
+    assert [_value(t) for t in ytd["teams"]] == ["66.66", "100"]  # 保全团队 shows 0 decimals
+    assert len(ytd["officers"]) == 3
+    assert _value(mtd["court"]) == "50.00"
+    assert mtd["court"]["indicators"]["closure_rate"]["compare_value"] == "50.00"
+    founding = snap["views"]["since_founding"]["teams"]
+    assert [(t["id"], _value(t)) for t in founding] == [(ids["simple"], "75.00")]
+    assert snap["nodes"] is None
+    json.dumps(snap)  # JSON-safe throughout
+
+
+def test_trend_covers_twelve_months(engine) -> None:
+    snap, ids = _build(engine)
+    trend = snap["trend"]
+    assert trend["months"][0] == "2025-12" and trend["months"][-1] == "2026-11"
+    court = trend["court"]["closure_rate"]
+    assert len(court["values"]) == 12 and len(court["compare_values"]) == 12
+    assert court["values"][-1] == 50.0
+    assert set(trend["teams"]) == {ids["simple"], ids["keep"]}
+    assert trend["targets"]["closure_rate"] == [None] * 12
+
+
+def test_feed_and_campaign(engine) -> None:
+    snap, _ids = _build(engine)
+    feed = snap["feed"]
+    assert [f["kind"] for f in feed] == ["seizure", "detention", "eviction", "transfer"]
+    assert feed[0]["label"] == "查封" and feed[0]["officer"] == "张法官"
+    assert feed[0]["at"] == "2026-11-19T10:00:00+08:00"
+    assert feed[0]["team"] == "简案团队"
+    assert feed[3]["detail"] == "金额 1,200,000.00 元"
+    assert snap["campaign"] | {"id": None} == {
+        "id": None, "name": "疾风骏马", "start": "2026-11-01", "end": "2026-11-30",
+        "closed": 1, "completed": 0, "recovered": 1200000.0, "evictions": 1,
+        "detentions": 1, "blacklisted": 0}
+
+
+def test_empty_database_gives_an_empty_snapshot(engine) -> None:
+    with session_scope(make_session_factory(engine)) as session:
+        snap = build_snapshot(session, default_port(None), today=TODAY)
+    assert snap["court"] is None and snap["views"] == {} and snap["feed"] == []
+
+
+def test_trend_months_end_today() -> None:
+    months = trend_months(TODAY)
+    assert len(months) == 12 and months[-1].end == TODAY
+    assert str(months[0]) == "2025-12-01:2025-12-31"
