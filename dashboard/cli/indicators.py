@@ -1,0 +1,144 @@
+"""Indicator commands: `indicators` (values per scope) and `explain` (the cases behind one)."""
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from dashboard.config import load_settings
+from db.indicators import Period, compute, explain, load_indicator_settings
+from db.indicators.settings import IndicatorSettings
+from db.session import make_engine
+
+SCOPE_CHOICE = click.Choice(["court", "team", "officer"])
+FORMAT_CHOICE = click.Choice(["table", "json"])
+STATUS_LABELS = {"good": "良好", "warn": "关注", "bad": "预警", "none": ""}
+
+
+@contextmanager
+def _session() -> Iterator[tuple[Session, IndicatorSettings]]:
+    """Open a read session on DATABASE_URL and load INDICATOR_SETTINGS."""
+    settings = load_settings()
+    try:
+        indicator_settings = load_indicator_settings(settings["INDICATOR_SETTINGS"] or None)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    engine = make_engine(settings["DATABASE_URL"])
+    try:
+        with Session(engine) as session:
+            yield session, indicator_settings
+    finally:
+        engine.dispose()
+
+
+def _period(_ctx: Any, _param: Any, value: str | None) -> Period | None:
+    if value is None:
+        return None
+    try:
+        return Period.parse(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _run(action: Callable[[], Any]) -> Any:
+    try:
+        return action()
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    except SQLAlchemyError as exc:
+        reason = getattr(exc, "orig", None) or exc
+        raise click.ClickException(
+            f"数据库查询失败：{reason}（数据库未初始化时请先运行 python -m dashboard init-db）"
+        ) from None
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(width - _width(text), 0)
+
+
+def _table(results: list[dict[str, Any]]) -> str:
+    header = ("指标", "数值", "分子/分母", "对比期", "变化", "状态")
+    widths = (26, 12, 22, 12, 26, 4)
+    lines = []
+    for entity in results:
+        lines.append(f"== {entity['name']}（{entity['scope']} {entity['id']}）==")
+        lines.append("".join(_pad(h, w) for h, w in zip(header, widths, strict=True)))
+        for item in entity["indicators"].values():
+            ratio = str(item["numerator"])
+            if item["denominator"] is not None:
+                ratio += f"/{item['denominator']}"
+            cells = (item["name"], item["display"], ratio, item["compare_display"] or "",
+                     item["delta_display"] or "", STATUS_LABELS[item["status"]])
+            lines.append("".join(_pad(c, w) for c, w in zip(cells, widths, strict=True)))
+        lines.append("")
+    return "\n".join(lines)
+
+
+@click.command("indicators", help="计算质效指标（全院/团队/承办人），可与对比期比较")
+@click.option("--period", required=True, callback=_period, help="统计期间 起始日:截止日")
+@click.option("--scope", type=SCOPE_CHOICE, default="court", show_default=True)
+@click.option("--id", "ids", type=int, multiple=True, help="只计算这些 id（可重复）")
+@click.option("--compare", callback=_period, help="对比期间 起始日:截止日（默认上年同期）")
+@click.option("--no-compare", is_flag=True, help="不计算对比期")
+@click.option("--key", "keys", multiple=True, help="只计算这些指标（可重复）")
+@click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
+def indicators_command(period: Period, scope: str, ids: tuple[int, ...],
+                       compare: Period | None, no_compare: bool, keys: tuple[str, ...],
+                       fmt: str) -> None:
+    if compare is not None and no_compare:
+        raise click.UsageError("--compare 与 --no-compare 不能同时使用")
+    with _session() as (session, settings):
+        results = _run(lambda: compute(
+            session, scope, ids=list(ids) or None, period=period,
+            compare=False if no_compare else compare, settings=settings,
+            keys=list(keys) or None,
+        ))
+    if fmt == "json":
+        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+    else:
+        click.echo(_table(results))
+
+
+def _explain_text(key: str, rows: dict[str, list[dict[str, Any]]]) -> str:
+    lines = []
+    for part, label in (("numerator", "分子"), ("denominator", "分母")):
+        items = rows[part]
+        lines.append(f"{label}（{len(items)} 行）：")
+        for r in items:
+            name = r.get("case_number") or r.get("name")
+            extra = " ".join(
+                f"{k}={r[k]}" for k in ("filed_on", "closed_on", "closing_method", "team",
+                                         "officer", "value") if r.get(k) is not None
+            )
+            lines.append(f"  {name}  {extra}")
+    return "\n".join(lines)
+
+
+@click.command("explain", help="列出某项指标分子、分母背后的案件（与汇总同一筛选条件）")
+@click.argument("indicator")
+@click.option("--period", required=True, callback=_period, help="统计期间 起始日:截止日")
+@click.option("--scope", type=SCOPE_CHOICE, default="court", show_default=True)
+@click.option("--id", "entity", type=int, required=True, help="法院、团队或承办人的 id")
+@click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
+def explain_command(indicator: str, period: Period, scope: str, entity: int, fmt: str) -> None:
+    with _session() as (session, settings):
+        rows = _run(lambda: explain(session, indicator, scope, entity, period, settings))
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        click.echo(_explain_text(indicator, rows))
+
+
+def register(group: click.Group) -> None:
+    group.add_command(indicators_command)
+    group.add_command(explain_command)
