@@ -1,34 +1,52 @@
-"""Start page: say which court is loaded."""
+"""Start page: say which court is loaded, with headline counts, once per page load."""
 from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
 
 import dash
 from dash import Input, Output, html
 
 from callbacks.context import app_context
-from db.queries.overview import loaded_courts
+from db.queries.overview import court_teams, loaded_courts, period_counts
+from db.session import data_version
 from layouts import ids
+from layouts.home import court_summary, section_grid
 
 
-def render_court(_n: int | None) -> tuple[str, list[html.Div]]:
-    with app_context().sessions() as session:
+def _local(moment: dt.datetime | None, zone: ZoneInfo) -> str | None:
+    """A stored UTC timestamp as 'YYYY-MM-DD HH:MM' in the court's time zone."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=dt.UTC).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def render_home(_n: int | None) -> tuple[str, list[html.Component], list[html.Component]]:
+    """Lead sentence, court panels and entry cards from one short read of the database."""
+    ctx = app_context()
+    zone = ZoneInfo(ctx.settings["TIMEZONE"])
+    today = dt.datetime.now(zone).date()
+    with ctx.sessions() as session:
         courts = loaded_courts(session)
-    if not courts:
-        return "数据库中还没有法院数据。运行 python -m dashboard seed-demo 载入演示法院。", []
-    names = "、".join(f"{c['name']}（{c['code']}）" for c in courts)
-    cards = [
-        html.Div(
-            [html.Strong(c["name"]), html.Span(f"案件 {c['cases']:,} 件，未结 {c['open_cases']:,} 件，"
-                                              f"团队 {c['teams']} 个，干警 {c['officers']} 人")],
-            className="court-card",
-        )
-        for c in courts
-    ]
-    return f"已载入：{names}", cards
+        counts = period_counts(session, today.replace(month=1, day=1), today)
+        teams = court_teams(session)
+        _version, changed_at = data_version(session)
+    for court in courts:
+        court.update(counts.get(court["id"], {"filed": 0, "closed": 0}))
+        court["team_list"] = teams.get(court["id"], [])
+    first_team = next((c["team_list"][0]["id"] for c in courts if c["team_list"]), None)
+    if courts:
+        lead = "当前数据：" + "、".join(f"{c['name']}（{c['code']}）" for c in courts)
+    else:
+        lead = "尚未载入法院数据"
+    team_href = f"/team/{first_team}" if first_team else None
+    return lead, court_summary(courts, today.year, _local(changed_at, zone)), section_grid(team_href)
 
 
 def register(app: dash.Dash) -> None:
     app.callback(
         Output(ids.Home.COURT, "children"),
         Output(ids.Home.SUMMARY, "children"),
+        Output(ids.Home.SECTIONS, "children"),
         Input(ids.Home.LOAD, "n_intervals"),
-    )(render_court)
+    )(render_home)

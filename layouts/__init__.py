@@ -16,5 +16,5 @@ PAGES = (
 def register_pages() -> None:
     """Register every page with Dash; call after Dash(...) is created."""
     for order, (name, path, title, layout, nav) in enumerate(PAGES):
-        dash.register_page(name, path=path, title=title, name=title, order=order,
+        dash.register_page(name, path=path, title=f"{title} · 执行指挥中心质效看板", name=title, order=order,
                            layout=layout, nav=nav)

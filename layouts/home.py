@@ -1,33 +1,150 @@
-"""Start page: what is loaded and where each part of the product lives."""
+"""Start page: which court is loaded, a few headline counts, and where each part of the product lives."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import dash
 from dash import dcc, html
 
 from layouts import ids
 
-SECTIONS = (
-    ("/wall?kiosk=1", "指挥中心大屏", "视频墙：全院指标、团队对比、节点预警、实时动态"),
-    ("/analysis", "会商分析", "任选期间、同比、逐级下钻到案件"),
-    ("/team/1", "团队工作台", "团队长：承办人指标与待办案件"),
-    ("/supervision", "督办", "节点超期督办与反馈"),
-    ("/healthz", "运行状态", "数据快照版本与新鲜度 (JSON)"),
+
+@dataclass(frozen=True)
+class Section:
+    """One entry card: link, title, one-line purpose, glyph, and the page that must exist."""
+
+    key: str
+    href: str
+    title: str
+    text: str
+    audience: str
+    glyph: str
+    page: str | None = None  # Dash path template that serves it; None: a plain Flask route
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("wall", "/wall?kiosk=1", "指挥中心大屏", "全院指标、团队对比、承办人排名、节点预警与实时动态，"
+            "适配 1920×1080 与 3840×2160 视频墙", "指挥中心", "屏", "/wall"),
+    Section("analysis", "/analysis", "会商分析", "任选期间与同期对比，全院 → 团队 → 承办人 → 案件逐级下钻，"
+            "每个数字可查看背后的案件并导出", "院庭长、执行局长", "析", "/analysis"),
+    Section("team", "/team/1", "团队工作台", "本团队承办人指标与红黄绿灯，今日需办理的节点、长期未结与待发案款",
+            "团队长", "队", "/team/<team_id>"),
+    Section("supervision", "/supervision", "督办", "节点超期与临期督办：下发、反馈、办结，全程留痕",
+            "指挥中心、团队长", "督", "/supervision"),
+    Section("health", "/healthz", "运行状态", "数据快照版本、计算耗时与新鲜度（JSON，供运维监控）",
+            "系统管理员", "态", None),
+)
+
+STATS: tuple[tuple[str, str], ...] = (
+    ("cases", "案件总数"),
+    ("open_cases", "当前未结"),
+    ("filed", "本年新收"),
+    ("closed", "本年结案"),
+    ("teams", "执行团队"),
+    ("officers", "干警"),
 )
 
 
+def _available(section: Section) -> bool:
+    if section.page is None:
+        return True
+    return any(p.get("path_template") == section.page or p.get("path") == section.page
+               for p in dash.page_registry.values())
+
+
+def section_card(section: Section, href: str | None = None) -> html.Component:
+    """A link card; a section whose page is not installed shows as 建设中 without a link."""
+    available = _available(section)
+    badge = [] if available else [html.Span("建设中", className="section-badge")]
+    body = [
+        html.Span(section.glyph, className="section-glyph", **{"aria-hidden": "true"}),
+        html.Div(
+            [
+                html.H3([html.Span(section.title, className="section-title"), *badge]),
+                html.P(section.text),
+                html.Span(f"适用：{section.audience}", className="section-audience"),
+            ],
+            className="section-body",
+        ),
+    ]
+    if not available:
+        return html.Div(body, className="section-card is-disabled",
+                        **{"data-section": section.key})
+    return html.A(body, href=href or section.href, className="section-card",
+                  **{"data-section": section.key})
+
+
+def section_grid(team_href: str | None = None) -> list[html.Component]:
+    """All entry cards; the team card opens `team_href` (the loaded court's first team)."""
+    return [section_card(s, team_href if s.key == "team" else None) for s in SECTIONS]
+
+
+def _team_links(teams: Sequence[Mapping[str, Any]]) -> html.Div:
+    links = [dcc.Link(t["name"], href=f"/team/{t['id']}", className="team-chip") for t in teams]
+    return html.Div([html.Span("团队工作台：", className="team-label"), *links], className="team-links")
+
+
+def court_panel(court: Mapping[str, Any], year: int, updated: str | None) -> html.Section:
+    """The loaded court: name, 代字, headline counts and its teams (plain data in)."""
+    stats = [
+        html.Div(
+            [html.Div(f"{court[key]:,}", className="stat-value"),
+             html.Div(label.replace("本年", f"{year}年"), className="stat-label")],
+            className="stat", **{"data-stat": key},
+        )
+        for key, label in STATS
+    ]
+    meta = f"法院代字 {court['code']}" + (f" · 数据更新于 {updated}" if updated else "")
+    return html.Section(
+        [
+            html.Div([html.H2(court["name"], className="court-name"),
+                      html.Span(meta, className="court-meta")], className="court-head"),
+            html.Div(stats, className="stat-grid"),
+            _team_links(court.get("team_list", ())),
+        ],
+        className="court-card",
+    )
+
+
+def empty_panel() -> html.Section:
+    """Shown when the database holds no court yet."""
+    return html.Section(
+        [
+            html.H2("数据库中还没有法院数据", className="court-name"),
+            html.P(["载入演示法院：", html.Code("python -m dashboard seed-demo"),
+                    "；导入本院数据见 README。"], className="court-meta"),
+        ],
+        className="court-card is-empty",
+    )
+
+
 def layout(**_: str) -> html.Div:
+    """Skeleton; the court panel is filled by callbacks.home once the page loads."""
     return html.Div(
         [
-            html.H1("执行指挥中心质效看板"),
-            html.P(id=ids.Home.COURT, className="lead"),
-            html.Div(id=ids.Home.SUMMARY, className="home-summary"),
-            html.Div(
+            html.Header(
                 [
-                    html.A([html.H3(title), html.P(text)], href=href, className="section-card")
-                    for href, title, text in SECTIONS
+                    html.Div("执行指挥中心 · 大中心、小团队", className="hero-kicker"),
+                    html.H1("执行指挥中心质效看板"),
+                    html.P("质效指标实时精确到人：全院、团队、承办人三级指标，"
+                           "流程节点预警与督办闭环。", className="hero-sub"),
+                    html.P("正在读取数据…", id=ids.Home.COURT, className="lead"),
                 ],
-                className="section-grid",
+                className="home-hero",
             ),
+            html.Div(id=ids.Home.SUMMARY, className="home-summary"),
+            html.H2("功能入口", className="home-heading"),
+            html.Div(section_grid(), id=ids.Home.SECTIONS, className="section-grid"),
+            html.Footer("全部页面、脚本与字体均由本系统提供，不访问互联网。统计口径见 README《统计口径》。",
+                        className="home-foot"),
             dcc.Interval(id=ids.Home.LOAD, max_intervals=0),
         ],
         className="home",
     )
+
+
+def court_summary(courts: Sequence[Mapping[str, Any]], year: int, updated: str | None) -> list:
+    """One panel per loaded court, or the empty-database hint."""
+    return [court_panel(c, year, updated) for c in courts] or [empty_panel()]

@@ -16,3 +16,4 @@ class Home:
     COURT = "home-court"
     SUMMARY = "home-summary"
     LOAD = "home-load"
+    SECTIONS = "home-sections"  # entry cards; the team card points at the first team
