@@ -139,3 +139,21 @@ def months(date_expr: Any, n: int) -> ColumnElement[Any]:
 def local_day(ts_expr: Any, offset_minutes: int) -> ColumnElement[Any]:
     """local_date with the offset as an inline literal."""
     return local_date(ts_expr, literal_column(str(int(offset_minutes)), Integer))
+
+
+class as_date(FunctionElement):  # noqa: N801
+    """A DATE-typed value (SQLite keeps its ISO text: CAST AS DATE would make it a number)."""
+
+    type = Date()
+    inherit_cache = True
+    name = "as_date"
+
+
+@compiles(as_date)
+def _as_date_default(element: as_date, compiler: Any, **kw: Any) -> str:
+    return f"CAST({_first(element, compiler, **kw)} AS DATE)"
+
+
+@compiles(as_date, "sqlite")
+def _as_date_sqlite(element: as_date, compiler: Any, **kw: Any) -> str:
+    return _first(element, compiler, **kw)

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.expression import ColumnElement, Subquery, column
 
 from db.models import Case, CaseEvent, CaseExtension, CasePause, Payment
-from db.nodes.dates import add_days, days_between, local_day, months
+from db.nodes.dates import add_days, as_date, days_between, local_day, months
 from db.nodes.rules import NodeRule, RuleSet
 
 
@@ -235,7 +235,7 @@ def _deadline(rule: NodeRule, inner: Subquery, ctx: _Ctx) -> tuple[ColumnElement
         pairs = ctx.rules.calendar.deadline_map(first, ctx.today, rule.limit)
         wd = values(column("d", Date), column("dl", Date), name=f"wd_{rule.key}").data(pairs)
         cte = wd.cte(f"wd_{rule.key}")
-        return cast(cte.c.dl, Date), inner.join(cte, cte.c.d == inner.c.start_on)
+        return as_date(cte.c.dl), inner.join(cte, cte.c.d == inner.c.start_on)
     base = _add_limit(rule, inner.c.start_on, rule.limit)
     if rule.limit_non_litigation is not None:
         other = _add_limit(rule, inner.c.start_on, rule.limit_non_litigation)
