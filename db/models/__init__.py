@@ -6,9 +6,9 @@ from db.models.campaigns import Campaign, CampaignCase
 from db.models.cases import Case, CaseAssignment, CaseParty
 from db.models.org import Court, Officer, Team, TeamMembership
 from db.models.snapshots import IndicatorHistory, LeaderLock
+from db.models.supervision import SupervisionOrder, SupervisionStep
 from db.models.system import DataState
 from db.models.timeline import CaseEvent, CaseExtension, CasePause, Payment
-from db.models.supervision import SupervisionOrder, SupervisionStep
 from db.models.users import User
 
 __all__ = [
