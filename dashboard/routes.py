@@ -3,10 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
+from urllib.parse import quote
 
-from flask import Flask, Response, current_app, jsonify
+from flask import Flask, Response, current_app, jsonify, request
 
 from db import snapshot
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def healthz() -> tuple[Response, int]:
@@ -21,6 +25,33 @@ def healthz() -> tuple[Response, int]:
     return response, status
 
 
+def _xlsx(build: Callable[[dict[str, str]], tuple[bytes, str]]) -> Response:
+    """Send the current view as .xlsx; a bad URL parameter gets a Chinese 400 message."""
+    from callbacks.desk.params import ParamError
+
+    try:
+        body, name = build(request.args.to_dict())
+    except ParamError as exc:
+        return Response(f"无法导出：{exc}", status=400, mimetype="text/plain; charset=utf-8")
+    response = Response(body, mimetype=XLSX)
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+def export_analysis() -> Response:
+    from callbacks.desk.export import analysis_workbook
+
+    return _xlsx(analysis_workbook)
+
+
+def export_cases() -> Response:
+    from callbacks.desk.export import cases_workbook
+
+    return _xlsx(cases_workbook)
+
+
 def register(server: Flask) -> None:
     server.add_url_rule("/ping", "ping", lambda: jsonify({"status": "ok"}))
     server.add_url_rule("/healthz", "healthz", healthz)
+    server.add_url_rule("/export/analysis.xlsx", "export_analysis", export_analysis)
+    server.add_url_rule("/export/cases.xlsx", "export_cases", export_cases)

@@ -4,17 +4,24 @@ from __future__ import annotations
 import dash
 
 from layouts import home, shell
+from layouts.desk import analysis, case, cases, officer, team
 
 __all__ = ["register_pages", "shell"]
 
 # (module name, path, Chinese title, layout, shown in the navigation)
 PAGES = (
     ("home", "/", "首页", home.layout, True),
+    ("analysis", "/analysis", "会商分析", analysis.layout, True),
+    ("team", "/team/<team_id>", "团队工作台", team.layout, False),
+    ("officer", "/officer/<officer_id>", "承办人", officer.layout, False),
+    ("cases", "/cases", "案件清单", cases.layout, False),
+    ("case", "/case/<case_id>", "案件详情", case.layout, False),
 )
 
 
 def register_pages() -> None:
     """Register every page with Dash; call after Dash(...) is created."""
     for order, (name, path, title, layout, nav) in enumerate(PAGES):
-        dash.register_page(name, path=path, title=f"{title} · 执行指挥中心质效看板", name=title, order=order,
+        where = {"path_template": path} if "<" in path else {"path": path}
+        dash.register_page(name, **where, title=f"{title} · 执行指挥中心质效看板", name=title, order=order,
                            layout=layout, nav=nav)

@@ -17,3 +17,73 @@ class Home:
     SUMMARY = "home-summary"
     LOAD = "home-load"
     SECTIONS = "home-sections"  # entry cards; the team card points at the first team
+
+
+class Team:
+    QUERY = "team-query"  # URL path/query as the layout received it
+    NAV = "team-nav"  # page-local Location the period bar writes to
+    CRUMBS = "team-crumbs"
+    TITLE = "team-title"
+    ERROR = "team-error"
+    INDICATORS = "team-indicators"
+    OFFICERS = "team-officers"
+    OFFICERS_TITLE = "team-officers-title"
+    QUEUE_COUNTS = "team-queue-counts"
+    QUEUE = "team-queue"
+    START = "team-start"
+    END = "team-end"
+    APPLY = "team-apply"
+
+
+class Officer:
+    QUERY = "officer-query"
+    NAV = "officer-nav"
+    CRUMBS = "officer-crumbs"
+    TITLE = "officer-title"
+    ERROR = "officer-error"
+    INDICATORS = "officer-indicators"
+    DEADLINES = "officer-deadlines"
+    QUEUE_COUNTS = "officer-queue-counts"
+    START = "officer-start"
+    END = "officer-end"
+    APPLY = "officer-apply"
+
+
+class Analysis:
+    QUERY = "analysis-query"
+    NAV = "analysis-nav"
+    CRUMBS = "analysis-crumbs"
+    TITLE = "analysis-title"
+    ERROR = "analysis-error"
+    PERIOD = "analysis-period"
+    KPIS = "analysis-kpis"
+    OUTLOOK = "analysis-outlook"
+    GRID = "analysis-grid"
+    EXPORT = "analysis-export"
+    GRID_TITLE = "analysis-grid-title"
+    GRID_BOX = "analysis-grid-box"
+    INDICATORS = "analysis-indicators"
+    START = "analysis-start"
+    END = "analysis-end"
+    CMP_START = "analysis-cmp-start"
+    CMP_END = "analysis-cmp-end"
+    APPLY = "analysis-apply"
+
+
+class Cases:
+    QUERY = "cases-query"
+    TITLE = "cases-title"
+    ERROR = "cases-error"
+    SUMMARY = "cases-summary"
+    GRID = "cases-grid"
+    EXPORT = "cases-export"
+
+
+class CaseDetail:
+    QUERY = "case-query"
+    TITLE = "case-title"
+    ERROR = "case-error"
+    HEADER = "case-header"
+    PARTIES = "case-parties"
+    TIMELINE = "case-timeline"
+    TABLES = "case-tables"

@@ -1,0 +1,13 @@
+"""Callbacks of the desk pages; `register(app)` wires them all."""
+from __future__ import annotations
+
+import dash
+
+from callbacks.desk import analysis, case, cases, officer, team
+
+_MODULES = (analysis, team, officer, cases, case)
+
+
+def register(app: dash.Dash) -> None:
+    for module in _MODULES:
+        module.register(app)

@@ -1,0 +1,60 @@
+"""/analysis: render the drill level the URL asks for; 应用 writes custom dates to the URL."""
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import Input, Output, State, html
+
+from callbacks.desk.common import applied_search, grid_indicators, jsonable
+from callbacks.desk.data import court_today
+from callbacks.desk.params import ParamError
+from callbacks.desk.screens import analysis_screen
+from layouts import ids
+from layouts.desk import components as ui
+from layouts.desk.grids import indicator_columns
+
+A = ids.Analysis
+GRID_NAMES = {"team": "各团队", "officer": "各承办人"}
+EMPTY = ([], "会商分析", "", None, [], [], [], [], {"display": "none"}, "", [])
+
+
+def render_analysis(query: dict[str, Any] | None) -> tuple[Any, ...]:
+    """Crumbs, title, period line, error, KPIs, outlook, grid, indicator table."""
+    try:
+        screen = analysis_screen(query or {}, court_today())
+    except ParamError as exc:
+        return EMPTY[:3] + (ui.error_box(str(exc)),) + EMPTY[4:]
+    grid_title = GRID_NAMES.get(screen.grid_scope or "", "")
+    columns = indicator_columns(grid_title.removeprefix("各") or "名称", grid_indicators()) if screen.grid_scope else []
+    return (
+        ui.crumbs(screen.crumbs),
+        screen.title,
+        [html.Span(f"统计期间 {screen.choice.label}"),
+         html.Span(f"对比期间 {screen.choice.compare_label}")],
+        None,
+        ui.kpi_cards(screen.kpis),
+        ui.outlook_panel(jsonable(screen.outlook)) if screen.outlook else [],
+        columns,
+        jsonable(screen.grid),
+        {} if screen.grid_scope else {"display": "none"},
+        f"{grid_title}（点击名称下钻，点击数字查看案件）" if grid_title else "",
+        ui.indicator_table(screen.indicators),
+    )
+
+
+def register(app: dash.Dash) -> None:
+    app.callback(
+        Output(A.CRUMBS, "children"), Output(A.TITLE, "children"), Output(A.PERIOD, "children"),
+        Output(A.ERROR, "children"), Output(A.KPIS, "children"), Output(A.OUTLOOK, "children"),
+        Output(A.GRID, "columnDefs"), Output(A.GRID, "rowData"), Output(A.GRID_BOX, "style"),
+        Output(A.GRID_TITLE, "children"), Output(A.INDICATORS, "children"),
+        Input(A.QUERY, "data"),
+    )(render_analysis)
+    app.callback(
+        Output(A.NAV, "search"),
+        Input(A.APPLY, "n_clicks"),
+        State(A.START, "value"), State(A.END, "value"), State(A.CMP_START, "value"),
+        State(A.CMP_END, "value"), State(A.QUERY, "data"),
+        prevent_initial_call=True,
+    )(applied_search)

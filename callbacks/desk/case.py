@@ -1,0 +1,41 @@
+"""/case/<id>: header, full party names, timeline and the small tables."""
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import Input, Output
+
+from callbacks.desk.data import court_today
+from callbacks.desk.lists import case_detail
+from callbacks.desk.params import ParamError
+from layouts import ids
+from layouts.desk import case as ui_case
+from layouts.desk import components as ui
+
+D = ids.CaseDetail
+
+
+def render_case(data: dict[str, Any] | None) -> tuple[Any, ...]:
+    """Title, error, header facts, parties, timeline items, tables."""
+    try:
+        detail = case_detail((data or {}).get("path_id"), court_today())
+    except ParamError as exc:
+        return "案件详情", ui.error_box(str(exc)), [], [], [], []
+    h = detail["header"]
+    return (
+        f"{h['case_number']}",
+        None,
+        ui_case.header(h),
+        ui_case.parties(h["parties"]),
+        ui_case.timeline(detail["timeline"]),
+        ui_case.tables(detail),
+    )
+
+
+def register(app: dash.Dash) -> None:
+    app.callback(
+        Output(D.TITLE, "children"), Output(D.ERROR, "children"), Output(D.HEADER, "children"),
+        Output(D.PARTIES, "children"), Output(D.TIMELINE, "children"), Output(D.TABLES, "children"),
+        Input(D.QUERY, "data"),
+    )(render_case)

@@ -1,0 +1,43 @@
+"""/cases?…: the list behind a number; its length is the number clicked."""
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import Input, Output, html
+
+from callbacks.desk.common import jsonable
+from callbacks.desk.data import court_today
+from callbacks.desk.lists import CaseList, case_list
+from callbacks.desk.params import ParamError
+from layouts import ids
+from layouts.desk import components as ui
+from layouts.desk.grids import case_columns
+
+C = ids.Cases
+
+
+def list_rows(found: CaseList) -> list[dict[str, Any]]:
+    """Grid rows of a case list (case numbers link to the case page)."""
+    return jsonable([r | ({"case_number__href": f"/case/{r['id']}"} if "case_number" in r else {})
+                     for r in found.rows])
+
+
+def render_cases(query: dict[str, Any] | None) -> tuple[Any, ...]:
+    """Title, error, summary, columns and rows of the list."""
+    try:
+        found = case_list(query or {}, court_today())
+    except ParamError as exc:
+        return "案件清单", ui.error_box(str(exc)), [], [], []
+    unit = {"officers": "人", "payments": "笔"}.get(found.kind, "件")
+    summary = [html.Span(line) for line in found.lines]
+    summary.append(html.Strong(f"共 {len(found.rows):,} {unit}", className="list-count"))
+    return found.title, None, summary, case_columns(found.kind, found.value_label), list_rows(found)
+
+
+def register(app: dash.Dash) -> None:
+    app.callback(
+        Output(C.TITLE, "children"), Output(C.ERROR, "children"), Output(C.SUMMARY, "children"),
+        Output(C.GRID, "columnDefs"), Output(C.GRID, "rowData"),
+        Input(C.QUERY, "data"),
+    )(render_cases)

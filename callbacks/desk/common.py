@@ -1,0 +1,47 @@
+"""Helpers the desk callbacks share: JSON-safe rows, grid column metadata, the apply button."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from dash import no_update
+
+from callbacks.desk.data import indicator_settings
+from callbacks.desk.params import search
+from callbacks.desk.views import GRID_KEYS
+
+
+def plain(value: Any) -> Any:
+    """Dates → ISO text, Decimals → float: what a grid cell can hold."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def jsonable(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: plain(v) for k, v in row.items()} for row in rows]
+
+
+def grid_indicators() -> list[tuple[str, str, str]]:
+    """(key, Chinese name, unit) of the grid's indicator columns, from the court's settings."""
+    settings = indicator_settings()
+    return [(k, settings.indicators[k].name, settings.indicators[k].unit) for k in GRID_KEYS]
+
+
+def applied_search(n_clicks: int | None, start: str | None, end: str | None,
+                   cstart: str | None, cend: str | None, query: Mapping[str, Any]) -> Any:
+    """The URL search for the custom dates typed in; no_update until 应用 is clicked."""
+    if not n_clicks:
+        return no_update
+    new = dict(query)
+    if start or end:
+        new |= {"preset": "custom", "start": start or "", "end": end or ""}
+    if cstart or cend:
+        new |= {"cmp": "custom", "cstart": cstart or "", "cend": cend or ""}
+    return search(new)

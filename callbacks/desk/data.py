@@ -1,0 +1,98 @@
+"""On-demand queries of the desk pages, memoized on (data version, parameters).
+
+Custom periods, drill-down lists and case lists are not in the refresher's snapshot, so they
+run here; the shared cache (when the app has one) keeps each result until the data changes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import pickle
+from collections.abc import Callable
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from callbacks.context import app_context
+from db.indicators import compute, explain, load_indicator_settings
+from db.indicators.period import Period
+from db.indicators.settings import IndicatorSettings
+from db.session import data_version
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+MEMO_TIMEOUT_S = 3600
+
+
+def court_today() -> dt.date:
+    """Today's date in the court's time zone (create_app overrides may pin TODAY for tests)."""
+    pinned = app_context().settings.get("TODAY")
+    if pinned:
+        return dt.date.fromisoformat(str(pinned))
+    return dt.datetime.now(ZoneInfo(app_context().settings.get("TIMEZONE") or "Asia/Shanghai")).date()
+
+
+def indicator_settings() -> IndicatorSettings:
+    """The court's indicator settings, loaded once per process."""
+    extras = app_context().extras
+    if "indicator_settings" not in extras:
+        extras["indicator_settings"] = load_indicator_settings(
+            app_context().settings.get("INDICATOR_SETTINGS") or None
+        )
+    return extras["indicator_settings"]
+
+
+def _cache() -> Any:
+    """The app's Flask-Caching backend, or None when the app runs without one."""
+    found = app_context().extras.get("cache") or current_app.extensions.get("cache")
+    if isinstance(found, dict):  # Flask-Caching keeps {Cache(): backend}
+        return next(iter(found.values()), None)
+    return found
+
+
+def memoized(name: str, params: tuple[Any, ...], fn: Callable[[Session], T]) -> T:
+    """Run `fn(session)` once per data version and parameters; cache failures only cost time."""
+    with app_context().sessions() as session:
+        version = data_version(session)[0]
+        cache = _cache()
+        raw = repr((name, version, params)).encode()
+        key = "desk:" + hashlib.sha1(raw, usedforsecurity=False).hexdigest()
+        if cache is not None:
+            try:
+                hit = cache.get(key)
+                if hit is not None:
+                    return pickle.loads(hit)
+            except Exception:  # noqa: BLE001 - a broken cache must not break the page
+                log.warning("desk cache read failed", exc_info=True)
+        result = fn(session)
+    if cache is not None:
+        try:
+            cache.set(key, pickle.dumps(result), timeout=MEMO_TIMEOUT_S)
+        except Exception:  # noqa: BLE001
+            log.warning("desk cache write failed", exc_info=True)
+    return result
+
+
+def scope_results(scope: str, ids: list[int] | None, period: Period,
+                  compare: Period | None) -> list[dict[str, Any]]:
+    """compute() for a scope; compare=None means no comparison period."""
+    def run(session: Session) -> list[dict[str, Any]]:
+        return compute(session, scope=scope, ids=ids, period=period,
+                       compare=compare if compare is not None else False,
+                       settings=indicator_settings())
+    return memoized("compute", (scope, tuple(ids or ()), period, compare), run)
+
+
+def explained(key: str, scope: str, scope_id: int | None, period: Period) -> dict[str, list[dict]]:
+    """explain(): the case rows behind an indicator's numerator and denominator."""
+    def run(session: Session) -> dict[str, list[dict]]:
+        return explain(session, key, scope, scope_id, period, indicator_settings())
+    return memoized("explain", (key, scope, scope_id, period), run)
+
+
+def with_session(name: str, params: tuple[Any, ...], fn: Callable[[Session], T]) -> T:
+    """Memoize any other read (case lists, queues, names) the same way."""
+    return memoized(name, params, fn)

@@ -1,0 +1,49 @@
+"""/officer/<id>: the officer's indicators, action counts and case deadlines."""
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import Input, Output, State
+
+from callbacks.desk.common import applied_search, jsonable
+from callbacks.desk.data import court_today
+from callbacks.desk.params import ParamError
+from callbacks.desk.screens import officer_screen
+from layouts import ids
+from layouts.desk import components as ui
+
+OF = ids.Officer
+
+
+def render_officer(data: dict[str, Any] | None) -> tuple[Any, ...]:
+    """Crumbs, title, error, queue counts, indicator table, deadline grid."""
+    data = data or {}
+    try:
+        screen = officer_screen(data.get("path_id"), data.get("query") or {}, court_today())
+    except ParamError as exc:
+        return [], "承办人", ui.error_box(str(exc)), [], [], []
+    deadlines = [d | {"case_number__href": f"/case/{d['case_id']}"} for d in screen.deadlines]
+    return (
+        ui.crumbs(screen.crumbs),
+        f"{screen.title} · {screen.choice.label}",
+        None,
+        ui.queue_counts(screen.queue_counts),
+        ui.indicator_table(screen.indicators),
+        jsonable(deadlines),
+    )
+
+
+def register(app: dash.Dash) -> None:
+    app.callback(
+        Output(OF.CRUMBS, "children"), Output(OF.TITLE, "children"), Output(OF.ERROR, "children"),
+        Output(OF.QUEUE_COUNTS, "children"), Output(OF.INDICATORS, "children"),
+        Output(OF.DEADLINES, "rowData"),
+        Input(OF.QUERY, "data"),
+    )(render_officer)
+    app.callback(
+        Output(OF.NAV, "search"),
+        Input(OF.APPLY, "n_clicks"), State(OF.START, "value"), State(OF.END, "value"),
+        State(OF.QUERY, "data"),
+        prevent_initial_call=True,
+    )(lambda n, s, e, data: applied_search(n, s, e, None, None, (data or {}).get("query") or {}))

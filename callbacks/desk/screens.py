@@ -1,0 +1,156 @@
+"""What /analysis, /team/<id> and /officer/<id> show, as plain data built from the URL query."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from callbacks.desk.data import indicator_settings, scope_results, with_session
+from callbacks.desk.links import queue_href
+from callbacks.desk.params import (
+    ParamError,
+    PeriodChoice,
+    parse_id,
+    parse_period,
+    search,
+)
+from callbacks.desk.views import indicator_rows, kpi_items, scope_row
+from db.queries.cases import court_info, officer_info, team_info
+from db.queries.outlook import load_targets, year_end_outlook
+from db.queries.queue import QUEUE_KINDS, action_queue, legal_deadlines, queue_counts
+
+
+@dataclass
+class Screen:
+    """One page's data: title, breadcrumbs, focus entity and the rows of its tables."""
+
+    choice: PeriodChoice
+    title: str
+    level: str  # court | team | officer
+    focus_id: int
+    crumbs: list[tuple[str, str]] = field(default_factory=list)
+    kpis: list[dict[str, Any]] = field(default_factory=list)
+    indicators: list[dict[str, Any]] = field(default_factory=list)
+    grid_scope: str | None = None  # team | officer: what the grid rows are
+    grid: list[dict[str, Any]] = field(default_factory=list)
+    outlook: list[dict[str, Any]] = field(default_factory=list)
+    queue_counts: list[dict[str, Any]] = field(default_factory=list)
+    queue: list[dict[str, Any]] = field(default_factory=list)
+    deadlines: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _court() -> dict[str, Any]:
+    court = with_session("court", (), court_info)
+    if court is None:
+        raise ParamError("数据库中还没有法院数据，请先载入（python -m dashboard seed-demo）")
+    return court
+
+
+def _team(team_id: int) -> dict[str, Any]:
+    team = with_session("team", (team_id,), lambda s: team_info(s, team_id))
+    if team is None:
+        raise ParamError(f"团队编号 {team_id} 不存在，请从全院视图重新选择团队")
+    return team
+
+
+def _officer(officer_id: int) -> dict[str, Any]:
+    officer = with_session("officer", (officer_id,), lambda s: officer_info(s, officer_id))
+    if officer is None:
+        raise ParamError(f"承办人编号 {officer_id} 不存在，请从团队视图重新选择")
+    return officer
+
+
+def _focus(choice: PeriodChoice, scope: str, sid: int) -> dict[str, Any]:
+    (result,) = scope_results(scope, [sid], choice.period, choice.compare)
+    return result
+
+
+def _fill_focus(screen: Screen, scope: str, sid: int) -> None:
+    result = _focus(screen.choice, scope, sid)
+    screen.kpis = kpi_items(result, screen.choice.period)
+    screen.indicators = indicator_rows(result, screen.choice.period)
+
+
+def _outlook(scope: str, sid: int, today: dt.date) -> list[dict[str, Any]]:
+    return with_session("outlook", (scope, sid, today), lambda s: year_end_outlook(
+        s, scope, sid, today=today, settings=indicator_settings(), targets=load_targets()))
+
+
+def analysis_screen(query: Mapping[str, Any], today: dt.date) -> Screen:
+    """Court → team → officer drill-down for meetings."""
+    choice = parse_period(query, today)
+    base = choice.query()
+    court = _court()
+    officer_id = parse_id(query, "officer", "承办人")
+    team_id = parse_id(query, "team", "团队")
+    officer = _officer(officer_id) if officer_id else None
+    if officer and officer["team_id"]:
+        team_id = officer["team_id"]
+    team = _team(team_id) if team_id else None
+    crumbs = [(court["name"], "/analysis" + search(base))]
+    if team:
+        crumbs.append((team["name"], "/analysis" + search(base | {"team": team["id"]})))
+    if officer:
+        crumbs.append((officer["name"], "/analysis" + search(base | {"team": team_id or "",
+                                                                     "officer": officer["id"]})))
+    if officer:
+        screen = Screen(choice, f"{officer['name']}（{officer['team'] or '未分配团队'}）", "officer", officer["id"], crumbs)
+        _fill_focus(screen, "officer", officer["id"])
+        return screen
+    if team:
+        screen = Screen(choice, team["name"], "team", team["id"], crumbs, grid_scope="officer")
+        _fill_focus(screen, "team", team["id"])
+        results = scope_results("officer", team["officer_ids"], choice.period, choice.compare) if team["officer_ids"] else []
+        screen.grid = [scope_row(r, choice.period, "/analysis" + search(base | {"team": team["id"], "officer": r["id"]}))
+                       for r in results]
+        screen.outlook = _outlook("team", team["id"], today)
+        return screen
+    screen = Screen(choice, court["name"], "court", court["id"], crumbs, grid_scope="team")
+    _fill_focus(screen, "court", court["id"])
+    teams = scope_results("team", None, choice.period, choice.compare)
+    screen.grid = [scope_row(r, choice.period, "/analysis" + search(base | {"team": r["id"]})) for r in teams]
+    screen.outlook = _outlook("court", court["id"], today)
+    return screen
+
+
+def _queue_counts(scope: str, sid: int, today: dt.date) -> list[dict[str, Any]]:
+    counts = with_session("queue-counts", (scope, sid, today), lambda s: queue_counts(s, scope, sid, today=today))
+    return [{"key": k.key, "label": k.label, "count": counts[k.key], "href": queue_href(k.key, scope, sid)}
+            for k in sorted(QUEUE_KINDS.values(), key=lambda k: k.rank)]
+
+
+def team_screen(team_raw: Any, query: Mapping[str, Any], today: dt.date) -> Screen:
+    """A team lead's desk: team indicators, officer grid, action queue."""
+    choice = parse_period(query, today)
+    team_id = parse_id({"team": team_raw}, "team", "团队", required=True)
+    team = _team(team_id)
+    court = _court()
+    crumbs = [(court["name"], "/analysis" + search(choice.query())),
+              (team["name"], f"/team/{team_id}" + search(choice.query()))]
+    screen = Screen(choice, team["name"], "team", team_id, crumbs, grid_scope="officer")
+    _fill_focus(screen, "team", team_id)
+    results = scope_results("officer", team["officer_ids"], choice.period, choice.compare) if team["officer_ids"] else []
+    screen.grid = [scope_row(r, choice.period, f"/officer/{r['id']}" + search(choice.query())) for r in results]
+    screen.queue_counts = _queue_counts("team", team_id, today)
+    screen.queue = with_session("queue", ("team", team_id, today),
+                                lambda s: action_queue(s, "team", team_id, today=today))
+    return screen
+
+
+def officer_screen(officer_raw: Any, query: Mapping[str, Any], today: dt.date) -> Screen:
+    """An officer's own indicators, action queue counts and case deadlines."""
+    choice = parse_period(query, today)
+    officer_id = parse_id({"officer": officer_raw}, "officer", "承办人", required=True)
+    officer = _officer(officer_id)
+    court = _court()
+    crumbs = [(court["name"], "/analysis" + search(choice.query()))]
+    if officer["team_id"]:
+        crumbs.append((officer["team"], f"/team/{officer['team_id']}" + search(choice.query())))
+    crumbs.append((officer["name"], f"/officer/{officer_id}" + search(choice.query())))
+    screen = Screen(choice, f"{officer['name']}（{officer['team'] or '未分配团队'}）", "officer", officer_id, crumbs)
+    _fill_focus(screen, "officer", officer_id)
+    screen.queue_counts = _queue_counts("officer", officer_id, today)
+    screen.deadlines = with_session("deadlines", ("officer", officer_id, today),
+                                    lambda s: legal_deadlines(s, "officer", officer_id, today=today))
+    return screen

@@ -1,0 +1,59 @@
+"""/team/<id>: team indicators, officer grid and the action queue."""
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import Input, Output, State
+
+from callbacks.desk.common import applied_search, grid_indicators, jsonable
+from callbacks.desk.data import court_today
+from callbacks.desk.params import ParamError
+from callbacks.desk.screens import team_screen
+from layouts import ids
+from layouts.desk import components as ui
+from layouts.desk.grids import indicator_columns
+
+T = ids.Team
+
+
+def _queue_rows(screen: Any) -> list[dict[str, Any]]:
+    names = {r["id"]: r["name"] for r in screen.grid}
+    return jsonable([
+        q | {"case_number__href": f"/case/{q['case_id']}", "officer": names.get(q["officer_id"], "")}
+        for q in screen.queue
+    ])
+
+
+def render_team(data: dict[str, Any] | None) -> tuple[Any, ...]:
+    """Crumbs, title, error, queue counts, indicator table, officer grid, queue grid."""
+    data = data or {}
+    try:
+        screen = team_screen(data.get("path_id"), data.get("query") or {}, court_today())
+    except ParamError as exc:
+        return [], "团队工作台", ui.error_box(str(exc)), [], [], [], [], []
+    return (
+        ui.crumbs(screen.crumbs),
+        f"{screen.title} · {screen.choice.label}（对比 {screen.choice.compare_label}）",
+        None,
+        ui.queue_counts(screen.queue_counts),
+        ui.indicator_table(screen.indicators),
+        indicator_columns("承办人", grid_indicators()),
+        jsonable(screen.grid),
+        _queue_rows(screen),
+    )
+
+
+def register(app: dash.Dash) -> None:
+    app.callback(
+        Output(T.CRUMBS, "children"), Output(T.TITLE, "children"), Output(T.ERROR, "children"),
+        Output(T.QUEUE_COUNTS, "children"), Output(T.INDICATORS, "children"),
+        Output(T.OFFICERS, "columnDefs"), Output(T.OFFICERS, "rowData"), Output(T.QUEUE, "rowData"),
+        Input(T.QUERY, "data"),
+    )(render_team)
+    app.callback(
+        Output(T.NAV, "search"),
+        Input(T.APPLY, "n_clicks"), State(T.START, "value"), State(T.END, "value"),
+        State(T.QUERY, "data"),
+        prevent_initial_call=True,
+    )(lambda n, s, e, data: applied_search(n, s, e, None, None, (data or {}).get("query") or {}))

@@ -1,0 +1,38 @@
+"""/analysis: period picker, comparison, court → team → officer drill-down for meetings."""
+from __future__ import annotations
+
+from typing import Any
+
+from dash import dcc, html
+
+from layouts import ids
+from layouts.desk.components import period_bar, search
+from layouts.desk.grids import grid
+
+A = ids.Analysis
+
+
+def layout(**query: Any) -> html.Div:
+    """Skeleton; the callback fills it from the URL query kept in QUERY."""
+    return html.Div(
+        [
+            dcc.Location(id=A.NAV, refresh="callback-nav"),
+            dcc.Store(id=A.QUERY, data=dict(query)),
+            html.Nav(id=A.CRUMBS, className="crumbs"),
+            html.Div(
+                [html.H1(id=A.TITLE, children="会商分析"),
+                 html.A("导出 Excel", id=A.EXPORT, href="/export/analysis.xlsx" + search(query),
+                        className="btn export-link", **{"data-testid": "export"})],
+                className="desk-head",
+            ),
+            html.Div(id=A.PERIOD, className="period-line"),
+            period_bar("/analysis", query, A),
+            html.Div(id=A.ERROR),
+            html.Div(id=A.KPIS, className="kpi-grid kpi-large"),
+            html.Section(id=A.OUTLOOK, className="outlook"),
+            html.Section([html.H2(id=A.GRID_TITLE), grid(A.GRID, height="62vh")], id=A.GRID_BOX,
+                         className="grid-box"),
+            html.Section([html.H2("全部指标"), html.Div(id=A.INDICATORS)], className="all-indicators"),
+        ],
+        className="desk desk-analysis",
+    )

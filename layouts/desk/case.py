@@ -1,0 +1,102 @@
+"""/case/<case_id>: the case header and a timeline of events, pauses, payments."""
+from __future__ import annotations
+
+from typing import Any
+
+from dash import dcc, html
+
+from layouts import ids
+
+D = ids.CaseDetail
+
+
+def layout(case_id: str | None = None, **_: Any) -> html.Div:
+    """Skeleton; the callback fills it for the case id in the path."""
+    return html.Div(
+        [
+            dcc.Store(id=D.QUERY, data={"path_id": case_id}),
+            html.Div(html.H1(id=D.TITLE, children="案件详情"), className="desk-head"),
+            html.Div(id=D.ERROR),
+            html.Div(id=D.HEADER, className="case-header"),
+            html.Div(id=D.PARTIES, className="case-parties"),
+            html.Div([html.Section([html.H2("时间线"), html.Ol(id=D.TIMELINE, className="timeline")],
+                                   className="timeline-box"),
+                      html.Section(id=D.TABLES, className="case-tables")], className="case-body"),
+        ],
+        className="desk desk-case",
+    )
+
+
+def _money(value: Any) -> str:
+    return "—" if value is None else f"{value:,.2f} 元"
+
+
+def _day(value: Any) -> str:
+    return value.isoformat() if value else "—"
+
+
+def header(h: dict[str, Any]) -> html.Dl:
+    """Key facts of the case as a definition grid."""
+    facts = [
+        ("法院", h["court"]), ("类别", f"{h['category']}（{h['track']}案）"),
+        ("立案日期", _day(h["filed_on"])), ("结案日期", _day(h["closed_on"])),
+        ("结案方式", h["closing_method"] or "未结"), ("案由", h["cause"] or "—"),
+        ("团队", dcc.Link(h["team"], href=f"/team/{h['team_id']}") if h["team_id"] else "—"),
+        ("承办人", dcc.Link(h["officer"], href=f"/officer/{h['officer_id']}") if h["officer_id"] else "—"),
+        ("申请执行标的", _money(h["target_amount"])), ("实际到位", _money(h["recovered_amount"])),
+        ("非诉执行", "是" if h["non_litigation"] else "否"),
+        ("原案", dcc.Link(h["origin_case_number"], href=f"/case/{h['origin_case_id']}")
+         if h["origin_case_id"] else "—"),
+    ]
+    return html.Dl([html.Div([html.Dt(k), html.Dd(v)], className="fact") for k, v in facts],
+                   className="facts")
+
+
+def parties(items: list[dict[str, Any]]) -> list[Any]:
+    """Full party names (this page only; lists show them masked)."""
+    if not items:
+        return [html.P("未登记当事人", className="note")]
+    return [html.H2("当事人"), html.Ul([
+        html.Li([html.Strong(p["role"]), f"（{p['kind']}）", p["name"]]) for p in items
+    ])]
+
+
+def timeline(items: list[dict[str, Any]]) -> list[html.Li]:
+    """Chronological items; the group picks the marker colour."""
+    return [
+        html.Li([
+            html.Span(_day(i["on"]), className="tl-date"),
+            html.Span(i["label"], className="tl-label"),
+            html.Span(i["detail"], className="tl-detail"),
+            html.Span(_money(i["amount"]) if i["amount"] is not None else "", className="tl-amount"),
+        ], className=f"tl-item tl-{i['group']}")
+        for i in items
+    ]
+
+
+def _table(title: str, headers: list[str], rows: list[list[Any]]) -> html.Div:
+    if not rows:
+        return html.Div([html.H3(title), html.P("无", className="note")])
+    return html.Div([html.H3(title), html.Table(
+        [html.Thead(html.Tr([html.Th(h) for h in headers])),
+         html.Tbody([html.Tr([html.Td(c) for c in r]) for r in rows])], className="plain-table")])
+
+
+def tables(d: dict[str, Any]) -> list[Any]:
+    """Pauses, extensions, payments, node deadlines and assignments as small tables."""
+    out = [
+        _table("扣除执行期限", ["类型", "开始", "结束", "天数", "原因"],
+               [[p["kind"], _day(p["started_on"]), _day(p["ended_on"]), p["days"], p["reason"]] for p in d["pauses"]]),
+        _table("延长执行期限", ["批准日期", "天数", "原因"],
+               [[_day(x["approved_on"]), x["days"], x["reason"]] for x in d["extensions"]]),
+        _table("案款", ["到账日期", "到账金额", "发放日期", "发放金额", "天数"],
+               [[_day(p["received_on"]), _money(p["amount"]), _day(p["paid_out_on"]),
+                 _money(p["paid_amount"]), p["days"]] for p in d["payments"]]),
+        _table("分案与改派", ["日期", "团队", "承办人", "原因"],
+               [[_day(a["assigned_on"]), a["team"], a["officer"], a["reason"]] for a in d["assignments"]]),
+    ]
+    if d.get("nodes") is not None:
+        out.insert(0, _table("流程节点", ["节点", "期限", "完成", "状态"],
+                             [[n["label"], _day(n.get("due_on")), _day(n.get("done_on")), n.get("status_label", "")]
+                              for n in d["nodes"]]))
+    return out

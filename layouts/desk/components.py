@@ -1,0 +1,162 @@
+"""Builders shared by the desk pages: breadcrumbs, period bar, KPI cards, indicator table."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import urlencode
+
+from dash import dcc, html
+
+PRESET_LABELS: dict[str, str] = {
+    "month": "本月", "quarter": "本季度", "ytd": "本年至今", "last_year": "上年同期", "custom": "自定义",
+}
+COMPARE_LABELS: dict[str, str] = {"yoy": "同比上年同期", "none": "不对比", "custom": "自定义对比期"}
+PERIOD_KEYS = ("preset", "start", "end", "cmp", "cstart", "cend")
+STATUS_TEXT = {"good": "达标", "warn": "关注", "bad": "预警", "none": ""}
+
+
+def search(query: Mapping[str, Any]) -> str:
+    """Return "?a=1&b=2" for the non-empty parameters."""
+    clean = {k: v for k, v in query.items() if v not in (None, "")}
+    return "?" + urlencode(clean) if clean else ""
+
+
+def crumbs(items: Sequence[tuple[str, str]]) -> list[Any]:
+    """Breadcrumbs: every level but the last is a link."""
+    out: list[Any] = []
+    for i, (label, href) in enumerate(items):
+        if i:
+            out.append(html.Span("›", className="crumb-sep"))
+        last = i == len(items) - 1
+        out.append(html.Span(label, className="crumb current") if last
+                   else dcc.Link(label, href=href, className="crumb"))
+    return out
+
+
+def _preset_links(path: str, query: Mapping[str, Any]) -> html.Div:
+    keep = {k: v for k, v in query.items() if k not in ("preset", "start", "end")}
+    current = query.get("preset") or ("custom" if query.get("start") else "ytd")
+    links = [
+        dcc.Link(label, href=path + search(keep | {"preset": key}),
+                 className="chip active" if key == current else "chip")
+        for key, label in PRESET_LABELS.items() if key != "custom"
+    ]
+    return html.Div([html.Span("统计期间", className="bar-label"), *links], className="chip-row")
+
+
+def _compare_links(path: str, query: Mapping[str, Any]) -> html.Div:
+    keep = {k: v for k, v in query.items() if k not in ("cmp", "cstart", "cend")}
+    current = query.get("cmp") or "yoy"
+    links = [
+        dcc.Link(label, href=path + search(keep | ({"cmp": key} if key != "yoy" else {})),
+                 className="chip active" if key == current else "chip")
+        for key, label in COMPARE_LABELS.items() if key != "custom"
+    ]
+    return html.Div([html.Span("对比", className="bar-label"), *links], className="chip-row")
+
+
+def _date(id_: str, value: Any, label: str) -> html.Label:
+    return html.Label([label, dcc.Input(id=id_, type="date", value=value or None, debounce=True,
+                                        className="date-input")])
+
+
+def period_bar(path: str, query: Mapping[str, Any], ids_: Any, with_compare_dates: bool = True) -> html.Div:
+    """Preset links, custom dates and the comparison choice; everything lands in the URL."""
+    custom = [
+        _date(ids_.START, query.get("start"), "自定义 从"),
+        _date(ids_.END, query.get("end"), "至"),
+    ]
+    if with_compare_dates:
+        custom += [_date(ids_.CMP_START, query.get("cstart"), "对比期 从"),
+                   _date(ids_.CMP_END, query.get("cend"), "至")]
+    custom.append(html.Button("应用", id=ids_.APPLY, n_clicks=0, className="btn"))
+    return html.Div(
+        [_preset_links(path, query), _compare_links(path, query),
+         html.Div(custom, className="custom-dates")],
+        className="period-bar no-print-controls",
+    )
+
+
+def error_box(message: str) -> html.Div:
+    return html.Div([html.Strong("无法显示："), message], className="desk-error", role="alert")
+
+
+def _link(text: Any, href: str, cls: str = "num-link") -> Any:
+    if text in (None, ""):
+        return "—"
+    return dcc.Link(str(text), href=href, className=cls) if href else str(text)
+
+
+def kpi_cards(items: Sequence[Mapping[str, Any]]) -> list[html.Div]:
+    """Large figures for a projector: value (link to its cases), comparison and change."""
+    return [
+        html.Div(
+            [
+                html.Div(item["name"], className="kpi-name"),
+                html.Div(_link(item["display"], item["value__href"], "kpi-value"), className="kpi-figure"),
+                html.Div([
+                    html.Span(f"对比期 {item['compare_display'] or '—'}", className="kpi-cmp"),
+                    html.Span(item["delta_display"] or "", className="kpi-delta"),
+                ], className="kpi-foot"),
+                html.Div([
+                    "分子 ", _link(_int(item["numerator"]), item["numerator__href"]),
+                    " · 分母 ", _link(_int(item["denominator"]), item["denominator__href"]),
+                ], className="kpi-parts"),
+            ],
+            className=f"kpi-card status-{item['status']}",
+        )
+        for item in items
+    ]
+
+
+def _int(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
+    return value
+
+
+def indicator_table(rows: Sequence[Mapping[str, Any]]) -> html.Table:
+    """Every indicator of one entity; every number links to the cases behind it."""
+    head = html.Tr([html.Th(h) for h in ("指标", "本期", "分子", "分母", "对比期", "变化", "状态")])
+    body = [
+        html.Tr([
+            html.Td(r["name"], title=r["formula"]),
+            html.Td(_link(r["display"], r["value__href"]), className="num"),
+            html.Td(_link(_int(r["numerator"]), r["numerator__href"]), className="num"),
+            html.Td(_link(_int(r["denominator"]), r["denominator__href"]), className="num"),
+            html.Td(r["compare_display"] or "—", className="num"),
+            html.Td(r["delta_display"] or "—", className="num"),
+            html.Td(html.Span(STATUS_TEXT.get(r["status"], ""), className=f"light status-{r['status']}")),
+        ])
+        for r in rows
+    ]
+    return html.Table([html.Thead(head), html.Tbody(body)], className="indicator-table")
+
+
+def outlook_panel(items: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """Year-end outlook cards: projected value and the cases still needed for the target."""
+    if not items:
+        return []
+    cards = []
+    for o in items:
+        target = f"目标 {o['target']}%：" if o["target"] is not None else "未配置目标"
+        need = (f"到年底还需{('执行完毕' if o['key'] == 'completion_rate' else '结案')} {o['needed']:,} 件"
+                if o["needed"] is not None else "")
+        cards.append(html.Div([
+            html.Div(f"{o['name']} 年底预测", className="kpi-name"),
+            html.Div(f"{o['projected']}%" if o["projected"] is not None else "—", className="kpi-value plain"),
+            html.Div(f"本年至今 {o['display']}（{o['numerator']:,}/{o['denominator']:,}），"
+                     f"按当前节奏年底前还将增加 {o['expected_more']:,} 件", className="kpi-cmp"),
+            html.Div([target, html.Strong(need)], className="outlook-need", title=o["target_source"]),
+        ], className="kpi-card outlook-card"))
+    return [html.H2(f"年底预测（剩余 {items[0]['days_left']} 天）"), html.Div(cards, className="kpi-grid")]
+
+
+def queue_counts(items: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """Counts per action-queue kind, each a link to its case list."""
+    return [
+        html.Div([html.Div(i["label"], className="kpi-name"),
+                  html.Div(_link(f"{i['count']:,}", i["href"], "kpi-value"), className="kpi-figure")],
+                 className="kpi-card queue-card" + (" status-bad" if i["count"] else ""))
+        for i in items
+    ]

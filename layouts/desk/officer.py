@@ -1,0 +1,32 @@
+"""/officer/<officer_id>: an officer's indicators, action counts and case deadlines."""
+from __future__ import annotations
+
+from typing import Any
+
+from dash import dcc, html
+
+from layouts import ids
+from layouts.desk.components import period_bar
+from layouts.desk.grids import deadline_columns, grid
+
+OF = ids.Officer
+
+
+def layout(officer_id: str | None = None, **query: Any) -> html.Div:
+    """Skeleton; the callback fills it from the path and query kept in QUERY."""
+    path = f"/officer/{officer_id}" if officer_id else "/officer"
+    return html.Div(
+        [
+            dcc.Location(id=OF.NAV, refresh="callback-nav"),
+            dcc.Store(id=OF.QUERY, data={"path_id": officer_id, "query": dict(query)}),
+            html.Nav(id=OF.CRUMBS, className="crumbs"),
+            html.Div(html.H1(id=OF.TITLE, children="承办人"), className="desk-head"),
+            period_bar(path, query, OF, with_compare_dates=False),
+            html.Div(id=OF.ERROR),
+            html.Section([html.H2("待办"), html.Div(id=OF.QUEUE_COUNTS, className="kpi-grid")]),
+            html.Section([html.H2("个人指标"), html.Div(id=OF.INDICATORS)], className="all-indicators"),
+            html.Section([html.H2("未结案件与法定期限（最紧迫在前）"),
+                          grid(OF.DEADLINES, deadline_columns(), height="50vh")], className="grid-box"),
+        ],
+        className="desk desk-officer",
+    )

@@ -1,0 +1,23 @@
+"""An app on the crafted desk court (SQLite file), for calling desk callbacks as functions."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import dash
+import pytest
+from sqlalchemy import Engine
+
+from dashboard.app import create_app
+from tests.db.test_case_queries import TODAY, seed_desk
+
+
+@pytest.fixture
+def desk_app(sqlite_engine: Engine, migrated_urls: dict[str, str]) -> Iterator[tuple[dash.Dash, dict[str, Any]]]:
+    """(app, ids) with today pinned to the crafted data's date; run callbacks in its request context."""
+    ids = seed_desk(sqlite_engine)
+    app = create_app({"DATABASE_URL": migrated_urls["sqlite"], "CACHE_URL": "null://",
+                      "SCHEDULER_ENABLED": False, "TODAY": TODAY.isoformat()})
+    with app.server.test_request_context():
+        yield app, ids
+    app.server.extensions["dashboard"].engine.dispose()

@@ -1,0 +1,163 @@
+"""Desk pages as functions: drill-down, links whose lists equal their numbers, bad URLs, round trips."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from callbacks.desk import analysis, case, cases, officer, team
+from callbacks.desk.lists import case_list
+from callbacks.desk.params import ParamError, parse_period
+from callbacks.desk.screens import analysis_screen, team_screen
+from tests.db.test_case_queries import TODAY
+
+HALF = {"preset": "custom", "start": "2022-01-01", "end": "2022-06-30"}
+
+
+def query_of(href: str) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(href).query))
+
+
+def listed(href: str) -> list[dict[str, Any]]:
+    assert urlsplit(href).path == "/cases"
+    return case_list(query_of(href), TODAY).rows
+
+
+def assert_lists_match(indicator_rows: list[dict[str, Any]]) -> int:
+    """Every numerator/denominator link lists as many rows as the number (or sums to it)."""
+    checked = 0
+    for row in indicator_rows:
+        for part in ("numerator", "denominator"):
+            href, number = row[f"{part}__href"], row[part]
+            if not href:
+                continue
+            rows = listed(href)
+            if rows and "value" in rows[0]:
+                assert sum(Decimal(str(r["value"])) for r in rows) == Decimal(str(number)), (row["key"], part)
+            else:
+                assert len(rows) == number, (row["key"], part, len(rows), number)
+            checked += 1
+    return checked
+
+
+def test_court_level_kpis_grid_and_every_link(desk_app) -> None:
+    screen = analysis_screen(HALF, TODAY)
+    assert screen.level == "court" and screen.title == "测试法院"
+    assert [r["name"] for r in screen.grid] == ["简案一组", "保全组", "繁案空组"]
+    assert {k["key"] for k in screen.kpis} >= {"closure_rate", "completion_rate"}
+    closure = next(r for r in screen.indicators if r["key"] == "closure_rate")
+    assert (closure["display"], closure["numerator"], closure["denominator"]) == ("70.00%", 7, 10)
+    assert closure["delta_display"] == "+70.00个百分点"
+    assert assert_lists_match(screen.indicators) >= 30
+    assert screen.outlook and screen.outlook[0]["key"] == "closure_rate"
+
+
+def test_every_team_grid_number_opens_as_many_cases(desk_app) -> None:
+    screen = analysis_screen(HALF, TODAY)
+    for row in screen.grid:
+        drilled = analysis_screen(query_of(row["name__href"]), TODAY)
+        assert drilled.level == "team" and drilled.focus_id == row["id"]
+        assert_lists_match(drilled.indicators)
+        by_key = {r["key"]: r for r in drilled.indicators}
+        for key in ("accepted", "closed", "completed", "long_pending"):
+            assert row[key] == by_key[key]["value"]
+            assert len(listed(row[f"{key}__href"])) == by_key[key]["numerator"]
+        for officer_row in drilled.grid:
+            deeper = analysis_screen(query_of(officer_row["name__href"]), TODAY)
+            assert deeper.level == "officer" and [c[0] for c in deeper.crumbs][-1] == officer_row["name"]
+            assert_lists_match(deeper.indicators)
+
+
+def test_render_analysis_outputs(desk_app) -> None:
+    out = analysis.render_analysis(HALF | {"team": str(desk_app[1]["简案一组"])})
+    crumbs, title, _period, error, kpis, _outlook, columns, rows, style, grid_title, table = out
+    assert title == "简案一组" and error is None and style == {}
+    assert [c["headerName"] for c in columns][:3] == ["承办人", "受理数", "结案数"]
+    assert {r["name"] for r in rows} == {"甲法官", "乙助理", "戊退休"}
+    assert "各承办人" in grid_title and len(kpis) == 8
+
+
+@pytest.mark.parametrize("query, message", [
+    ({"team": "99"}, "团队编号 99 不存在"),
+    ({"team": "abc"}, "团队“abc”不是有效的编号"),
+    ({"officer": "4242"}, "承办人编号 4242 不存在"),
+    ({"preset": "custom", "start": "2022-09-30", "end": "2022-01-01"}, "晚于结束日期"),
+    ({"preset": "custom", "start": "2022-13-01", "end": "2022-12-31"}, "格式不正确"),
+    ({"start": "yesterday"}, "格式不正确"),
+    ({"preset": "decade"}, "未知的期间预设"),
+    ({"cmp": "custom", "cstart": "2021-01-01"}, "缺少对比期间结束日期"),
+])
+def test_bad_analysis_urls_show_a_chinese_message(desk_app, query, message) -> None:
+    out = analysis.render_analysis(query)
+    error = out[3]
+    assert error is not None and message in str(error.children[1])
+
+
+def test_bad_urls_on_other_pages(desk_app) -> None:
+    assert "团队编号 77 不存在" in str(team.render_team({"path_id": "77", "query": {}})[2].children)
+    assert "承办人编号 77 不存在" in str(officer.render_officer({"path_id": "77", "query": {}})[2].children)
+    assert "案件编号 123456 不存在" in str(case.render_case({"path_id": "123456"})[1].children)
+    assert "未知的指标" in str(cases.render_cases({"indicator": "nope", "start": "2022-01-01",
+                                                    "end": "2022-02-01"})[1].children)
+    assert "numerator" in str(cases.render_cases({"indicator": "closed", "part": "half", "scope": "court",
+                                                  "start": "2022-01-01", "end": "2022-02-01"})[1].children)
+    assert "未知的待办类型" in str(cases.render_cases({"queue": "x", "scope": "team", "id": "1"})[1].children)
+    assert "请指定" in str(cases.render_cases({})[1].children)
+
+
+def test_period_choice_round_trips_through_the_url() -> None:
+    today = dt.date(2022, 8, 15)
+    for query in ({}, {"preset": "month"}, {"preset": "quarter", "cmp": "none"}, {"preset": "last_year"},
+                  HALF | {"cmp": "custom", "cstart": "2020-01-01", "cend": "2020-06-30"}):
+        choice = parse_period(query, today)
+        assert parse_period(choice.query(), today) == choice
+    assert parse_period({"preset": "quarter"}, today).period.start == dt.date(2022, 7, 1)
+    assert parse_period({"preset": "last_year"}, today).period == parse_period({}, today).compare
+    with pytest.raises(ParamError):
+        parse_period({"cmp": "sometimes"}, today)
+
+
+def test_crumbs_round_trip_to_the_same_view(desk_app) -> None:
+    ids = desk_app[1]
+    deep = analysis_screen(HALF | {"cmp": "none", "officer": str(ids["乙助理"])}, TODAY)
+    assert [c[0] for c in deep.crumbs] == ["测试法院", "简案一组", "乙助理"]
+    for (label, href), level in zip(deep.crumbs, ("court", "team", "officer"), strict=True):
+        again = analysis_screen(query_of(href), TODAY)
+        assert again.level == level and again.choice == deep.choice
+        assert again.crumbs[-1][0] == label
+
+
+def test_team_page_queue_and_officers(desk_app) -> None:
+    ids = desk_app[1]
+    screen = team_screen(str(ids["简案一组"]), {}, TODAY)
+    counts = {c["key"]: c["count"] for c in screen.queue_counts}
+    assert counts == {"unpaid": 1, "long12": 1, "long6": 1, "near_termination": 1}
+    for c in screen.queue_counts:
+        assert len(listed(c["href"])) == c["count"]
+    out = team.render_team({"path_id": str(ids["简案一组"]), "query": HALF})
+    queue_rows = out[7]
+    assert [q["kind"] for q in queue_rows] == ["unpaid", "long12", "long6", "near_termination"]
+    assert queue_rows[1]["officer"] == "乙助理" and queue_rows[1]["case_number__href"].startswith("/case/")
+    assert {r["name"] for r in out[6]} == {"甲法官", "乙助理", "戊退休"}
+    assert all(r["name__href"].startswith("/officer/") for r in out[6])
+
+
+def test_officer_page_deadlines(desk_app) -> None:
+    ids = desk_app[1]
+    out = officer.render_officer({"path_id": str(ids["乙助理"]), "query": {}})
+    deadlines = out[5]
+    assert [d["remaining"] for d in deadlines][1] == 26 and deadlines[1]["deadline"] == "2022-09-10"
+
+
+def test_case_page_shows_full_names_and_lists_mask_them(desk_app) -> None:
+    ids = desk_app[1]
+    cid = ids["case:2022执2"]
+    out = case.render_case({"path_id": str(cid)})
+    assert "张三丰" in str(out[3]) and len(out[4]) == 5
+    queue = cases.render_cases({"queue": "long6", "scope": "team", "id": str(ids["简案一组"])})
+    (row,) = queue[4]
+    assert row["applicant"] == "张**" and "张三丰" not in str(queue)
+    assert row["case_number__href"] == f"/case/{cid}"
