@@ -85,8 +85,8 @@ def _add_months_default(element: add_months, compiler: Any, **kw: Any) -> str:
 def _add_months_sqlite(element: add_months, compiler: Any, **kw: Any) -> str:
     d = _first(element, compiler, **kw)
     n = _int_literal(element, 1)
-    month_end = f"date({d}, 'start of month', '+{n + 1} months', '-1 day')"
-    return f"min(date({d}, '+{n} months'), {month_end})"
+    month_end = f"date({d}, 'start of month', '{n + 1:+d} months', '-1 day')"
+    return f"min(date({d}, '{n:+d} months'), {month_end})"
 
 
 @compiles(add_months, "postgresql")
