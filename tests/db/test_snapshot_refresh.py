@@ -1,0 +1,144 @@
+"""Refresher ticks on every backend: change check, publish, history, failures, versions."""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from cachelib import SimpleCache
+from sqlalchemy import func, select
+
+from db.models import IndicatorHistory
+from db.session import (
+    bump_data_version,
+    make_engine,
+    make_session_factory,
+    session_scope,
+)
+from db.snapshot import store
+from db.snapshot.builder import build_snapshot, default_port
+from db.snapshot.refresh import FAILED, PUBLISHED, UNCHANGED, Refresher
+from db.snapshot.store import RefreshState
+from tests.db.snapshot_data import seed
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **kw: float) -> None:
+        self.now += dt.timedelta(**kw)
+
+
+class CountingBuild:
+    """The real builder, counted; `fail` makes the next calls raise."""
+
+    def __init__(self) -> None:
+        self.calls, self.fail = 0, None
+
+    def __call__(self, *args, **kwargs) -> dict:
+        self.calls += 1
+        if self.fail:
+            raise self.fail
+        return build_snapshot(*args, **kwargs)
+
+
+def _refresher(engine, cache=None, **kw) -> tuple[Refresher, CountingBuild, Clock]:
+    build, clock = CountingBuild(), Clock()
+    refresher = Refresher(sessions=make_session_factory(engine), cache=cache or SimpleCache(),
+                          port_factory=lambda: default_port(None), tz=TZ, clock=clock,
+                          build=build, **kw)
+    return refresher, build, clock
+
+
+def _history_rows(engine) -> int:
+    with session_scope(make_session_factory(engine)) as s:
+        return s.scalar(select(func.count()).select_from(IndicatorHistory))
+
+
+def test_recompute_only_when_data_or_day_changes(engine) -> None:
+    with session_scope(make_session_factory(engine)) as s:
+        seed(s)
+    refresher, build, clock = _refresher(engine)
+    assert refresher.run() == PUBLISHED
+    snap = store.current_snapshot(refresher.cache)
+    assert snap["version"] == 1 and snap["status"] == "ok" and snap["court"]["code"] == "内0221"
+    assert snap["duration_ms"] >= 0 and snap["computed_at"].endswith("+00:00")
+    clock.advance(seconds=30)
+    assert refresher.run() == UNCHANGED and build.calls == 1
+    assert store.read_state(refresher.cache).checked_at == clock.now.isoformat(timespec="seconds")
+    with session_scope(refresher.sessions) as s:
+        bump_data_version(s)
+    assert refresher.run() == PUBLISHED and build.calls == 2
+    clock.now = dt.datetime(2026, 11, 20, 16, 0, 1, tzinfo=dt.UTC)  # 00:00:01 in Beijing
+    assert refresher.run() == PUBLISHED and build.calls == 3
+    assert store.current_snapshot(refresher.cache)["periods"]["mtd"]["end"] == "2026-11-21"
+
+
+def test_failure_keeps_the_last_good_snapshot(engine) -> None:
+    with session_scope(make_session_factory(engine)) as s:
+        seed(s)
+    refresher, build, clock = _refresher(engine)
+    refresher.run()
+    with session_scope(refresher.sessions) as s:
+        bump_data_version(s)
+    build.fail = ValueError("第 3 行：结案日期早于立案日期")
+    assert refresher.run() == FAILED
+    snap = store.current_snapshot(refresher.cache)
+    assert snap["version"] == 1 and snap["status"] == "error"
+    assert snap["last_error"] == "ValueError: 第 3 行：结案日期早于立案日期"
+    build.fail = None
+    assert refresher.run() == PUBLISHED
+    snap = store.current_snapshot(refresher.cache)
+    assert snap["version"] == 2 and snap["status"] == "ok" and snap["last_error"] is None
+
+
+def test_unreachable_database_is_recorded_not_raised(tmp_path) -> None:
+    broken = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1")
+    cache = SimpleCache()
+    store.write_state(cache, RefreshState(version=5, checked_at="2026-11-20T02:00:00+00:00"))
+    refresher, _build, _clock = _refresher(broken, cache)
+    assert refresher.run() == FAILED
+    state = store.read_state(cache)
+    assert state.version == 5 and state.status == "error"
+    assert state.last_error.startswith("OperationalError")
+
+
+def test_history_is_throttled_and_pruned(engine) -> None:
+    with session_scope(make_session_factory(engine)) as s:
+        seed(s)
+    refresher, _build, clock = _refresher(engine, history_interval_s=3600, history_days=1)
+    refresher.run()
+    first = _history_rows(engine)
+    assert first > 0
+    for _ in range(2):  # data changes, but within the hour: no new history rows
+        clock.advance(minutes=10)
+        with session_scope(refresher.sessions) as s:
+            bump_data_version(s)
+        assert refresher.run() == PUBLISHED
+    assert _history_rows(engine) == first
+    clock.advance(days=2)
+    with session_scope(refresher.sessions) as s:
+        bump_data_version(s)
+    refresher.run()
+    assert _history_rows(engine) == first  # old rows pruned, new ones appended
+    with session_scope(refresher.sessions) as s:
+        versions = set(s.scalars(select(IndicatorHistory.snapshot_version)))
+    assert versions == {4}
+
+
+def test_versions_stay_monotonic_when_the_cache_is_flushed(engine) -> None:
+    with session_scope(make_session_factory(engine)) as s:
+        seed(s)
+    refresher, _build, _clock = _refresher(engine)
+    refresher.run()
+    with session_scope(refresher.sessions) as s:
+        bump_data_version(s)
+    refresher.run()
+    refresher.cache.clear()
+    assert refresher.run() == PUBLISHED
+    assert store.current_snapshot(refresher.cache)["version"] == 3
