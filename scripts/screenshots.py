@@ -97,10 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     if not shots:
         parser.error(f"no shot named {args.only}; known: {[s.name for s in SHOTS]}")
 
-    from dashboard.runtime import start_background
-
-    server = start_server(_database(args.db), {"SCHEDULER_ENABLED": True})
-    start_background(server.app.server)
+    server = start_server(_database(args.db), {"REFRESH_INTERVAL_S": 5}, background=True)
     try:
         take(server, shots, args.out)
     finally:

@@ -7,7 +7,8 @@ Usage in a test module under tests/browser/:
         wait_for_dash(driver)
         screenshot(driver, "docs/screenshots/wall.png", 1920, 1080)
 
-`app_server_factory(db_url=None, overrides=None)` starts more servers (custom settings).
+`app_server_factory(db_url=None, overrides=None, background=False)` starts more servers
+(custom settings; `background=True` runs the refresher as `python -m dashboard run` does).
 Every test here is marked `browser`.
 """
 from __future__ import annotations
@@ -41,9 +42,11 @@ def app_server_factory(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
     """Start app servers on free ports; each gets an empty temp SQLite DB unless given one."""
     started: list[LiveServer] = []
 
-    def _start(db_url: str | None = None, overrides: dict[str, Any] | None = None) -> LiveServer:
+    def _start(
+        db_url: str | None = None, overrides: dict[str, Any] | None = None, background: bool = False
+    ) -> LiveServer:
         url = db_url or f"sqlite:///{tmp_path}/app{len(started)}.db"
-        server = start_server(url, overrides)
+        server = start_server(url, overrides, background)
         started.append(server)
         return server
 
@@ -69,8 +72,12 @@ def demo_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="session")
 def demo_server(demo_db_url: str) -> Iterator[LiveServer]:
-    """The app on the seeded demo database, shared by the session (do not write to it)."""
-    server = start_server(demo_db_url)
+    """The demo database served with its refresher running (snapshots), simulator off.
+
+    Shared by the whole session: do not write to its database; start your own server with
+    `app_server_factory(...)` for tests that change data or settings.
+    """
+    server = start_server(demo_db_url, {"REFRESH_INTERVAL_S": 5}, background=True)
     yield server
     server.stop()
 

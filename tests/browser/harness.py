@@ -34,6 +34,8 @@ CHROME_FLAGS = (
     "--force-color-profile=srgb",
     "--lang=zh-CN",
 )
+# extras keys (db.context.AppContext.extras) of background services that have a stop()
+BACKGROUND_SERVICES = ("simulator", "scheduler")
 # Quiet, deterministic test defaults: no background work unless a test asks for it.
 TEST_OVERRIDES: dict[str, Any] = {
     "SCHEDULER_ENABLED": False,
@@ -66,16 +68,26 @@ class LiveServer:
     url: str
     _server: BaseWSGIServer = field(repr=False)
     _thread: threading.Thread = field(repr=False)
+    _stopped: bool = field(default=False, repr=False)
 
     def page(self, path: str) -> str:
         """Absolute URL of `path` on this server."""
         return self.url + path
 
     def stop(self) -> None:
+        """Stop serving, stop background work started with `background=True`, free the DB."""
+        if self._stopped:
+            return
+        self._stopped = True
         self._server.shutdown()
         self._thread.join(timeout=10)
         self._server.server_close()
-        self.app.server.extensions["dashboard"].engine.dispose()
+        state = self.app.server.extensions["dashboard"]
+        for key in BACKGROUND_SERVICES:
+            service = state.extras.get(key)
+            if service is not None and hasattr(service, "stop"):
+                service.stop()
+        state.engine.dispose()
 
 
 def migrate_database(db_url: str) -> None:
@@ -96,12 +108,22 @@ def seed_demo(db_url: str, *args: str, timeout: float = 1800) -> None:
         raise RuntimeError(f"seed-demo failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
 
 
-def start_server(db_url: str, overrides: Mapping[str, Any] | None = None) -> LiveServer:
-    """Migrate `db_url`, build the app with test settings and serve it in a thread."""
+def start_server(
+    db_url: str, overrides: Mapping[str, Any] | None = None, background: bool = False
+) -> LiveServer:
+    """Migrate `db_url`, build the app with test settings and serve it in a thread.
+
+    `background=True` also starts the process's background work (the refresher, and the
+    simulator if SIMULATE is overridden to True) as `python -m dashboard run` would.
+    """
     from dashboard.app import create_app
+    from dashboard.runtime import start_background
 
     migrate_database(db_url)
-    app = create_app({**TEST_OVERRIDES, "DATABASE_URL": db_url, **(overrides or {})})
+    settings = {**TEST_OVERRIDES, "SCHEDULER_ENABLED": background, "DATABASE_URL": db_url}
+    app = create_app({**settings, **(overrides or {})})
+    if background:
+        start_background(app.server)
     server = make_server(
         "127.0.0.1", 0, app.server, threaded=True, request_handler=_QuietHandler
     )
