@@ -34,6 +34,10 @@ DEFAULTS: dict[str, Any] = {
     "COURT_CODE": "",  # court shown by the snapshot (法院代字); empty: the first court
 }
 
+class SettingsError(ValueError):
+    """A DASHBOARD_* variable holds a value of the wrong type (message in Chinese)."""
+
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -43,13 +47,13 @@ def _parse(key: str, raw: str) -> Any:
     if isinstance(default, bool):
         value = raw.strip().lower()
         if value not in _TRUE | _FALSE:
-            raise ValueError(f"环境变量 DASHBOARD_{key} 应为 1/0/true/false，实际为“{raw}”")
+            raise SettingsError(f"环境变量 DASHBOARD_{key} 应为 1/0/true/false，实际为“{raw}”")
         return value in _TRUE
     if isinstance(default, int):
         try:
             return int(raw)
         except ValueError:
-            raise ValueError(f"环境变量 DASHBOARD_{key} 应为整数，实际为“{raw}”") from None
+            raise SettingsError(f"环境变量 DASHBOARD_{key} 应为整数，实际为“{raw}”") from None
     return raw
 
 

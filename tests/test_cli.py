@@ -79,3 +79,15 @@ def test_init_db_hides_the_password(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     result = CliRunner().invoke(cli, ["init-db"], env={"DASHBOARD_DATABASE_URL": url})
     assert result.exit_code == 0, result.output
     assert "s3cret" not in result.output and "app:***@127.0.0.1" in result.output
+
+
+def test_bad_setting_ends_with_chinese_message_not_traceback() -> None:
+    """A malformed DASHBOARD_* value stops the CLI with exit code 1 and names the variable."""
+    done = subprocess.run(
+        [sys.executable, "-m", "dashboard", "init-db"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "DASHBOARD_PORT": "八千", "PYTHONIOENCODING": "utf-8"},
+    )
+    assert done.returncode == 1
+    assert "配置错误：环境变量 DASHBOARD_PORT 应为整数，实际为“八千”" in done.stderr
+    assert "Traceback" not in done.stderr

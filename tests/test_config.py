@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from dashboard.config import DEFAULTS, ROOT, load_settings
+from dashboard.config import DEFAULTS, ROOT, SettingsError, load_settings
 
 
 def test_defaults_without_environment() -> None:
@@ -61,7 +61,7 @@ def test_unrelated_variables_are_ignored() -> None:
     [("DASHBOARD_PORT", "八千", "整数"), ("DASHBOARD_SCHEDULER_ENABLED", "maybe", "1/0/true/false")],
 )
 def test_bad_values_name_the_variable_in_chinese(name: str, raw: str, hint: str) -> None:
-    with pytest.raises(ValueError) as err:
+    with pytest.raises(SettingsError) as err:
         load_settings(environ={name: raw})
     message = str(err.value)
     assert name in message and raw in message and hint in message

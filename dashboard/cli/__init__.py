@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from dashboard.cli import database, indicators, scheduler, server
+from dashboard.config import SettingsError
 
 _MODULES = (server, database, scheduler, indicators)
 
@@ -18,4 +19,8 @@ for _module in _MODULES:
 
 
 def main() -> None:
-    cli(prog_name="python -m dashboard")
+    """Run the CLI; a bad DASHBOARD_* value ends with its Chinese message, not a traceback."""
+    try:
+        cli(prog_name="python -m dashboard")
+    except SettingsError as exc:
+        raise SystemExit(f"配置错误：{exc}") from None
