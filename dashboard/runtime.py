@@ -4,14 +4,33 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from sqlalchemy import func, select
 
 from dashboard import scheduler
+from db.demo import seed_demo, start_simulator
+from db.models import Court
 
 log = logging.getLogger(__name__)
 
+
+def start_demo(server: Flask) -> None:
+    """Seed the demo court into an empty database (SEED_DEMO); start the simulator (SIMULATE)."""
+    state = server.extensions["dashboard"]
+    settings = state.settings
+    if settings.get("SEED_DEMO"):
+        with state.sessions() as session:
+            empty = not session.scalar(select(func.count()).select_from(Court))
+        if empty:
+            print("数据库为空，正在载入演示法院（包头市土默特右旗人民法院）…", flush=True)
+            summary = seed_demo(state.engine, tz=settings.get("TIMEZONE", "Asia/Shanghai"))
+            print(f"演示法院已载入：{summary['cases']} 件案件，{summary['case_events']} 条事件", flush=True)
+    if settings.get("SIMULATE"):
+        start_simulator(server, float(settings.get("SIMULATE_INTERVAL_S", 5)))
+
+
 # Each starter takes the Flask server and starts its background work if its setting says so.
-# Later parts (scheduler, simulator) append themselves here.
-STARTERS: list = [scheduler.start]
+# Demo seeding runs first so the first refresh already sees the demo court.
+STARTERS: list = [start_demo, scheduler.start]
 
 
 def start_background(server: Flask) -> None:

@@ -1,0 +1,148 @@
+"""The demo court's organisation: court, teams, officers and membership history."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.demo.days import REFORM, START
+from db.demo.names import person_name
+from db.models import Court, Officer, Team, TeamMembership
+
+COURT_CODE = "内0221"
+COURT_NAME = "包头市土默特右旗人民法院"
+COURT_SHORT = "土右旗法院"
+
+
+@dataclass(frozen=True)
+class TeamSpec:
+    key: str
+    name: str
+    kind: str
+    staff: tuple[tuple[str, int], ...]  # (role, how many)
+
+
+TEAM_SPECS: tuple[TeamSpec, ...] = (
+    TeamSpec("center", "执行指挥中心", "center",
+             (("judge", 1), ("assistant", 4), ("clerk", 2), ("bailiff", 4))),
+    TeamSpec("simple", "简案团队", "simple",
+             (("judge", 3), ("assistant", 3), ("clerk", 3), ("bailiff", 1))),
+    TeamSpec("complex1", "繁案一团队", "complex",
+             (("judge", 3), ("assistant", 3), ("clerk", 2), ("bailiff", 2))),
+    TeamSpec("complex2", "繁案二团队", "complex",
+             (("judge", 3), ("assistant", 3), ("clerk", 2), ("bailiff", 2))),
+    TeamSpec("preservation", "保全团队", "preservation",
+             (("judge", 1), ("assistant", 2), ("clerk", 1))),
+)
+COMPLEX = ("complex1", "complex2")
+# Before the reform the 繁案 teams were the old 执行团队; these new-team members came from them.
+MOVERS = {("simple", "judge", 0): "complex1", ("simple", "judge", 1): "complex2",
+          ("center", "assistant", 0): "complex1", ("preservation", "judge", 0): "complex2"}
+
+
+@dataclass
+class OrgPlan:
+    court_id: int
+    team_ids: dict[str, int]
+    staff: dict[str, dict[str, list[int]]]
+    # officer id -> team key they belonged to before the reform
+    movers: dict[int, str] = field(default_factory=dict)
+
+    def judges(self, team_key: str) -> list[int]:
+        return self.staff[team_key]["judge"]
+
+    def pre_reform_judges(self, team_key: str) -> list[int]:
+        """Judges who handled the team's cases before 2021-10-01 (incl. later movers)."""
+        movers = [oid for oid, old in self.movers.items() if old == team_key
+                  and oid in self._all_judges()]
+        return self.judges(team_key) + movers
+
+    def _all_judges(self) -> set[int]:
+        return {oid for roles in self.staff.values() for oid in roles.get("judge", [])}
+
+    def officers(self, team_key: str, *roles: str) -> list[int]:
+        return [oid for role in roles for oid in self.staff[team_key].get(role, [])]
+
+
+def build_org(session: Session, rng: random.Random) -> OrgPlan:
+    """Insert the court, its teams, officers and memberships; return their ids."""
+    court = Court(code=COURT_CODE, name=COURT_NAME, short_name=COURT_SHORT)
+    session.add(court)
+    session.flush()
+    plan = OrgPlan(court_id=court.id, team_ids={}, staff={})
+    used: set[str] = set()
+    for order, spec in enumerate(TEAM_SPECS):
+        team = Team(court_id=court.id, name=spec.name, kind=spec.kind, founded_on=REFORM,
+                    active=True, sort_order=order)
+        session.add(team)
+        session.flush()
+        plan.team_ids[spec.key] = team.id
+        plan.staff[spec.key] = {}
+        for role, count in spec.staff:
+            for index in range(count):
+                officer = _officer(session, rng, used, court.id, team.id, role)
+                plan.staff[spec.key].setdefault(role, []).append(officer.id)
+                old = MOVERS.get((spec.key, role, index))
+                if old:
+                    plan.movers[officer.id] = old
+    session.flush()
+    _memberships(session, plan)
+    return plan
+
+
+def _officer(session: Session, rng: random.Random, used: set[str], court_id: int,
+             team_id: int, role: str) -> Officer:
+    name = person_name(rng)
+    while name in used:
+        name = person_name(rng)
+    used.add(name)
+    officer = Officer(court_id=court_id, team_id=team_id, name=name, role=role, active=True)
+    session.add(officer)
+    session.flush()
+    return officer
+
+
+def _memberships(session: Session, plan: OrgPlan) -> None:
+    rows = []
+    for key, roles in plan.staff.items():
+        for ids in roles.values():
+            for oid in ids:
+                old = plan.movers.get(oid)
+                if old:
+                    rows.append(_member(oid, plan.team_ids[old], START, REFORM - dt.timedelta(days=1)))
+                start = START if key in COMPLEX else REFORM
+                rows.append(_member(oid, plan.team_ids[key], start, None))
+    session.add_all(rows)
+    session.flush()
+
+
+def _member(oid: int, team_id: int, start: dt.date, end: dt.date | None) -> TeamMembership:
+    return TeamMembership(officer_id=oid, team_id=team_id, started_on=start, ended_on=end)
+
+
+def load_org(session: Session) -> OrgPlan | None:
+    """Rebuild the plan of an existing demo court from the database (None when absent)."""
+    court = session.scalar(select(Court).where(Court.code == COURT_CODE))
+    if court is None:
+        return None
+    by_name = {spec.name: spec.key for spec in TEAM_SPECS}
+    teams = session.scalars(select(Team).where(Team.court_id == court.id)).all()
+    plan = OrgPlan(court_id=court.id, team_ids={}, staff={})
+    for team in teams:
+        if team.name in by_name:
+            plan.team_ids[by_name[team.name]] = team.id
+            plan.staff[by_name[team.name]] = {}
+    missing = [spec.name for spec in TEAM_SPECS if spec.key not in plan.team_ids]
+    if missing:
+        raise ValueError(f"演示法院缺少团队：{'、'.join(missing)}")
+    key_of = {tid: key for key, tid in plan.team_ids.items()}
+    officers = session.scalars(
+        select(Officer).where(Officer.court_id == court.id).order_by(Officer.id)
+    ).all()
+    for officer in officers:
+        if officer.team_id in key_of and officer.active:
+            plan.staff[key_of[officer.team_id]].setdefault(officer.role, []).append(officer.id)
+    return plan

@@ -1,0 +1,80 @@
+"""Bulk-write drafts and everything that hangs off them with Core multi-row inserts."""
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy.orm import Session
+
+from db.demo.drafts import CaseDraft
+from db.demo.events import EventContext, case_events
+from db.demo.money import extensions, pauses, payments
+from db.demo.org import OrgPlan
+from db.demo.rows import Numbering, assignment_rows, case_row, party_rows
+from db.models import (
+    Case,
+    CaseAssignment,
+    CaseEvent,
+    CaseExtension,
+    CaseParty,
+    CasePause,
+    Payment,
+)
+
+BATCH = 5000
+TABLES: dict[str, Table] = {
+    "cases": Case.__table__, "case_parties": CaseParty.__table__,
+    "case_assignments": CaseAssignment.__table__, "case_events": CaseEvent.__table__,
+    "payments": Payment.__table__, "case_pauses": CasePause.__table__,
+    "case_extensions": CaseExtension.__table__,
+}
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """executemany in batches (SQLAlchemy turns these into multi-row INSERTs)."""
+    for start in range(0, len(rows), BATCH):
+        session.execute(insert(table), list(rows[start:start + BATCH]))
+
+
+def write_drafts(session: Session, drafts: list[CaseDraft], org: OrgPlan, ctx: EventContext,
+                 rng: random.Random) -> Counter[str]:
+    """Insert the drafts (already numbered) with parties, assignments, events and money."""
+    out: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
+    for d in drafts:
+        out["cases"].append(case_row(d, org.court_id, org, rng))
+        out["case_parties"].extend(party_rows(d, rng))
+        out["case_assignments"].extend(assignment_rows(d, org))
+        events = case_events(d, ctx, rng)
+        out["case_events"].extend(events)
+        out["payments"].extend(payments(d, ctx.today, rng))
+        out["case_pauses"].extend(pauses(d, events, ctx.today, rng))
+        out["case_extensions"].extend(extensions(d, ctx.today, rng))
+    for name, table in TABLES.items():
+        insert_rows(session, table, out[name])
+    fix_sequences(session)
+    return Counter({name: len(rows) for name, rows in out.items()})
+
+
+def fix_sequences(session: Session) -> None:
+    """PostgreSQL does not advance a serial's sequence for explicit ids; catch it up."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(text(
+        "SELECT setval(pg_get_serial_sequence('cases', 'id'), "
+        "COALESCE((SELECT MAX(id) FROM cases), 0) + 1, false)"
+    ))
+
+
+def numbering_from_db(session: Session, court_code: str) -> Numbering:
+    """Continue ids and serials after what the database already holds."""
+    state = Numbering(next_id=(session.scalar(select(func.max(Case.id))) or 0) + 1)
+    rows = session.execute(
+        select(Case.year, Case.type_code, func.max(Case.serial))
+        .where(Case.court_code == court_code).group_by(Case.year, Case.type_code)
+    ).all()
+    state.serials = {(year, code): serial for year, code, serial in rows}
+    return state
+
