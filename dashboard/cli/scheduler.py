@@ -26,6 +26,7 @@ def scheduler() -> None:
 
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # no line per job run
     settings = load_settings()
     app = create_app({"SCHEDULER_ENABLED": True})
     service = wiring.start(app.server, force=True)

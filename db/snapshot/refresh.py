@@ -61,7 +61,11 @@ class Refresher:
         try:
             return self._refresh(state, now)
         except Exception as exc:  # noqa: BLE001 - the scheduler must survive any failure
-            log.exception("快照刷新失败，继续使用上一份快照：%s", describe(exc))
+            cause = describe(exc)
+            if state.last_error == cause:  # the same failure again: one line, no traceback
+                log.warning("快照刷新仍然失败：%s", cause)
+            else:
+                log.exception("快照刷新失败，继续使用上一份快照：%s", cause)
             self._record_failure(state, now, exc)
             return FAILED
 
