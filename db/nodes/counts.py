@@ -83,6 +83,15 @@ def _team_names(session: Session) -> dict[int, str]:
     return dict(session.execute(select(Team.id, Team.name)).all())
 
 
+def _team_entry(team: int | None, names: dict[int, str], c: dict[str, int], open_cases: int) -> dict[str, Any]:
+    return {
+        "team_id": team, "name": names.get(team, "未分配") if team else "未分配",
+        "overdue": c["overdue"], "due_soon": c["due_soon"], "done_late": c["done_late"],
+        "open_cases": open_cases,
+        "avg_overdue": round(c["overdue"] / open_cases, 2) if open_cases else 0.0,
+    }
+
+
 def node_summary(session: Session, today: dt.date, rules: RuleSet) -> dict[str, Any]:
     """The snapshot's "nodes" field: counts by status, by node and by team, plus 督办 and 案款."""
     from db.nodes.views import payment_ageing
@@ -97,7 +106,7 @@ def node_summary(session: Session, today: dt.date, rules: RuleSet) -> dict[str, 
         totals[status] += n
         by_node[node][status] += n
         by_team.setdefault(team, {s: 0 for s in STATUSES})[status] += n
-    counts = node_counts(session, "team", None, today, rules)
+    opened = _open_cases(session, Case.team_id, today, rules, ())
     names = _team_names(session)
     return {
         "as_of": today.isoformat(),
@@ -105,10 +114,7 @@ def node_summary(session: Session, today: dt.date, rules: RuleSet) -> dict[str, 
         "totals": totals,
         "by_node": list(by_node.values()),
         "by_team": [
-            {"team_id": team, "name": names.get(team, "未分配") if team else "未分配",
-             "overdue": c["overdue"], "due_soon": c["due_soon"], "done_late": c["done_late"],
-             "open_cases": counts.get(team, _zero())["open_cases"] if team else 0,
-             "avg_overdue": counts.get(team, _zero())["avg_overdue"] if team else 0.0}
+            _team_entry(team, names, c, opened.get(team, 0) if team else 0)
             for team, c in sorted(by_team.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
         ],
         "payments": payment_ageing(session, today),

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from db.errors import ValidationError
 from db.event_kinds import EVENT_KINDS
 from db.nodes.calendar import WorkCalendar, load_calendar
-from db.vocab import CASE_TYPES, CATEGORIES
+from db.vocab import CASE_TYPES, CATEGORIES, CLOSING_METHODS
 
 DEFAULT_RULES = Path(__file__).resolve().parents[2] / "config" / "node_rules.toml"
 
@@ -63,6 +63,7 @@ class NodeRule:
     limit_non_litigation: int | None = None
     case_types: tuple[str, ...] = ()
     after_closing: bool = False
+    after_closing_methods: tuple[str, ...] = ()  # empty: every closing method
     local: bool = False
 
     @property
@@ -184,6 +185,18 @@ def _check_scope(raw: dict[str, Any], key: str, errors: _Errors) -> tuple[tuple[
     return categories, case_types
 
 
+def _check_after_closing(raw: dict[str, Any], kind: RuleKind, key: str, errors: _Errors) -> tuple[bool, tuple[str, ...]]:
+    value = raw.get("after_closing", kind.after_closing)
+    if isinstance(value, bool):
+        return value, ()
+    methods = _str_list(raw, "after_closing")
+    bad = [m for m in methods or ["?"] if m not in CLOSING_METHODS]
+    if methods is None or bad:
+        errors.add(key, "after_closing", f"应为 true/false 或结案方式列表，未知的结案方式“{bad[0] if bad else value}”")
+        return False, ()
+    return True, methods
+
+
 def _build_rule(raw: dict[str, Any], local: bool, errors: _Errors) -> NodeRule | None:
     key = raw.get("key")
     if not isinstance(key, str) or not key.isidentifier():
@@ -206,6 +219,7 @@ def _build_rule(raw: dict[str, Any], local: bool, errors: _Errors) -> NodeRule |
     if nonlit is not None and unit == "workdays":
         errors.add(key, "limit_non_litigation", "工作日期限不支持单列非诉期限")
     categories, case_types = _check_scope(raw, key, errors)
+    after_closing, after_methods = _check_after_closing(raw, kind, key, errors)
     return NodeRule(
         key=key,
         name=str(name or ""),
@@ -219,7 +233,8 @@ def _build_rule(raw: dict[str, Any], local: bool, errors: _Errors) -> NodeRule |
         source=str(raw.get("source", "")),
         limit_non_litigation=nonlit,
         case_types=case_types,
-        after_closing=bool(raw.get("after_closing", kind.after_closing)),
+        after_closing=after_closing,
+        after_closing_methods=after_methods,
         local=local,
     )
 

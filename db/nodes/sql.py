@@ -74,7 +74,7 @@ class _Ctx:
     first_day: dt.date | None  # earliest start day a working-day map must cover
 
 
-_CASE_COLS = ("team_id", "officer_id", "court_id", "closed_on", "non_litigation")
+_CASE_COLS = ("team_id", "officer_id", "court_id", "closed_on", "closing_method", "non_litigation")
 
 
 def _case_columns() -> list[ColumnElement[Any]]:
@@ -110,31 +110,31 @@ def _blank(name: str, type_: Any) -> ColumnElement[Any]:
 
 def _event_rule(rule: NodeRule, ctx: _Ctx) -> Select[Any]:
     """Start at a case date or the first start event; done at the first done event after it."""
-    done_ev = aliased(CaseEvent)
-    cols = _case_columns()
-    conds = _case_conditions(rule, ctx)
     stmt_from: Any = Case
     if rule.starts_on_case_date:
         start_cols = [getattr(Case, name) for name in rule.start]
         start = start_cols[0] if len(start_cols) == 1 else func.coalesce(*start_cols)
-        group = [*_case_group(), *start_cols]
     else:
         first = _first_events(rule.start, ctx)
         start = first.c.start_on
         stmt_from = Case.__table__.join(first, first.c.case_id == Case.id)
-        group = [*_case_group(), start]
-    day = _event_day(done_ev, ctx)
-    joined = and_(
-        done_ev.case_id == Case.id, done_ev.kind.in_(rule.done), day >= start, day <= ctx.today
-    )
+    done = _first_after(rule.done, Case.id, start, ctx)
     return (
-        select(*cols, _blank("item_id", Integer), start.label("start_on"),
-               func.min(day).label("done_on"), literal(0).label("shift"),
-               _blank("deadline_raw", Date))
+        select(*_case_columns(), _blank("item_id", Integer), start.label("start_on"),
+               done.label("done_on"), literal(0).label("shift"), _blank("deadline_raw", Date))
         .select_from(stmt_from)
-        .outerjoin(done_ev, joined)
-        .where(*conds)
-        .group_by(*group)
+        .where(*_case_conditions(rule, ctx))
+    )
+
+
+def _first_after(kinds: Iterable[str], case_id: Any, start: Any, ctx: _Ctx) -> Any:
+    """Correlated: the local day of the case's first event of `kinds` in [start, today]."""
+    ev = aliased(CaseEvent)
+    day = _event_day(ev, ctx)
+    return (
+        select(func.min(day))
+        .where(ev.case_id == case_id, ev.kind.in_(tuple(kinds)), day >= start, day <= ctx.today)
+        .scalar_subquery()
     )
 
 
@@ -250,7 +250,7 @@ def _rule_rows(rule: NodeRule, ctx: _Ctx) -> Select[Any]:
     inner = BUILDERS[rule.kind](rule, ctx).subquery(f"n_{rule.key}")
     deadline, from_ = _deadline(rule, inner, ctx)
     staged = select(inner, deadline.label("deadline")).select_from(from_).subquery(f"d_{rule.key}")
-    keep_closed = true() if rule.after_closing else false()
+    keep_closed = _keep_closed(rule, staged)
     return select(
         staged.c.case_id, staged.c.team_id, staged.c.officer_id, staged.c.court_id,
         literal(rule.key).label("node"), staged.c.item_id, staged.c.start_on,
@@ -264,6 +264,15 @@ def _rule_rows(rule: NodeRule, ctx: _Ctx) -> Select[Any]:
         or_(staged.c.done_on.isnot(None), staged.c.closed_on.is_(None),
             staged.c.closed_on > ctx.today, keep_closed),
     )
+
+
+def _keep_closed(rule: NodeRule, staged: Subquery) -> ColumnElement[bool]:
+    """Whether an unfinished node of a closed case still counts (案款, 终本 cases' 续封)."""
+    if not rule.after_closing:
+        return false()
+    if rule.after_closing_methods:
+        return staged.c.closing_method.in_(rule.after_closing_methods)
+    return true()
 
 
 def _status(staged: Subquery, today: dt.date, warn: int) -> ColumnElement[str]:

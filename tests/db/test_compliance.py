@@ -6,7 +6,12 @@ import datetime as dt
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from db.compliance import compliance_cases, compliance_counts, compliance_summary, rate_pct
+from db.compliance import (
+    compliance_cases,
+    compliance_counts,
+    compliance_summary,
+    rate_pct,
+)
 from tests.db.nodes_factory import D, add_event, make_case, make_org
 
 START, END = D(2024, 1, 1), D(2024, 3, 31)

@@ -148,9 +148,12 @@ def test_expiry_renewal_reminders(engine: Engine) -> None:
         d = make_case(s, org, D(2022, 1, 1))
         released_late = add_event(s, d, "distraint", D(2022, 1, 5), expires_on=D(2024, 1, 4))
         add_event(s, d, "release", D(2024, 1, 8))
+        done = make_case(s, org, D(2023, 3, 1), closed_on=D(2023, 12, 1), closing_method="completed")
+        forgotten = add_event(s, done, "freeze", D(2023, 3, 10), expires_on=D(2024, 3, 10))
         got = statuses(s, rules, nodes=("renewal",))
     assert got[(a.id, "renewal", freeze.id)] == ("due_soon", D(2024, 3, 31), 11)
     assert got[(b.id, "renewal", seizure.id)] == ("done_on_time", D(2024, 3, 1), 10)
     assert got[(b.id, "renewal", renewal.id)] == ("not_due", D(2027, 2, 19), 1066)
     assert got[(c.id, "renewal", lapsed.id)] == ("overdue", D(2024, 3, 10), -10)
     assert got[(d.id, "renewal", released_late.id)] == ("done_late", D(2024, 1, 4), -4)
+    assert (done.id, "renewal", forgotten.id) not in got  # only 终本 cases are watched after closing

@@ -83,6 +83,7 @@ def test_local_file_may_not_loosen(tmp_path: Path) -> None:
         ({"unit": "weeks"}, "字段“unit”：事件期限规则的单位应为 days/workdays/months 之一"),
         ({"categories": ["civil"]}, "字段“categories”"),
         ({"case_types": ["民初"]}, "字段“case_types”：未知的类型代字“民初”"),
+        ({"after_closing": ["paid"]}, "字段“after_closing”：应为 true/false 或结案方式列表，未知的结案方式“paid”"),
     ],
 )
 def test_invalid_entries_are_named_in_chinese(entry: dict, message: str) -> None:
