@@ -25,6 +25,7 @@ from tests.browser.harness import (  # noqa: E402 - needs the repo on sys.path
     seed_demo,
     start_server,
     wait_for_dash,
+    wait_for_fresh_data,
     wait_until,
 )
 
@@ -40,6 +41,7 @@ class Shot:
     path: str
     sizes: tuple[tuple[int, int], ...] = DESK_SIZES
     ready_css: str = ""  # an element that exists only once the page shows real data
+    fresh: bool = True  # wait until the shell's stale/not-ready banner is gone
     settle_s: float = 1.0
 
 
@@ -52,6 +54,8 @@ def _ready(driver, shot: Shot) -> None:
     from selenium.webdriver.common.by import By
 
     wait_for_dash(driver, timeout=60)
+    if shot.fresh:
+        wait_for_fresh_data(driver)
     if shot.ready_css:
         wait_until(lambda: driver.find_elements(By.CSS_SELECTOR, shot.ready_css), 120,
                    f"{shot.ready_css} on {shot.path}")

@@ -195,6 +195,17 @@ def wait_for_text(driver: Any, css: str, text: str, timeout: float = 20) -> str:
     return wait_until(_found, timeout, f"{css!r} contains {text!r}")
 
 
+_STALE_JS = """
+const banner = document.getElementById('shell-stale-banner');
+return !!banner && !banner.hidden && getComputedStyle(banner).display !== 'none';
+"""
+
+
+def wait_for_fresh_data(driver: Any, timeout: float = 180) -> None:
+    """Wait until the shell's stale/not-ready banner is gone (a snapshot is on screen)."""
+    wait_until(lambda: not driver.execute_script(_STALE_JS), timeout, "snapshot ready")
+
+
 def console_errors(driver: Any) -> list[str]:
     """Severe browser-console messages since the last call (JS errors, failed loads)."""
     return [e["message"] for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
