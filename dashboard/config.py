@@ -27,6 +27,10 @@ DEFAULTS: dict[str, Any] = {
     "CACHE_URL": "simple://",  # simple:// | filesystem:///path | redis://host:port/db | null://
     "INDICATOR_SETTINGS": "",  # path to a TOML file with the court's indicator variants
     "SNAPSHOT_HISTORY_DAYS": 400,
+    # video wall (README "大屏"): default rotation, screens in order, periodic safe reload
+    "WALL_ROTATE_S": 45,  # seconds per screen; 0: no rotation (URL ?rotate= overrides)
+    "WALL_SCREENS": "overview,teams,nodes,feed",  # or 总览,团队,节点,动态
+    "WALL_RELOAD_H": 24,  # reload the wall page every N hours when the server answers; 0: never
     # refresh pipeline (README "定时刷新"): history rows at most once per this many seconds
     "SNAPSHOT_HISTORY_INTERVAL_S": 3600,
     "CACHE_PREFIX": "dash:",  # key prefix in the shared cache (several deployments, one Redis)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dash
 
-from layouts import home, shell
+from layouts import home, shell, wall
 from layouts.desk import analysis, case, cases, officer, team
 
 __all__ = ["register_pages", "shell"]
@@ -11,6 +11,7 @@ __all__ = ["register_pages", "shell"]
 # (module name, path, Chinese title, layout, shown in the navigation)
 PAGES = (
     ("home", "/", "首页", home.layout, True),
+    ("wall", "/wall", "指挥中心大屏", wall.layout, True),
     ("analysis", "/analysis", "会商分析", analysis.layout, True),
     ("team", "/team/<team_id>", "团队工作台", team.layout, False),
     ("officer", "/officer/<officer_id>", "承办人", officer.layout, False),

@@ -19,6 +19,29 @@ class Home:
     SECTIONS = "home-sections"  # entry cards; the team card points at the first team
 
 
+class Wall:
+    ROOT = "wall-root"
+    PARAMS = "wall-params"  # URL query (kiosk, rotate, screen) as the layout received it
+    CONFIG = "wall-config"  # effective settings: URL over server defaults
+    SHOWN = "wall-shown-version"  # snapshot version currently on screen
+    FIRST = "wall-first-version"  # first version shown: later versions highlight changes
+    FLASH = "wall-flash"  # fingerprints of the plotted data, to highlight changed charts
+    COURT = "wall-court"
+    UPDATED = "wall-updated"
+    STALE = "wall-stale"
+    PERIOD = "wall-period"
+    TILES = "wall-tiles"
+    TREND = "wall-trend"
+    TEAMS = "wall-teams"
+    TEAM_CHART = "wall-team-chart"
+    RANKING = "wall-ranking"
+    NODES = "wall-nodes"
+    FEED = "wall-feed"
+    CAMPAIGN = "wall-campaign"
+    MONTH = "wall-month"
+    ERRORS = "wall-errors"
+
+
 class Team:
     QUERY = "team-query"  # URL path/query as the layout received it
     NAV = "team-nav"  # page-local Location the period bar writes to

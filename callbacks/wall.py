@@ -1,0 +1,126 @@
+"""Video wall: fill the screens from the refresher's snapshot when its version changes.
+
+Reads only the cached snapshot (never the case table). The shell's version Store is the
+single trigger; `render_frame` publishes a new version to `Wall.SHOWN` only when it differs,
+and each screen re-renders from that. Clock, rotation, kiosk and highlights are clientside.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import dash
+import plotly.graph_objects as go
+from dash import ClientsideFunction, Input, Output, State, html
+from dash.exceptions import PreventUpdate
+
+from callbacks.context import app_context
+from db.snapshot import current_snapshot
+from db.snapshot.store import read_snapshot
+from layouts import ids
+from layouts.wall import feed, figures, nodes, overview, teams
+from layouts.wall.params import resolve
+
+Snapshot = dict[str, Any]
+
+
+def _snapshot(version: int | None) -> Snapshot:
+    """The snapshot of `version` (else the current one); {} before the first refresh."""
+    cache = app_context().extras["cache"]
+    found = read_snapshot(cache, version) if version is not None else None
+    return found or current_snapshot(cache) or {}
+
+
+def _local_time(moment: str | None) -> str:
+    if not moment:
+        return "—"
+    zone = ZoneInfo(app_context().settings["TIMEZONE"])
+    parsed = dt.datetime.fromisoformat(moment)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed.astimezone(zone).strftime("%H:%M:%S")
+
+
+def _period_text(snap: Snapshot) -> str:
+    ytd = (snap.get("periods") or {}).get("ytd")
+    if not ytd:
+        return "统计期间：等待首次数据刷新"
+    return (f"统计期间：{ytd['label']} {ytd['start']} 至 {ytd['end']} · "
+            f"同比 {ytd['compare_start']} 至 {ytd['compare_end']}")
+
+
+def resolve_config(params: dict[str, Any] | None) -> tuple[dict[str, Any], list[html.Span]]:
+    """URL parameters over the server's wall settings; bad parameters are named in Chinese."""
+    config = resolve(params, app_context().settings)
+    return config, [html.Span("⚠ " + "；".join(config["errors"]))] if config["errors"] else []
+
+
+def render_frame(version: int | None, shown: int | None) -> tuple[Any, str, list[Any], str]:
+    """Header and footer of a new snapshot; nothing when the version is the one on screen."""
+    if version is not None and version == shown:
+        raise PreventUpdate
+    snap = _snapshot(version)
+    court = (snap.get("court") or {}).get("name") or "—"
+    stamp = _local_time(snap.get("computed_at"))
+    updated = ["数据更新于 ", html.B(stamp)] if snap else ["数据尚未就绪"]
+    # 0 = "no snapshot yet": the screens then say so instead of staying blank
+    return snap.get("version", version) or 0, court, updated, _period_text(snap)
+
+
+def render_overview(version: int | None) -> tuple[list[Any], go.Figure, list[Any]]:
+    snap = _snapshot(version)
+    return overview.tiles(snap), figures.trend_figure(snap.get("trend")), overview.month(snap)
+
+
+def render_teams(version: int | None) -> tuple[list[Any], go.Figure, list[Any]]:
+    snap = _snapshot(version)
+    chart = figures.team_figure(teams.teams_of(snap), teams.CHART_KEYS)
+    return teams.cards(snap), chart, teams.ranking(snap)
+
+
+def render_nodes(version: int | None) -> list[Any]:
+    return nodes.content(_snapshot(version))
+
+
+def render_feed(version: int | None) -> tuple[list[Any], list[Any]]:
+    snap = _snapshot(version)
+    return feed.feed_rows(snap, app_context().settings["TIMEZONE"]), feed.campaign_card(snap)
+
+
+_MIRROR_BANNER = """
+function (text, hidden) {
+    return [text || '', hidden !== false || !text];
+}
+"""
+
+
+def _register_clientside(app: dash.Dash) -> None:
+    app.clientside_callback(ClientsideFunction("wall", "configure"),
+                            Output(ids.Wall.ROOT, "className"), Input(ids.Wall.CONFIG, "data"))
+    app.clientside_callback(ClientsideFunction("wall", "arm"), Output(ids.Wall.FIRST, "data"),
+                            Input(ids.Wall.SHOWN, "data"), State(ids.Wall.FIRST, "data"))
+    app.clientside_callback(ClientsideFunction("wall", "flashFigures"), Output(ids.Wall.FLASH, "data"),
+                            Input(ids.Wall.TREND, "figure"), Input(ids.Wall.TEAM_CHART, "figure"),
+                            State(ids.Wall.FLASH, "data"))
+    app.clientside_callback(_MIRROR_BANNER, Output(ids.Wall.STALE, "children"),
+                            Output(ids.Wall.STALE, "hidden"),
+                            Input(ids.Shell.BANNER, "children"), Input(ids.Shell.BANNER, "hidden"))
+
+
+def register(app: dash.Dash) -> None:
+    app.callback(Output(ids.Wall.CONFIG, "data"), Output(ids.Wall.ERRORS, "children"),
+                 Input(ids.Wall.PARAMS, "data"))(resolve_config)
+    app.callback(Output(ids.Wall.SHOWN, "data"), Output(ids.Wall.COURT, "children"),
+                 Output(ids.Wall.UPDATED, "children"), Output(ids.Wall.PERIOD, "children"),
+                 Input(ids.Shell.VERSION, "data"), State(ids.Wall.SHOWN, "data"))(render_frame)
+    shown = Input(ids.Wall.SHOWN, "data")
+    once = {"prevent_initial_call": True}  # render_frame sets SHOWN on every page load
+    app.callback(Output(ids.Wall.TILES, "children"), Output(ids.Wall.TREND, "figure"),
+                 Output(ids.Wall.MONTH, "children"), shown, **once)(render_overview)
+    app.callback(Output(ids.Wall.TEAMS, "children"), Output(ids.Wall.TEAM_CHART, "figure"),
+                 Output(ids.Wall.RANKING, "children"), shown, **once)(render_teams)
+    app.callback(Output(ids.Wall.NODES, "children"), shown, **once)(render_nodes)
+    app.callback(Output(ids.Wall.FEED, "children"), Output(ids.Wall.CAMPAIGN, "children"),
+                 shown, **once)(render_feed)
+    _register_clientside(app)

@@ -1,0 +1,59 @@
+"""总览 screen: the court's KPI tiles, the 12-month trend and this month's figures."""
+from __future__ import annotations
+
+from typing import Any
+
+from dash import dcc, html
+
+from layouts import ids
+from layouts.wall.figures import trend_figure
+from layouts.wall.tiles import MONTH_TILES, mini_stat, tile_grid
+
+
+def chart(graph_id: str, kiosk: bool) -> html.Div:
+    """A graph in a box that CSS scales from the 1080p design size to the real screen."""
+    config = {"displayModeBar": False, "staticPlot": kiosk, "responsive": True}
+    return html.Div(
+        html.Div(dcc.Graph(id=graph_id, figure=trend_figure(None), config=config,
+                           className="w-chart-graph"), className="w-chart-scaled"),
+        className="w-chart-box",
+    )
+
+
+def screen(kiosk: bool) -> list[Any]:
+    """The empty 总览 frame; the callback fills it from the snapshot."""
+    return [
+        html.Div(id=ids.Wall.TILES, className="w-kpi-grid"),
+        html.Div(
+            [
+                html.Section(
+                    [html.H2(["结案率 · 近12个月", html.Span("本年 / 去年同期 / 月度目标",
+                                                         className="w-panel-sub")]),
+                     chart(ids.Wall.TREND, kiosk)],
+                    className="w-panel w-panel--trend",
+                ),
+                html.Section([html.H2("本月"), html.Div(id=ids.Wall.MONTH, className="w-mini-list")],
+                             className="w-panel w-panel--month"),
+            ],
+            className="w-overview-bottom",
+        ),
+    ]
+
+
+def court_view(snapshot: dict[str, Any], period: str) -> dict[str, Any]:
+    """The court's indicators of one standard period ({} when absent)."""
+    view = ((snapshot.get("views") or {}).get(period) or {}).get("court") or {}
+    return view.get("indicators") or {}
+
+
+def tiles(snapshot: dict[str, Any]) -> list[html.Div]:
+    """The ten KPI tiles for 本年至今."""
+    return tile_grid(court_view(snapshot, "ytd"))
+
+
+def month(snapshot: dict[str, Any]) -> list[html.Div]:
+    """This month's main figures, with their period."""
+    period = (snapshot.get("periods") or {}).get("mtd") or {}
+    indicators = court_view(snapshot, "mtd")
+    head = html.Div(f"{period.get('start', '')} 至 {period.get('end', '')}", className="w-mini-period")
+    return [head, *[mini_stat(spec, indicators.get(spec.key)) for spec in MONTH_TILES]]

@@ -1,0 +1,118 @@
+"""团队 screen: teams side by side, their comparison chart and the officer ranking."""
+from __future__ import annotations
+
+from typing import Any
+
+from dash import html
+
+from layouts import ids
+from layouts.wall.marks import is_below, light_badge, numeral
+from layouts.wall.overview import chart
+from layouts.wall.ranking import movement, rank_officers
+from layouts.wall.tiles import TileSpec
+
+# Figures on each team card, in order.
+TEAM_METRICS: tuple[TileSpec, ...] = (
+    TileSpec("accepted", "受理"),
+    TileSpec("closed", "结案"),
+    TileSpec("closure_rate", "结案率"),
+    TileSpec("completion_rate", "执行完毕率"),
+    TileSpec("avg_days", "平均用时"),
+    TileSpec("pending", "未结"),
+)
+# Rate indicators compared in the team chart.
+CHART_KEYS: tuple[tuple[str, str], ...] = (("closure_rate", "结案率"), ("completion_rate", "执行完毕率"))
+RANK_KEY = "closure_rate"
+RANK_COLUMNS: tuple[TileSpec, ...] = (
+    TileSpec("closed", "结案"),
+    TileSpec("closure_rate", "结案率"),
+    TileSpec("completion_rate", "执行完毕率"),
+)
+RANK_ROWS = 12
+
+
+def screen(kiosk: bool) -> list[Any]:
+    """The empty 团队 frame; the callback fills it from the snapshot."""
+    return [
+        html.Div(
+            [
+                html.Section([html.H2("团队对比 · 本年至今"), html.Div(id=ids.Wall.TEAMS, className="w-team-row")],
+                             className="w-panel w-panel--teams"),
+                html.Section([html.H2("团队结案率与执行完毕率"), chart(ids.Wall.TEAM_CHART, kiosk)],
+                             className="w-panel w-panel--team-chart"),
+            ],
+            className="w-teams-left",
+        ),
+        html.Section([html.H2(["承办人排名", html.Span("按结案率 · 名次变化较去年同期", className="w-panel-sub")]),
+                      html.Div(id=ids.Wall.RANKING, className="w-ranking")],
+                     className="w-panel w-panel--ranking"),
+    ]
+
+
+def teams_of(snapshot: dict[str, Any], period: str = "ytd") -> list[dict[str, Any]]:
+    """The team ScopeResults of a standard period."""
+    return list(((snapshot.get("views") or {}).get(period) or {}).get("teams") or [])
+
+
+def _metric(spec: TileSpec, cell: dict[str, Any] | None) -> html.Div:
+    cell = cell or {}
+    return html.Div(
+        [html.Span([spec.label, light_badge(cell.get("status"), "w-dot")], className="w-tm-label"),
+         html.Span(numeral(cell.get("display")), className="w-tm-value w-flash-on-change")],
+        className="w-tm w-tm--below" if is_below(cell) else "w-tm",
+        **{"data-key": spec.key},
+    )
+
+
+def team_card(team: dict[str, Any]) -> html.Div:
+    """One team: its main figures; a team below threshold says which indicator and why."""
+    indicators = team.get("indicators") or {}
+    below = [spec.label for spec in TEAM_METRICS if is_below(indicators.get(spec.key))]
+    flag = html.Div(f"⚠ 未达标：{'、'.join(below)}", className="w-team-flag") if below else None
+    return html.Div(
+        [html.H3(team.get("name") or "—"), flag,
+         html.Div([_metric(spec, indicators.get(spec.key)) for spec in TEAM_METRICS], className="w-tm-list")],
+        className="w-team-card w-team-card--below" if below else "w-team-card",
+        **{"data-team": str(team.get("id", ""))},
+    )
+
+
+def cards(snapshot: dict[str, Any]) -> list[html.Div]:
+    """Team cards side by side, or a plain message when the snapshot has no teams."""
+    teams = teams_of(snapshot)
+    if not teams:
+        return [html.Div("快照中暂无团队数据", className="w-empty")]
+    return [team_card(team) for team in teams]
+
+
+def _rank_row(item: Any, with_team: bool) -> html.Tr:
+    symbol, words, css = movement(item)
+    indicators = item.result.get("indicators") or {}
+    below = is_below(indicators.get(RANK_KEY))
+    name = [item.result.get("name") or "—", html.Span(" ⚠", className="w-below-tag", title="未达标") if below else None]
+    return html.Tr(
+        [html.Td(str(item.rank), className="w-rk-no"),
+         html.Td([html.Span(symbol, className="w-rk-sym"), html.Span(words)], className=f"w-rk-move w-rk-move--{css}"),
+         html.Td(name, className="w-rk-name"),
+         html.Td(item.result.get("team") or "", className="w-rk-team") if with_team else None,
+         *[html.Td(numeral((indicators.get(c.key) or {}).get("display")), className="w-rk-val w-flash-on-change",
+                   **{"data-key": c.key}) for c in RANK_COLUMNS]],
+        className="w-rk-row w-rk-row--below" if below else "w-rk-row",
+    )
+
+
+def ranking(snapshot: dict[str, Any]) -> list[Any]:
+    """The officer ranking table; below-threshold officers beyond the table are named under it."""
+    officers = list(((snapshot.get("views") or {}).get("ytd") or {}).get("officers") or [])
+    if not officers:
+        return [html.Div("快照中暂无承办人数据", className="w-empty")]
+    ranked = rank_officers(officers, RANK_KEY)
+    with_team = any(officer.get("team") for officer in officers)
+    head = html.Tr([html.Th("名次"), html.Th("变化"), html.Th("承办人"), html.Th("团队") if with_team else None,
+                    *[html.Th(c.label) for c in RANK_COLUMNS]])
+    table = html.Table([html.Thead(head), html.Tbody([_rank_row(r, with_team) for r in ranked[:RANK_ROWS]])],
+                       className="w-rank-table")
+    rest = [r.result.get("name") or "—" for r in ranked[RANK_ROWS:]
+            if is_below((r.result.get("indicators") or {}).get(RANK_KEY))]
+    note = html.Div(f"⚠ 表外未达标：{'、'.join(rest)}", className="w-rank-note") if rest else None
+    return [table, note]

@@ -1,0 +1,98 @@
+"""KPI tiles: one indicator per tile with its value, year-on-year change and traffic light."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from dash import html
+
+from db.indicators.registry import REGISTRY
+from layouts.wall.marks import change, is_below, light_badge, numeral
+
+_BETTER = {"higher": "up", "lower": "down"}
+
+
+@dataclass(frozen=True)
+class TileSpec:
+    key: str  # indicator key in a ScopeResult (db/indicators/registry.py)
+    label: str  # short wall label
+
+    @property
+    def better(self) -> str | None:
+        """'up'/'down': which change is an improvement, from the indicator registry."""
+        known = REGISTRY.get(self.key)
+        return _BETTER.get(known.direction) if known else None
+
+
+# The 总览 tiles, in reading order (two rows of five).
+OVERVIEW_TILES: tuple[TileSpec, ...] = (
+    TileSpec("accepted", "受理"),
+    TileSpec("closed", "结案"),
+    TileSpec("closure_rate", "结案率"),
+    TileSpec("completion_rate", "执行完毕率"),
+    TileSpec("recovery_rate", "执行到位率"),
+    TileSpec("first_avg_days", "首执平均用时"),
+    TileSpec("legal_limit_rate", "法定期限内结案率"),
+    TileSpec("termination_rate", "终本率"),
+    TileSpec("long_pending", "超12个月未结"),
+    TileSpec("money_pending", "待发放案款"),
+)
+
+# The 本月 column beside the trend.
+MONTH_TILES: tuple[TileSpec, ...] = (
+    TileSpec("accepted", "受理"),
+    TileSpec("closed", "结案"),
+    TileSpec("closure_rate", "结案率"),
+)
+
+
+def kpi_tile(spec: TileSpec, indicator: dict[str, Any] | None) -> html.Div:
+    """A KPI tile; says so plainly when the snapshot carries no such indicator."""
+    if not indicator:
+        return html.Div(
+            [
+                html.Div(html.Span(spec.label, className="w-kpi-label"), className="w-kpi-head"),
+                html.Div(numeral(None), className="w-kpi-value"),
+                html.Div("快照中暂无此指标", className="w-kpi-foot"),
+            ],
+            className="w-kpi w-kpi--missing",
+            **{"data-key": spec.key},
+        )
+    below = is_below(indicator)
+    compare = indicator.get("compare_display")
+    return html.Div(
+        [
+            html.Div(
+                [html.Span(spec.label, className="w-kpi-label"), light_badge(indicator.get("status"))],
+                className="w-kpi-head",
+            ),
+            html.Div(numeral(indicator.get("display")), className="w-kpi-value w-flash-on-change"),
+            change(indicator, spec.better),
+            html.Div(f"去年同期 {compare}" if compare else "去年同期 —", className="w-kpi-foot"),
+        ],
+        className="w-kpi w-kpi--below" if below else "w-kpi",
+        title=indicator.get("name") or spec.label,
+        **{"data-key": spec.key},
+    )
+
+
+def mini_stat(spec: TileSpec, indicator: dict[str, Any] | None) -> html.Div:
+    """A compact figure for side panels: label, value and change."""
+    if not indicator:
+        return html.Div([html.Span(spec.label, className="w-mini-label"), numeral(None)],
+                        className="w-mini w-mini--missing", **{"data-key": spec.key})
+    return html.Div(
+        [
+            html.Div([html.Span(spec.label, className="w-mini-label"),
+                      light_badge(indicator.get("status"))], className="w-mini-head"),
+            html.Div(numeral(indicator.get("display")), className="w-mini-value w-flash-on-change"),
+            change(indicator, spec.better),
+        ],
+        className="w-mini w-mini--below" if is_below(indicator) else "w-mini",
+        **{"data-key": spec.key},
+    )
+
+
+def tile_grid(indicators: dict[str, Any], specs: tuple[TileSpec, ...] = OVERVIEW_TILES) -> list[html.Div]:
+    """All tiles of a scope's indicators, in the specs' order."""
+    return [kpi_tile(spec, indicators.get(spec.key)) for spec in specs]
