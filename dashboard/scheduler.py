@@ -101,7 +101,7 @@ def make_refresher(state: AppContext) -> Refresher:
     return Refresher(
         sessions=state.sessions,
         cache=state.extras["cache"],
-        port_factory=lambda: default_port(settings["INDICATOR_SETTINGS"]),
+        port_factory=lambda: default_port(settings["INDICATOR_SETTINGS"], settings),
         tz=ZoneInfo(settings["TIMEZONE"]),
         court_code=settings["COURT_CODE"],
         history_days=settings["SNAPSHOT_HISTORY_DAYS"],

@@ -4,19 +4,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from db.campaigns import campaign_results
 from db.event_kinds import EVENT_KINDS
-from db.models import Campaign, CampaignCase, Case, CaseEvent, Officer, Payment, Team
-from db.vocab import CLOSING_METHODS
+from db.models import Campaign, Case, CaseEvent, Officer, Team
 
 FEED_SIZE = 50
 FEED_KINDS = tuple(k for k, kind in EVENT_KINDS.items() if kind.feed)
-COMPLETED_METHODS = tuple(k for k, m in CLOSING_METHODS.items() if m.completed)
-# Event kinds counted by the campaign panel: output key -> event kind.
-CAMPAIGN_EVENTS = {"evictions": "eviction", "detentions": "detention",
-                   "blacklisted": "blacklist"}
 
 
 def _local_iso(moment: dt.datetime, tz: dt.tzinfo) -> str:
@@ -65,43 +61,14 @@ def _campaign(session: Session, court_id: int, today: dt.date) -> Campaign | Non
             or session.scalars(started.order_by(*order).limit(1)).first())
 
 
-def _utc_bounds(start: dt.date, end: dt.date, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
-    def utc(day: dt.date) -> dt.datetime:
-        local = dt.datetime.combine(day, dt.time(), tzinfo=tz)
-        return local.astimezone(dt.UTC).replace(tzinfo=None)
-
-    return utc(start), utc(end + dt.timedelta(days=1))
-
-
 def campaign_summary(session: Session, court_id: int, today: dt.date, *,
                      tz: dt.tzinfo = dt.UTC) -> dict[str, Any] | None:
-    """Return the current campaign's results so far, or None when the court has none."""
+    """The current campaign's results so far (db.campaigns rules), or None when none."""
     camp = _campaign(session, court_id, today)
     if camp is None:
         return None
-    end = min(camp.ended_on, today)
-    targets = select(CampaignCase.case_id).where(CampaignCase.campaign_id == camp.id)
-    in_campaign = Case.id.in_(targets)
-    closed_in = and_(in_campaign, Case.closed_on.between(camp.started_on, end))
-    closed, completed = session.execute(
-        select(func.count(),
-               # SUM(CASE) rather than FILTER: MariaDB has no aggregate FILTER clause
-               func.coalesce(func.sum(case((Case.closing_method.in_(COMPLETED_METHODS), 1),
-                                           else_=0)), 0))
-        .where(closed_in)
-    ).one()
-    recovered = session.scalar(
-        select(func.coalesce(func.sum(Payment.amount), 0))
-        .where(Payment.case_id.in_(targets), Payment.received_on.between(camp.started_on, end))
-    )
-    lo, hi = _utc_bounds(camp.started_on, end, tz)
-    counts = dict(session.execute(
-        select(CaseEvent.kind, func.count())
-        .where(CaseEvent.case_id.in_(targets), CaseEvent.kind.in_(CAMPAIGN_EVENTS.values()),
-               CaseEvent.occurred_at >= lo, CaseEvent.occurred_at < hi)
-        .group_by(CaseEvent.kind)
-    ).all())
-    return {"id": camp.id, "name": camp.name, "start": camp.started_on.isoformat(),
-            "end": camp.ended_on.isoformat(), "closed": closed, "completed": int(completed),
-            "recovered": float(recovered or 0),
-            **{out: counts.get(kind, 0) for out, kind in CAMPAIGN_EVENTS.items()}}
+    noon = dt.datetime.combine(today, dt.time(12), tzinfo=tz)
+    offset = int((noon.utcoffset() or dt.timedelta(0)).total_seconds() // 60)
+    results = campaign_results(session, camp.id, today, offset_minutes=offset)
+    return {**results, "start": camp.started_on.isoformat(), "end": camp.ended_on.isoformat(),
+            "recovered": float(results["recovered"])}

@@ -6,7 +6,7 @@ inject an engine); this module only chooses scopes and periods and shapes the re
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,19 +35,32 @@ class IndicatorPort:
     monthly_trend: Callable[..., dict[Any, list[Any]]]
     settings: Any
     keys: Sequence[str]  # every registry key: trend keys are filtered against it
+    # (session, today) -> the node-control summary; None leaves "nodes" null
+    node_summary: Callable[[Session, dt.date], dict[str, Any]] | None = None
 
 
-def default_port(settings_path: str | None) -> IndicatorPort:
-    """Bind the real indicator engine with the court's settings file."""
+def default_port(settings_path: str | None,
+                 app_settings: Mapping[str, Any] | None = None) -> IndicatorPort:
+    """Bind the real indicator engine (and node rules, given app settings)."""
     from db import indicators
 
-    settings = indicators.load_indicator_settings(settings_path or None)
+    summary = None
+    if app_settings is not None:
+        from db.nodes.counts import node_summary
+        from db.nodes.rules import load_rules_from_settings
+
+        rules = load_rules_from_settings(app_settings)
+
+        def summary(session: Session, today: dt.date) -> dict[str, Any]:
+            return node_summary(session, today, rules)
+
     return IndicatorPort(
         compute=indicators.compute,
         compute_all=indicators.compute_all,
         monthly_trend=indicators.monthly_trend,
-        settings=settings,
+        settings=indicators.load_indicator_settings(settings_path or None),
         keys=tuple(indicators.REGISTRY),
+        node_summary=summary,
     )
 
 
@@ -193,6 +206,7 @@ def build_snapshot(session: Session, port: IndicatorPort, *, today: dt.date,
         court={"id": court.id, "code": court.code, "name": court.name},
         views=_views(session, port, org, periods, today),
         trend=_trend(session, port, org, today),
+        nodes=port.node_summary(session, today) if port.node_summary else None,
         feed=latest_feed(session, court.id, tz=tz),
         campaign=campaign_summary(session, court.id, today, tz=tz),
     )
