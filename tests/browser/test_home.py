@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from selenium.webdriver.common.by import By
+from sqlalchemy import text
 
 from db.case_input import add_cases
 from db.models import Court, Officer, Team
@@ -125,3 +126,24 @@ def test_start_page_fits_large_screens(
     assert _png_size(path) == (width, height)
     overflow = driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
+
+
+def test_start_page_on_the_demo_court(demo_server, driver) -> None:
+    """With the seeded demo court, the page names it and its counts equal plain SQL counts."""
+    engine = make_engine(demo_server.db_url)
+    with engine.connect() as conn:
+        total, still_open = conn.execute(text(
+            "SELECT COUNT(*), SUM(CASE WHEN closed_on IS NULL THEN 1 ELSE 0 END) FROM cases"
+        )).one()
+        teams = conn.execute(text("SELECT COUNT(*) FROM teams")).scalar_one()
+    engine.dispose()
+    driver.get(demo_server.page("/"))
+    wait_for_dash(driver)
+    assert wait_for_text(driver, "#home-court", COURT) == f"当前数据：{COURT}（内0221）"
+    shown = {
+        el.get_attribute("data-stat"): int(el.find_element(By.CSS_SELECTOR, ".stat-value").text.replace(",", ""))
+        for el in driver.find_elements(By.CSS_SELECTOR, ".court-card .stat")
+    }
+    assert (shown["cases"], shown["open_cases"], shown["teams"]) == (total, still_open, teams)
+    assert total > 1000
+    assert console_errors(driver) == []
