@@ -16,7 +16,10 @@ help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
 
 $(PY):
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "需要 Python 3.11 或更高版本（当前：$$($(PYTHON) --version 2>&1)）；可用 PYTHON=python3.12 make ..." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV) \
+		|| { rm -rf $(VENV); echo "创建虚拟环境失败：Debian/Ubuntu 请先 apt-get install python3-venv" >&2; exit 1; }
 
 # Reinstall only when a requirements file changed (the stamp is older than it).
 $(RUNTIME_STAMP): requirements.txt | $(PY)
