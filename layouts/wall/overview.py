@@ -7,7 +7,14 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.wall.figures import trend_figure
-from layouts.wall.tiles import MONTH_TILES, mini_stat, tile_grid
+from layouts.wall.tiles import (
+    MONEY_KEY,
+    MONTH_TILES,
+    OVERVIEW_TILES,
+    kpi_tile,
+    mini_stat,
+    money_tile,
+)
 
 
 def chart(graph_id: str, kiosk: bool) -> html.Div:
@@ -47,8 +54,11 @@ def court_view(snapshot: dict[str, Any], period: str) -> dict[str, Any]:
 
 
 def tiles(snapshot: dict[str, Any]) -> list[html.Div]:
-    """The ten KPI tiles for 本年至今."""
-    return tile_grid(court_view(snapshot, "ytd"))
+    """The ten KPI tiles for 本年至今 (待发放案款 from the node-control summary)."""
+    indicators = court_view(snapshot, "ytd")
+    payments = (snapshot.get("nodes") or {}).get("payments")
+    return [money_tile(spec, payments) if spec.key == MONEY_KEY else kpi_tile(spec, indicators.get(spec.key))
+            for spec in OVERVIEW_TILES]
 
 
 def month(snapshot: dict[str, Any]) -> list[html.Div]:

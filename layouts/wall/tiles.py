@@ -10,6 +10,7 @@ from db.indicators.registry import REGISTRY
 from layouts.wall.marks import change, is_below, light_badge, numeral
 
 _BETTER = {"higher": "up", "lower": "down"}
+MONEY_KEY = "money_pending"  # not an indicator: nodes.payments of the snapshot
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ OVERVIEW_TILES: tuple[TileSpec, ...] = (
     TileSpec("legal_limit_rate", "法定期限内结案率"),
     TileSpec("termination_rate", "终本率"),
     TileSpec("long_pending", "超12个月未结"),
-    TileSpec("money_pending", "待发放案款"),
+    TileSpec(MONEY_KEY, "待发放案款"),
 )
 
 # The 本月 column beside the trend.
@@ -91,6 +92,29 @@ def mini_stat(spec: TileSpec, indicator: dict[str, Any] | None) -> html.Div:
         className="w-mini w-mini--below" if is_below(indicator) else "w-mini",
         **{"data-key": spec.key},
     )
+
+
+def money_tile(spec: TileSpec, payments: dict[str, Any] | None) -> html.Div:
+    """待发放案款: money received and not yet paid out, from the node-control summary."""
+    if not payments:
+        return html.Div(
+            [html.Div(html.Span(spec.label, className="w-kpi-label"), className="w-kpi-head"),
+             html.Div(numeral(None), className="w-kpi-value"),
+             html.Div("节点管控启用后显示", className="w-kpi-foot")],
+            className="w-kpi w-kpi--missing", **{"data-key": spec.key})
+    bands = payments.get("bands") or []
+    late = bands[-1] if bands else {}
+    amount = f"{float(payments.get('amount') or 0) / 10000:,.2f}万元"
+    oldest = payments.get("oldest_days")
+    return html.Div(
+        [html.Div(html.Span(spec.label, className="w-kpi-label"), className="w-kpi-head"),
+         html.Div(numeral(amount), className="w-kpi-value w-flash-on-change"),
+         html.Div([html.Span("■" if late.get("count") else "●", className="w-arrow"),
+                   html.Span(f"{late.get('label', '')} {late.get('count', 0)} 笔", className="w-delta-text")],
+                  className="w-delta " + ("w-delta--bad" if late.get("count") else "w-delta--good")),
+         html.Div(f"共 {payments.get('count', 0)} 笔" + (f" · 最久 {oldest} 天" if oldest is not None else ""),
+                  className="w-kpi-foot")],
+        className="w-kpi", **{"data-key": spec.key})
 
 
 def tile_grid(indicators: dict[str, Any], specs: tuple[TileSpec, ...] = OVERVIEW_TILES) -> list[html.Div]:

@@ -99,7 +99,7 @@ FEED = (
 )
 
 
-def sample_snapshot(version: int = 7, bump: int = 0) -> dict[str, Any]:
+def sample_snapshot(version: int = 7, bump: int = 0, nodes: bool = True) -> dict[str, Any]:
     """The demo court on 2022-09-30; `bump` closes more cases so figures change."""
     court_ytd = dict(COURT_YTD, closed=(1065 + bump, 591))
     officers = [scope("officer", 100 + i, name, {"closure_rate": (rate, old), "closed": (closed,),
@@ -120,7 +120,7 @@ def sample_snapshot(version: int = 7, bump: int = 0) -> dict[str, Any]:
                   "court": {"closure_rate": {"values": TREND[:-1] + [81.21 + bump / 100],
                                              "compare_values": TREND_OLD}},
                   "teams": {}, "targets": {"closure_rate": TARGETS}},
-        "nodes": None,
+        "nodes": sample_nodes() if nodes else None,
         "feed": [{"at": at, "kind": kind, "label": label, "case_number": number, "team": team,
                   "officer": officer, "detail": detail}
                  for at, kind, label, number, team, officer, detail in FEED],
@@ -132,3 +132,31 @@ def sample_snapshot(version: int = 7, bump: int = 0) -> dict[str, Any]:
 
 def as_of_date(snapshot: dict[str, Any]) -> dt.date:
     return dt.date.fromisoformat(snapshot["periods"]["ytd"]["end"])
+
+
+def sample_nodes() -> dict[str, Any]:
+    """A node-control summary in the shape of db/nodes/counts.py `node_summary`."""
+    def node(key: str, name: str, overdue: int, due_soon: int) -> dict[str, Any]:
+        return {"key": key, "name": name, "kind": "deadline", "overdue": overdue, "due_soon": due_soon,
+                "not_due": 40, "done_late": 3, "done_on_time": 120}
+    return {
+        "as_of": "2022-09-30", "rules": "sample",
+        "totals": {"overdue": 23, "due_soon": 41, "not_due": 530, "done_late": 17, "done_on_time": 2210},
+        "by_node": [node("notice", "执行通知书发出", 2, 9), node("online_query", "网络查控发起", 0, 6),
+                    node("property_report", "报告财产令", 5, 4), node("disposal", "财产处置启动", 9, 7),
+                    node("payment", "案款发放", 6, 8), node("renewal", "续封续冻", 1, 7),
+                    node("closing", "结案审限", 0, 0)],
+        "by_team": [{"team_id": 11, "name": "简案团队", "overdue": 6, "due_soon": 19, "done_late": 5,
+                     "open_cases": 103, "avg_overdue": 0.06},
+                    {"team_id": 12, "name": "繁案团队", "overdue": 16, "due_soon": 18, "done_late": 11,
+                     "open_cases": 142, "avg_overdue": 0.11},
+                    {"team_id": 13, "name": "保全团队", "overdue": 1, "due_soon": 4, "done_late": 1,
+                     "open_cases": 2, "avg_overdue": 0.5}],
+        "payments": {"bands": [{"band": "0-5", "label": "5 日内", "count": 14, "amount": "286000.00"},
+                               {"band": "6-10", "label": "6–10 日", "count": 6, "amount": "91500.00"},
+                               {"band": "11-15", "label": "11–15 日", "count": 3, "amount": "40200.00"},
+                               {"band": "16-30", "label": "16–30 日", "count": 2, "amount": "18800.00"},
+                               {"band": ">30", "label": "超过 30 日", "count": 1, "amount": "5600.00"}],
+                     "count": 26, "amount": "442100.00", "oldest_days": 41},
+        "supervision": {"issued": 7, "answered": 4, "overdue": 2, "closed": 31, "open": 13},
+    }
