@@ -36,6 +36,9 @@ DEFAULTS: dict[str, Any] = {
     "CACHE_PREFIX": "dash:",  # key prefix in the shared cache (several deployments, one Redis)
     "POLL_INTERVAL_S": 5,  # how often each open page asks for the snapshot version
     "COURT_CODE": "",  # court shown by the snapshot (法院代字); empty: the first court
+    # node control (README "节点管控"): stricter local node rules; holiday calendar override
+    "NODE_RULES_LOCAL": "",  # path to a TOML file of local [[nodes]] overrides/additions
+    "HOLIDAYS_FILE": "",  # path to a holidays TOML; empty: config/holidays.toml
 }
 
 class SettingsError(ValueError):
