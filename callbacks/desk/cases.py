@@ -29,7 +29,7 @@ def render_cases(query: dict[str, Any] | None) -> tuple[Any, ...]:
         found = case_list(query or {}, court_today())
     except ParamError as exc:
         return "案件清单", ui.error_box(str(exc)), [], [], []
-    unit = {"officers": "人", "payments": "笔"}.get(found.kind, "件")
+    unit = {"officers": "人", "payments": "笔", "nodes": "个节点"}.get(found.kind, "件")
     summary = [html.Span(line) for line in found.lines]
     summary.append(html.Strong(f"共 {len(found.rows):,} {unit}", className="list-count"))
     return found.title, None, summary, case_columns(found.kind, found.value_label), list_rows(found)

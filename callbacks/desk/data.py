@@ -20,6 +20,7 @@ from callbacks.context import app_context
 from db.indicators import compute, explain, load_indicator_settings
 from db.indicators.period import Period
 from db.indicators.settings import IndicatorSettings
+from db.nodes.rules import RuleSet, load_rules_from_settings
 from db.session import data_version
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,14 @@ def indicator_settings() -> IndicatorSettings:
             app_context().settings.get("INDICATOR_SETTINGS") or None
         )
     return extras["indicator_settings"]
+
+
+def node_rules() -> RuleSet:
+    """The node rule set (national defaults + local overrides), loaded once per process."""
+    extras = app_context().extras
+    if "desk_node_rules" not in extras:
+        extras["desk_node_rules"] = load_rules_from_settings(app_context().settings)
+    return extras["desk_node_rules"]
 
 
 def _cache() -> Any:

@@ -84,6 +84,10 @@ def case_sheet(found: CaseList) -> Sheet:
         columns.insert(1, Column(found.value_label, "value", "number"))
     if found.kind == "officers":
         columns = [Column("姓名", "name"), Column("角色", "role"), Column("团队", "team")]
+    if found.kind == "nodes":
+        columns = [Column("案号", "case_number"), Column("流程节点", "node"), Column("节点期限", "deadline", "date"),
+                   Column("状态", "status"), Column("剩余（负数为超期）天数", "days_left", "int"),
+                   Column("团队", "team"), Column("承办人", "officer")]
     notes = [("说明", line) for line in found.lines]
     return Sheet("清单", found.title, columns, found.rows, _meta(period, "不适用"), notes)
 

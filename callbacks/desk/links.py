@@ -59,3 +59,7 @@ def cases_href(key: str, part: str, scope: str, scope_id: Any, period: Period) -
 
 def queue_href(kind: str, scope: str, scope_id: Any) -> str:
     return "/cases" + search({"queue": kind, "scope": scope, "id": scope_id})
+
+
+def node_href(status: str, scope: str, scope_id: Any) -> str:
+    return "/cases" + search({"node": status, "scope": scope, "id": scope_id})

@@ -9,6 +9,7 @@ from typing import Any
 from callbacks.desk.data import (
     explained,
     indicator_settings,
+    node_rules,
     scope_results,
     with_session,
 )
@@ -22,7 +23,13 @@ from db.queries.cases import (
     officer_info,
     team_info,
 )
-from db.queries.queue import QUEUE_KINDS, SCOPES, queue_case_ids
+from db.queries.queue import (
+    NODE_ALERTS,
+    QUEUE_KINDS,
+    SCOPES,
+    node_alerts,
+    queue_case_ids,
+)
 
 SCOPE_LABELS = {"court": "全院", "team": "团队", "officer": "承办人"}
 
@@ -114,19 +121,39 @@ def queue_list(query: Mapping[str, Any], today: dt.date) -> CaseList:
                     "cases", rows, len(ids))
 
 
+def node_list_view(query: Mapping[str, Any], today: dt.date) -> CaseList:
+    """/cases?node=overdue|due_soon&scope=…&id=…: the process nodes behind a node-alert count."""
+    status = str(query.get("node") or "")
+    if status not in NODE_ALERTS:
+        raise ParamError(f"未知的节点状态“{status}”（可选：overdue 超期、due_soon 临期）")
+    scope, sid, name = _scope(query)
+    rows = with_session("node-alerts", (status, scope, sid, today), lambda s: node_alerts(
+        s, status, scope, sid, today=today, rules=node_rules()))
+    listed = [{"id": r["case_id"], "case_number": r["case_number"], "node": r["node_name"],
+               "deadline": r["deadline"], "done_on": r["done_on"], "status": r["status_label"],
+               "days_left": r["days_left"], "team": r["team_name"] or "", "officer": r["officer_name"] or ""}
+              for r in rows]
+    kind = NODE_ALERTS[status]
+    return CaseList(f"{name} · {kind.label}", [f"截至 {today}", f"处理建议：{kind.action}"],
+                    "nodes", listed, len(listed))
+
+
 def case_list(query: Mapping[str, Any], today: dt.date) -> CaseList:
-    """Dispatch on the URL: an indicator part or an action-queue kind."""
+    """Dispatch on the URL: an indicator part, an action-queue kind or a node alert."""
+    if query.get("node"):
+        return node_list_view(query, today)
     if query.get("queue"):
         return queue_list(query, today)
     if query.get("indicator"):
         return indicator_list(query, today)
-    raise ParamError("请指定要查看的指标（indicator=…&part=…）或待办类型（queue=…）")
+    raise ParamError("请指定要查看的指标（indicator=…&part=…）、待办类型（queue=…）或节点状态（node=…）")
 
 
 def case_detail(case_raw: Any, today: dt.date) -> dict[str, Any]:
     """/case/<id>: the case header with full party names and its merged timeline."""
     case_id = parse_id({"case": case_raw}, "case", "案件编号", required=True)
-    detail = with_session("case", (case_id, today), lambda s: case_timeline(s, case_id, today=today))
+    detail = with_session("case", (case_id, today), lambda s: case_timeline(
+        s, case_id, today=today, rules=node_rules()))
     if detail is None:
         raise ParamError(f"案件编号 {case_id} 不存在")
     return detail

@@ -6,8 +6,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from callbacks.desk.data import indicator_settings, scope_results, with_session
-from callbacks.desk.links import queue_href
+from callbacks.desk.data import (
+    indicator_settings,
+    node_rules,
+    scope_results,
+    with_session,
+)
+from callbacks.desk.links import node_href, queue_href
 from callbacks.desk.params import (
     ParamError,
     PeriodChoice,
@@ -18,7 +23,15 @@ from callbacks.desk.params import (
 from callbacks.desk.views import indicator_rows, kpi_items, scope_row
 from db.queries.cases import court_info, officer_info, team_info
 from db.queries.outlook import load_targets, year_end_outlook
-from db.queries.queue import QUEUE_KINDS, action_queue, legal_deadlines, queue_counts
+from db.queries.queue import (
+    NODE_ALERTS,
+    QUEUE_KINDS,
+    action_queue,
+    legal_deadlines,
+    node_alert_counts,
+    node_queue_items,
+    queue_counts,
+)
 
 
 @dataclass
@@ -115,9 +128,20 @@ def analysis_screen(query: Mapping[str, Any], today: dt.date) -> Screen:
 
 
 def _queue_counts(scope: str, sid: int, today: dt.date) -> list[dict[str, Any]]:
+    nodes = with_session("node-counts", (scope, sid, today), lambda s: node_alert_counts(
+        s, scope, sid, today=today, rules=node_rules()))
     counts = with_session("queue-counts", (scope, sid, today), lambda s: queue_counts(s, scope, sid, today=today))
-    return [{"key": k.key, "label": k.label, "count": counts[k.key], "href": queue_href(k.key, scope, sid)}
-            for k in sorted(QUEUE_KINDS.values(), key=lambda k: k.rank)]
+    return [{"key": k.key, "label": k.label, "count": nodes[k.key], "href": node_href(k.key, scope, sid)}
+            for k in NODE_ALERTS.values()] + [
+        {"key": k.key, "label": k.label, "count": counts[k.key], "href": queue_href(k.key, scope, sid)}
+        for k in sorted(QUEUE_KINDS.values(), key=lambda k: k.rank)]
+
+
+def _action_queue(scope: str, sid: int, today: dt.date) -> list[dict[str, Any]]:
+    def run(session: Any) -> list[dict[str, Any]]:
+        return (node_queue_items(session, scope, sid, today=today, rules=node_rules())
+                + action_queue(session, scope, sid, today=today))
+    return with_session("queue", (scope, sid, today), run)
 
 
 def team_screen(team_raw: Any, query: Mapping[str, Any], today: dt.date) -> Screen:
@@ -133,8 +157,7 @@ def team_screen(team_raw: Any, query: Mapping[str, Any], today: dt.date) -> Scre
     results = scope_results("officer", team["officer_ids"], choice.period, choice.compare) if team["officer_ids"] else []
     screen.grid = [scope_row(r, choice.period, f"/officer/{r['id']}" + search(choice.query())) for r in results]
     screen.queue_counts = _queue_counts("team", team_id, today)
-    screen.queue = with_session("queue", ("team", team_id, today),
-                                lambda s: action_queue(s, "team", team_id, today=today))
+    screen.queue = _action_queue("team", team_id, today)
     return screen
 
 

@@ -31,7 +31,7 @@ def render_team(data: dict[str, Any] | None) -> tuple[Any, ...]:
     try:
         screen = team_screen(data.get("path_id"), data.get("query") or {}, court_today())
     except ParamError as exc:
-        return [], "团队工作台", ui.error_box(str(exc)), [], [], [], [], []
+        return [], "团队工作台", ui.error_box(str(exc)), [], [], [], [], [], ui.grid_style(0)
     return (
         ui.crumbs(screen.crumbs),
         f"{screen.title} · {screen.choice.label}（对比 {screen.choice.compare_label}）",
@@ -41,6 +41,7 @@ def render_team(data: dict[str, Any] | None) -> tuple[Any, ...]:
         indicator_columns("承办人", grid_indicators()),
         jsonable(screen.grid),
         _queue_rows(screen),
+        ui.grid_style(len(screen.grid)),
     )
 
 
@@ -49,6 +50,7 @@ def register(app: dash.Dash) -> None:
         Output(T.CRUMBS, "children"), Output(T.TITLE, "children"), Output(T.ERROR, "children"),
         Output(T.QUEUE_COUNTS, "children"), Output(T.INDICATORS, "children"),
         Output(T.OFFICERS, "columnDefs"), Output(T.OFFICERS, "rowData"), Output(T.QUEUE, "rowData"),
+        Output(T.OFFICERS, "style"),
         Input(T.QUERY, "data"),
     )(render_team)
     app.callback(

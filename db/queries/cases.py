@@ -23,6 +23,9 @@ from db.models import (
     Payment,
     Team,
 )
+from db.nodes.counts import node_list
+from db.nodes.rules import RuleSet
+from db.nodes.sql import NodeFilter
 from db.vocab import (
     CATEGORIES,
     CLOSING_METHODS,
@@ -198,8 +201,17 @@ def _assignments(session: Session, case_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def case_timeline(session: Session, case_id: int, *, today: dt.date) -> dict[str, Any] | None:
-    """Everything /case/<id> shows: header, events, pauses, extensions, payments, assignments."""
+def _nodes(session: Session, case_id: int, today: dt.date, rules: RuleSet) -> list[dict[str, Any]]:
+    rows = node_list(session, today, rules, filters=NodeFilter(case_ids=(case_id,)), statuses=(), limit=500)
+    return [{"label": r["node_name"], "due_on": r["deadline"], "done_on": r["done_on"],
+             "status": r["status"], "status_label": r["status_label"], "days_left": r["days_left"]}
+            for r in sorted(rows, key=lambda r: (r["deadline"] or dt.date.max, r["node"]))]
+
+
+def case_timeline(session: Session, case_id: int, *, today: dt.date,
+                  rules: RuleSet | None = None) -> dict[str, Any] | None:
+    """Everything /case/<id> shows: header, events, pauses, extensions, payments, assignments,
+    and (given node rules) its process nodes with deadlines and status."""
     header = case_header(session, case_id)
     if header is None:
         return None
@@ -210,6 +222,7 @@ def case_timeline(session: Session, case_id: int, *, today: dt.date) -> dict[str
         "extensions": _extensions(session, case_id),
         "payments": _payments(session, case_id, today),
         "assignments": _assignments(session, case_id),
+        "nodes": _nodes(session, case_id, today, rules) if rules is not None else None,
     }
     detail["timeline"] = merged_timeline(detail)
     return detail
@@ -235,9 +248,16 @@ def merged_timeline(detail: dict[str, Any]) -> list[dict[str, Any]]:
         items.append(_item(p["received_on"], "money", "案款到账", "", p["amount"]))
         if p["paid_out_on"]:
             items.append(_item(p["paid_out_on"], "money", "案款发放", f"到账后 {p['days']} 天", p["paid_amount"]))
+    for n in detail.get("nodes") or ():
+        if n["due_on"] and n["status"] in ("overdue", "due_soon", "not_due"):
+            items.append(_item(n["due_on"], f"node-{n['status']}", f"节点期限：{n['label']}", n["status_label"]))
     if h["closed_on"]:
         items.append(_item(h["closed_on"], "case", "结案", h["closing_method"]))
-    return sorted(items, key=lambda i: (i["on"], i["at"] or dt.datetime.combine(i["on"], dt.time.max)))
+    # Undated-time items (立案, 分案) open their day and 结案 closes it; events sort by time.
+    def key(i: dict[str, Any]) -> tuple[dt.date, dt.datetime]:
+        edge = dt.time.max if i["label"] == "结案" else dt.time.min
+        return i["on"], i["at"] or dt.datetime.combine(i["on"], edge)
+    return sorted(items, key=key)
 
 
 def _item(on: dt.date, group: str, label: str, detail: str, amount: Decimal | None = None,

@@ -1,7 +1,7 @@
 """The action queue of a team or officer: cases that need action now, most urgent first.
 
 Each queue kind is a registry entry with its SQL (one query per kind for the whole scope).
-Node alerts (节点管控) join this list once db.nodes exists; until then the kinds below stand.
+Process-node alerts (节点管控, db.nodes) come first: overdue, then due soon.
 """
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ from sqlalchemy.orm import Session
 
 from db.event_kinds import EVENT_KINDS
 from db.models import Case, CaseEvent, CaseExtension, CasePause, Payment
+from db.nodes.counts import node_counts, node_list
+from db.nodes.rules import RuleSet
+from db.nodes.sql import NodeFilter
 
 OPEN_CATEGORIES = ("first", "resumed", "preservation")  # execution implementation cases, not 审查
 TERMINABLE = ("first", "resumed")  # 终本 applies to these
@@ -75,7 +78,7 @@ class QueueKind:
     label: str
     rank: int  # lower = more urgent
     action: str  # what the officer should do
-    query: Callable[[dt.date], Select]
+    query: Callable[[dt.date], Select] | None = None  # None: rows come from db.nodes
     date_label: str = "立案日期"
 
 
@@ -92,6 +95,7 @@ QUEUE_KINDS: dict[str, QueueKind] = {
 
 
 def _scoped(kind: QueueKind, scope: str, scope_id: int | None, today: dt.date) -> Select:
+    assert kind.query is not None, kind.key
     return kind.query(today).where(_scope_filter(scope, scope_id))
 
 
@@ -156,3 +160,43 @@ def legal_deadlines(session: Session, scope: str, scope_id: int | None, *,
                      "remaining": (deadline - today).days})
     rows.sort(key=lambda r: (r["remaining"], r["case_id"]))
     return rows
+
+
+NODE_ALERTS: dict[str, QueueKind] = {
+    k.key: k
+    for k in (
+        QueueKind("overdue", "流程节点超期未完成", 0, "立即办理该节点，并说明超期原因", None, "节点期限"),
+        QueueKind("due_soon", "流程节点临期", 1, "在期限前完成该节点", None, "节点期限"),
+    )
+}
+
+
+def _node_filter(scope: str, scope_id: int | None) -> NodeFilter:
+    return NodeFilter(**{f"{scope}_ids": (scope_id,)}) if scope_id is not None else NodeFilter()
+
+
+def node_alert_counts(session: Session, scope: str, scope_id: int, *, today: dt.date,
+                      rules: RuleSet) -> dict[str, int]:
+    """Overdue and due-soon process nodes of the scope (node rows, as node control counts them)."""
+    found = node_counts(session, scope, [scope_id], today, rules).get(scope_id, {})
+    return {key: int(found.get(key, 0)) for key in NODE_ALERTS}
+
+
+def node_alerts(session: Session, status: str, scope: str, scope_id: int | None, *, today: dt.date,
+                rules: RuleSet, limit: int = 100_000) -> list[dict[str, Any]]:
+    """The node rows behind a node-alert count, most urgent first."""
+    return node_list(session, today, rules, filters=_node_filter(scope, scope_id),
+                     statuses=(status,), limit=limit)
+
+
+def node_queue_items(session: Session, scope: str, scope_id: int, *, today: dt.date, rules: RuleSet,
+                     limit: int = 100) -> list[dict[str, Any]]:
+    """Node alerts as action-queue items (overdue first, then due soon)."""
+    items = []
+    for kind in NODE_ALERTS.values():
+        for n in node_alerts(session, kind.key, scope, scope_id, today=today, rules=rules, limit=limit):
+            items.append({"kind": kind.key, "label": f"{kind.label}：{n['node_name']}", "action": kind.action,
+                          "case_id": n["case_id"], "case_number": n["case_number"],
+                          "officer_id": n["officer_id"], "since": n["deadline"],
+                          "days": -int(n["days_left"] or 0), "amount": None})
+    return items

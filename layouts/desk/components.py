@@ -98,10 +98,10 @@ def kpi_cards(items: Sequence[Mapping[str, Any]]) -> list[html.Div]:
                     html.Span(f"对比期 {item['compare_display'] or '—'}", className="kpi-cmp"),
                     html.Span(item["delta_display"] or "", className="kpi-delta"),
                 ], className="kpi-foot"),
-                html.Div([
-                    "分子 ", _link(_int(item["numerator"]), item["numerator__href"]),
-                    " · 分母 ", _link(_int(item["denominator"]), item["denominator__href"]),
-                ], className="kpi-parts"),
+                html.Div(["分子 ", _link(_int(item["numerator"]), item["numerator__href"])]
+                         + ([" · 分母 ", _link(_int(item["denominator"]), item["denominator__href"])]
+                            if item["denominator__href"] else []),
+                         className="kpi-parts"),
             ],
             className=f"kpi-card status-{item['status']}",
         )
@@ -110,8 +110,9 @@ def kpi_cards(items: Sequence[Mapping[str, Any]]) -> list[html.Div]:
 
 
 def _int(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer():
-        return f"{int(value):,}"
+    """Thousands separators: 3,208 for counts, 70,416,229.84 for amounts."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}"
     return value
 
 
@@ -139,14 +140,14 @@ def outlook_panel(items: Sequence[Mapping[str, Any]]) -> list[Any]:
         return []
     cards = []
     for o in items:
-        target = f"目标 {o['target']}%：" if o["target"] is not None else "未配置目标"
+        target = f"目标 {o['target']:g}%：" if o["target"] is not None else "未配置目标"
         need = (f"到年底还需{('执行完毕' if o['key'] == 'completion_rate' else '结案')} {o['needed']:,} 件"
                 if o["needed"] is not None else "")
         cards.append(html.Div([
             html.Div(f"{o['name']} 年底预测", className="kpi-name"),
             html.Div(f"{o['projected']}%" if o["projected"] is not None else "—", className="kpi-value plain"),
             html.Div(f"本年至今 {o['display']}（{o['numerator']:,}/{o['denominator']:,}），"
-                     f"按当前节奏年底前还将增加 {o['expected_more']:,} 件", className="kpi-cmp"),
+                     f"按当前节奏年底前还将增加 {o['expected_more']:,} 件", className="outlook-line"),
             html.Div([target, html.Strong(need)], className="outlook-need", title=o["target_source"]),
         ], className="kpi-card outlook-card"))
     return [html.H2(f"年底预测（剩余 {items[0]['days_left']} 天）"), html.Div(cards, className="kpi-grid")]
@@ -160,3 +161,8 @@ def queue_counts(items: Sequence[Mapping[str, Any]]) -> list[Any]:
                  className="kpi-card queue-card" + (" status-bad" if i["count"] else ""))
         for i in items
     ]
+
+
+def grid_style(rows: int, most_px: int = 620) -> dict[str, str]:
+    """Grid height that fits its rows up to a maximum (then the grid scrolls, header stays)."""
+    return {"height": f"{min(58 + 44 * max(rows, 1), most_px)}px", "width": "100%"}

@@ -13,6 +13,7 @@ STATUS_RULES = {
     f"cell-{s}": f"params.data && params.data[params.colDef.field + '__s'] === '{s}'"
     for s in ("good", "warn", "bad")
 }
+MONEY = {"function": "params.value == null ? '' : d3.format(',.2f')(params.value)"}
 LOCALE_ZH = {
     "contains": "包含", "notContains": "不包含", "equals": "等于", "notEqual": "不等于",
     "startsWith": "开头是", "endsWith": "结尾是", "lessThan": "小于", "greaterThan": "大于",
@@ -55,11 +56,19 @@ def indicator_columns(name_header: str, indicators: Sequence[IndicatorColumn]) -
 
 def case_columns(kind: str = "cases", value_label: str = "") -> list[dict[str, Any]]:
     """Columns of a case list (masked parties); payments and officers get their own."""
+    if kind == "nodes":
+        return [link_column("case_number", "案号", width=200, pinned=True),
+                {"field": "node", "headerName": "流程节点", "minWidth": 180},
+                {"field": "deadline", "headerName": "节点期限"}, {"field": "status", "headerName": "状态"},
+                {"field": "days_left", "headerName": "剩余（负数为超期）天数", "type": "rightAligned",
+                 "filter": "agNumberColumnFilter",
+                 "cellClassRules": {"cell-bad": "params.value < 0", "cell-warn": "params.value >= 0"}},
+                {"field": "team", "headerName": "团队"}, {"field": "officer", "headerName": "承办人"}]
     if kind == "officers":
         return [{"field": "name", "headerName": "姓名"}, {"field": "role", "headerName": "角色"},
                 {"field": "team", "headerName": "团队"}]
     cols = [
-        link_column("case_number", "案号", width=190, pinned=True),
+        link_column("case_number", "案号", width=215, pinned=True),
         {"field": "category", "headerName": "类别", "width": 100},
         {"field": "filed_on", "headerName": "立案日期", "width": 120},
         {"field": "closed_on", "headerName": "结案日期", "width": 120},
@@ -69,7 +78,8 @@ def case_columns(kind: str = "cases", value_label: str = "") -> list[dict[str, A
         {"field": "officer", "headerName": "承办人", "width": 100},
         {"field": "applicant", "headerName": "申请执行人"},
         {"field": "respondent", "headerName": "被执行人"},
-        {"field": "target_amount", "headerName": "标的金额（元）", "type": "rightAligned", "filter": "agNumberColumnFilter"},
+        {"field": "target_amount", "headerName": "标的金额（元）", "type": "rightAligned",
+         "filter": "agNumberColumnFilter", "valueFormatter": MONEY},
     ]
     if kind == "payments":
         cols[4:4] = [{"field": "received_on", "headerName": "到账日期"}, {"field": "paid_out_on", "headerName": "发放日期"}]
@@ -86,7 +96,8 @@ def queue_columns() -> list[dict[str, Any]]:
         {"field": "officer", "headerName": "承办人", "width": 100},
         {"field": "since", "headerName": "起算日期", "width": 120},
         {"field": "days", "headerName": "已历天数", "type": "rightAligned", "filter": "agNumberColumnFilter", "width": 110},
-        {"field": "amount", "headerName": "金额（元）", "type": "rightAligned", "filter": "agNumberColumnFilter"},
+        {"field": "amount", "headerName": "金额（元）", "type": "rightAligned", "filter": "agNumberColumnFilter",
+         "valueFormatter": MONEY},
         {"field": "action", "headerName": "处理建议", "minWidth": 260, "flex": 2},
     ]
 

@@ -24,11 +24,11 @@ def layout(team_id: str | None = None, **query: Any) -> html.Div:
             period_bar(path, query, T, with_compare_dates=False),
             html.Div(id=T.ERROR),
             html.Section([html.H2("今日待办"), html.Div(id=T.QUEUE_COUNTS, className="kpi-grid")]),
-            html.Section([html.H2("团队指标"), html.Div(id=T.INDICATORS)], className="all-indicators"),
             html.Section([html.H2(id=T.OFFICERS_TITLE, children="承办人指标"),
                           grid(T.OFFICERS, height="46vh")], className="grid-box"),
             html.Section([html.H2("待办案件（最紧急在前）"),
                           grid(T.QUEUE, queue_columns(), height="50vh")], className="grid-box"),
+            html.Section([html.H2("团队指标"), html.Div(id=T.INDICATORS)], className="all-indicators"),
         ],
         className="desk desk-team",
     )

@@ -73,7 +73,8 @@ def test_every_team_grid_number_opens_as_many_cases(desk_app) -> None:
 
 def test_render_analysis_outputs(desk_app) -> None:
     out = analysis.render_analysis(HALF | {"team": str(desk_app[1]["简案一组"])})
-    crumbs, title, _period, error, kpis, _outlook, columns, rows, style, grid_title, table = out
+    crumbs, title, _period, error, kpis, _outlook, columns, rows, style, grid_title, table, size = out
+    assert size["height"] == f"{58 + 44 * 3}px"
     assert title == "简案一组" and error is None and style == {}
     assert [c["headerName"] for c in columns][:3] == ["承办人", "受理数", "结案数"]
     assert {r["name"] for r in rows} == {"甲法官", "乙助理", "戊退休"}
@@ -134,13 +135,19 @@ def test_team_page_queue_and_officers(desk_app) -> None:
     ids = desk_app[1]
     screen = team_screen(str(ids["简案一组"]), {}, TODAY)
     counts = {c["key"]: c["count"] for c in screen.queue_counts}
-    assert counts == {"unpaid": 1, "long12": 1, "long6": 1, "near_termination": 1}
+    assert list(counts) == ["overdue", "due_soon", "unpaid", "long12", "long6", "near_termination"]
+    assert counts | {"overdue": 0, "due_soon": 0} == {
+        "overdue": 0, "due_soon": 0, "unpaid": 1, "long12": 1, "long6": 1, "near_termination": 1}
+    assert counts["overdue"] > 0  # the crafted cases miss national node deadlines
     for c in screen.queue_counts:
-        assert len(listed(c["href"])) == c["count"]
+        assert len(listed(c["href"])) == c["count"], c["key"]
     out = team.render_team({"path_id": str(ids["简案一组"]), "query": HALF})
     queue_rows = out[7]
-    assert [q["kind"] for q in queue_rows] == ["unpaid", "long12", "long6", "near_termination"]
-    assert queue_rows[1]["officer"] == "乙助理" and queue_rows[1]["case_number__href"].startswith("/case/")
+    kinds = [q["kind"] for q in queue_rows]
+    assert kinds == ["overdue"] * counts["overdue"] + ["unpaid", "long12", "long6", "near_termination"]
+    assert all(q["days"] > 0 for q in queue_rows[: counts["overdue"]])  # days past the node deadline
+    long12 = queue_rows[counts["overdue"] + 1]
+    assert long12["officer"] == "乙助理" and long12["case_number__href"].startswith("/case/")
     assert {r["name"] for r in out[6]} == {"甲法官", "乙助理", "戊退休"}
     assert all(r["name__href"].startswith("/officer/") for r in out[6])
 
@@ -156,7 +163,8 @@ def test_case_page_shows_full_names_and_lists_mask_them(desk_app) -> None:
     ids = desk_app[1]
     cid = ids["case:2022执2"]
     out = case.render_case({"path_id": str(cid)})
-    assert "张三丰" in str(out[3]) and len(out[4]) == 5
+    assert "张三丰" in str(out[3]) and len(out[4]) >= 5
+    assert "流程节点" in str(out[5])
     queue = cases.render_cases({"queue": "long6", "scope": "team", "id": str(ids["简案一组"])})
     (row,) = queue[4]
     assert row["applicant"] == "张**" and "张三丰" not in str(queue)

@@ -77,16 +77,23 @@ def test_analysis_export_indicator_sheet_equals_the_table(desk_app) -> None:
     assert closure[1:5] == [70, "%", 7, 10]
 
 
-@pytest.mark.parametrize("kind", ["indicator", "queue"])
+@pytest.mark.parametrize("kind", ["indicator", "queue", "node"])
 def test_case_list_export_equals_the_list(desk_app, kind) -> None:
     app, ids = desk_app
-    query = ({"indicator": "closed", "part": "numerator", "scope": "team", "id": str(ids["简案一组"]),
-              "start": "2022-01-01", "end": "2022-06-30"} if kind == "indicator"
-             else {"queue": "near_termination", "scope": "court", "id": str(ids["court"])})
+    query = {
+        "indicator": {"indicator": "closed", "part": "numerator", "scope": "team", "id": str(ids["简案一组"]),
+                      "start": "2022-01-01", "end": "2022-06-30"},
+        "queue": {"queue": "near_termination", "scope": "court", "id": str(ids["court"])},
+        "node": {"node": "overdue", "scope": "team", "id": str(ids["简案一组"])},
+    }[kind]
     screen_rows = cases.render_cases(query)[4]
     wb = _download(app, "/export/cases.xlsx" + search(query))
     headers, rows = _table(wb["清单"], "案号")
     assert [r[0] for r in rows] == [r["case_number"] for r in screen_rows]
+    if kind == "node":
+        assert len(rows) == len(screen_rows) > 0
+        assert all(isinstance(r[headers.index("节点期限")], dt.datetime) for r in rows)
+        return
     assert len(rows) == (7 if kind == "indicator" else 2)
     filed = headers.index("立案日期")
     assert all(isinstance(r[filed], dt.datetime) for r in rows)
