@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import dash
 from dash import Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
-from flask import current_app
 
+from callbacks.context import app_context
 from db import snapshot
 from layouts import ids
 
@@ -18,7 +18,7 @@ STALE_CLASS = "shell stale"
 
 
 def _freshness() -> tuple[snapshot.Freshness, dt.tzinfo]:
-    state = current_app.extensions["dashboard"]
+    state = app_context()
     settings = state.settings
     fresh = snapshot.assess(snapshot.read_state(state.extras["cache"]),
                             dt.datetime.now(dt.UTC), settings["REFRESH_INTERVAL_S"])
