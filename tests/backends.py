@@ -60,7 +60,24 @@ def server_database(backend: str, tmp_dir: str) -> Iterator[str]:
 
 
 def clear_all(engine: Engine) -> None:
-    """Delete every row (children first) so a migrated database can be reused."""
-    with engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
-            conn.execute(table.delete())
+    """Delete every row (children first) so a migrated database can be reused.
+
+    cases.origin_case_id (执恢 → 原案) references cases itself and has no index: MariaDB
+    refuses a plain DELETE of linked rows, and SQLite/PostgreSQL check each deleted row
+    with a full scan (minutes for the demo court). So skip row-wise FK checks here.
+    """
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
+        return
+    with engine.connect() as conn:
+        off, on = {"sqlite": ("PRAGMA foreign_keys=OFF", "PRAGMA foreign_keys=ON")}.get(
+            engine.dialect.name, ("SET FOREIGN_KEY_CHECKS=0", "SET FOREIGN_KEY_CHECKS=1"))
+        conn.exec_driver_sql(off)
+        try:
+            for name in tables:
+                conn.exec_driver_sql(f"DELETE FROM {name}")
+            conn.commit()
+        finally:
+            conn.exec_driver_sql(on)
