@@ -101,3 +101,15 @@ def test_redis_cache_round_trip(redis_prefix) -> None:  # noqa: F811
     assert client.exists(f"{prefix}snapshot:v:7") and client.ttl(f"{prefix}snapshot:v:7") == -1
     assert store.read_state(cache) == state
     assert store.current_snapshot(cache)["court"] == {"id": 1}
+
+
+def test_filesystem_cache_round_trip(tmp_path) -> None:
+    server = Flask(__name__)
+    server.config.update(CACHE_URL=f"filesystem://{tmp_path}", CACHE_PREFIX="fs:")
+    cache = init_cache(server)
+    state = _publish(cache, 1, RefreshState())
+    state = _publish(cache, 2, state)
+    state = _publish(cache, 3, state)
+    assert store.read_state(cache) == state
+    assert store.current_snapshot(cache)["version"] == 3
+    assert not store.has_snapshot(cache, 1) and store.has_snapshot(cache, 2)
