@@ -21,9 +21,9 @@ def query_of(href: str) -> dict[str, str]:
     return dict(parse_qsl(urlsplit(href).query))
 
 
-def listed(href: str) -> list[dict[str, Any]]:
+def listed(href: str, today: dt.date = TODAY) -> list[dict[str, Any]]:
     assert urlsplit(href).path == "/cases"
-    return case_list(query_of(href), TODAY).rows
+    return case_list(query_of(href), today).rows
 
 
 def assert_lists_match(indicator_rows: list[dict[str, Any]]) -> int:
