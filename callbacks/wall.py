@@ -75,7 +75,8 @@ def render_overview(version: int | None) -> tuple[list[Any], go.Figure, list[Any
 
 def render_teams(version: int | None) -> tuple[list[Any], go.Figure, list[Any]]:
     snap = _snapshot(version)
-    chart = figures.team_figure(teams.teams_of(snap), teams.CHART_KEYS)
+    shown = [team for team in teams.teams_of(snap) if teams.has_cases(team)]
+    chart = figures.team_figure(shown, teams.CHART_KEYS)
     return teams.cards(snap), chart, teams.ranking(snap)
 
 

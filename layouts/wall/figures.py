@@ -63,7 +63,7 @@ def trend_figure(trend: dict[str, Any] | None, key: str = "closure_rate") -> go.
     targets = ((trend or {}).get("targets") or {}).get(key) or []
     x = [month_label(m, i == 0) for i, m in enumerate(months)]
     fig = go.Figure()
-    if targets:
+    if any(t is not None for t in targets):
         fig.add_trace(_line("月度目标", x, targets, AMBER, mode="lines", width=2.5,
                             line={"dash": "dot", "shape": "hv"}))
     fig.add_trace(_line("去年同期", x, series.get("compare_values") or [], GREY,

@@ -36,7 +36,7 @@ def screen(kiosk: bool) -> list[Any]:
     return [
         html.Div(
             [
-                html.Section([html.H2("团队对比 · 本年至今"), html.Div(id=ids.Wall.TEAMS, className="w-team-row")],
+                html.Section([html.H2("团队对比 · 本年至今"), html.Div(id=ids.Wall.TEAMS, className="w-teams")],
                              className="w-panel w-panel--teams"),
                 html.Section([html.H2("团队结案率与执行完毕率"), chart(ids.Wall.TEAM_CHART, kiosk)],
                              className="w-panel w-panel--team-chart"),
@@ -54,35 +54,41 @@ def teams_of(snapshot: dict[str, Any], period: str = "ytd") -> list[dict[str, An
     return list(((snapshot.get("views") or {}).get(period) or {}).get("teams") or [])
 
 
-def _metric(spec: TileSpec, cell: dict[str, Any] | None) -> html.Div:
+def has_cases(team: dict[str, Any]) -> bool:
+    """Whether a team handled any case in the period (the command center itself may not)."""
+    indicators = team.get("indicators") or {}
+    return any((indicators.get(key) or {}).get("value") not in (None, "0") for key in ("accepted", "pending"))
+
+
+def _cell(spec: TileSpec, cell: dict[str, Any] | None) -> html.Td:
     cell = cell or {}
-    return html.Div(
-        [html.Span([spec.label, light_badge(cell.get("status"), "w-dot")], className="w-tm-label"),
-         html.Span(numeral(cell.get("display")), className="w-tm-value w-flash-on-change")],
-        className="w-tm w-tm--below" if is_below(cell) else "w-tm",
-        **{"data-key": spec.key},
-    )
+    below = is_below(cell)
+    return html.Td([numeral(cell.get("display")), light_badge(cell.get("status"), "w-dot")],
+                   className="w-tt-val w-flash-on-change" + (" w-tt-val--below" if below else ""),
+                   **{"data-key": spec.key})
 
 
-def team_card(team: dict[str, Any]) -> html.Div:
-    """One team: its main figures; a team below threshold says which indicator and why."""
+def _team_head(team: dict[str, Any]) -> html.Th:
     indicators = team.get("indicators") or {}
     below = [spec.label for spec in TEAM_METRICS if is_below(indicators.get(spec.key))]
     flag = html.Div(f"⚠ 未达标：{'、'.join(below)}", className="w-team-flag") if below else None
-    return html.Div(
-        [html.H3(team.get("name") or "—"), flag,
-         html.Div([_metric(spec, indicators.get(spec.key)) for spec in TEAM_METRICS], className="w-tm-list")],
-        className="w-team-card w-team-card--below" if below else "w-team-card",
-        **{"data-team": str(team.get("id", ""))},
-    )
+    return html.Th([html.Div(team.get("name") or "—", className="w-tt-name"), flag],
+                   className="w-tt-team w-tt-team--below" if below else "w-tt-team",
+                   **{"data-team": str(team.get("id", ""))})
 
 
-def cards(snapshot: dict[str, Any]) -> list[html.Div]:
-    """Team cards side by side, or a plain message when the snapshot has no teams."""
-    teams = teams_of(snapshot)
-    if not teams:
+def cards(snapshot: dict[str, Any]) -> list[Any]:
+    """Teams side by side (one column each) on the main figures; below threshold stands out."""
+    shown = [team for team in teams_of(snapshot) if has_cases(team)]
+    if not shown:
         return [html.Div("快照中暂无团队数据", className="w-empty")]
-    return [team_card(team) for team in teams]
+    head = html.Tr([html.Th(""), *[_team_head(team) for team in shown]])
+    rows = [html.Tr([html.Th(spec.label, className="w-tt-label"),
+                     *[_cell(spec, (team.get("indicators") or {}).get(spec.key)) for team in shown]])
+            for spec in TEAM_METRICS]
+    idle = [team.get("name") or "—" for team in teams_of(snapshot) if not has_cases(team)]
+    note = html.Div(f"本期无承办案件：{'、'.join(idle)}", className="w-tt-note") if idle else None
+    return [html.Table([html.Thead(head), html.Tbody(rows)], className="w-team-table"), note]
 
 
 def _rank_row(item: Any, with_team: bool) -> html.Tr:

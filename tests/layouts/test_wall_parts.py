@@ -163,12 +163,18 @@ def test_numeral_keeps_the_display_text() -> None:
         assert text_of(numeral(shown)) == shown
 
 
-def test_team_cards_flag_below_threshold_teams() -> None:
-    cards = teams.cards(sample_snapshot())
-    assert [text_of(c.children[0]) for c in cards] == ["简案团队", "繁案团队", "保全团队"]
-    assert "w-team-card--below" in cards[1].className
-    assert "⚠ 未达标：结案率、执行完毕率、平均用时" in text_of(cards[1])
-    assert teams.cards({}) and "暂无团队数据" in text_of(teams.cards({}))
+def test_teams_side_by_side_flag_below_threshold_and_skip_idle_teams() -> None:
+    snap = sample_snapshot()
+    snap["views"]["ytd"]["teams"].insert(0, scope("team", 10, "执行指挥中心", {"accepted": (0, 0), "pending": (0, 0)}))
+    table = teams.cards(snap)
+    heads = find(table, "w-tt-team")
+    assert [text_of(find(h, "w-tt-name")) for h in heads] == ["简案团队", "繁案团队", "保全团队"]
+    assert "w-tt-team--below" in heads[1].className
+    assert "⚠ 未达标：结案率、执行完毕率、平均用时" in text_of(heads[1])
+    cells = [text_of(c) for c in find(table, "w-tt-val")]
+    assert cells[:3] == ["810件", "286件", "216件"]
+    assert "本期无承办案件：执行指挥中心" in text_of(table)
+    assert "暂无团队数据" in text_of(teams.cards({}))
 
 
 def test_nodes_screen_without_node_control_shows_no_numbers() -> None:
