@@ -81,11 +81,6 @@ def _case_columns() -> list[ColumnElement[Any]]:
     return [Case.id.label("case_id")] + [getattr(Case, c).label(c) for c in _CASE_COLS]
 
 
-def _case_group() -> list[Any]:
-    """The same case columns, unlabelled, for GROUP BY (explicit for MariaDB/MySQL)."""
-    return [Case.id] + [getattr(Case, c) for c in _CASE_COLS]
-
-
 def _case_conditions(rule: NodeRule, ctx: _Ctx) -> list[ColumnElement[bool]]:
     f = ctx.filters
     conds = [Case.category.in_(rule.categories), Case.filed_on <= ctx.today]
@@ -109,32 +104,46 @@ def _blank(name: str, type_: Any) -> ColumnElement[Any]:
 
 
 def _event_rule(rule: NodeRule, ctx: _Ctx) -> Select[Any]:
-    """Start at a case date or the first start event; done at the first done event after it."""
-    stmt_from: Any = Case
+    """Start at a case date or the first start event; done at the first done event after it.
+
+    The first done event comes from a join + GROUP BY on the case id alone (not a correlated
+    subquery): the aggregate is computed once (never inlined into each later reference) and
+    PostgreSQL can hash-join it; the case columns are joined back by primary key.
+    """
     if rule.starts_on_case_date:
-        start_cols = [getattr(Case, name) for name in rule.start]
-        start = start_cols[0] if len(start_cols) == 1 else func.coalesce(*start_cols)
+        cols = [getattr(Case, name) for name in rule.start]
+        start = cols[0] if len(cols) == 1 else func.coalesce(*cols)
+        done = _first_done(rule, ctx, Case.__table__, Case.id, start, _case_conditions(rule, ctx))
+        source: Any = Case.__table__.join(done, done.c.case_id == Case.id)
     else:
         first = _first_events(rule.start, ctx)
         start = first.c.start_on
-        stmt_from = Case.__table__.join(first, first.c.case_id == Case.id)
-    done = _first_after(rule.done, Case.id, start, ctx)
+        done = _first_done(rule, ctx, first, first.c.case_id, start, [])
+        source = Case.__table__.join(first, first.c.case_id == Case.id).join(
+            done, done.c.case_id == Case.id
+        )
     return (
         select(*_case_columns(), _blank("item_id", Integer), start.label("start_on"),
-               done.label("done_on"), literal(0).label("shift"), _blank("deadline_raw", Date))
-        .select_from(stmt_from)
+               done.c.done_on, literal(0).label("shift"), _blank("deadline_raw", Date))
+        .select_from(source)
         .where(*_case_conditions(rule, ctx))
     )
 
 
-def _first_after(kinds: Iterable[str], case_id: Any, start: Any, ctx: _Ctx) -> Any:
-    """Correlated: the local day of the case's first event of `kinds` in [start, today]."""
+def _first_done(
+    rule: NodeRule, ctx: _Ctx, source: Any, case_id: Any, start: Any, conds: list[Any]
+) -> Subquery:
+    """Per case: the local day of its first `done` event in [start, today] (NULL if none)."""
     ev = aliased(CaseEvent)
     day = _event_day(ev, ctx)
+    joined = and_(ev.case_id == case_id, ev.kind.in_(rule.done), day >= start, day <= ctx.today)
     return (
-        select(func.min(day))
-        .where(ev.case_id == case_id, ev.kind.in_(tuple(kinds)), day >= start, day <= ctx.today)
-        .scalar_subquery()
+        select(case_id.label("case_id"), func.min(day).label("done_on"))
+        .select_from(source)
+        .outerjoin(ev, joined)
+        .where(*conds)
+        .group_by(case_id)
+        .subquery()
     )
 
 
@@ -199,18 +208,24 @@ def _expiry_rule(rule: NodeRule, ctx: _Ctx) -> Select[Any]:
         follow.id != measure.id,
         follow_day <= ctx.today,
     )
-    cols = _case_columns()
     start = _event_day(measure, ctx)
-    return (
-        select(*cols, measure.id.label("item_id"), start.label("start_on"),
-               func.min(follow_day).label("done_on"), literal(0).label("shift"),
-               measure.expires_on.label("deadline_raw"))
-        .select_from(Case)
-        .join(measure, measure.case_id == Case.id)
+    done = (
+        select(measure.id.label("event_id"), func.min(follow_day).label("done_on"))
+        .select_from(measure)
         .outerjoin(follow, joined)
-        .where(*_case_conditions(rule, ctx), measure.kind.in_(rule.start),
-               measure.expires_on.isnot(None), start <= ctx.today)
-        .group_by(*_case_group(), measure.id, measure.occurred_at, measure.expires_on)
+        .where(measure.kind.in_(rule.start), measure.expires_on.isnot(None), start <= ctx.today)
+        .group_by(measure.id)
+        .subquery()
+    )
+    item = aliased(CaseEvent)
+    return (
+        select(*_case_columns(), item.id.label("item_id"),
+               _event_day(item, ctx).label("start_on"), done.c.done_on,
+               literal(0).label("shift"), item.expires_on.label("deadline_raw"))
+        .select_from(Case)
+        .join(item, item.case_id == Case.id)
+        .join(done, done.c.event_id == item.id)
+        .where(*_case_conditions(rule, ctx))
     )
 
 

@@ -1,0 +1,179 @@
+"""Node-control commands: `nodes` (status, rules, renewals, payments); helpers for the others."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import click
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from dashboard.config import load_settings
+from db.models import Case, User
+from db.nodes.counts import node_list, node_summary
+from db.nodes.rules import RuleSet, load_rules_from_settings
+from db.nodes.sql import STATUSES, NodeFilter
+from db.nodes.views import payment_ageing, renewal_reminders
+from db.session import make_engine
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@contextmanager
+def open_session(write: bool = False) -> Iterator[tuple[Session, dict[str, Any]]]:
+    """A session on DATABASE_URL; commits when `write` and nothing failed."""
+    settings = load_settings()
+    engine = make_engine(settings["DATABASE_URL"])
+    try:
+        with Session(engine) as session:
+            yield session, settings
+            if write:
+                session.commit()
+    except SQLAlchemyError as exc:
+        reason = getattr(exc, "orig", None) or exc
+        raise click.ClickException(f"数据库操作失败：{reason}（未初始化时请先运行 python -m dashboard init-db）") from None
+    except ValueError as exc:  # ValidationError and friends carry a Chinese message
+        raise click.ClickException(str(exc)) from None
+    finally:
+        engine.dispose()
+
+
+def court_today(settings: dict[str, Any], value: dt.datetime | None) -> dt.date:
+    return value.date() if value else dt.datetime.now(ZoneInfo(settings["TIMEZONE"])).date()
+
+
+def rules_for(settings: dict[str, Any]) -> RuleSet:
+    return load_rules_from_settings(settings)
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def echo_row(cells: list[Any]) -> None:
+    click.echo("  ".join("" if c is None else str(c) for c in cells))
+
+
+@click.group(help="节点管控：节点状态、规则、续封提醒、案款账龄")
+def nodes() -> None:
+    pass
+
+
+@nodes.command("rules", help="列出生效的节点规则（全国默认 + 本地规则）并校验规则文件")
+def nodes_rules() -> None:
+    try:
+        rules = rules_for(load_settings())
+    except ValueError as exc:  # the loader names the node and field in Chinese
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"规则文件：{'，'.join(rules.files)}  版本 {rules.digest()}")
+    for r in rules.nodes:
+        start = "、".join(r.start) or "到账日"
+        local = "（本地）" if r.local else ""
+        echo_row([f"{r.key}{local}", r.name, r.kind, f"起算 {start}", f"期限 {r.limit_text()}",
+              f"提前 {r.warn} 天预警", "/".join(r.categories)])
+        click.echo(f"      依据：{r.source}")
+    cover = rules.calendar.coverage()
+    click.echo(f"节假日日历：完整年度 {cover['complete']}，待补全年度 {cover['incomplete']}")
+
+
+@nodes.command("status", help="节点状态汇总（按节点、按团队），或 --list 列出超期/临期明细")
+@click.option("--today", type=DATE, help="统计日（默认法院所在时区的今天）")
+@click.option("--team", "team_id", type=int, help="只看某团队")
+@click.option("--officer", "officer_id", type=int, help="只看某承办人")
+@click.option("--node", "node_key", help="只看某节点")
+@click.option("--list", "as_list", is_flag=True, help="列出超期和临期的节点明细")
+@click.option("--limit", default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def nodes_status(today: dt.datetime | None, team_id: int | None, officer_id: int | None,
+                 node_key: str | None, as_list: bool, limit: int, as_json: bool) -> None:
+    with open_session() as (session, settings):
+        day, rules = court_today(settings, today), rules_for(settings)
+        if as_list or team_id or officer_id or node_key:
+            flt = NodeFilter(team_ids=(team_id,) if team_id else (),
+                             officer_ids=(officer_id,) if officer_id else (),
+                             nodes=(node_key,) if node_key else ())
+            rows = node_list(session, day, rules, filters=flt, limit=limit)
+            return echo_json(rows) if as_json else _print_rows(rows, day)
+        summary = node_summary(session, day, rules)
+    if as_json:
+        return echo_json(summary)
+    click.echo(f"节点状态（{summary['as_of']}，规则 {summary['rules']}）")
+    labels = [STATUSES[s].label for s in STATUSES]
+    echo_row(["节点".ljust(14), *labels])
+    for n in summary["by_node"]:
+        echo_row([n["name"].ljust(14), *[n[s] for s in STATUSES]])
+    echo_row(["合计".ljust(14), *[summary["totals"][s] for s in STATUSES]])
+    for t in summary["by_team"]:
+        echo_row([f"团队 {t['name']}", f"超期 {t['overdue']}", f"临期 {t['due_soon']}",
+              f"在办 {t['open_cases']}", f"平均超期 {t['avg_overdue']}"])
+    s = summary["supervision"]
+    click.echo(f"督办：在办 {s['open']}（逾期 {s['overdue']}），已办结 {s['closed']}")
+
+
+def _print_rows(rows: list[dict[str, Any]], day: dt.date) -> None:
+    click.echo(f"{day} 共 {len(rows)} 条")
+    for r in rows:
+        days = r["days_left"]
+        when = f"剩 {days} 天" if days >= 0 else f"超 {-days} 天"
+        echo_row([r["case_number"], r["node_name"], r["status_label"], f"期限 {r['deadline']}", when,
+              r["team_name"], r["officer_name"]])
+
+
+@nodes.command("renewals", help="续封提醒：即将届满或已届满未续的查封、扣押、冻结")
+@click.option("--today", type=DATE)
+@click.option("--team", "team_id", type=int)
+@click.option("--limit", default=100, show_default=True)
+def nodes_renewals(today: dt.datetime | None, team_id: int | None, limit: int) -> None:
+    with open_session() as (session, settings):
+        day = court_today(settings, today)
+        flt = NodeFilter(team_ids=(team_id,) if team_id else ())
+        rows = renewal_reminders(session, day, rules_for(settings), filters=flt, limit=limit)
+    click.echo(f"{day} 续封提醒 {len(rows)} 条")
+    for r in rows:
+        days = r["days_left"]
+        echo_row([r["case_number"], r["measure_label"], f"届满 {r['deadline']}",
+              f"剩 {days} 天" if days >= 0 else f"已过期 {-days} 天", r["team_name"], r["officer_name"]])
+
+
+@nodes.command("payments", help="案款账龄：已到账未发放的案款（5/10/15/30 日分段）")
+@click.option("--today", type=DATE)
+@click.option("--team", "team_id", type=int)
+def nodes_payments(today: dt.datetime | None, team_id: int | None) -> None:
+    with open_session() as (session, settings):
+        day = court_today(settings, today)
+        ageing = payment_ageing(session, day, team_ids=(team_id,) if team_id else ())
+    click.echo(f"{day} 未发放案款 {ageing['count']} 笔，{ageing['amount']} 元，最久 {ageing['oldest_days']} 天")
+    for b in ageing["bands"]:
+        echo_row([b["label"].ljust(10), f"{b['count']} 笔", f"{b['amount']} 元"])
+
+
+def actor_id(session: Session, username: str) -> int:
+    """The user id of `username` (督办 steps record who acted)."""
+    user_id = session.scalar(select(User.id).where(User.username == username))
+    if user_id is None:
+        raise click.ClickException(f"用户“{username}”不存在")
+    return user_id
+
+
+def case_ref(session: Session, ref: str | None) -> int | None:
+    """A case by id or by 案号."""
+    if ref is None:
+        return None
+    found = session.scalar(select(Case.id).where(Case.case_number == ref))
+    if found is None and ref.isdigit():
+        found = session.scalar(select(Case.id).where(Case.id == int(ref)))
+    if found is None:
+        raise click.ClickException(f"案件“{ref}”不存在")
+    return found
+
+
+def register(group: click.Group) -> None:
+    from dashboard.cli.nodes_actions import campaign, compliance_cmd, supervision
+
+    for command in (nodes, supervision, compliance_cmd, campaign):
+        group.add_command(command)
