@@ -55,7 +55,7 @@ def register(app: dash.Dash) -> None:
     app.callback(
         Output(A.NAV, "search"),
         Input(A.APPLY, "n_clicks"),
-        State(A.START, "value"), State(A.END, "value"), State(A.CMP_START, "value"),
-        State(A.CMP_END, "value"), State(A.QUERY, "data"),
+        State(A.START, "date"), State(A.END, "date"), State(A.CMP_START, "date"),
+        State(A.CMP_END, "date"), State(A.QUERY, "data"),
         prevent_initial_call=True,
     )(applied_search)

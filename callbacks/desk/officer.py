@@ -43,7 +43,7 @@ def register(app: dash.Dash) -> None:
     )(render_officer)
     app.callback(
         Output(OF.NAV, "search"),
-        Input(OF.APPLY, "n_clicks"), State(OF.START, "value"), State(OF.END, "value"),
+        Input(OF.APPLY, "n_clicks"), State(OF.START, "date"), State(OF.END, "date"),
         State(OF.QUERY, "data"),
         prevent_initial_call=True,
     )(lambda n, s, e, data: applied_search(n, s, e, None, None, (data or {}).get("query") or {}))

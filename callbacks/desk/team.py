@@ -55,7 +55,7 @@ def register(app: dash.Dash) -> None:
     )(render_team)
     app.callback(
         Output(T.NAV, "search"),
-        Input(T.APPLY, "n_clicks"), State(T.START, "value"), State(T.END, "value"),
+        Input(T.APPLY, "n_clicks"), State(T.START, "date"), State(T.END, "date"),
         State(T.QUERY, "data"),
         prevent_initial_call=True,
     )(lambda n, s, e, data: applied_search(n, s, e, None, None, (data or {}).get("query") or {}))
