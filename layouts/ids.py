@@ -85,6 +85,7 @@ class Analysis:
     EXPORT = "analysis-export"
     GRID_TITLE = "analysis-grid-title"
     GRID_BOX = "analysis-grid-box"
+    GRID_PRINT = "analysis-grid-print"  # plain-table copy of the grid for the printed handout
     INDICATORS = "analysis-indicators"
     START = "analysis-start"
     END = "analysis-end"

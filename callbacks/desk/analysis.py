@@ -16,7 +16,7 @@ from layouts.desk.grids import indicator_columns
 
 A = ids.Analysis
 GRID_NAMES = {"team": "各团队", "officer": "各承办人"}
-EMPTY = ([], "会商分析", "", None, [], [], [], [], {"display": "none"}, "", [], ui.grid_style(0))
+EMPTY = ([], "会商分析", "", None, [], [], [], [], {"display": "none"}, "", [], ui.grid_style(0), None)
 
 
 def render_analysis(query: dict[str, Any] | None) -> tuple[Any, ...]:
@@ -41,6 +41,7 @@ def render_analysis(query: dict[str, Any] | None) -> tuple[Any, ...]:
         f"{grid_title}（点击名称下钻，点击数字查看案件）" if grid_title else "",
         ui.indicator_table(screen.indicators),
         ui.grid_style(len(screen.grid)),
+        ui.print_table(columns, screen.grid) if screen.grid_scope else None,
     )
 
 
@@ -50,6 +51,7 @@ def register(app: dash.Dash) -> None:
         Output(A.ERROR, "children"), Output(A.KPIS, "children"), Output(A.OUTLOOK, "children"),
         Output(A.GRID, "columnDefs"), Output(A.GRID, "rowData"), Output(A.GRID_BOX, "style"),
         Output(A.GRID_TITLE, "children"), Output(A.INDICATORS, "children"), Output(A.GRID, "style"),
+        Output(A.GRID_PRINT, "children"),
         Input(A.QUERY, "data"),
     )(render_analysis)
     app.callback(

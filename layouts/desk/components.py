@@ -151,7 +151,9 @@ def outlook_panel(items: Sequence[Mapping[str, Any]]) -> list[Any]:
                      f"按当前节奏年底前还将增加 {o['expected_more']:,} 件", className="outlook-line"),
             html.Div([target, html.Strong(need)], className="outlook-need", title=o["target_source"]),
         ], className="kpi-card outlook-card"))
-    return [html.H2(f"年底预测（剩余 {items[0]['days_left']} 天）"), html.Div(cards, className="kpi-grid")]
+    year = str(items[0]["end"])[:4]
+    return [html.H2(f"{year}年年底预测（按本年1月1日至今的节奏，剩余 {items[0]['days_left']} 天）"),
+            html.Div(cards, className="kpi-grid")]
 
 
 def queue_counts(items: Sequence[Mapping[str, Any]]) -> list[Any]:
@@ -167,3 +169,14 @@ def queue_counts(items: Sequence[Mapping[str, Any]]) -> list[Any]:
 def grid_style(rows: int, most_px: int = 620) -> dict[str, str]:
     """Grid height that fits its rows up to a maximum (then the grid scrolls, header stays)."""
     return {"height": f"{min(58 + 44 * max(rows, 1), most_px)}px", "width": "100%"}
+
+
+def print_table(columns: Sequence[Mapping[str, Any]], rows: Sequence[Mapping[str, Any]]) -> html.Table:
+    """The grid as a plain table (shown only when printing): same columns, same rows."""
+    fields = [(c["field"], c.get("headerName", c["field"]), (c.get("cellRendererParams") or {}).get("textField"))
+              for c in columns]
+    head = html.Tr([html.Th(h) for _, h, _ in fields])
+    body = [html.Tr([html.Td(r.get(text or f) if r.get(text or f) is not None else "—",
+                             className=f"status-{r.get(f + '__s', 'none')}") for f, _, text in fields])
+            for r in rows]
+    return html.Table([html.Thead(head), html.Tbody(body)], className="indicator-table grid-print")

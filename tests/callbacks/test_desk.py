@@ -73,7 +73,8 @@ def test_every_team_grid_number_opens_as_many_cases(desk_app) -> None:
 
 def test_render_analysis_outputs(desk_app) -> None:
     out = analysis.render_analysis(HALF | {"team": str(desk_app[1]["简案一组"])})
-    crumbs, title, _period, error, kpis, _outlook, columns, rows, style, grid_title, table, size = out
+    crumbs, title, _period, error, kpis, _outlook, columns, rows, style, grid_title, table, size, printed = out
+    assert "甲法官" in str(printed)
     assert size["height"] == f"{58 + 44 * 3}px"
     assert title == "简案一组" and error is None and style == {}
     assert [c["headerName"] for c in columns][:3] == ["承办人", "受理数", "结案数"]
@@ -169,3 +170,33 @@ def test_case_page_shows_full_names_and_lists_mask_them(desk_app) -> None:
     (row,) = queue[4]
     assert row["applicant"] == "张**" and "张三丰" not in str(queue)
     assert row["case_number__href"] == f"/case/{cid}"
+
+
+def test_repeated_views_are_served_from_the_cache_until_the_data_changes(sqlite_engine, migrated_urls) -> None:
+    from sqlalchemy import event
+
+    from dashboard.app import create_app
+    from db.session import bump_data_version, make_session_factory, session_scope
+    from tests.db.test_case_queries import seed_desk
+
+    seed_desk(sqlite_engine)
+    app = create_app({"DATABASE_URL": migrated_urls["sqlite"], "CACHE_URL": "simple://",
+                      "SCHEDULER_ENABLED": False, "TODAY": TODAY.isoformat()})
+    statements: list[str] = []
+    engine = app.server.extensions["dashboard"].engine
+    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    with app.server.test_request_context():
+        first = analysis.render_analysis(HALF)
+        cold = len(statements)
+        statements.clear()
+        again = analysis.render_analysis(HALF)
+        warm = list(statements)
+        with session_scope(make_session_factory(sqlite_engine)) as session:
+            bump_data_version(session)
+        statements.clear()
+        analysis.render_analysis(HALF)
+        changed = len(statements)
+    assert str(again) == str(first)
+    assert all("data_state" in s for s in warm), warm  # only the cheap version checks
+    assert cold > 3 * len(warm) and changed >= cold
+    engine.dispose()
