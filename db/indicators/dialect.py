@@ -94,3 +94,26 @@ def _cents_sqlite(element: cents, compiler: Any, **kw: Any) -> str:
 def _cents_mysql(element: cents, compiler: Any, **kw: Any) -> str:
     (amount,) = (compiler.process(arg, **kw) for arg in element.clauses)
     return f"CAST(ROUND(COALESCE({amount}, 0) * 100) AS SIGNED)"
+
+
+class noindex(FunctionElement[Any]):  # noqa: N801
+    """A column the SQLite planner must not use an index for (forces the full scan)."""
+
+    inherit_cache = True
+
+    def __init__(self, column: ColumnElement[Any]) -> None:
+        self.type = column.type
+        super().__init__(column)
+
+
+@compiles(noindex)
+def _noindex_default(element: noindex, compiler: Any, **kw: Any) -> str:
+    (column,) = (compiler.process(arg, **kw) for arg in element.clauses)
+    return column
+
+
+@compiles(noindex, "sqlite")
+def _noindex_sqlite(element: noindex, compiler: Any, **kw: Any) -> str:
+    # A unary plus is SQLite's documented way to disqualify a term from index use.
+    (column,) = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"+{column}"

@@ -13,7 +13,7 @@ from sqlalchemy import and_, case, false, func, literal, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement, FromClause
 
-from db.indicators.dialect import add_months, cents, days_between
+from db.indicators.dialect import add_months, cents, days_between, noindex
 from db.indicators.period import Period, shift_months
 from db.indicators.registry import split_measure
 from db.indicators.settings import IndicatorSettings
@@ -22,6 +22,7 @@ from db.vocab import CLOSING_METHODS
 
 CASES = Case.__table__
 C = CASES.c
+GROUPS = (C.court_id, C.team_id, C.officer_id, C.category, C.closing_method)
 LEVEL_COLUMNS = {"court": C.court_id, "team": C.team_id, "officer": C.officer_id}
 COMPLETED = tuple(k for k, m in CLOSING_METHODS.items() if m.completed)
 TERMINATED_THIS_ROUND = tuple(k for k, m in CLOSING_METHODS.items() if m.terminated_this_round)
@@ -106,12 +107,8 @@ def _long_pending(p: Period, ctx: CaseContext) -> ColumnElement[bool]:
     return and_(_pending(p), C.filed_on < cutoff)
 
 
-def _method(p: Period, methods: tuple[str, ...]) -> ColumnElement[bool]:
-    return and_(_closed(p), C.closing_method.in_(methods)) if methods else false()
-
-
-RowFilter = Callable[[Period, CaseContext], ColumnElement[bool]]
-ROW_FILTERS: dict[str, RowFilter] = {
+BaseFilter = Callable[[Period, CaseContext], ColumnElement[bool]]
+BASE_FILTERS: dict[str, BaseFilter] = {
     "accepted": lambda p, _: and_(
         C.filed_on <= p.end, or_(C.closed_on.is_(None), C.closed_on >= p.start)
     ),
@@ -121,13 +118,17 @@ ROW_FILTERS: dict[str, RowFilter] = {
     "new": lambda p, _: C.filed_on.between(p.start, p.end),
     "closed": lambda p, _: _closed(p),
     "pending": lambda p, _: _pending(p),
-    "completed": lambda p, _: _method(p, COMPLETED),
-    "terminated_this_round": lambda p, _: _method(p, TERMINATED_THIS_ROUND),
-    "terminated": lambda p, _: _method(p, ("terminated",)),
-    "actual": lambda p, _: _method(p, ACTUAL),
-    "preservation_done": lambda p, _: _method(p, ("preservation_done",)),
     "within_limit": _within_limit,
     "long_pending": _long_pending,
+}
+# Each row set is a base filter, optionally narrowed to some closing methods (结案方式).
+ROW_SPECS: dict[str, tuple[str, tuple[str, ...] | None]] = {
+    **{base: (base, None) for base in BASE_FILTERS},
+    "completed": ("closed", COMPLETED),
+    "terminated_this_round": ("closed", TERMINATED_THIS_ROUND),
+    "terminated": ("closed", ("terminated",)),
+    "actual": ("closed", ACTUAL),
+    "preservation_done": ("closed", ("preservation_done",)),
 }
 VALUES: dict[str, Callable[[CaseContext], ColumnElement[Any]]] = {
     "days": lambda _: days_between(C.filed_on, C.closed_on),
@@ -145,10 +146,19 @@ def needs_limits(measures: Sequence[str]) -> bool:
     )
 
 
+def row_condition(rows: str, p: Period, ctx: CaseContext) -> ColumnElement[bool]:
+    """The rows of a measure in a period: base filter and closing methods."""
+    base, methods = ROW_SPECS[rows]
+    condition = BASE_FILTERS[base](p, ctx)
+    if methods is None:
+        return condition
+    return and_(condition, C.closing_method.in_(methods)) if methods else false()
+
+
 def case_condition(need: Need, p: Period, ctx: CaseContext) -> ColumnElement[bool]:
-    """The WHERE condition of one measure: its rows in the period, in its categories."""
+    """The WHERE condition of one measure (explain): its rows, in its categories."""
     rows, _ = split_measure(need.measure)
-    return and_(C.category.in_(need.categories), ROW_FILTERS[rows](p, ctx))
+    return and_(C.category.in_(need.categories), row_condition(rows, p, ctx))
 
 
 def value_expression(measure: str, ctx: CaseContext) -> ColumnElement[Any]:
@@ -160,35 +170,64 @@ def window(periods: Sequence[Period], categories: set[str]) -> ColumnElement[boo
     """Cases that can belong to any measure of any period (prunes the scan)."""
     first = min(p.start for p in periods)
     last = max(p.end for p in periods)
+    # On SQLite an index range over most of the table is slower than one full scan.
     return and_(
-        C.category.in_(sorted(categories)),
-        C.filed_on <= last,
-        or_(C.closed_on.is_(None), C.closed_on >= first),
+        noindex(C.category).in_(sorted(categories)),
+        noindex(C.filed_on) <= last,
+        or_(C.closed_on.is_(None), noindex(C.closed_on) >= first),
     )
+
+
+Column = tuple[int, str, str | None]  # (period index, base filter, value)
+
+
+def _column(need: Need, index: int) -> Column:
+    rows, value = split_measure(need.measure)
+    return index, ROW_SPECS[rows][0], value
+
+
+def _sum_column(col: Column, periods: Sequence[Period], ctx: CaseContext, label: str) -> Any:
+    index, base, value = col
+    then = literal(1) if value is None else VALUES[value](ctx)
+    return func.sum(case((BASE_FILTERS[base](periods[index], ctx), then), else_=0)).label(label)
+
+
+def _matches(need: Need, category: str, method: str | None) -> bool:
+    methods = ROW_SPECS[split_measure(need.measure)[0]][1]
+    return category in need.categories and (methods is None or method in methods)
 
 
 def case_sums(
     session: Session, periods: Sequence[Period], needs: Sequence[Need],
     settings: IndicatorSettings, scope: str | None = None, ids: Sequence[int] | None = None,
 ) -> dict[tuple[Any, ...], dict[tuple[int, Need], int]]:
-    """Return {(court, team, officer): {(period index, need): sum}} in one grouped query."""
+    """Return {(court, team, officer): {(period index, need): sum}} from one grouped query.
+
+    SQL sums each (period, base filter, value) per (holder, category, 结案方式); adding
+    those few groups up per measure here keeps the per-row work small.
+    """
     if not needs:
         return {}
     ctx = CaseContext(settings, periods)
-    keys = [(i, n) for i in range(len(periods)) for n in needs]
-    columns = [
-        func.sum(case(
-            (case_condition(n, periods[i], ctx), value_expression(n.measure, ctx)), else_=0
-        )).label(f"m{j}")
-        for j, (i, n) in enumerate(keys)
-    ]
-    groups = (C.court_id, C.team_id, C.officer_id)
+    cols = sorted({_column(n, i) for i in range(len(periods)) for n in needs},
+                  key=lambda c: (c[0], c[1], c[2] or ""))
+    position = {col: j for j, col in enumerate(cols)}
+    groups = [noindex(col) for col in GROUPS]  # grouping by an index means random reads
     where = [window(periods, {c for n in needs for c in n.categories})]
     if scope is not None and ids is not None:
         where.append(LEVEL_COLUMNS[scope].in_(list(ids)))
     source = ctx.joined(CASES, needs_limits([n.measure for n in needs]))
-    stmt = select(*groups, *columns).select_from(source).where(*where).group_by(*groups)
-    return {
-        tuple(row[:3]): {k: int(v or 0) for k, v in zip(keys, row[3:], strict=True)}
-        for row in session.execute(stmt)
-    }
+    stmt = (
+        select(*groups, *(_sum_column(c, periods, ctx, f"m{j}") for j, c in enumerate(cols)))
+        .select_from(source).where(*where).group_by(*groups)
+    )
+    out: dict[tuple[Any, ...], dict[tuple[int, Need], int]] = {}
+    for row in session.execute(stmt):
+        sums = out.setdefault(tuple(row[:3]), {})
+        for need in needs:
+            if not _matches(need, row[3], row[4]):
+                continue
+            for i in range(len(periods)):
+                value = int(row[5 + position[_column(need, i)]] or 0)
+                sums[(i, need)] = sums.get((i, need), 0) + value
+    return out
