@@ -71,8 +71,12 @@ def filters_ids(filters: NodeFilter, scope: str) -> tuple[int, ...]:
     return getattr(filters, f"{scope}_ids")
 
 
+SUMMARY_WINDOW_DAYS = 365
+
+
 def _by_node_and_team(session: Session, today: dt.date, rules: RuleSet) -> list[tuple[str, int | None, str, int]]:
-    rows = node_rows(session, rules, today)
+    since = today - dt.timedelta(days=SUMMARY_WINDOW_DAYS)
+    rows = node_rows(session, rules, today, NodeFilter(active_since=since))
     stmt = select(rows.c.node, rows.c.team_id, rows.c.status, func.count()).group_by(
         rows.c.node, rows.c.team_id, rows.c.status
     )
@@ -93,7 +97,11 @@ def _team_entry(team: int | None, names: dict[int, str], c: dict[str, int], open
 
 
 def node_summary(session: Session, today: dt.date, rules: RuleSet) -> dict[str, Any]:
-    """The snapshot's "nodes" field: counts by status, by node and by team, plus 督办 and 案款."""
+    """The snapshot's "nodes" field: counts by status, by node and by team, plus 督办 and 案款.
+
+    Covers open cases and cases closed within SUMMARY_WINDOW_DAYS (plus the unfinished nodes that
+    rules watch after closing), so its cost follows the live workload, not the archive.
+    """
     from db.nodes.views import payment_ageing
     from db.supervision import status_counts
 
@@ -111,6 +119,7 @@ def node_summary(session: Session, today: dt.date, rules: RuleSet) -> dict[str, 
     return {
         "as_of": today.isoformat(),
         "rules": rules.digest(),
+        "window_days": SUMMARY_WINDOW_DAYS,
         "totals": totals,
         "by_node": list(by_node.values()),
         "by_team": [

@@ -64,6 +64,8 @@ class NodeFilter:
     officer_ids: tuple[int, ...] = ()
     court_ids: tuple[int, ...] = ()
     nodes: tuple[str, ...] = ()
+    # Skip cases closed before this day (except for rules that watch closed cases).
+    active_since: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,8 @@ def _case_conditions(rule: NodeRule, ctx: _Ctx) -> list[ColumnElement[bool]]:
         (f.court_ids, Case.court_id),
     )
     conds += [col.in_(vals) for vals, col in optional if vals]
+    if f.active_since and not rule.after_closing:
+        conds.append(or_(Case.closed_on.is_(None), Case.closed_on >= f.active_since))
     return conds
 
 

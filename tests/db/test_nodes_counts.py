@@ -61,15 +61,19 @@ def test_node_summary_shape_is_json(engine: Engine) -> None:
     rules = _two_rules()
     with Session(engine) as s:
         org, _ = _seed(s)
+        old = make_case(s, org, D(2022, 1, 3), closed_on=D(2023, 3, 1), closing_method="completed")
+        add_event(s, old, "notice_issued", D(2022, 1, 4))  # closed over a year ago: not summarised
+        s.add(Payment(case_id=old.id, received_on=D(2023, 2, 1), amount=5))  # unpaid: still counts
         summary = node_summary(s, TODAY, rules)
     json.dumps(summary, ensure_ascii=False)
     assert summary["as_of"] == "2024-03-20" and summary["rules"] == rules.digest()
-    assert summary["totals"] == {"overdue": 2, "due_soon": 1, "not_due": 1, "done_late": 1, "done_on_time": 1}
+    assert summary["totals"] == {"overdue": 3, "due_soon": 1, "not_due": 1, "done_late": 1, "done_on_time": 1}
+    assert summary["window_days"] == 365
     notice = next(n for n in summary["by_node"] if n["key"] == "notice")
     assert (notice["name"], notice["overdue"], notice["due_soon"], notice["done_late"]) == ("发出执行通知书", 1, 1, 1)
     team0 = next(t for t in summary["by_team"] if t["team_id"] == org.teams[0].id)
-    assert (team0["name"], team0["overdue"], team0["open_cases"], team0["avg_overdue"]) == ("简案团队", 2, 2, 1.0)
-    assert summary["payments"]["count"] == 1 and summary["payments"]["amount"] == "1000.00"
+    assert (team0["name"], team0["overdue"], team0["open_cases"], team0["avg_overdue"]) == ("简案团队", 3, 2, 1.5)
+    assert summary["payments"]["count"] == 2 and summary["payments"]["amount"] == "1005.00"
     assert summary["supervision"]["open"] == 0
 
 
