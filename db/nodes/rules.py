@@ -12,38 +12,20 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from db.errors import ValidationError
-from db.event_kinds import EVENT_KINDS
 from db.nodes.calendar import WorkCalendar, load_calendar
-from db.vocab import CASE_TYPES, CATEGORIES, CLOSING_METHODS
+from db.nodes.checks import (
+    CASE_DATES,
+    RULE_KINDS,
+    UNITS,
+    Errors,
+    check_after_closing,
+    check_done,
+    check_scope,
+    check_start,
+    int_field,
+)
 
 DEFAULT_RULES = Path(__file__).resolve().parents[2] / "config" / "node_rules.toml"
-
-UNITS: dict[str, str] = {"days": "自然日", "workdays": "工作日", "months": "个月"}
-CASE_DATES: dict[str, str] = {"received_on": "收到材料日期", "filed_on": "立案日期"}
-
-
-@dataclass(frozen=True)
-class RuleKind:
-    """How a kind of node finds its start, its deadline and its completion."""
-
-    key: str
-    label: str
-    start: str  # "case_or_event" | "case" | "event" | "none"
-    needs_done: bool
-    needs_limit: bool
-    units: tuple[str, ...]
-    after_closing: bool
-
-
-RULE_KINDS: dict[str, RuleKind] = {
-    k.key: k
-    for k in (
-        RuleKind("event", "事件期限", "case_or_event", True, True, ("days", "workdays", "months"), False),
-        RuleKind("term", "执行期限", "case", False, True, ("days", "months"), False),
-        RuleKind("payment", "案款发放", "none", False, True, ("days", "workdays"), True),
-        RuleKind("expiry", "续封届满", "event", True, False, ("days",), True),
-    )
-}
 
 
 @dataclass(frozen=True)
@@ -103,101 +85,7 @@ class RuleSet:
         return hashlib.sha1(blob.encode("utf-8")).hexdigest()[:12]
 
 
-class _Errors:
-    """Collects every problem so one load reports them all."""
-
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-        self.first_field: str | None = None
-
-    def add(self, key: str, fld: str, problem: str) -> None:
-        self.messages.append(f"节点“{key}”的字段“{fld}”：{problem}")
-        self.first_field = self.first_field or fld
-
-    def raise_if_any(self) -> None:
-        if self.messages:
-            raise ValidationError("\n".join(self.messages), field=self.first_field)
-
-
-def _str_list(raw: dict[str, Any], fld: str) -> tuple[str, ...] | None:
-    value = raw.get(fld, [])
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        return None
-    return tuple(value)
-
-
-def _check_start(raw: dict[str, Any], kind: RuleKind, key: str, errors: _Errors) -> tuple[str, ...]:
-    start = _str_list(raw, "start")
-    if start is None:
-        errors.add(key, "start", "应为字符串列表")
-        return ()
-    if kind.start == "none":
-        return ()
-    if not start:
-        errors.add(key, "start", "不能为空")
-        return ()
-    dates = [s for s in start if s in CASE_DATES]
-    events = [s for s in start if s in EVENT_KINDS]
-    unknown = [s for s in start if s not in CASE_DATES and s not in EVENT_KINDS]
-    if unknown:
-        errors.add(key, "start", f"未知的案件日期或事件种类“{unknown[0]}”")
-    elif dates and events:
-        errors.add(key, "start", "不能混用案件日期和事件种类")
-    elif kind.start == "case" and events:
-        errors.add(key, "start", f"{kind.label}规则只能从案件日期起算")
-    elif kind.start == "event" and dates:
-        errors.add(key, "start", f"{kind.label}规则的开始应为事件种类")
-    return start
-
-
-def _check_done(raw: dict[str, Any], kind: RuleKind, key: str, errors: _Errors) -> tuple[str, ...]:
-    done = _str_list(raw, "done")
-    if done is None:
-        errors.add(key, "done", "应为事件种类列表")
-        return ()
-    unknown = [d for d in done if d not in EVENT_KINDS]
-    if unknown:
-        errors.add(key, "done", f"未知的事件种类“{unknown[0]}”")
-    if kind.needs_done and not done:
-        errors.add(key, "done", "至少需要一个完成事件种类")
-    return done
-
-
-def _int_field(raw: dict[str, Any], fld: str, key: str, errors: _Errors, *, minimum: int) -> int:
-    value = raw.get(fld, 0)
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        errors.add(key, fld, f"应为不小于 {minimum} 的整数，实际为“{value}”")
-        return 0
-    return value
-
-
-def _check_scope(raw: dict[str, Any], key: str, errors: _Errors) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    categories = _str_list(raw, "categories")
-    if not categories or any(c not in CATEGORIES for c in categories):
-        errors.add(key, "categories", f"应为 {'/'.join(CATEGORIES)} 中的一个或多个，实际为“{raw.get('categories')}”")
-        categories = ()
-    case_types = _str_list(raw, "case_types") or ()
-    bad = [t for t in case_types if t not in CASE_TYPES]
-    if bad:
-        errors.add(key, "case_types", f"未知的类型代字“{bad[0]}”")
-    return categories, case_types
-
-
-def _check_after_closing(raw: dict[str, Any], kind: RuleKind, key: str, errors: _Errors) -> tuple[bool, tuple[str, ...]]:
-    value = raw.get("after_closing", kind.after_closing)
-    if isinstance(value, bool):
-        return value, ()
-    methods = _str_list(raw, "after_closing")
-    bad = [m for m in methods or ["?"] if m not in CLOSING_METHODS]
-    if methods is None or bad:
-        errors.add(key, "after_closing", f"应为 true/false 或结案方式列表，未知的结案方式“{bad[0] if bad else value}”")
-        return False, ()
-    return True, methods
-
-
-def _build_rule(raw: dict[str, Any], local: bool, errors: _Errors) -> NodeRule | None:
+def _build_rule(raw: dict[str, Any], local: bool, errors: Errors) -> NodeRule | None:
     key = raw.get("key")
     if not isinstance(key, str) or not key.isidentifier():
         errors.add(str(key), "key", "应为英文标识符")
@@ -212,23 +100,23 @@ def _build_rule(raw: dict[str, Any], local: bool, errors: _Errors) -> NodeRule |
     unit = raw.get("unit", "days")
     if unit not in kind.units:
         errors.add(key, "unit", f"{kind.label}规则的单位应为 {'/'.join(kind.units)} 之一，实际为“{unit}”")
-    limit = _int_field(raw, "limit", key, errors, minimum=1 if kind.needs_limit else 0)
+    limit = int_field(raw, "limit", key, errors, minimum=1 if kind.needs_limit else 0)
     nonlit = raw.get("limit_non_litigation")
     if nonlit is not None:
-        nonlit = _int_field(raw, "limit_non_litigation", key, errors, minimum=1)
+        nonlit = int_field(raw, "limit_non_litigation", key, errors, minimum=1)
     if nonlit is not None and unit == "workdays":
         errors.add(key, "limit_non_litigation", "工作日期限不支持单列非诉期限")
-    categories, case_types = _check_scope(raw, key, errors)
-    after_closing, after_methods = _check_after_closing(raw, kind, key, errors)
+    categories, case_types = check_scope(raw, key, errors)
+    after_closing, after_methods = check_after_closing(raw, kind, key, errors)
     return NodeRule(
         key=key,
         name=str(name or ""),
         kind=kind.key,
-        start=_check_start(raw, kind, key, errors),
-        done=_check_done(raw, kind, key, errors),
+        start=check_start(raw, kind, key, errors),
+        done=check_done(raw, kind, key, errors),
         limit=limit,
         unit=str(unit),
-        warn=_int_field(raw, "warn", key, errors, minimum=0),
+        warn=int_field(raw, "warn", key, errors, minimum=0),
         categories=categories,
         source=str(raw.get("source", "")),
         limit_non_litigation=nonlit,
@@ -239,7 +127,7 @@ def _build_rule(raw: dict[str, Any], local: bool, errors: _Errors) -> NodeRule |
     )
 
 
-def _check_not_looser(national: NodeRule, local: NodeRule, errors: _Errors) -> None:
+def _check_not_looser(national: NodeRule, local: NodeRule, errors: Errors) -> None:
     if national.unit != local.unit or national.kind != local.kind:
         return
     if local.limit > national.limit:
@@ -266,7 +154,7 @@ def parse_rules(
     national: list[dict[str, Any]], local: list[dict[str, Any]] | None = None
 ) -> tuple[NodeRule, ...]:
     """Validate the national entries, then apply local overrides and additions."""
-    errors = _Errors()
+    errors = Errors()
     raw_by_key: dict[str, dict[str, Any]] = {}
     rules: dict[str, NodeRule] = {}
     for raw in national:

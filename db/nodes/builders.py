@@ -1,0 +1,217 @@
+"""Per-rule SELECTs: each node kind's start, done date and raw deadline inputs, set-based.
+
+Every builder returns the same columns (case columns, item_id, start_on, done_on, shift,
+deadline_raw); db.nodes.sql adds the deadline, the status and the days left.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Date,
+    Integer,
+    Select,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+)
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.expression import ColumnElement, Subquery
+
+from db.models import Case, CaseEvent, CaseExtension, CasePause, Payment
+from db.nodes.dates import days_between, local_day
+from db.nodes.rules import NodeRule, RuleSet
+
+
+@dataclass(frozen=True)
+class NodeFilter:
+    """Optional narrowing of the cases whose nodes are computed."""
+
+    case_ids: tuple[int, ...] = ()
+    team_ids: tuple[int, ...] = ()
+    officer_ids: tuple[int, ...] = ()
+    court_ids: tuple[int, ...] = ()
+    nodes: tuple[str, ...] = ()
+    # Skip cases closed before this day (except for rules that watch closed cases).
+    active_since: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Ctx:
+    rules: RuleSet
+    today: dt.date
+    filters: NodeFilter
+    first_day: dt.date | None  # earliest start day a working-day map must cover
+
+
+_CASE_COLS = ("team_id", "officer_id", "court_id", "closed_on", "closing_method", "non_litigation")
+
+
+def _case_columns() -> list[ColumnElement[Any]]:
+    return [Case.id.label("case_id")] + [getattr(Case, c).label(c) for c in _CASE_COLS]
+
+
+def _case_conditions(rule: NodeRule, ctx: Ctx) -> list[ColumnElement[bool]]:
+    f = ctx.filters
+    conds = [Case.category.in_(rule.categories), Case.filed_on <= ctx.today]
+    optional = (
+        (rule.case_types, Case.type_code),
+        (f.case_ids, Case.id),
+        (f.team_ids, Case.team_id),
+        (f.officer_ids, Case.officer_id),
+        (f.court_ids, Case.court_id),
+    )
+    conds += [col.in_(vals) for vals, col in optional if vals]
+    if f.active_since and not rule.after_closing:
+        conds.append(or_(Case.closed_on.is_(None), Case.closed_on >= f.active_since))
+    return conds
+
+
+def _event_day(event: Any, ctx: Ctx) -> ColumnElement[Any]:
+    return local_day(event.occurred_at, ctx.rules.utc_offset_minutes)
+
+
+def blank(name: str, type_: Any) -> ColumnElement[Any]:
+    return cast(null(), type_).label(name)
+
+
+def _event_rule(rule: NodeRule, ctx: Ctx) -> Select[Any]:
+    """Start at a case date or the first start event; done at the first done event after it.
+
+    The first done event comes from a join + GROUP BY on the case id alone (not a correlated
+    subquery): the aggregate is computed once (never inlined into each later reference) and
+    PostgreSQL can hash-join it; the case columns are joined back by primary key.
+    """
+    if rule.starts_on_case_date:
+        cols = [getattr(Case, name) for name in rule.start]
+        start = cols[0] if len(cols) == 1 else func.coalesce(*cols)
+        done = _first_done(rule, ctx, Case.__table__, Case.id, start, _case_conditions(rule, ctx))
+        source: Any = Case.__table__.join(done, done.c.case_id == Case.id)
+    else:
+        first = _first_events(rule.start, ctx)
+        start = first.c.start_on
+        done = _first_done(rule, ctx, first, first.c.case_id, start, [])
+        source = Case.__table__.join(first, first.c.case_id == Case.id).join(
+            done, done.c.case_id == Case.id
+        )
+    return (
+        select(*_case_columns(), blank("item_id", Integer), start.label("start_on"),
+               done.c.done_on, literal(0).label("shift"), blank("deadline_raw", Date))
+        .select_from(source)
+        .where(*_case_conditions(rule, ctx))
+    )
+
+
+def _first_done(
+    rule: NodeRule, ctx: Ctx, source: Any, case_id: Any, start: Any, conds: list[Any]
+) -> Subquery:
+    """Per case: the local day of its first `done` event in [start, today] (NULL if none)."""
+    ev = aliased(CaseEvent)
+    day = _event_day(ev, ctx)
+    joined = and_(ev.case_id == case_id, ev.kind.in_(rule.done), day >= start, day <= ctx.today)
+    return (
+        select(case_id.label("case_id"), func.min(day).label("done_on"))
+        .select_from(source)
+        .outerjoin(ev, joined)
+        .where(*conds)
+        .group_by(case_id)
+        .subquery()
+    )
+
+
+def _first_events(kinds: Iterable[str], ctx: Ctx) -> Subquery:
+    ev = aliased(CaseEvent)
+    day = _event_day(ev, ctx)
+    return (
+        select(ev.case_id.label("case_id"), func.min(day).label("start_on"))
+        .where(ev.kind.in_(tuple(kinds)), day <= ctx.today)
+        .group_by(ev.case_id)
+        .subquery()
+    )
+
+
+def _term_rule(rule: NodeRule, ctx: Ctx) -> Select[Any]:
+    """执行期限: from 立案, minus pauses (to their end or today), plus approved extensions."""
+    today = ctx.today
+    pause_end = case((CasePause.ended_on <= today, CasePause.ended_on), else_=literal(today, Date))
+    pauses = (
+        select(CasePause.case_id, func.sum(days_between(pause_end, CasePause.started_on)).label("d"))
+        .where(CasePause.started_on <= today)
+        .group_by(CasePause.case_id)
+        .subquery()
+    )
+    extensions = (
+        select(CaseExtension.case_id, func.sum(CaseExtension.days).label("d"))
+        .where(CaseExtension.approved_on <= today)
+        .group_by(CaseExtension.case_id)
+        .subquery()
+    )
+    shift = func.coalesce(pauses.c.d, 0) + func.coalesce(extensions.c.d, 0)
+    return (
+        select(*_case_columns(), blank("item_id", Integer), Case.filed_on.label("start_on"),
+               case((Case.closed_on <= today, Case.closed_on)).label("done_on"),
+               shift.label("shift"), blank("deadline_raw", Date))
+        .outerjoin(pauses, pauses.c.case_id == Case.id)
+        .outerjoin(extensions, extensions.c.case_id == Case.id)
+        .where(*_case_conditions(rule, ctx))
+    )
+
+
+def _payment_rule(rule: NodeRule, ctx: Ctx) -> Select[Any]:
+    """案款: each receipt must be paid out within the limit."""
+    paid = case((Payment.paid_out_on <= ctx.today, Payment.paid_out_on))
+    return (
+        select(*_case_columns(), Payment.id.label("item_id"),
+               Payment.received_on.label("start_on"), paid.label("done_on"),
+               literal(0).label("shift"), blank("deadline_raw", Date))
+        .join(Case, Case.id == Payment.case_id)
+        .where(*_case_conditions(rule, ctx), Payment.received_on <= ctx.today)
+    )
+
+
+def _expiry_rule(rule: NodeRule, ctx: Ctx) -> Select[Any]:
+    """续封: each seizure/freeze must be renewed or released before it expires."""
+    measure, follow = aliased(CaseEvent), aliased(CaseEvent)
+    follow_day = _event_day(follow, ctx)
+    joined = and_(
+        follow.case_id == measure.case_id,
+        follow.kind.in_(rule.done),
+        follow.occurred_at > measure.occurred_at,
+        follow.id != measure.id,
+        follow_day <= ctx.today,
+    )
+    start = _event_day(measure, ctx)
+    done = (
+        select(measure.id.label("event_id"), func.min(follow_day).label("done_on"))
+        .select_from(measure)
+        .outerjoin(follow, joined)
+        .where(measure.kind.in_(rule.start), measure.expires_on.isnot(None), start <= ctx.today)
+        .group_by(measure.id)
+        .subquery()
+    )
+    item = aliased(CaseEvent)
+    return (
+        select(*_case_columns(), item.id.label("item_id"),
+               _event_day(item, ctx).label("start_on"), done.c.done_on,
+               literal(0).label("shift"), item.expires_on.label("deadline_raw"))
+        .select_from(Case)
+        .join(item, item.case_id == Case.id)
+        .join(done, done.c.event_id == item.id)
+        .where(*_case_conditions(rule, ctx))
+    )
+
+
+BUILDERS: dict[str, Callable[[NodeRule, Ctx], Select[Any]]] = {
+    "event": _event_rule,
+    "term": _term_rule,
+    "payment": _payment_rule,
+    "expiry": _expiry_rule,
+}
