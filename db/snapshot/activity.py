@@ -26,12 +26,14 @@ def _detail(text: str, amount: Any, kind: str) -> str:
     return text
 
 
-def latest_feed(session: Session, court_id: int, *, tz: dt.tzinfo,
-                size: int = FEED_SIZE) -> list[dict[str, Any]]:
-    """Return the court's latest feed events, newest first."""
+FEED_WINDOW = dt.timedelta(days=7)  # a short index range first; all history only if too few
+
+
+def _feed_rows(session: Session, court_id: int, size: int,
+               since: dt.datetime | None) -> list[Any]:
     actor = aliased(Officer)
     holder = aliased(Officer)
-    rows = session.execute(
+    stmt = (
         select(CaseEvent.occurred_at, CaseEvent.kind, CaseEvent.detail, CaseEvent.amount,
                Case.case_number, Team.name.label("team"),
                func.coalesce(actor.name, holder.name).label("officer"))
@@ -42,7 +44,19 @@ def latest_feed(session: Session, court_id: int, *, tz: dt.tzinfo,
         .where(Case.court_id == court_id, CaseEvent.kind.in_(FEED_KINDS))
         .order_by(CaseEvent.occurred_at.desc(), CaseEvent.id.desc())
         .limit(size)
-    ).all()
+    )
+    if since is not None:
+        stmt = stmt.where(CaseEvent.occurred_at >= since)
+    return list(session.execute(stmt))
+
+
+def latest_feed(session: Session, court_id: int, *, tz: dt.tzinfo, size: int = FEED_SIZE,
+                now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Return the court's latest feed events, newest first."""
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    rows = _feed_rows(session, court_id, size, now - FEED_WINDOW)
+    if len(rows) < size:
+        rows = _feed_rows(session, court_id, size, None)
     return [
         {"at": _local_iso(r.occurred_at, tz), "kind": r.kind,
          "label": EVENT_KINDS[r.kind].label, "case_number": r.case_number,

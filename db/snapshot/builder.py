@@ -142,15 +142,23 @@ def _views(session: Session, port: IndicatorPort, org: Org,
            periods: dict[str, dict[str, Any]], today: dt.date) -> dict[str, Any]:
     views: dict[str, Any] = {key: _period_view(session, port, org, info)
                              for key, info in periods.items()}
-    founding = []
+    views["since_founding"] = {"teams": _since_founding(session, port, org, today)}
+    return views
+
+
+def _since_founding(session: Session, port: IndicatorPort, org: Org,
+                    today: dt.date) -> list[dict[str, Any]]:
+    """Each team from its founding day; one engine call per distinct founding day."""
+    by_day: dict[dt.date, list[int]] = {}
     for team_id in org.team_ids:
         start = org.founded.get(team_id)
         if start is not None and start <= today:
-            founding += port.compute(session, scope="team", ids=[team_id],
-                                     period=Period(start, today), compare=False,
-                                     settings=port.settings)
-    views["since_founding"] = {"teams": founding}
-    return views
+            by_day.setdefault(start, []).append(team_id)
+    found: list[dict[str, Any]] = []
+    for start, team_ids in sorted(by_day.items()):
+        found += port.compute(session, scope="team", ids=team_ids, period=Period(start, today),
+                              compare=False, settings=port.settings)
+    return _pick(found, [t for t in org.team_ids if t in org.founded])
 
 
 def trend_months(today: dt.date) -> list[Period]:
@@ -167,27 +175,29 @@ def _targets(settings: Any, key: str) -> list[Any]:
     return (values + [None] * TREND_MONTHS)[:TREND_MONTHS]
 
 
+def _series(session: Session, port: IndicatorPort, key: str, scope: str, ids: list[int],
+            months: list[Period]) -> dict[Any, dict[str, list[Any]]]:
+    """This year's and last year's months of one indicator in one engine call."""
+    both = port.monthly_trend(session, key, scope, ids,
+                              months + [p.previous_year() for p in months], port.settings)
+    half = len(months)
+    return {i: {"values": both.get(i, [])[:half], "compare_values": both.get(i, [])[half:]}
+            for i in ids}
+
+
 def _trend(session: Session, port: IndicatorPort, org: Org, today: dt.date) -> dict[str, Any]:
     months = trend_months(today)
-    last_year = [p.previous_year() for p in months]
     keys = [k for k in TREND_KEYS if k in port.keys]
     court_id = org.court.id
     out: dict[str, Any] = {"months": [p.start.strftime("%Y-%m") for p in months],
                            "court": {}, "teams": {t: {} for t in org.team_ids},
                            "targets": {k: _targets(port.settings, k) for k in keys}}
     for key in keys:
-        now_court = port.monthly_trend(session, key, "court", [court_id], months, port.settings)
-        old_court = port.monthly_trend(session, key, "court", [court_id], last_year,
-                                       port.settings)
-        out["court"][key] = {"values": now_court.get(court_id, []),
-                             "compare_values": old_court.get(court_id, [])}
-        if not org.team_ids:
-            continue
-        now_t = port.monthly_trend(session, key, "team", org.team_ids, months, port.settings)
-        old_t = port.monthly_trend(session, key, "team", org.team_ids, last_year, port.settings)
-        for team_id in org.team_ids:
-            out["teams"][team_id][key] = {"values": now_t.get(team_id, []),
-                                          "compare_values": old_t.get(team_id, [])}
+        out["court"][key] = _series(session, port, key, "court", [court_id], months)[court_id]
+        if org.team_ids:
+            for team_id, series in _series(session, port, key, "team", org.team_ids,
+                                           months).items():
+                out["teams"][team_id][key] = series
     return out
 
 
