@@ -86,3 +86,18 @@ def test_trend_months_end_today() -> None:
     months = trend_months(TODAY)
     assert len(months) == 12 and months[-1].end == TODAY
     assert str(months[0]) == "2025-12-01:2025-12-31"
+
+
+def test_feed_window_and_fallback(engine) -> None:
+    import datetime as dt
+
+    from db.snapshot.activity import latest_feed
+
+    sessions = make_session_factory(engine)
+    with session_scope(sessions) as session:
+        court_id = seed(session)["court"].id
+    with session_scope(sessions) as session:
+        recent = latest_feed(session, court_id, tz=TZ, size=2, now=dt.datetime(2026, 11, 19, 12))
+        late = latest_feed(session, court_id, tz=TZ, size=3, now=dt.datetime(2027, 6, 1))
+    assert [f["kind"] for f in recent] == ["seizure", "detention"]  # inside the 7-day range
+    assert [f["kind"] for f in late] == ["seizure", "detention", "eviction"]  # whole history
