@@ -51,6 +51,12 @@ class Ctx:
     filters: NodeFilter
     first_day: dt.date | None  # earliest start day a working-day map must cover
 
+    @property
+    def cutoff(self) -> dt.datetime:
+        """The first UTC instant after the court-local `today` (a plain, indexable comparison)."""
+        midnight = dt.datetime.combine(self.today + dt.timedelta(days=1), dt.time())
+        return midnight - dt.timedelta(minutes=self.rules.utc_offset_minutes)
+
 
 _CASE_COLS = ("team_id", "officer_id", "court_id", "closed_on", "closing_method", "non_litigation")
 
@@ -116,7 +122,7 @@ def _first_done(
     """Per case: the local day of its first `done` event in [start, today] (NULL if none)."""
     ev = aliased(CaseEvent)
     day = _event_day(ev, ctx)
-    joined = and_(ev.case_id == case_id, ev.kind.in_(rule.done), day >= start, day <= ctx.today)
+    joined = and_(ev.case_id == case_id, ev.kind.in_(rule.done), ev.occurred_at < ctx.cutoff, day >= start)
     return (
         select(case_id.label("case_id"), func.min(day).label("done_on"))
         .select_from(source)
@@ -132,7 +138,7 @@ def _first_events(kinds: Iterable[str], ctx: Ctx) -> Subquery:
     day = _event_day(ev, ctx)
     return (
         select(ev.case_id.label("case_id"), func.min(day).label("start_on"))
-        .where(ev.kind.in_(tuple(kinds)), day <= ctx.today)
+        .where(ev.kind.in_(tuple(kinds)), ev.occurred_at < ctx.cutoff)
         .group_by(ev.case_id)
         .subquery()
     )
@@ -186,14 +192,14 @@ def _expiry_rule(rule: NodeRule, ctx: Ctx) -> Select[Any]:
         follow.kind.in_(rule.done),
         follow.occurred_at > measure.occurred_at,
         follow.id != measure.id,
-        follow_day <= ctx.today,
+        follow.occurred_at < ctx.cutoff,
     )
-    start = _event_day(measure, ctx)
     done = (
         select(measure.id.label("event_id"), func.min(follow_day).label("done_on"))
         .select_from(measure)
         .outerjoin(follow, joined)
-        .where(measure.kind.in_(rule.start), measure.expires_on.isnot(None), start <= ctx.today)
+        .where(measure.kind.in_(rule.start), measure.expires_on.isnot(None),
+               measure.occurred_at < ctx.cutoff)
         .group_by(measure.id)
         .subquery()
     )
