@@ -45,8 +45,18 @@ class Shot:
     settle_s: float = 1.0
 
 
+LAPTOP_SIZES = ((1920, 1080), (1366, 768))
+ARTICLE = "preset=custom&start=2021-10-01&end=2022-09-30"  # the source article's period
+
 SHOTS: tuple[Shot, ...] = (
     Shot("home", "/", WALL_SIZES, ready_css=".court-card"),
+    Shot("analysis", f"/analysis?{ARTICLE}", LAPTOP_SIZES, ready_css=".kpi-card .kpi-value"),
+    Shot("analysis-team", f"/analysis?{ARTICLE}&team=2", LAPTOP_SIZES, ready_css=".kpi-card .kpi-value"),
+    Shot("team", "/team/2", LAPTOP_SIZES, ready_css=".queue-card"),
+    Shot("officer", "/officer/12", LAPTOP_SIZES, ready_css=".indicator-table"),
+    Shot("cases", "/cases?indicator=closed&part=numerator&scope=team&id=2&start=2021-10-01&end=2022-09-30",
+         LAPTOP_SIZES, ready_css=".desk-link"),
+    Shot("case", "/case/1661", LAPTOP_SIZES, ready_css=".tl-item"),
 )
 
 

@@ -5,10 +5,11 @@ from typing import Any
 
 import dash
 from dash import Input, Output, State, html
+from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks.desk.common import applied_search, grid_indicators, jsonable
 from callbacks.desk.data import court_today
-from callbacks.desk.params import ParamError
+from callbacks.desk.params import ParamError, problem
 from callbacks.desk.screens import analysis_screen
 from layouts import ids
 from layouts.desk import components as ui
@@ -23,8 +24,8 @@ def render_analysis(query: dict[str, Any] | None) -> tuple[Any, ...]:
     """Crumbs, title, period line, error, KPIs, outlook, grid, indicator table."""
     try:
         screen = analysis_screen(query or {}, court_today())
-    except ParamError as exc:
-        return EMPTY[:3] + (ui.error_box(str(exc)),) + EMPTY[4:]
+    except (ParamError, SQLAlchemyError) as exc:
+        return EMPTY[:3] + (ui.error_box(problem(exc)),) + EMPTY[4:]
     grid_title = GRID_NAMES.get(screen.grid_scope or "", "")
     columns = indicator_columns(grid_title.removeprefix("各") or "名称", grid_indicators()) if screen.grid_scope else []
     return (

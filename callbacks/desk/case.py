@@ -5,10 +5,11 @@ from typing import Any
 
 import dash
 from dash import Input, Output
+from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks.desk.data import court_today
 from callbacks.desk.lists import case_detail
-from callbacks.desk.params import ParamError
+from callbacks.desk.params import ParamError, problem
 from layouts import ids
 from layouts.desk import case as ui_case
 from layouts.desk import components as ui
@@ -20,8 +21,8 @@ def render_case(data: dict[str, Any] | None) -> tuple[Any, ...]:
     """Title, error, header facts, parties, timeline items, tables."""
     try:
         detail = case_detail((data or {}).get("path_id"), court_today())
-    except ParamError as exc:
-        return "案件详情", ui.error_box(str(exc)), [], [], [], []
+    except (ParamError, SQLAlchemyError) as exc:
+        return "案件详情", ui.error_box(problem(exc)), [], [], [], []
     h = detail["header"]
     return (
         f"{h['case_number']}",

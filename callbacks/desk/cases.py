@@ -5,11 +5,12 @@ from typing import Any
 
 import dash
 from dash import Input, Output, html
+from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks.desk.common import jsonable
 from callbacks.desk.data import court_today
 from callbacks.desk.lists import CaseList, case_list
-from callbacks.desk.params import ParamError
+from callbacks.desk.params import ParamError, problem
 from layouts import ids
 from layouts.desk import components as ui
 from layouts.desk.grids import case_columns
@@ -27,8 +28,8 @@ def render_cases(query: dict[str, Any] | None) -> tuple[Any, ...]:
     """Title, error, summary, columns and rows of the list."""
     try:
         found = case_list(query or {}, court_today())
-    except ParamError as exc:
-        return "案件清单", ui.error_box(str(exc)), [], [], []
+    except (ParamError, SQLAlchemyError) as exc:
+        return "案件清单", ui.error_box(problem(exc)), [], [], []
     unit = {"officers": "人", "payments": "笔", "nodes": "个节点"}.get(found.kind, "件")
     summary = [html.Span(line) for line in found.lines]
     summary.append(html.Strong(f"共 {len(found.rows):,} {unit}", className="list-count"))

@@ -5,10 +5,11 @@ from typing import Any
 
 import dash
 from dash import Input, Output, State
+from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks.desk.common import applied_search, jsonable
 from callbacks.desk.data import court_today
-from callbacks.desk.params import ParamError
+from callbacks.desk.params import ParamError, problem
 from callbacks.desk.screens import officer_screen
 from layouts import ids
 from layouts.desk import components as ui
@@ -21,8 +22,8 @@ def render_officer(data: dict[str, Any] | None) -> tuple[Any, ...]:
     data = data or {}
     try:
         screen = officer_screen(data.get("path_id"), data.get("query") or {}, court_today())
-    except ParamError as exc:
-        return [], "承办人", ui.error_box(str(exc)), [], [], []
+    except (ParamError, SQLAlchemyError) as exc:
+        return [], "承办人", ui.error_box(problem(exc)), [], [], []
     deadlines = [d | {"case_number__href": f"/case/{d['case_id']}"} for d in screen.deadlines]
     return (
         ui.crumbs(screen.crumbs),

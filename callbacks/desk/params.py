@@ -18,6 +18,14 @@ class ParamError(ValueError):
     """A URL parameter is malformed or names something that does not exist."""
 
 
+DB_DOWN = "数据库暂时无法访问，页面将在数据库恢复后重新显示（请稍后刷新）"
+
+
+def problem(exc: Exception) -> str:
+    """The Chinese message a page shows for a bad parameter or an unreachable database."""
+    return str(exc) if isinstance(exc, ParamError) else DB_DOWN
+
+
 def _quarter_start(today: dt.date) -> dt.date:
     return dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
 

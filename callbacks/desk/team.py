@@ -5,10 +5,11 @@ from typing import Any
 
 import dash
 from dash import Input, Output, State
+from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks.desk.common import applied_search, grid_indicators, jsonable
 from callbacks.desk.data import court_today
-from callbacks.desk.params import ParamError
+from callbacks.desk.params import ParamError, problem
 from callbacks.desk.screens import team_screen
 from layouts import ids
 from layouts.desk import components as ui
@@ -30,8 +31,8 @@ def render_team(data: dict[str, Any] | None) -> tuple[Any, ...]:
     data = data or {}
     try:
         screen = team_screen(data.get("path_id"), data.get("query") or {}, court_today())
-    except ParamError as exc:
-        return [], "团队工作台", ui.error_box(str(exc)), [], [], [], [], [], ui.grid_style(0)
+    except (ParamError, SQLAlchemyError) as exc:
+        return [], "团队工作台", ui.error_box(problem(exc)), [], [], [], [], [], ui.grid_style(0)
     return (
         ui.crumbs(screen.crumbs),
         f"{screen.title} · {screen.choice.label}（对比 {screen.choice.compare_label}）",

@@ -47,6 +47,8 @@ def indicator_columns(name_header: str, indicators: Sequence[IndicatorColumn]) -
     cols = [link_column("name", name_header, width=130, pinned=True)]
     for key, header, unit in indicators:
         col = link_column(key, header, text_field=f"{key}__d", numeric=True)
+        if key == "accepted":
+            col["sort"] = "desc"  # busiest first; every column can be re-sorted
         col["headerTooltip"] = f"{header}（{unit}）；点击数字查看案件；颜色：绿 达标 / 黄 关注 / 红 预警"
         col["cellClassRules"] = STATUS_RULES
         col["tooltipField"] = f"{key}__delta"

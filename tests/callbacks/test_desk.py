@@ -200,3 +200,16 @@ def test_repeated_views_are_served_from_the_cache_until_the_data_changes(sqlite_
     assert all("data_state" in s for s in warm), warm  # only the cheap version checks
     assert cold > 3 * len(warm) and changed >= cold
     engine.dispose()
+
+
+def test_unreachable_database_shows_a_chinese_message_not_a_traceback() -> None:
+    from dashboard.app import create_app
+
+    app = create_app({"DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:1/nothing_here",
+                      "CACHE_URL": "null://",
+                      "SCHEDULER_ENABLED": False})
+    with app.server.test_request_context():
+        error = analysis.render_analysis({})[3]
+        case_error = case.render_case({"path_id": "1"})[1]
+    assert "数据库暂时无法访问" in str(error.children[1])
+    assert "数据库暂时无法访问" in str(case_error.children[1])
