@@ -84,28 +84,32 @@ def calibrate_rate(drafts: list[CaseDraft], w: Window, rng: random.Random, today
     pool = _pool(drafts)
     rng.shuffle(pool)
     spill_end = min(w.spill_end, today)
-    _apply(pool, n - accepted, lambda d: _add_accepted(d, w, rng),
-           lambda d: _drop_accepted(d, w, rng, today))
+    _apply(pool, n - accepted,
+           [lambda d: _add_accepted(d, w, rng), lambda d: _reopen(d, w, rng, spill_end)],
+           [lambda d: _drop_accepted(d, w, rng, today), lambda d: _close_before(d, w, rng)])
     # Prefer moves that also pull the average days toward the target: the longest
     # closings leave the window first, the newest cases enter it first.
     if k > closed:
         pool.sort(key=lambda d: d.filed, reverse=True)
     else:
         pool.sort(key=lambda d: d.days, reverse=True)
-    _apply(pool, k - closed, lambda d: _close_earlier(d, w, rng),
-           lambda d: _close_later(d, w, rng, spill_end))
+    _apply(pool, k - closed, [lambda d: _close_earlier(d, w, rng)],
+           [lambda d: _close_later(d, w, rng, spill_end)])
     if court_counts(drafts, w) != (n, k):
         raise RuntimeError(f"演示数据校准失败：{w.start}～{w.end} 受理/结案 {court_counts(drafts, w)}")
 
 
-def _apply(pool: list[CaseDraft], delta: int, up: Callable[[CaseDraft], bool],
-           down: Callable[[CaseDraft], bool]) -> None:
-    op = up if delta > 0 else down
+Move = Callable[[CaseDraft], bool]
+
+
+def _apply(pool: list[CaseDraft], delta: int, ups: list[Move], downs: list[Move]) -> None:
+    """Apply up/down moves (preferred kinds first) to `delta` cases of the pool."""
     left = abs(delta)
-    for draft in pool:
-        if left == 0:
-            return
-        left -= op(draft)
+    for op in ups if delta > 0 else downs:
+        for draft in pool:
+            if left == 0:
+                return
+            left -= op(draft)
     if left:
         raise RuntimeError(f"演示数据校准失败：还差 {left} 件可调整的繁案案件")
 
@@ -130,6 +134,37 @@ def _drop_accepted(d: CaseDraft, w: Window, rng: random.Random, today: dt.date) 
     return True
 
 
+def _reopen(d: CaseDraft, w: Window, rng: random.Random, spill_end: dt.date) -> bool:
+    """A case closed in the quarter before the window stays open into it instead."""
+    if d.closed is None or d.filed >= w.start or not w.start - 92 * DAY <= d.closed < w.start:
+        return False
+    if spill_end > w.end:
+        d.closed = random_day(rng, w.end + DAY, spill_end)
+    else:
+        d.closed, d.method, d.recovered = None, None, 0
+    return True
+
+
+def _close_before(d: CaseDraft, w: Window, rng: random.Random) -> bool:
+    """An old case still open at the window's start is closed in the quarter before it."""
+    if d.filed >= w.start - 7 * DAY or (d.closed is not None and d.closed <= w.end):
+        return False
+    before = (d.method, d.recovered)
+    _ensure_method(d)
+    low = max(d.min_close(), w.start - 85 * DAY)
+    if low >= w.start:
+        d.method, d.recovered = before
+        return False
+    d.closed = random_day(rng, low, w.start - DAY)
+    return True
+
+
+def _ensure_method(d: CaseDraft) -> None:
+    """Give a case that was open a closing method (paid in full)."""
+    if d.method is None:
+        d.method, d.recovered = "completed", d.target
+
+
 def _close_later(d: CaseDraft, w: Window, rng: random.Random, spill_end: dt.date) -> bool:
     """Move a closing out of the window into the weeks after it."""
     if d.closed is None or not w.start <= d.closed <= w.end or spill_end <= w.end:
@@ -140,10 +175,13 @@ def _close_later(d: CaseDraft, w: Window, rng: random.Random, spill_end: dt.date
 
 def _close_earlier(d: CaseDraft, w: Window, rng: random.Random) -> bool:
     """Move a closing from after the window into its last months."""
-    if d.closed is None or d.closed <= w.end or d.filed > w.end:
+    if (d.closed is not None and d.closed <= w.end) or d.filed > w.end:
         return False
+    before = (d.method, d.recovered)
+    _ensure_method(d)
     low = max(d.min_close(), w.start, w.end - 75 * DAY)
     if low > w.end:
+        d.method, d.recovered = before
         return False
     d.closed = random_day(rng, low, w.end)
     return True

@@ -47,13 +47,15 @@ def _plan() -> OrgPlan:
     return OrgPlan(court_id=1, team_ids={k: i for i, k in enumerate(keys)}, staff=staff, movers={11: "complex1"})
 
 
-@pytest.mark.parametrize("seed", [3, 11, 20221001, 99])
-def test_calibration_hits_the_figures_for_any_seed(seed: int) -> None:
-    """In memory (no database): the court figures land in range whatever the seed."""
+@pytest.mark.parametrize(("seed", "today"), [
+    (3, dt.date(2025, 6, 30)), (11, dt.date(2022, 10, 1)), (20221001, dt.date(2022, 10, 1)),
+    (20221001, dt.date(2022, 11, 15)), (99, dt.date(2030, 1, 1)),
+])
+def test_calibration_hits_the_figures_for_any_seed(seed: int, today: dt.date) -> None:
+    """In memory (no database): the court figures land in range whatever the seed or today."""
     import random
 
-    drafts, campaign = build_drafts(random.Random(seed), random.Random(seed + 1), _plan(),
-                                    dt.date(2025, 6, 30))
+    drafts, campaign = build_drafts(random.Random(seed), random.Random(seed + 1), _plan(), today)
     n22, k22 = court_counts(drafts, W2022)
     n21, k21 = court_counts(drafts, W2021)
     assert int(k22 * 10000 / n22) == 8121 and int(k21 * 10000 / n21) == 4972
