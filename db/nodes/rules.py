@@ -209,3 +209,26 @@ def load_rules_from_settings(settings: Mapping[str, Any]) -> RuleSet:
         calendar=calendar,
         timezone=str(settings.get("TIMEZONE") or "Asia/Shanghai"),
     )
+
+
+def describe_rules(rules: RuleSet) -> list[dict[str, Any]]:
+    """The rules as plain rows with Chinese labels, for the admin page and exports."""
+    from db.event_kinds import EVENT_KINDS
+    from db.vocab import CATEGORIES
+
+    def label(key: str) -> str:
+        if key in CASE_DATES:
+            return CASE_DATES[key]
+        return EVENT_KINDS[key].label if key in EVENT_KINDS else key
+
+    return [
+        {
+            "key": r.key, "name": r.name, "kind": r.kind, "kind_label": RULE_KINDS[r.kind].label,
+            "start": "、".join(label(s) for s in r.start) or "到账日",
+            "done": "、".join(label(d) for d in r.done),
+            "limit": r.limit_text(), "warn": r.warn,
+            "categories": "、".join(CATEGORIES[c].label for c in r.categories),
+            "source": r.source, "local": r.local,
+        }
+        for r in rules.nodes
+    ]

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from db.errors import ValidationError
 from db.models import Payment
 from db.nodes.calendar import load_calendar, parse_calendar
-from db.nodes.rules import load_rules, parse_rules
+from db.nodes.rules import describe_rules, load_rules, parse_rules
 from tests.db.nodes_factory import D, add_event, make_case, make_org
 from tests.db.test_nodes import statuses
 
@@ -152,3 +152,11 @@ def test_utc_offset_follows_the_timezone_setting() -> None:
     assert load_rules(timezone="UTC").utc_offset_minutes == 0
     with pytest.raises(ValidationError, match="时区设置“Mars/Base”无效"):
         load_rules(timezone="Mars/Base")
+
+
+def test_describe_rules_for_the_admin_page(tmp_path: Path) -> None:
+    rows = {r["key"]: r for r in describe_rules(load_rules(local_path=_local(tmp_path)))}
+    assert rows["notice"]["start"] == "收到材料日期、立案日期" and rows["notice"]["done"] == "发出执行通知书"
+    assert rows["notice"]["limit"] == "3 工作日" and rows["notice"]["local"]
+    assert rows["term"]["limit"] == "6 个月（非诉 3 个月）" and rows["term"]["kind_label"] == "执行期限"
+    assert rows["disbursement"]["start"] == "到账日" and rows["renewal"]["categories"] == "首执、恢复执行、保全"
