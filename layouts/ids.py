@@ -53,6 +53,7 @@ class Team:
     OFFICERS_TITLE = "team-officers-title"
     QUEUE_COUNTS = "team-queue-counts"
     QUEUE = "team-queue"
+    SUPERVISION = "team-supervision"
     START = "team-start"
     END = "team-end"
     APPLY = "team-apply"
@@ -96,6 +97,7 @@ class Analysis:
 
 class Cases:
     QUERY = "cases-query"
+    CRUMBS = "cases-crumbs"
     TITLE = "cases-title"
     ERROR = "cases-error"
     SUMMARY = "cases-summary"

@@ -29,16 +29,17 @@ def render_cases(query: dict[str, Any] | None) -> tuple[Any, ...]:
     try:
         found = case_list(query or {}, court_today())
     except (ParamError, SQLAlchemyError) as exc:
-        return "案件清单", ui.error_box(problem(exc)), [], [], []
+        return "案件清单", ui.error_box(problem(exc)), [], [], [], []
     unit = {"officers": "人", "payments": "笔", "nodes": "个节点"}.get(found.kind, "件")
     summary = [html.Span(line) for line in found.lines]
     summary.append(html.Strong(f"共 {len(found.rows):,} {unit}", className="list-count"))
-    return found.title, None, summary, case_columns(found.kind, found.value_label), list_rows(found)
+    return (found.title, None, summary, case_columns(found.kind, found.value_label), list_rows(found),
+            ui.crumbs(found.crumbs))
 
 
 def register(app: dash.Dash) -> None:
     app.callback(
         Output(C.TITLE, "children"), Output(C.ERROR, "children"), Output(C.SUMMARY, "children"),
-        Output(C.GRID, "columnDefs"), Output(C.GRID, "rowData"),
+        Output(C.GRID, "columnDefs"), Output(C.GRID, "rowData"), Output(C.CRUMBS, "children"),
         Input(C.QUERY, "data"),
     )(render_cases)

@@ -14,7 +14,7 @@ from callbacks.desk.data import (
     with_session,
 )
 from callbacks.desk.links import measure_label
-from callbacks.desk.params import PARTS, ParamError, parse_id, parse_range
+from callbacks.desk.params import PARTS, ParamError, parse_id, parse_range, search
 from db.indicators.period import Period
 from db.queries.cases import (
     case_rows,
@@ -45,6 +45,7 @@ class CaseList:
     number: Any = None  # the figure the list explains (count, or sum when rows carry "value")
     period: Period | None = None
     value_label: str = ""
+    crumbs: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _scope(query: Mapping[str, Any]) -> tuple[str, int, str]:
@@ -58,6 +59,27 @@ def _scope(query: Mapping[str, Any]) -> tuple[str, int, str]:
     if found is None or (scope == "court" and sid and found["id"] != sid):
         raise ParamError(f"{SCOPE_LABELS[scope]}编号 {sid} 不存在")
     return scope, found["id"], found["name"]
+
+
+def crumbs_for(scope: str, sid: int, period: Period | None, leaf: str) -> list[tuple[str, str]]:
+    """Breadcrumbs back up the drill path: 全院 › 团队 › 承办人 › this list."""
+    base = ({"preset": "custom", "start": period.start.isoformat(), "end": period.end.isoformat()}
+            if period else {})
+    court = with_session("court", (), court_info)
+    out = [(court["name"] if court else "全院", "/analysis" + search(base))]
+    team_id = sid if scope == "team" else None
+    officer = with_session("officer", (sid,), lambda s: officer_info(s, sid)) if scope == "officer" else None
+    if officer:
+        team_id = officer["team_id"]
+    if team_id:
+        team = with_session("team", (team_id,), lambda s: team_info(s, team_id))
+        href = "/analysis" + search(base | {"team": team_id}) if period else f"/team/{team_id}"
+        out.append((team["name"] if team else str(team_id), href))
+    if officer:
+        href = ("/analysis" + search(base | {"team": team_id or "", "officer": sid}) if period
+                else f"/officer/{sid}")
+        out.append((officer["name"], href))
+    return out + [(leaf, "")]
 
 
 def _enrich(rows: list[dict[str, Any]], today: dt.date) -> list[dict[str, Any]]:
@@ -104,7 +126,8 @@ def indicator_list(query: Mapping[str, Any], today: dt.date) -> CaseList:
              f"{ind.name} {entry['display']}（分子 {entry['numerator']}，分母 {entry['denominator'] if entry['denominator'] is not None else '—'}）"]
     listed = _enrich(rows, today)
     value_label = measure_label(measure) if rows and "value" in rows[0] else ""
-    return CaseList(title, lines, _kind(rows), listed, entry[part], period, value_label)
+    return CaseList(title, lines, _kind(rows), listed, entry[part], period, value_label,
+                    crumbs_for(scope, sid, period, f"{ind.name}·{PARTS[part]}"))
 
 
 def queue_list(query: Mapping[str, Any], today: dt.date) -> CaseList:
@@ -118,7 +141,7 @@ def queue_list(query: Mapping[str, Any], today: dt.date) -> CaseList:
                        lambda s: queue_case_ids(s, kind_key, scope, sid, today=today))
     rows = with_session("case-rows", (tuple(ids), today), lambda s: case_rows(s, ids, today=today))
     return CaseList(f"{name} · {kind.label}", [f"截至 {today}", f"处理建议：{kind.action}"],
-                    "cases", rows, len(ids))
+                    "cases", rows, len(ids), crumbs=crumbs_for(scope, sid, None, kind.label))
 
 
 def node_list_view(query: Mapping[str, Any], today: dt.date) -> CaseList:
@@ -135,7 +158,7 @@ def node_list_view(query: Mapping[str, Any], today: dt.date) -> CaseList:
               for r in rows]
     kind = NODE_ALERTS[status]
     return CaseList(f"{name} · {kind.label}", [f"截至 {today}", f"处理建议：{kind.action}"],
-                    "nodes", listed, len(listed))
+                    "nodes", listed, len(listed), crumbs=crumbs_for(scope, sid, None, kind.label))
 
 
 def case_list(query: Mapping[str, Any], today: dt.date) -> CaseList:

@@ -32,6 +32,7 @@ from db.queries.queue import (
     node_queue_items,
     queue_counts,
 )
+from db.supervision import OPEN_STATUSES, list_orders
 
 
 @dataclass
@@ -51,6 +52,7 @@ class Screen:
     queue_counts: list[dict[str, Any]] = field(default_factory=list)
     queue: list[dict[str, Any]] = field(default_factory=list)
     deadlines: list[dict[str, Any]] = field(default_factory=list)
+    supervision: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _court() -> dict[str, Any]:
@@ -158,6 +160,8 @@ def team_screen(team_raw: Any, query: Mapping[str, Any], today: dt.date) -> Scre
     screen.grid = [scope_row(r, choice.period, f"/officer/{r['id']}" + search(choice.query())) for r in results]
     screen.queue_counts = _queue_counts("team", team_id, today)
     screen.queue = _action_queue("team", team_id, today)
+    orders = with_session("supervision", (team_id, today), lambda s: list_orders(s, today, team_id=team_id))
+    screen.supervision = sorted(orders, key=lambda o: (o["status"] not in OPEN_STATUSES, o["due_on"]))
     return screen
 
 

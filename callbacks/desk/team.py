@@ -32,7 +32,7 @@ def render_team(data: dict[str, Any] | None) -> tuple[Any, ...]:
     try:
         screen = team_screen(data.get("path_id"), data.get("query") or {}, court_today())
     except (ParamError, SQLAlchemyError) as exc:
-        return [], "团队工作台", ui.error_box(problem(exc)), [], [], [], [], [], ui.grid_style(0)
+        return [], "团队工作台", ui.error_box(problem(exc)), [], [], [], [], [], ui.grid_style(0), []
     return (
         ui.crumbs(screen.crumbs),
         f"{screen.title} · {screen.choice.label}（对比 {screen.choice.compare_label}）",
@@ -43,6 +43,8 @@ def render_team(data: dict[str, Any] | None) -> tuple[Any, ...]:
         jsonable(screen.grid),
         _queue_rows(screen),
         ui.grid_style(len(screen.grid)),
+        jsonable([o | {"case_number__href": f"/case/{o['case_id']}" if o["case_id"] else ""}
+                  for o in screen.supervision]),
     )
 
 
@@ -51,7 +53,7 @@ def register(app: dash.Dash) -> None:
         Output(T.CRUMBS, "children"), Output(T.TITLE, "children"), Output(T.ERROR, "children"),
         Output(T.QUEUE_COUNTS, "children"), Output(T.INDICATORS, "children"),
         Output(T.OFFICERS, "columnDefs"), Output(T.OFFICERS, "rowData"), Output(T.QUEUE, "rowData"),
-        Output(T.OFFICERS, "style"),
+        Output(T.OFFICERS, "style"), Output(T.SUPERVISION, "rowData"),
         Input(T.QUERY, "data"),
     )(render_team)
     app.callback(

@@ -17,6 +17,7 @@ def layout(**query: Any) -> html.Div:
     return html.Div(
         [
             dcc.Store(id=C.QUERY, data=dict(query)),
+            html.Nav(id=C.CRUMBS, className="crumbs"),
             html.Div(
                 [html.H1(id=C.TITLE, children="案件清单"),
                  html.A("导出 Excel", id=C.EXPORT, href="/export/cases.xlsx" + search(query),

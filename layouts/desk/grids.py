@@ -104,6 +104,19 @@ def queue_columns() -> list[dict[str, Any]]:
     ]
 
 
+def supervision_columns() -> list[dict[str, Any]]:
+    return [
+        {"field": "status_label", "headerName": "状态", "width": 110,
+         "cellClassRules": {"cell-bad": "params.data.status === 'overdue'",
+                            "cell-warn": "params.data.status === 'issued'"}},
+        {"field": "subject", "headerName": "督办事项", "minWidth": 260, "flex": 2},
+        link_column("case_number", "案号", width=200),
+        {"field": "officer_name", "headerName": "承办人", "width": 110},
+        {"field": "due_on", "headerName": "办理期限", "width": 130},
+        {"field": "issued_at", "headerName": "发出时间（UTC）", "width": 170},
+    ]
+
+
 def deadline_columns() -> list[dict[str, Any]]:
     return [
         link_column("case_number", "案号", width=190),

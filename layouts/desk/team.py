@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.desk.components import period_bar
-from layouts.desk.grids import grid, queue_columns
+from layouts.desk.grids import grid, queue_columns, supervision_columns
 
 T = ids.Team
 
@@ -28,6 +28,8 @@ def layout(team_id: str | None = None, **query: Any) -> html.Div:
                           grid(T.OFFICERS, height="46vh")], className="grid-box"),
             html.Section([html.H2("待办案件（最紧急在前）"),
                           grid(T.QUEUE, queue_columns(), height="50vh")], className="grid-box"),
+            html.Section([html.H2("督办（未办结在前）"),
+                          grid(T.SUPERVISION, supervision_columns(), height="36vh")], className="grid-box"),
             html.Section([html.H2("团队指标"), html.Div(id=T.INDICATORS)], className="all-indicators"),
         ],
         className="desk desk-team",

@@ -213,3 +213,38 @@ def test_unreachable_database_shows_a_chinese_message_not_a_traceback() -> None:
         case_error = case.render_case({"path_id": "1"})[1]
     assert "数据库暂时无法访问" in str(error.children[1])
     assert "数据库暂时无法访问" in str(case_error.children[1])
+
+
+def test_team_page_lists_its_supervision_orders_open_first(desk_app, sqlite_engine) -> None:
+    from sqlalchemy.orm import Session
+
+    from db import supervision
+    from db.models import User
+
+    ids = desk_app[1]
+    with Session(sqlite_engine) as session, session.begin():
+        user = User(username="lead", role="lead")
+        session.add(user)
+        session.flush()
+        now = dt.datetime(2022, 8, 1, 2)
+        common = {"target_kind": "case", "actor_id": user.id, "case_id": ids["case:2022执2"], "now": now}
+        late = supervision.issue(session, subject="限期办结", due_on=dt.date(2022, 8, 10), **common)
+        done = supervision.issue(session, subject="核查财产", due_on=dt.date(2022, 8, 20), **common)
+        supervision.answer(session, done, "已核查", user.id, now=now)
+        supervision.close(session, done, "办结", user.id, now=now)
+    rows = team.render_team({"path_id": str(ids["简案一组"]), "query": {}})[9]
+    assert [(r["subject"], r["status"]) for r in rows] == [("限期办结", "overdue"), ("核查财产", "closed")]
+    assert rows[0]["id"] == late and rows[0]["case_number__href"] == f"/case/{ids['case:2022执2']}"
+
+
+def test_case_list_breadcrumbs_lead_back_up_the_drill_path(desk_app) -> None:
+    ids = desk_app[1]
+    found = case_list({"indicator": "closed", "part": "numerator", "scope": "officer",
+                       "id": str(ids["甲法官"])} | HALF, TODAY)
+    labels = [c[0] for c in found.crumbs]
+    assert labels == ["测试法院", "简案一组", "甲法官", "结案数·分子"]
+    levels = [analysis_screen(query_of(href), TODAY) for _, href in found.crumbs[:3]]
+    assert [s.level for s in levels] == ["court", "team", "officer"]
+    assert all(s.choice.period.start == dt.date(2022, 1, 1) for s in levels)
+    queue = case_list({"queue": "long6", "scope": "team", "id": str(ids["简案一组"])}, TODAY)
+    assert queue.crumbs[1] == ("简案一组", f"/team/{ids['简案一组']}")
