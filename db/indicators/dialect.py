@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import Date, Integer
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 
 class days_between(FunctionElement[int]):  # noqa: N801 - reads like a SQL function
@@ -39,6 +40,10 @@ class add_months(FunctionElement[Any]):  # noqa: N801
 
     type = Date()
     inherit_cache = True
+    # The month count is rendered into the SQL, so it must be part of the cache key.
+    _traverse_internals = [
+        *FunctionElement._traverse_internals, ("months", InternalTraversal.dp_plain_obj)
+    ]
 
     def __init__(self, date: ColumnElement[Any], months: int) -> None:
         self.months = int(months)

@@ -8,7 +8,7 @@ from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement
 
-from db.indicators.dialect import cents, days_between
+from db.indicators.dialect import cents, days_between, noindex
 from db.indicators.period import Period
 from db.indicators.registry import split_measure
 from db.indicators.settings import IndicatorSettings
@@ -59,36 +59,50 @@ def payment_value(measure: str) -> ColumnElement[Any]:
     return literal(1) if value is None else PAYMENT_VALUES[value]()
 
 
+def _payment_column(measure: str, p: Period, settings: IndicatorSettings, label: str) -> Any:
+    rows, _ = split_measure(measure)
+    condition = PAYMENT_FILTERS[rows](p, settings.payment_limit_days)
+    return func.sum(case((condition, payment_value(measure)), else_=0)).label(label)
+
+
 def payment_sums(
     session: Session, periods: Sequence[Period], needs: Sequence[Need],
     settings: IndicatorSettings, scope: str | None = None, ids: Sequence[int] | None = None,
 ) -> dict[tuple[Any, ...], dict[tuple[int, Need], int]]:
-    """Return {(court, team, officer): {(period index, need): sum}} over payments."""
+    """Return {(court, team, officer): {(period index, need): sum}} over payments.
+
+    SQL sums each (period, measure) per (holder, case category); the categories of each
+    need are added up here.
+    """
     if not needs:
         return {}
-    keys = [(i, n) for i in range(len(periods)) for n in needs]
-    columns = [
-        func.sum(case(
-            (payment_condition(n, periods[i], settings), payment_value(n.measure)), else_=0
-        )).label(f"m{j}")
-        for j, (i, n) in enumerate(keys)
-    ]
-    groups = (CC.court_id, CC.team_id, CC.officer_id)
+    cols = sorted({(i, n.measure) for i in range(len(periods)) for n in needs})
+    position = {col: j for j, col in enumerate(cols)}
+    groups = [noindex(col) for col in (CC.court_id, CC.team_id, CC.officer_id, CC.category)]
     first = min(p.start for p in periods)
     where = [
-        P.received_on <= max(p.end for p in periods),
-        or_(P.paid_out_on.is_(None), P.paid_out_on >= first),
+        noindex(P.received_on) <= max(p.end for p in periods),
+        or_(P.paid_out_on.is_(None), noindex(P.paid_out_on) >= first),
+        noindex(CC.category).in_(sorted({c for n in needs for c in n.categories})),
     ]
     if scope is not None and ids is not None:
         where.append(LEVEL_COLUMNS[scope].in_(list(ids)))
     stmt = (
-        select(*groups, *columns).select_from(PAYMENTS.join(CASES, CC.id == P.case_id))
+        select(*groups, *(_payment_column(m, periods[i], settings, f"m{j}")
+                          for j, (i, m) in enumerate(cols)))
+        .select_from(PAYMENTS.join(CASES, CC.id == P.case_id))
         .where(*where).group_by(*groups)
     )
-    return {
-        tuple(row[:3]): {k: int(v or 0) for k, v in zip(keys, row[3:], strict=True)}
-        for row in session.execute(stmt)
-    }
+    out: dict[tuple[Any, ...], dict[tuple[int, Need], int]] = {}
+    for row in session.execute(stmt):
+        sums = out.setdefault(tuple(row[:3]), {})
+        for need in needs:
+            if row[3] not in need.categories:
+                continue
+            for i in range(len(periods)):
+                value = int(row[4 + position[(i, need.measure)]] or 0)
+                sums[(i, need)] = sums.get((i, need), 0) + value
+    return out
 
 
 def judge_condition() -> ColumnElement[bool]:

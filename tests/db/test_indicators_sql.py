@@ -156,3 +156,14 @@ def _one(session: Session, team: int, month: Period) -> dict:
     (row,) = compute(session, "team", ids=[team], period=month, compare=False,
                      keys=["closure_rate"])
     return row
+
+
+def test_limit_months_change_is_not_served_from_the_statement_cache(sqlite_engine) -> None:
+    data.seed(sqlite_engine)
+    longer = settings_from_dict({"rules": {"legal_limit_months": 12}})
+    with Session(sqlite_engine) as session:
+        (six,) = compute(session, "court", period=P, compare=False, keys=["legal_limit_rate"])
+        (twelve,) = compute(session, "court", period=P, compare=False, settings=longer,
+                            keys=["legal_limit_rate"])
+    assert six["indicators"]["legal_limit_rate"]["display"] == "83.33%"
+    assert twelve["indicators"]["legal_limit_rate"]["display"] == "100.00%"
