@@ -304,6 +304,9 @@ def main() -> None:
     counts = [int(c) for c in args.clients.split(",")]
     with tempfile.TemporaryDirectory() as tmp, bench_database(args) as url, \
             deployment(url, args, Path(tmp)) as dep:
+        with create_engine(url).connect() as conn:
+            cases = conn.scalar(text("SELECT count(*) FROM cases"))
+        print(f"database: {cases:,} cases; first snapshot computing…", flush=True)
         started = time.perf_counter()
         health = _wait_fresh(dep["port"], 3600)
         print(f"first snapshot ready after {time.perf_counter() - started:.1f} s "
