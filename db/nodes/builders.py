@@ -145,12 +145,15 @@ def _first_events(kinds: Iterable[str], ctx: Ctx) -> Subquery:
 
 
 def _term_rule(rule: NodeRule, ctx: Ctx) -> Select[Any]:
-    """执行期限: from 立案, minus pauses (to their end or today), plus approved extensions."""
+    """执行期限: from 立案, minus pauses (to their end, the closing day or today), plus extensions."""
     today = ctx.today
-    pause_end = case((CasePause.ended_on <= today, CasePause.ended_on), else_=literal(today, Date))
+    # The clock stops at closing: a pause still open then counts only up to the closing day.
+    stop = case((Case.closed_on < today, Case.closed_on), else_=literal(today, Date))
+    pause_end = case((CasePause.ended_on < stop, CasePause.ended_on), else_=stop)
     pauses = (
         select(CasePause.case_id, func.sum(days_between(pause_end, CasePause.started_on)).label("d"))
-        .where(CasePause.started_on <= today)
+        .join(Case, Case.id == CasePause.case_id)
+        .where(CasePause.started_on <= stop)
         .group_by(CasePause.case_id)
         .subquery()
     )

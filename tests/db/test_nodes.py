@@ -104,6 +104,9 @@ def test_term_minus_pauses_plus_extensions(engine: Engine) -> None:
         s.add(CasePause(case_id=still.id, kind="suspension", started_on=D(2024, 2, 1)))
         closed = make_case(s, org, D(2023, 6, 1), closed_on=D(2023, 10, 1), closing_method="completed")
         slow = make_case(s, org, D(2023, 1, 1), closed_on=D(2023, 7, 11), closing_method="terminated_this_round")
+        left_open = make_case(s, org, D(2023, 1, 1), closed_on=D(2023, 7, 11), closing_method="completed")
+        s.add(CasePause(case_id=left_open.id, kind="deferral", started_on=D(2023, 7, 1)))  # never ended
+        s.add(CasePause(case_id=left_open.id, kind="auction", started_on=D(2023, 8, 1)))  # after closing
         s.flush()
         got = statuses(s, rules, nodes=("term",))
     assert got[(paused.id, "term", None)] == ("due_soon", D(2024, 3, 30), 10)
@@ -111,6 +114,7 @@ def test_term_minus_pauses_plus_extensions(engine: Engine) -> None:
     assert got[(still.id, "term", None)] == ("not_due", D(2024, 4, 18), 29)
     assert got[(closed.id, "term", None)] == ("done_on_time", D(2023, 12, 1), 61)
     assert got[(slow.id, "term", None)] == ("done_late", D(2023, 7, 1), -10)
+    assert got[(left_open.id, "term", None)] == ("done_on_time", D(2023, 7, 11), 0)
 
 
 def test_payment_disbursement_per_receipt(engine: Engine) -> None:
