@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from db.demo import names
 from db.demo.days import REFORM, START, random_day, workdays
+from db.demo.fastrand import pick, ri
 from db.demo.org import COMPLEX, OrgPlan
 
 P1_START = REFORM  # 简案/保全团队 published period
@@ -115,7 +116,7 @@ def target_cents(rng: random.Random, category: str) -> int:
         return 0
     median = 100_000 if category == "preservation" else 28_000
     yuan = min(8_000_000, max(300, int(rng.lognormvariate(math.log(median), 1.25))))
-    cents = rng.choice((0, 0, 0, rng.randint(1, 99)))
+    cents = pick(rng, (0, 0, 0, ri(rng, 1, 99)))
     return yuan * 100 + cents
 
 
@@ -134,15 +135,15 @@ def recovered_cents(rng: random.Random, method: str | None, target: int) -> int:
 def route(rng: random.Random, org: OrgPlan, category: str, filed: dt.date) -> tuple[str, int]:
     """Team key and 承办人 for a new case, by era and category."""
     if filed < REFORM:
-        team = rng.choice(COMPLEX)
-        return team, rng.choice(org.pre_reform_judges(team))
+        team = pick(rng, COMPLEX)
+        return team, pick(rng, org.pre_reform_judges(team))
     if category == "preservation":
         team = "preservation"
     elif category == "review" or rng.random() >= SIMPLE_SHARE:
-        team = rng.choice(COMPLEX)
+        team = pick(rng, COMPLEX)
     else:
         team = "simple"
-    return team, rng.choice(org.judges(team))
+    return team, pick(rng, org.judges(team))
 
 
 def new_case(rng: random.Random, org: OrgPlan, filed: dt.date, category: str,
@@ -151,7 +152,7 @@ def new_case(rng: random.Random, org: OrgPlan, filed: dt.date, category: str,
     if team is None:
         team, officer = route(rng, org, category, filed)
     else:
-        officer = rng.choice(org.judges(team))
+        officer = pick(rng, org.judges(team))
     method, days = draw_outcome(rng, _outcome_table(category, team, filed))
     closed = filed + dt.timedelta(days=days)
     closed = _year_end_push(rng, filed, closed, method)
@@ -164,7 +165,7 @@ def new_case(rng: random.Random, org: OrgPlan, filed: dt.date, category: str,
     if filed < REFORM:
         track = "simple" if target < 50_000_00 and rng.random() < 0.5 else "complex"
     return CaseDraft(
-        category=category, type_code=TYPE_OF.get(category) or rng.choice(("执异", "执异", "执复")),
+        category=category, type_code=TYPE_OF.get(category) or pick(rng, ("执异", "执异", "执复")),
         filed=filed, closed=closed, method=method, team=team, officer=officer, track=track,
         target=target, recovered=recovered_cents(rng, method, target),
         cause=names.cause(rng, non_lit), non_litigation=non_lit,

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from db.demo.days import local_to_utc
 from db.demo.drafts import CaseDraft
+from db.demo.fastrand import pick, ri
 from db.demo.org import OrgPlan
 from db.demo.special import CAMPAIGN_DAY
 
@@ -17,11 +18,22 @@ EXPIRY_YEARS = {"freeze": 1, "distraint": 2, "seizure": 3}
 PROPERTY = {"freeze": "银行存款", "distraint": "机动车", "seizure": "不动产"}
 
 
+MINUTES = tuple(dt.timedelta(minutes=m) for m in range(24 * 60 + 1))
+
+
 @dataclass
 class EventContext:
     org: OrgPlan
     today: dt.date
     offset: dt.timedelta  # court zone's UTC offset
+    _midnights: dict[dt.date, dt.datetime] = field(default_factory=dict)
+
+    def midnight(self, day: dt.date) -> dt.datetime:
+        """Naive UTC time of the court-zone midnight starting `day` (cached)."""
+        found = self._midnights.get(day)
+        if found is None:
+            found = self._midnights[day] = local_to_utc(day, 0, self.offset)
+        return found
 
 
 def money(cents: int) -> Decimal:
@@ -42,10 +54,10 @@ class Timeline:
             amount: int | None = None, media: str = "") -> bool:
         if day > self.end or day < self.case.filed:
             return False
-        minute = minutes if minutes is not None else self.rng.randint(8 * 60 + 30, 17 * 60 + 30)
+        minute = minutes if minutes is not None else ri(self.rng, 8 * 60 + 30, 17 * 60 + 30)
         self.rows.append({
             "case_id": self.case.id, "kind": kind,
-            "occurred_at": local_to_utc(day, minute, self.ctx.offset),
+            "occurred_at": self.ctx.midnight(day) + MINUTES[minute],
             "expires_on": expires, "amount": money(amount) if amount is not None else None,
             "officer_id": officer if officer is not None else self.case.officer,
             "detail": detail, "media_ref": media,
@@ -53,7 +65,7 @@ class Timeline:
         return True
 
     def center(self, role: str = "assistant") -> int:
-        return self.rng.choice(self.ctx.org.officers("center", role))
+        return pick(self.rng, self.ctx.org.officers("center", role))
 
 
 def case_events(case: CaseDraft, ctx: EventContext, rng: random.Random) -> list[dict[str, Any]]:
@@ -72,18 +84,18 @@ def case_events(case: CaseDraft, ctx: EventContext, rng: random.Random) -> list[
 
 def _review(tl: Timeline) -> None:
     c = tl.case
-    tl.add("other", c.filed + tl.rng.randint(1, 3) * DAY, detail="组成合议庭审查")
+    tl.add("other", c.filed + ri(tl.rng, 1, 3) * DAY, detail="组成合议庭审查")
     if c.closed:
         tl.add("other", c.closed, detail="作出执行异议/复议裁定")
 
 
 def _preservation(tl: Timeline) -> None:
     c, rng = tl.case, tl.rng
-    day = c.filed + rng.randint(0, 2) * DAY
+    day = c.filed + ri(rng, 0, 2) * DAY
     tl.add("online_query_started", day, officer=tl.center())
     kinds = ["freeze"] + (["seizure"] if rng.random() < 0.35 else [])
     for kind in kinds:
-        when = min(tl.end, c.filed + rng.randint(0, 3) * DAY)
+        when = min(tl.end, c.filed + ri(rng, 0, 3) * DAY)
         _control(tl, kind, when, c.target)
 
 
@@ -95,7 +107,7 @@ def _control(tl: Timeline, kind: str, day: dt.date, cents: int) -> None:
     if not tl.add(kind, day, expires=expires, amount=amount, detail=f"{PROPERTY[kind]}，期限{years}年"):
         return
     while expires < tl.end:
-        renew_on = expires - tl.rng.randint(5, 25) * DAY
+        renew_on = expires - ri(tl.rng, 5, 25) * DAY
         expires = add_years(expires, years)
         tl.add("renewal", renew_on, expires=expires, detail=f"续行{PROPERTY[kind]}措施")
 
@@ -109,22 +121,22 @@ def add_years(day: dt.date, years: int) -> dt.date:
 
 def _enforcement(tl: Timeline) -> None:
     c, rng = tl.case, tl.rng
-    day0 = c.filed + rng.randint(0, 2) * DAY
+    day0 = c.filed + ri(rng, 0, 2) * DAY
     clerk = tl.center("clerk")
     for kind in ("notice_issued", "property_order", "risk_notice"):
         tl.add(kind, day0, officer=clerk, minutes=10 * 60 + 5)
-    asked = c.filed + rng.randint(0, 2) * DAY
+    asked = c.filed + ri(rng, 0, 2) * DAY
     tl.add("online_query_started", asked, officer=tl.center())
-    answered = asked + rng.randint(1, 5) * DAY
+    answered = asked + ri(rng, 1, 5) * DAY
     tl.add("online_query_result", answered, officer=tl.center(), detail=_query_text(rng, c))
     controls = _controls(tl, answered)
     if "seizure" in controls and c.track == "complex" and rng.random() < 0.5:
         _sale(tl, controls["seizure"])
     _sanctions(tl, answered)
     if rng.random() < 0.05:
-        _field_110(tl, answered + rng.randint(5, 60) * DAY)
+        _field_110(tl, answered + ri(rng, 5, 60) * DAY)
     if c.method == "terminated_this_round" and c.closed:
-        tl.add("interview", c.closed - rng.randint(2, 15) * DAY, detail="约谈申请执行人，告知终本效果，同意终本")
+        tl.add("interview", c.closed - ri(rng, 2, 15) * DAY, detail="约谈申请执行人，告知终本效果，同意终本")
         tl.add("termination_ruling", c.closed, detail="裁定终结本次执行程序")
     if c.method in ("completed", "settled") and controls and c.closed:
         tl.add("release", c.closed, detail="执行完毕，解除查封冻结措施")
@@ -133,8 +145,8 @@ def _enforcement(tl: Timeline) -> None:
 
 
 def _query_text(rng: random.Random, c: CaseDraft) -> str:
-    deposit = rng.choice((0, 0, rng.randint(1, 5000), rng.randint(5000, 200000)))
-    return f"总对总查控反馈：银行存款{deposit}元，车辆{rng.choice((0, 0, 1))}辆，不动产{rng.choice((0, 0, 1))}处"
+    deposit = pick(rng, (0, 0, ri(rng, 1, 5000), ri(rng, 5000, 200000)))
+    return f"总对总查控反馈：银行存款{deposit}元，车辆{pick(rng, (0, 0, 1))}辆，不动产{pick(rng, (0, 0, 1))}处"
 
 
 def _controls(tl: Timeline, answered: dt.date) -> dict[str, dt.date]:
@@ -143,7 +155,7 @@ def _controls(tl: Timeline, answered: dt.date) -> dict[str, dt.date]:
     done: dict[str, dt.date] = {}
     for kind, share in (("freeze", chance), ("distraint", 0.08), ("seizure", 0.14)):
         if rng.random() < share:
-            day = answered + rng.randint(0, 6) * DAY
+            day = answered + ri(rng, 0, 6) * DAY
             if day <= tl.end:
                 _control(tl, kind, day, max(c.target - c.recovered, c.recovered))
                 done[kind] = day
@@ -153,22 +165,22 @@ def _controls(tl: Timeline, answered: dt.date) -> dict[str, dt.date]:
 def _sale(tl: Timeline, seized: dt.date) -> None:
     """询价/评估 → 参考价 → 网拍 (maybe 流拍 first) → 成交 (maybe 清场腾退)."""
     rng, c = tl.rng, tl.case
-    start = seized + rng.randint(10, 30) * DAY
+    start = seized + ri(rng, 10, 30) * DAY
     kind = "appraisal" if rng.random() < 0.4 else "price_inquiry"
     if not tl.add(kind, start):
         return
-    price = max(c.target, 50_000_00) * rng.randint(80, 150) // 100
-    ref_day = start + rng.randint(3 if kind == "price_inquiry" else 25, 40) * DAY
+    price = max(c.target, 50_000_00) * ri(rng, 80, 150) // 100
+    ref_day = start + ri(rng, 3 if kind == "price_inquiry" else 25, 40) * DAY
     tl.add("reference_price", ref_day, amount=price)
-    listed = ref_day + rng.randint(8, 12) * DAY
+    listed = ref_day + ri(rng, 8, 12) * DAY
     tl.add("auction_listed", listed, amount=price * 7 // 10)
     if rng.random() < 0.4:
-        listed += rng.randint(31, 40) * DAY
+        listed += ri(rng, 31, 40) * DAY
         tl.add("auction_failed", listed - 5 * DAY, detail="第一次拍卖流拍")
         tl.add("auction_listed", listed, amount=price * 56 // 100, detail="第二次拍卖")
     sold = listed + 31 * DAY
     if tl.add("auction_sold", sold, amount=price * 6 // 10) and rng.random() < 0.25:
-        day = sold + rng.randint(20, 50) * DAY
+        day = sold + ri(rng, 20, 50) * DAY
         if day != CAMPAIGN_DAY:
             tl.add("eviction", day, detail="拍卖成交后清场腾退，交付买受人")
 
@@ -176,39 +188,39 @@ def _sale(tl: Timeline, seized: dt.date) -> None:
 def _sanctions(tl: Timeline, answered: dt.date) -> None:
     rng, c = tl.rng, tl.case
     slow = c.method == "terminated_this_round" or (c.closed is None and tl.end - c.filed > 60 * DAY)
-    day = answered + rng.randint(10, 40) * DAY
+    day = answered + ri(rng, 10, 40) * DAY
     if slow or rng.random() < 0.15:
         tl.add("consumption_ban", day, officer=tl.center(), detail="发布限制消费令")
         if rng.random() < 0.8:
-            tl.add("blacklist", day + rng.randint(0, 5) * DAY, officer=tl.center(), detail="纳入失信被执行人名单")
+            tl.add("blacklist", day + ri(rng, 0, 5) * DAY, officer=tl.center(), detail="纳入失信被执行人名单")
     for kind, share, text in (("detention", 0.02, "司法拘留十五日"), ("fine", 0.02, "罚款"),
                               ("search", 0.02, "对被执行人住所进行搜查"),
                               ("refusal_referral", 0.003, "涉嫌拒不执行判决、裁定罪移送公安")):
         if rng.random() < share:
-            amount = rng.randint(1000, 20000) * 100 if kind == "fine" else None
-            tl.add(kind, day + rng.randint(5, 60) * DAY, detail=text, amount=amount)
+            amount = ri(rng, 1000, 20000) * 100 if kind == "fine" else None
+            tl.add(kind, day + ri(rng, 5, 60) * DAY, detail=text, amount=amount)
 
 
 def _field_110(tl: Timeline, day: dt.date, minute: int | None = None, tag: str = "") -> None:
     """执行110: dispatch, arrival, result, with photos (and sometimes video) sent back."""
     rng, c = tl.rng, tl.case
-    start = minute if minute is not None else rng.randint(8 * 60, 16 * 60)
+    start = minute if minute is not None else ri(rng, 8 * 60, 16 * 60)
     bailiff = tl.center("bailiff")
     if not tl.add("dispatch_110", day, officer=bailiff, minutes=start, detail=f"指挥中心派警{tag}"):
         return
-    arrive = start + rng.randint(12, 40)
+    arrive = start + ri(rng, 12, 40)
     tl.add("arrival_110", day, officer=bailiff, minutes=arrive, detail="到达现场")
-    for n in range(rng.randint(1, 3)):
+    for n in range(ri(rng, 1, 3)):
         tl.add("field_photo", day, officer=bailiff, minutes=arrive + 5 + 7 * n,
                media=f"field/{c.id}/{day:%Y%m%d}-{n + 1}.jpg", detail="现场照片回传")
     if rng.random() < 0.3 or tag:
         tl.add("field_video", day, officer=bailiff, minutes=arrive + 30,
                media=f"field/{c.id}/{day:%Y%m%d}.mp4", detail="现场视频回传")
-    tl.add("result_110", day, officer=bailiff, minutes=arrive + rng.randint(60, 180), detail="处置完毕")
+    tl.add("result_110", day, officer=bailiff, minutes=arrive + ri(rng, 60, 180), detail="处置完毕")
 
 
 def _campaign_day(tl: Timeline) -> None:
     """The 疾风骏马 morning: 06:30 start, field evidence, and for one case the vacated house."""
-    _field_110(tl, CAMPAIGN_DAY, minute=6 * 60 + 30 + tl.rng.randint(0, 40), tag="（疾风骏马专项行动）")
+    _field_110(tl, CAMPAIGN_DAY, minute=6 * 60 + 30 + ri(tl.rng, 0, 40), tag="（疾风骏马专项行动）")
     if tl.case.tag == "campaign_eviction":
         tl.add("eviction", CAMPAIGN_DAY, minutes=10 * 60 + 20, detail="疾风骏马专项行动：腾退房屋一套")

@@ -7,6 +7,7 @@ from typing import Any
 
 from db.demo.drafts import CaseDraft
 from db.demo.events import money
+from db.demo.fastrand import pick, ri
 from db.demo.special import CAMPAIGN_DAY
 
 DAY = dt.timedelta(days=1)
@@ -17,9 +18,9 @@ def payments(case: CaseDraft, today: dt.date, rng: random.Random) -> list[dict[s
     if case.recovered <= 0:
         return []
     end = case.closed or today
-    parts = _split(rng, case.recovered, 1 if rng.random() < 0.6 else rng.randint(2, 3))
+    parts = _split(rng, case.recovered, 1 if rng.random() < 0.6 else ri(rng, 2, 3))
     span = max(0, (end - case.filed).days - 3)
-    days = sorted(case.filed + (3 + rng.randint(0, span)) * DAY if span else end for _ in parts)
+    days = sorted(case.filed + (3 + ri(rng, 0, span)) * DAY if span else end for _ in parts)
     days = [min(d, end) for d in days]
     if case.closed:
         days[-1] = case.closed  # the last receipt is what completes the case
@@ -40,10 +41,10 @@ def _lag(rng: random.Random) -> int:
     """Days from 到账 to 发放: mostly within the local limit, some late."""
     roll = rng.random()
     if roll < 0.8:
-        return rng.randint(1, 20)
+        return ri(rng, 1, 20)
     if roll < 0.9:
-        return rng.randint(21, 30)
-    return rng.randint(31, 90)
+        return ri(rng, 21, 30)
+    return ri(rng, 31, 90)
 
 
 def _split(rng: random.Random, cents: int, parts: int) -> list[int]:
@@ -66,9 +67,9 @@ def pauses(case: CaseDraft, events: list[dict[str, Any]], today: dt.date,
         stop = kinds.get("auction_sold") or (None if case.closed is None else end)
         rows.append(_pause(case, "auction", "网络司法拍卖", kinds["auction_listed"], stop))
     if case.category in ("first", "resumed") and (end - case.filed).days > 120 and rng.random() < 0.05:
-        start = case.filed + rng.randint(30, 90) * DAY
-        stop = start + rng.randint(30, 120) * DAY
-        kind, reason = rng.choice((("suspension", "被执行人下落不明，中止执行"),
+        start = case.filed + ri(rng, 30, 90) * DAY
+        stop = start + ri(rng, 30, 120) * DAY
+        kind, reason = pick(rng, (("suspension", "被执行人下落不明，中止执行"),
                                    ("deferral", "达成执行和解，暂缓执行")))
         rows.append(_pause(case, kind, reason, start, None if stop > end else stop))
     return [r for r in rows if r["started_on"] <= end]
@@ -89,5 +90,5 @@ def extensions(case: CaseDraft, today: dt.date, rng: random.Random) -> list[dict
     end = case.closed or today
     if (end - case.filed).days <= limit or rng.random() >= 0.6:
         return []
-    approved = case.filed + (limit - rng.randint(5, 15)) * DAY
+    approved = case.filed + (limit - ri(rng, 5, 15)) * DAY
     return [{"case_id": case.id, "reason": "案情复杂，财产处置尚未完成", "approved_on": approved, "days": 90}]

@@ -12,6 +12,7 @@ from db.demo import names
 from db.demo.days import REFORM
 from db.demo.drafts import P1_END, CaseDraft
 from db.demo.events import money
+from db.demo.fastrand import pick, ri
 from db.demo.org import COMPLEX, COURT_CODE, OrgPlan
 
 DAY = dt.timedelta(days=1)
@@ -36,23 +37,23 @@ def reassign(drafts: list[CaseDraft], org: OrgPlan, rng: random.Random) -> None:
             continue
         if d.filed < REFORM and d.officer in movers and (d.closed is None or d.closed >= REFORM):
             d.history.append((d.team, d.officer, d.filed, "立案分案"))
-            d.officer = rng.choice(org.judges(d.team))
+            d.officer = pick(rng, org.judges(d.team))
             d.history.append((d.team, d.officer, REFORM, "执行指挥中心实体化运行，原承办人调整至新团队，案件移交"))
         elif d.team in COMPLEX and not d.fixed and rng.random() < 0.03:
             other = COMPLEX[1 - COMPLEX.index(d.team)]
             d.history.append((d.team, d.officer, d.filed, "立案分案"))
-            d.team, d.officer = other, rng.choice(org.judges(other))
+            d.team, d.officer = other, pick(rng, org.judges(other))
             d.history.append((other, d.officer, _later(rng, d), "均衡办案数量，改派"))
         elif d.team == "simple" and d.filed > P1_END and rng.random() < 0.05:
             d.history.append((d.team, d.officer, d.filed, "立案分案"))
-            d.team = rng.choice(COMPLEX)
-            d.officer, d.track = rng.choice(org.judges(d.team)), "complex"
+            d.team = pick(rng, COMPLEX)
+            d.officer, d.track = pick(rng, org.judges(d.team)), "complex"
             d.history.append((d.team, d.officer, _later(rng, d), "查控反馈有不动产需处置，转繁案团队"))
 
 
 def _later(rng: random.Random, d: CaseDraft) -> dt.date:
     end = d.closed or d.filed + 30 * DAY
-    return min(end, d.filed + rng.randint(3, 20) * DAY)
+    return min(end, d.filed + ri(rng, 3, 20) * DAY)
 
 
 def number(drafts: list[CaseDraft], state: Numbering) -> None:
@@ -89,7 +90,7 @@ def case_row(d: CaseDraft, court_id: int, org: OrgPlan, rng: random.Random) -> d
         "case_number": format_case_number(d.filed.year, COURT_CODE, d.type_code, d.serial),
         "year": d.filed.year, "court_code": COURT_CODE, "type_code": d.type_code,
         "serial": d.serial, "category": d.category,
-        "received_on": d.filed - rng.randint(0, 6) * DAY, "filed_on": d.filed,
+        "received_on": d.filed - ri(rng, 0, 6) * DAY, "filed_on": d.filed,
         "closed_on": d.closed, "closing_method": d.method, "track": d.track,
         "non_litigation": d.non_litigation, "team_id": org.team_ids[d.team],
         "officer_id": d.officer, "target_amount": money(d.target),
@@ -104,7 +105,7 @@ def party_rows(d: CaseDraft, rng: random.Random) -> list[dict[str, Any]]:
         return [{"case_id": d.id, **p} for p in d.parties]
     rows = []
     if d.non_litigation:
-        rows.append({"role": "applicant", "kind": "organization", "name": rng.choice(AGENCIES),
+        rows.append({"role": "applicant", "kind": "organization", "name": pick(rng, AGENCIES),
                      "id_number": names.credit_code(rng)})
     else:
         for _ in range(1 if rng.random() < 0.85 else 2):
