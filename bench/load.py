@@ -299,6 +299,17 @@ def _wait_fresh(port: int, timeout: float) -> dict[str, Any]:
     raise SystemExit(f"no fresh snapshot within {timeout:.0f} s (see the logs)")
 
 
+def _snapshot_ms(prefix: str, version: int) -> Any:
+    """The refresher's own timing of a snapshot (duration_ms), read from Redis."""
+    import redis
+    from cachelib import RedisCache
+
+    from db.snapshot.store import read_snapshot
+
+    cache = RedisCache(host=redis.Redis.from_url(REDIS_URL), key_prefix=prefix)
+    return (read_snapshot(cache, version) or {}).get("duration_ms")
+
+
 def main() -> None:
     args = _args()
     counts = [int(c) for c in args.clients.split(",")]
@@ -310,7 +321,8 @@ def main() -> None:
         started = time.perf_counter()
         health = _wait_fresh(dep["port"], 3600)
         print(f"first snapshot ready after {time.perf_counter() - started:.1f} s "
-              f"(version {health['snapshot_version']})", flush=True)
+              f"(version {health['snapshot_version']}, computed in "
+              f"{_snapshot_ms(dep['prefix'], health['snapshot_version'])} ms)", flush=True)
         deps = json.loads(DashClient(dep["port"], []).request("GET", "/_dash-dependencies")[1])
         for _ in range(2 * args.workers * args.threads):  # warm every worker's first requests
             DashClient(dep["port"], deps).render_wall()
