@@ -15,6 +15,7 @@ from callbacks.desk.data import (
 )
 from callbacks.desk.links import measure_label
 from callbacks.desk.params import PARTS, ParamError, parse_id, parse_range, search
+from callbacks.desk.screens import scope_node_alerts
 from db.indicators.period import Period
 from db.queries.cases import (
     case_rows,
@@ -27,7 +28,6 @@ from db.queries.queue import (
     NODE_ALERTS,
     QUEUE_KINDS,
     SCOPES,
-    node_alerts,
     queue_case_ids,
 )
 
@@ -150,8 +150,7 @@ def node_list_view(query: Mapping[str, Any], today: dt.date) -> CaseList:
     if status not in NODE_ALERTS:
         raise ParamError(f"未知的节点状态“{status}”（可选：overdue 超期、due_soon 临期）")
     scope, sid, name = _scope(query)
-    rows = with_session("node-alerts", (status, scope, sid, today), lambda s: node_alerts(
-        s, status, scope, sid, today=today, rules=node_rules()))
+    rows = scope_node_alerts(scope, sid, today)[status]
     listed = [{"id": r["case_id"], "case_number": r["case_number"], "node": r["node_name"],
                "deadline": r["deadline"], "done_on": r["done_on"], "status": r["status_label"],
                "days_left": r["days_left"], "team": r["team_name"] or "", "officer": r["officer_name"] or ""}

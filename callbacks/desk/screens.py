@@ -28,7 +28,7 @@ from db.queries.queue import (
     QUEUE_KINDS,
     action_queue,
     legal_deadlines,
-    node_alert_counts,
+    node_alerts,
     node_queue_items,
     queue_counts,
 )
@@ -129,21 +129,25 @@ def analysis_screen(query: Mapping[str, Any], today: dt.date) -> Screen:
     return screen
 
 
-def _queue_counts(scope: str, sid: int, today: dt.date) -> list[dict[str, Any]]:
-    nodes = with_session("node-counts", (scope, sid, today), lambda s: node_alert_counts(
+def scope_node_alerts(scope: str, sid: int, today: dt.date) -> dict[str, list[dict[str, Any]]]:
+    """Overdue / due-soon node rows of a team or officer (memoized; counts and lists share it)."""
+    return with_session("node-alerts", (scope, sid, today), lambda s: node_alerts(
         s, scope, sid, today=today, rules=node_rules()))
+
+
+def _queue_counts(scope: str, sid: int, today: dt.date) -> list[dict[str, Any]]:
+    nodes = scope_node_alerts(scope, sid, today)
     counts = with_session("queue-counts", (scope, sid, today), lambda s: queue_counts(s, scope, sid, today=today))
-    return [{"key": k.key, "label": k.label, "count": nodes[k.key], "href": node_href(k.key, scope, sid)}
+    return [{"key": k.key, "label": k.label, "count": len(nodes[k.key]), "href": node_href(k.key, scope, sid)}
             for k in NODE_ALERTS.values()] + [
         {"key": k.key, "label": k.label, "count": counts[k.key], "href": queue_href(k.key, scope, sid)}
         for k in sorted(QUEUE_KINDS.values(), key=lambda k: k.rank)]
 
 
 def _action_queue(scope: str, sid: int, today: dt.date) -> list[dict[str, Any]]:
-    def run(session: Any) -> list[dict[str, Any]]:
-        return (node_queue_items(session, scope, sid, today=today, rules=node_rules())
-                + action_queue(session, scope, sid, today=today))
-    return with_session("queue", (scope, sid, today), run)
+    nodes = node_queue_items(scope_node_alerts(scope, sid, today))
+    return nodes + with_session("queue", (scope, sid, today),
+                                lambda s: action_queue(s, scope, sid, today=today))
 
 
 def team_screen(team_raw: Any, query: Mapping[str, Any], today: dt.date) -> Screen:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from db.event_kinds import EVENT_KINDS
 from db.models import Case, CaseEvent, CaseExtension, CasePause, Payment
-from db.nodes.counts import node_counts, node_list
+from db.nodes.counts import node_list
 from db.nodes.rules import RuleSet
 from db.nodes.sql import NodeFilter
 
@@ -175,26 +175,26 @@ def _node_filter(scope: str, scope_id: int | None) -> NodeFilter:
     return NodeFilter(**{f"{scope}_ids": (scope_id,)}) if scope_id is not None else NodeFilter()
 
 
-def node_alert_counts(session: Session, scope: str, scope_id: int, *, today: dt.date,
-                      rules: RuleSet) -> dict[str, int]:
-    """Overdue and due-soon process nodes of the scope (node rows, as node control counts them)."""
-    found = node_counts(session, scope, [scope_id], today, rules).get(scope_id, {})
-    return {key: int(found.get(key, 0)) for key in NODE_ALERTS}
+def node_alerts(session: Session, scope: str, scope_id: int | None, *, today: dt.date,
+                rules: RuleSet) -> dict[str, list[dict[str, Any]]]:
+    """Overdue and due-soon process-node rows of the scope, by status, most urgent first.
+
+    One node query serves the counts, the action queue and the lists behind the counts, so a
+    count always equals the length of its list.
+    """
+    rows = node_list(session, today, rules, filters=_node_filter(scope, scope_id),
+                     statuses=tuple(NODE_ALERTS), limit=1_000_000)
+    found: dict[str, list[dict[str, Any]]] = {key: [] for key in NODE_ALERTS}
+    for row in rows:
+        found[row["status"]].append(row)
+    return found
 
 
-def node_alerts(session: Session, status: str, scope: str, scope_id: int | None, *, today: dt.date,
-                rules: RuleSet, limit: int = 100_000) -> list[dict[str, Any]]:
-    """The node rows behind a node-alert count, most urgent first."""
-    return node_list(session, today, rules, filters=_node_filter(scope, scope_id),
-                     statuses=(status,), limit=limit)
-
-
-def node_queue_items(session: Session, scope: str, scope_id: int, *, today: dt.date, rules: RuleSet,
-                     limit: int = 100) -> list[dict[str, Any]]:
-    """Node alerts as action-queue items (overdue first, then due soon)."""
+def node_queue_items(alerts: dict[str, list[dict[str, Any]]], limit: int = 100) -> list[dict[str, Any]]:
+    """Node alerts as action-queue items (overdue first, then due soon; `limit` per status)."""
     items = []
     for kind in NODE_ALERTS.values():
-        for n in node_alerts(session, kind.key, scope, scope_id, today=today, rules=rules, limit=limit):
+        for n in alerts[kind.key][:limit]:
             items.append({"kind": kind.key, "label": f"{kind.label}：{n['node_name']}", "action": kind.action,
                           "case_id": n["case_id"], "case_number": n["case_number"],
                           "officer_id": n["officer_id"], "since": n["deadline"],

@@ -6,7 +6,7 @@ from typing import Any
 from dash import dcc, html
 
 from layouts import ids
-from layouts.desk.components import period_bar
+from layouts.desk.components import period_bar, search
 from layouts.desk.grids import deadline_columns, grid
 
 OF = ids.Officer
@@ -20,7 +20,9 @@ def layout(officer_id: str | None = None, **query: Any) -> html.Div:
             dcc.Location(id=OF.NAV, refresh="callback-nav"),
             dcc.Store(id=OF.QUERY, data={"path_id": officer_id, "query": dict(query)}),
             html.Nav(id=OF.CRUMBS, className="crumbs"),
-            html.Div(html.H1(id=OF.TITLE, children="承办人"), className="desk-head"),
+            html.Div([html.H1(id=OF.TITLE, children="承办人"),
+                      html.A("导出 Excel", href="/export/analysis.xlsx" + search(dict(query) | {"officer": officer_id}),
+                             className="btn export-link")], className="desk-head"),
             period_bar(path, query, OF, with_compare_dates=False),
             html.Div(id=OF.ERROR),
             html.Section([html.H2("待办"), html.Div(id=OF.QUEUE_COUNTS, className="kpi-grid")]),

@@ -6,7 +6,7 @@ from typing import Any
 from dash import dcc, html
 
 from layouts import ids
-from layouts.desk.components import period_bar
+from layouts.desk.components import period_bar, search
 from layouts.desk.grids import grid, queue_columns, supervision_columns
 
 T = ids.Team
@@ -20,7 +20,9 @@ def layout(team_id: str | None = None, **query: Any) -> html.Div:
             dcc.Location(id=T.NAV, refresh="callback-nav"),
             dcc.Store(id=T.QUERY, data={"path_id": team_id, "query": dict(query)}),
             html.Nav(id=T.CRUMBS, className="crumbs"),
-            html.Div(html.H1(id=T.TITLE, children="团队工作台"), className="desk-head"),
+            html.Div([html.H1(id=T.TITLE, children="团队工作台"),
+                      html.A("导出 Excel", href="/export/analysis.xlsx" + search(dict(query) | {"team": team_id}),
+                             className="btn export-link")], className="desk-head"),
             period_bar(path, query, T, with_compare_dates=False),
             html.Div(id=T.ERROR),
             html.Section([html.H2("今日待办"), html.Div(id=T.QUEUE_COUNTS, className="kpi-grid")]),
