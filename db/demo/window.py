@@ -46,8 +46,8 @@ RESUMED_SHARE = 0.11
 CASE_2690 = {"filed": dt.date(2022, 8, 9), "closed": dt.date(2022, 9, 15), "cents": 269_000,
              "cause": "生命权、身体权、健康权纠纷"}
 TIBETAN_PARTIES = (
-    {"role": "applicant", "kind": "natural", "name": "扎西多吉", "id_number": "542121199203150417"},
-    {"role": "respondent", "kind": "natural", "name": "次仁旺堆", "id_number": "542122199011020356"},
+    {"role": "applicant", "kind": "natural", "name": "扎西多吉", "id_number": "542121199203150419"},
+    {"role": "respondent", "kind": "natural", "name": "次仁旺堆", "id_number": "54212219901102035X"},
 )
 
 

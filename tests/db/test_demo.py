@@ -254,3 +254,18 @@ def test_current_holder_is_last_assignment(demo: Engine) -> None:
 def test_seed_refuses_a_loaded_database(demo: Engine) -> None:
     with pytest.raises(ValueError, match="已有法院数据"):
         seed_demo(demo, today=TODAY)
+
+
+def test_party_id_numbers_are_well_formed(demo: Engine) -> None:
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    uscc = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+    with demo.connect() as conn:
+        rows = conn.execute(text("SELECT kind, name, id_number FROM case_parties")).all()
+    for kind, name, number in rows:
+        assert name and len(number) == 18
+        if kind == "natural":
+            assert number[17] == "10X98765432"[sum(int(a) * w for a, w in zip(number[:17], weights, strict=True)) % 11]
+        else:
+            total = sum(chars.index(a) * w for a, w in zip(number[:17], uscc, strict=True))
+            assert number[17] == chars[(31 - total % 31) % 31]
