@@ -9,7 +9,8 @@
   var RETRY_RELOAD_MS = 60 * 1000;
   var state = {
     config: null, root: null, order: [], index: 0, paused: false,
-    clock: null, rotation: null, reload: null, observer: null, armed: false, formats: {}
+    clock: null, rotation: null, reload: null, observer: null, armed: false, formats: {},
+    texts: {}, pending: null
   };
 
   function wallRoot() { return document.getElementById('wall-root'); }
@@ -137,14 +138,28 @@
     void el.offsetWidth;
     el.classList.add('is-flashing');
   }
-  function onMutations(records) {
-    if (!state.armed) { return; }
-    var seen = new Set();
-    records.forEach(function (record) {
-      var node = record.target.nodeType === 1 ? record.target : record.target.parentElement;
-      var target = node && node.closest('.w-flash-on-change');
-      if (target && !seen.has(target)) { seen.add(target); flash(target); }
+  /* React may replace whole subtrees, so compare texts, not mutations: each figure is known by
+   * its screen, the data-key around it and its place among its siblings of that key. */
+  function scanFigures() {
+    state.pending = null;
+    if (!state.root || !state.root.isConnected) { return; }
+    var seen = {};
+    var texts = {};
+    state.root.querySelectorAll('.w-flash-on-change').forEach(function (el) {
+      var screen = el.closest('.w-screen');
+      var holder = el.closest('[data-key]');
+      var group = (screen ? screen.getAttribute('data-screen') : '') + ':' +
+        (holder ? holder.getAttribute('data-key') : '');
+      seen[group] = (seen[group] || 0) + 1;
+      var key = group + ':' + seen[group];
+      var text = el.textContent;
+      texts[key] = text;
+      if (state.armed && state.texts[key] !== undefined && state.texts[key] !== text) { flash(el); }
     });
+    state.texts = texts;
+  }
+  function onMutations() {
+    if (!state.pending) { state.pending = setTimeout(scanFigures, 60); }
   }
   function onAnimationEnd(event) {
     if (event.animationName === 'wall-flash') { event.target.classList.remove('is-flashing'); }
@@ -154,6 +169,8 @@
     clearInterval(state.clock);
     clearInterval(state.rotation);
     clearTimeout(state.reload);
+    clearTimeout(state.pending);
+    state.pending = null;
     if (state.observer) { state.observer.disconnect(); }
     state.clock = state.rotation = state.reload = state.observer = null;
     state.root = null;
@@ -185,6 +202,8 @@
 
   /* the first snapshot fills the screens quietly; every later version highlights changes */
   function arm(version, first) {
+    var root = wallRoot();
+    if (root && version) { root.setAttribute('data-shown', String(version)); }
     if (first === null || first === undefined) { state.armed = false; return version || null; }
     state.armed = version !== first;
     return window.dash_clientside.no_update;

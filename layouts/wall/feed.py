@@ -11,7 +11,7 @@ from db.event_kinds import EVENT_KINDS
 from layouts import ids
 from layouts.wall.mask import mask_name, mask_text
 
-FEED_ROWS = 14
+FEED_ROWS = 11
 # Feed kinds that are not case events (filing, closing, money) → colour group of their chip.
 EXTRA_GROUPS: dict[str, str] = {
     "case_filed": "case", "filed": "case", "case_closed": "closed", "closed": "closed",
