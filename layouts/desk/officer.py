@@ -26,9 +26,9 @@ def layout(officer_id: str | None = None, **query: Any) -> html.Div:
             period_bar(path, query, OF, with_compare_dates=False),
             html.Div(id=OF.ERROR),
             html.Section([html.H2("待办"), html.Div(id=OF.QUEUE_COUNTS, className="kpi-grid")]),
-            html.Section([html.H2("个人指标"), html.Div(id=OF.INDICATORS)], className="all-indicators"),
             html.Section([html.H2("未结案件与法定期限（最紧迫在前）"),
                           grid(OF.DEADLINES, deadline_columns(), height="50vh")], className="grid-box"),
+            html.Section([html.H2("个人指标"), html.Div(id=OF.INDICATORS)], className="all-indicators"),
         ],
         className="desk desk-officer",
     )
