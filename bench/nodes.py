@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import platform
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -42,8 +43,8 @@ ADMIN = {
 
 
 @contextmanager
-def scratch_database(backend: str, tmp: str) -> Iterator[str]:
-    """Yield the URL of a new empty database on `backend`; drop it afterwards."""
+def scratch_database(backend: str, tmp: str, keep: bool = False) -> Iterator[str]:
+    """Yield the URL of a new empty database on `backend`; drop it afterwards unless `keep`."""
     name = f"bench_nodes_{uuid.uuid4().hex[:8]}"
     if backend == "sqlite":
         yield f"sqlite:///{tmp}/{name}.db"
@@ -56,8 +57,11 @@ def scratch_database(backend: str, tmp: str) -> Iterator[str]:
     try:
         yield url
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        if keep:
+            print(f"  kept {url} (measure again with --url)")
+        else:
+            with admin.connect() as conn:
+                conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
         admin.dispose()
 
 
@@ -117,18 +121,23 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--url", help="measure this existing database instead of generating one")
     parser.add_argument("--today", type=dt.date.fromisoformat, default=dt.date(2026, 11, 26))
+    parser.add_argument("--keep", action="store_true", help="keep the generated databases")
     args = parser.parse_args()
     print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
     if args.url:
         print(f"== {args.url.split('://')[0]} (existing database)")
         measure(args.url, args.today)
         return
-    with tempfile.TemporaryDirectory(prefix="bench_nodes_") as tmp:
-        for backend in args.backends.split(","):
-            print(f"== {backend}, {args.cases:,} cases", flush=True)
-            with scratch_database(backend, tmp) as url:
-                seed(url, args.cases, args.today)
-                measure(url, args.today)
+    tmp = tempfile.mkdtemp(prefix="bench_nodes_")
+    for backend in args.backends.split(","):
+        print(f"== {backend}, {args.cases:,} cases", flush=True)
+        with scratch_database(backend, tmp, args.keep) as url:
+            seed(url, args.cases, args.today)
+            measure(url, args.today)
+    if args.keep:
+        print(f"SQLite files kept in {tmp}")
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
