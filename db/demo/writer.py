@@ -34,9 +34,23 @@ TABLES: dict[str, Table] = {
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """executemany in batches (SQLAlchemy turns these into multi-row INSERTs)."""
+    """Core executemany in batches; on PostgreSQL COPY (same transaction, several times faster)."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        _copy_rows(session, table, rows)
+        return
     for start in range(0, len(rows), BATCH):
         session.execute(insert(table), list(rows[start:start + BATCH]))
+
+
+def _copy_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    columns = [c.name for c in table.columns if c.name in rows[0]]
+    driver = session.connection().connection.driver_connection
+    sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+    with driver.cursor() as cursor, cursor.copy(sql) as copy:  # type: ignore[union-attr]
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
 
 
 def write_drafts(session: Session, drafts: list[CaseDraft], org: OrgPlan, ctx: EventContext,
