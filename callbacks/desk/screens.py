@@ -12,7 +12,7 @@ from callbacks.desk.data import (
     scope_results,
     with_session,
 )
-from callbacks.desk.links import node_href, queue_href
+from callbacks.desk.links import cases_href, node_href, queue_href
 from callbacks.desk.params import (
     ParamError,
     PeriodChoice,
@@ -21,6 +21,7 @@ from callbacks.desk.params import (
     search,
 )
 from callbacks.desk.views import indicator_rows, kpi_items, scope_row
+from db.indicators.period import Period
 from db.queries.cases import court_info, officer_info, team_info
 from db.queries.outlook import load_targets, year_end_outlook
 from db.queries.queue import (
@@ -83,13 +84,16 @@ def _focus(choice: PeriodChoice, scope: str, sid: int) -> dict[str, Any]:
 
 def _fill_focus(screen: Screen, scope: str, sid: int) -> None:
     result = _focus(screen.choice, scope, sid)
-    screen.kpis = kpi_items(result, screen.choice.period)
-    screen.indicators = indicator_rows(result, screen.choice.period)
+    screen.kpis = kpi_items(result, screen.choice.period, screen.choice.compare)
+    screen.indicators = indicator_rows(result, screen.choice.period, screen.choice.compare)
 
 
 def _outlook(scope: str, sid: int, today: dt.date) -> list[dict[str, Any]]:
-    return with_session("outlook", (scope, sid, today), lambda s: year_end_outlook(
+    items = with_session("outlook", (scope, sid, today), lambda s: year_end_outlook(
         s, scope, sid, today=today, settings=indicator_settings(), targets=load_targets()))
+    ytd = Period(dt.date(today.year, 1, 1), today)
+    return [o | {f"{part}__href": cases_href(o["key"], part, scope, sid, ytd)
+                 for part in ("numerator", "denominator")} for o in items]
 
 
 def analysis_screen(query: Mapping[str, Any], today: dt.date) -> Screen:

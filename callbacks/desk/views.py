@@ -38,7 +38,8 @@ def scope_row(result: dict[str, Any], period: Period, drill_href: str) -> dict[s
     return row
 
 
-def indicator_rows(result: dict[str, Any], period: Period) -> list[dict[str, Any]]:
+def indicator_rows(result: dict[str, Any], period: Period,
+                   compare: Period | None = None) -> list[dict[str, Any]]:
     """Every indicator of one entity: value, numerator, denominator, comparison, links, formula."""
     scope, sid = result["scope"], result["id"]
     settings = indicator_settings()
@@ -56,6 +57,10 @@ def indicator_rows(result: dict[str, Any], period: Period) -> list[dict[str, Any
             if ind.denominator else "",
             "compare_value": number(entry.get("compare_value")),
             "compare_display": entry.get("compare_display") or "",
+            "compare_numerator": number(entry.get("compare_numerator")),
+            "compare_denominator": number(entry.get("compare_denominator")),
+            "compare__href": cases_href(key, value_part(ind), scope, sid, compare)
+            if compare is not None and entry.get("compare_value") is not None else "",
             "delta": number(entry.get("delta")), "delta_display": entry.get("delta_display") or "",
             "delta_unit": "个百分点" if ind.unit == "%" else ind.unit,
             "status": entry["status"], "status_label": STATUS_LABELS.get(entry["status"], ""),
@@ -64,7 +69,7 @@ def indicator_rows(result: dict[str, Any], period: Period) -> list[dict[str, Any
     return rows
 
 
-def kpi_items(result: dict[str, Any], period: Period) -> list[dict[str, Any]]:
+def kpi_items(result: dict[str, Any], period: Period, compare: Period | None = None) -> list[dict[str, Any]]:
     """The headline figures of an entity for the big KPI cards."""
-    by_key = {r["key"]: r for r in indicator_rows(result, period)}
+    by_key = {r["key"]: r for r in indicator_rows(result, period, compare)}
     return [by_key[k] for k in KPI_KEYS if k in by_key]

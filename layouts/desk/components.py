@@ -96,7 +96,8 @@ def kpi_cards(items: Sequence[Mapping[str, Any]]) -> list[html.Div]:
                 html.Div(item["name"], className="kpi-name"),
                 html.Div(_link(item["display"], item["value__href"], "kpi-value"), className="kpi-figure"),
                 html.Div([
-                    html.Span(f"对比期 {item['compare_display'] or '—'}", className="kpi-cmp"),
+                    html.Span(["对比期 ", _link(item["compare_display"] or "—", item["compare__href"])],
+                              className="kpi-cmp"),
                     html.Span(item["delta_display"] or "", className="kpi-delta"),
                 ], className="kpi-foot"),
                 html.Div(["分子 ", _link(_int(item["numerator"]), item["numerator__href"])]
@@ -126,7 +127,7 @@ def indicator_table(rows: Sequence[Mapping[str, Any]]) -> html.Table:
             html.Td(_link(r["display"], r["value__href"]), className="num"),
             html.Td(_link(_int(r["numerator"]), r["numerator__href"]), className="num"),
             html.Td(_link(_int(r["denominator"]), r["denominator__href"]), className="num"),
-            html.Td(r["compare_display"] or "—", className="num"),
+            html.Td(_link(r["compare_display"] or "—", r["compare__href"]), className="num"),
             html.Td(r["delta_display"] or "—", className="num"),
             html.Td(html.Span(STATUS_TEXT.get(r["status"], ""), className=f"light status-{r['status']}")),
         ])
@@ -147,8 +148,9 @@ def outlook_panel(items: Sequence[Mapping[str, Any]]) -> list[Any]:
         cards.append(html.Div([
             html.Div(f"{o['name']} 年底预测", className="kpi-name"),
             html.Div(f"{o['projected']}%" if o["projected"] is not None else "—", className="kpi-value plain"),
-            html.Div(f"本年至今 {o['display']}（{o['numerator']:,}/{o['denominator']:,}），"
-                     f"按当前节奏年底前还将增加 {o['expected_more']:,} 件", className="outlook-line"),
+            html.Div(["本年至今 ", o["display"], "（", _link(f"{o['numerator']:,}", o["numerator__href"]), "/",
+                      _link(f"{o['denominator']:,}", o["denominator__href"]),
+                      f"），按当前节奏年底前还将增加 {o['expected_more']:,} 件"], className="outlook-line"),
             html.Div([target, html.Strong(need)], className="outlook-need", title=o["target_source"]),
         ], className="kpi-card outlook-card"))
     year = str(items[0]["end"])[:4]

@@ -40,6 +40,12 @@ def assert_lists_match(indicator_rows: list[dict[str, Any]]) -> int:
             else:
                 assert len(rows) == number, (row["key"], part, len(rows), number)
             checked += 1
+        if row["compare__href"]:
+            part = query_of(row["compare__href"])["part"]
+            rows = listed(row["compare__href"])
+            if not rows or "value" not in rows[0]:
+                assert len(rows) == row[f"compare_{part}"], (row["key"], "compare", part)
+                checked += 1
     return checked
 
 
@@ -51,8 +57,11 @@ def test_court_level_kpis_grid_and_every_link(desk_app) -> None:
     closure = next(r for r in screen.indicators if r["key"] == "closure_rate")
     assert (closure["display"], closure["numerator"], closure["denominator"]) == ("70.00%", 7, 10)
     assert closure["delta_display"] == "+70.00个百分点"
-    assert assert_lists_match(screen.indicators) >= 30
+    assert assert_lists_match(screen.indicators) >= 40
     assert screen.outlook and screen.outlook[0]["key"] == "closure_rate"
+    for item in screen.outlook:
+        assert len(listed(item["numerator__href"])) == item["numerator"]
+        assert len(listed(item["denominator__href"])) == item["denominator"]
 
 
 def test_every_team_grid_number_opens_as_many_cases(desk_app) -> None:
