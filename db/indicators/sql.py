@@ -88,23 +88,32 @@ def _limit_days(months: int) -> ColumnElement[int]:
     return days_between(C.filed_on, add_months(C.filed_on, months))
 
 
-def _within_limit(p: Period, ctx: CaseContext) -> ColumnElement[bool]:
+def within_limit_test(ctx: CaseContext) -> ColumnElement[bool]:
+    """A closed case took no longer than its legal limit (pauses out, extensions in)."""
     s = ctx.settings
     limit = case(
         (C.non_litigation.is_(True), _limit_days(s.non_litigation_limit_months)),
         else_=_limit_days(s.legal_limit_months),
     )
     net = days_between(C.filed_on, C.closed_on) - ctx.pause_days
-    return and_(_closed(p), net <= limit + ctx.ext_days)
+    return net <= limit + ctx.ext_days
+
+
+def _within_limit(p: Period, ctx: CaseContext) -> ColumnElement[bool]:
+    return and_(_closed(p), within_limit_test(ctx))
 
 
 def _pending(p: Period) -> ColumnElement[bool]:
     return and_(C.filed_on <= p.end, or_(C.closed_on.is_(None), C.closed_on > p.end))
 
 
+def long_pending_cutoff(p: Period, settings: IndicatorSettings) -> Any:
+    """Cases filed before this day and open at the end are 超12个月未结."""
+    return shift_months(p.end, -settings.long_pending_months)
+
+
 def _long_pending(p: Period, ctx: CaseContext) -> ColumnElement[bool]:
-    cutoff = shift_months(p.end, -ctx.settings.long_pending_months)
-    return and_(_pending(p), C.filed_on < cutoff)
+    return and_(_pending(p), C.filed_on < long_pending_cutoff(p, ctx.settings))
 
 
 BaseFilter = Callable[[Period, CaseContext], ColumnElement[bool]]
@@ -178,6 +187,9 @@ def window(periods: Sequence[Period], categories: set[str]) -> ColumnElement[boo
     )
 
 
+# Up to this many periods (a period and its comparison) case_sums groups by each case's
+# position relative to the periods (positions.py); monthly trends use one column set per period.
+MAX_POSITION_PERIODS = 2
 Column = tuple[int, str, str | None]  # (period index, base filter, value)
 
 
@@ -208,6 +220,10 @@ def case_sums(
     """
     if not needs:
         return {}
+    if len(periods) <= MAX_POSITION_PERIODS:
+        from db.indicators.positions import position_sums
+
+        return position_sums(session, periods, needs, settings, scope, ids)
     ctx = CaseContext(settings, periods)
     cols = sorted({_column(n, i) for i in range(len(periods)) for n in needs},
                   key=lambda c: (c[0], c[1], c[2] or ""))
