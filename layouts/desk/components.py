@@ -98,7 +98,8 @@ def kpi_cards(items: Sequence[Mapping[str, Any]]) -> list[html.Div]:
                 html.Div([
                     html.Span(["对比期 ", _link(item["compare_display"] or "—", item["compare__href"])],
                               className="kpi-cmp"),
-                    html.Span(item["delta_display"] or "", className="kpi-delta"),
+                    html.Span(item["delta_display"] if item["delta_display"] not in (None, "—") else "",
+                              className="kpi-delta"),
                 ], className="kpi-foot"),
                 html.Div(["分子 ", _link(_int(item["numerator"]), item["numerator__href"])]
                          + ([" · 分母 ", _link(_int(item["denominator"]), item["denominator__href"])]
