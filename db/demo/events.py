@@ -136,12 +136,36 @@ def _enforcement(tl: Timeline) -> None:
     if rng.random() < 0.05:
         _field_110(tl, answered + ri(rng, 5, 60) * DAY)
     if c.method == "terminated_this_round" and c.closed:
+        _before_termination(tl, c.closed)
         tl.add("interview", c.closed - ri(rng, 2, 15) * DAY, detail="约谈申请执行人，告知终本效果，同意终本")
         tl.add("termination_ruling", c.closed, detail="裁定终结本次执行程序")
     if c.method in ("completed", "settled") and controls and c.closed:
         tl.add("release", c.closed, detail="执行完毕，解除查封冻结措施")
     if c.tag == "case2690":
         tl.add("interview", c.closed - 5 * DAY, detail="双方均为藏族同胞，法官以手势、写字、画图释法明理")
+
+
+def _before_termination(tl: Timeline, closed: dt.date) -> None:
+    """终本 needs a fresh 网络查控 within three months and a 财产调查 (most cases have both)."""
+    rng = tl.rng
+    if rng.random() < 0.93:
+        again = closed - ri(rng, 10, 80) * DAY
+        tl.add("online_query_started", again, officer=tl.center())
+        tl.add("online_query_result", again + ri(rng, 1, 3) * DAY, officer=tl.center(),
+               detail="终本前复查：未发现可供执行财产")
+    tl.add("property_investigation", closed - ri(rng, 15, 60) * DAY,
+           detail="调查公积金、金融理财、保险、股息红利，未发现可供执行财产")
+
+
+def transfers(case: CaseDraft, events: list[dict[str, Any]], money_in: list[dict[str, Any]],
+              ctx: EventContext) -> list[dict[str, Any]]:
+    """划拨: money that arrived on a case with a 冻结 came from the frozen account."""
+    if not any(e["kind"] == "freeze" for e in events):
+        return []
+    return [{"case_id": case.id, "kind": "transfer",
+             "occurred_at": ctx.midnight(p["received_on"]) + MINUTES[15 * 60],
+             "expires_on": None, "amount": p["amount"], "officer_id": case.officer,
+             "detail": "划拨冻结款项", "media_ref": ""} for p in money_in]
 
 
 def _query_text(rng: random.Random, c: CaseDraft) -> str:

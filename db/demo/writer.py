@@ -10,7 +10,7 @@ from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from db.demo.drafts import CaseDraft
-from db.demo.events import EventContext, case_events
+from db.demo.events import EventContext, case_events, transfers
 from db.demo.money import extensions, pauses, payments
 from db.demo.org import OrgPlan
 from db.demo.rows import Numbering, assignment_rows, case_row, party_rows
@@ -62,8 +62,10 @@ def write_drafts(session: Session, drafts: list[CaseDraft], org: OrgPlan, ctx: E
         out["case_parties"].extend(party_rows(d, rng))
         out["case_assignments"].extend(assignment_rows(d, org))
         events = case_events(d, ctx, rng)
+        money_in = payments(d, ctx.today, rng)
         out["case_events"].extend(events)
-        out["payments"].extend(payments(d, ctx.today, rng))
+        out["case_events"].extend(transfers(d, events, money_in, ctx))
+        out["payments"].extend(money_in)
         out["case_pauses"].extend(pauses(d, events, ctx.today, rng))
         out["case_extensions"].extend(extensions(d, ctx.today, rng))
     for name, table in TABLES.items():

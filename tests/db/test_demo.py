@@ -217,7 +217,8 @@ def test_events_fall_inside_the_case(demo: Engine) -> None:
     assert bad_expiry == 0
     assert {"notice_issued", "online_query_result", "seizure", "freeze", "interview",
             "termination_ruling", "dispatch_110", "field_photo", "auction_sold",
-            "blacklist", "consumption_ban"} <= kinds
+            "blacklist", "consumption_ban", "transfer", "property_investigation", "renewal",
+            "appraisal", "reference_price", "eviction", "arrival_110", "result_110"} <= kinds
 
 
 def test_money_pauses_extensions_assignments(demo: Engine) -> None:
@@ -269,3 +270,21 @@ def test_party_id_numbers_are_well_formed(demo: Engine) -> None:
         else:
             total = sum(chars.index(a) * w for a, w in zip(number[:17], uscc, strict=True))
             assert number[17] == chars[(31 - total % 31) % 31]
+
+
+def test_final_cases_mostly_meet_the_conditions(demo: Engine) -> None:
+    """终本 cases carry a 网络查控 within three months before closing (most, not all)."""
+    with demo.connect() as conn:
+        finals = dict(conn.execute(text(
+            "SELECT id, closed_on FROM cases WHERE closing_method = 'terminated_this_round'")).all())
+        queries = conn.execute(text(
+            "SELECT case_id, occurred_at FROM case_events WHERE kind = 'online_query_result'")).all()
+        bans = {i for (i,) in conn.execute(text(
+            "SELECT DISTINCT case_id FROM case_events WHERE kind = 'consumption_ban'"))}
+    fresh = set()
+    for case_id, at in queries:
+        closed = finals.get(case_id)
+        if closed and 0 <= (_d(closed) - _ts(at).date()).days <= 92:
+            fresh.add(case_id)
+    assert 0.85 < len(fresh) / len(finals) < 1.0
+    assert len(bans & set(finals)) / len(finals) > 0.95
