@@ -187,9 +187,6 @@ def window(periods: Sequence[Period], categories: set[str]) -> ColumnElement[boo
     )
 
 
-# Up to this many periods (a period and its comparison) case_sums groups by each case's
-# position relative to the periods (positions.py); monthly trends use one column set per period.
-MAX_POSITION_PERIODS = 2
 Column = tuple[int, str, str | None]  # (period index, base filter, value)
 
 
@@ -220,10 +217,6 @@ def case_sums(
     """
     if not needs:
         return {}
-    if len(periods) <= MAX_POSITION_PERIODS:
-        from db.indicators.positions import position_sums
-
-        return position_sums(session, periods, needs, settings, scope, ids)
     ctx = CaseContext(settings, periods)
     cols = sorted({_column(n, i) for i in range(len(periods)) for n in needs},
                   key=lambda c: (c[0], c[1], c[2] or ""))
