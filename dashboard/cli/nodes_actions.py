@@ -134,7 +134,7 @@ def campaign() -> None:
     pass
 
 
-@campaign.command("list")
+@campaign.command("list", help="专项行动列表：起止日期、目标案件数、是否进行中")
 @click.option("--today", type=DATE)
 def campaign_list(today: dt.datetime | None) -> None:
     with open_session() as (session, settings):
