@@ -60,33 +60,33 @@ class Outcome:
     days: dict[str, tuple[int, float, float]]
 
 
-_SLOW = Outcome(
+SLOW_OUTCOME = Outcome(
     (("completed", 27), ("settled", 6), ("terminated_this_round", 47), ("terminated", 8),
      ("withdrawn", 9), ("not_enforced", 1), ("rejected", 2)),
     {"completed": (8, 95, 0.85), "settled": (15, 110, 0.7), "terminated_this_round": (91, 120, 0.8),
      "terminated": (20, 110, 0.8), "withdrawn": (4, 45, 0.9), "not_enforced": (5, 20, 0.6),
      "rejected": (3, 15, 0.6)},
 )
-_COMPLEX = Outcome(
+COMPLEX_OUTCOME = Outcome(
     (("completed", 34), ("settled", 6), ("terminated_this_round", 40), ("terminated", 8),
      ("withdrawn", 9), ("not_enforced", 1), ("rejected", 2)),
     {"completed": (5, 35, 0.8), "settled": (10, 50, 0.7), "terminated_this_round": (91, 15, 0.9),
      "terminated": (15, 45, 0.8), "withdrawn": (3, 25, 0.9), "not_enforced": (5, 15, 0.6),
      "rejected": (3, 10, 0.6)},
 )
-_SIMPLE = Outcome(
+SIMPLE_OUTCOME = Outcome(
     (("completed", 34), ("settled", 6), ("terminated_this_round", 28), ("terminated", 6),
      ("withdrawn", 22), ("not_enforced", 2), ("rejected", 2)),
     {"completed": (3, 20, 0.8), "settled": (5, 25, 0.7), "terminated_this_round": (91, 8, 0.8),
      "terminated": (10, 20, 0.7), "withdrawn": (2, 12, 0.8), "not_enforced": (3, 8, 0.5),
      "rejected": (2, 6, 0.5)},
 )
-_PRESERVATION = Outcome(
+PRESERVATION_OUTCOME = Outcome(
     (("preservation_done", 94), ("preservation_lifted", 3), ("withdrawn", 2), ("rejected", 1)),
     {"preservation_done": (1, 8, 0.7), "preservation_lifted": (3, 20, 0.7),
      "withdrawn": (2, 10, 0.6), "rejected": (1, 4, 0.5)},
 )
-_REVIEW = Outcome(
+REVIEW_OUTCOME = Outcome(
     (("review_decided", 95), ("rejected", 5)),
     {"review_decided": (8, 14, 0.3), "rejected": (3, 7, 0.4)},
 )
@@ -94,12 +94,12 @@ _REVIEW = Outcome(
 
 def _outcome_table(category: str, team: str, filed: dt.date) -> Outcome:
     if category == "preservation":
-        return _PRESERVATION
+        return PRESERVATION_OUTCOME
     if category == "review":
-        return _REVIEW
+        return REVIEW_OUTCOME
     if filed < REFORM:
-        return _SLOW
-    return _SIMPLE if team == "simple" else _COMPLEX
+        return SLOW_OUTCOME
+    return SIMPLE_OUTCOME if team == "simple" else COMPLEX_OUTCOME
 
 
 def draw_outcome(rng: random.Random, table: Outcome) -> tuple[str, int]:

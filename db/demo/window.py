@@ -10,11 +10,12 @@ from fractions import Fraction
 from db.demo import names
 from db.demo.days import random_day
 from db.demo.drafts import (
-    _PRESERVATION,
-    _SIMPLE,
     P1_END,
     P1_START,
+    PRESERVATION_OUTCOME,
+    SIMPLE_OUTCOME,
     CaseDraft,
+    Outcome,
     draw_outcome,
     recovered_cents,
     target_cents,
@@ -63,7 +64,7 @@ def simple_window(rng: random.Random, org: OrgPlan, today: dt.date) -> list[Case
     for group in ("first", "resumed"):
         _fit_days(rng, [c for c in closed if c.category == group], spec.mean)
     for case in open_ones:
-        _close_after_window(rng, case, _SIMPLE, today)
+        _close_after_window(rng, case, SIMPLE_OUTCOME, today)
     for case in cases:
         _finish(rng, org, case)
     return cases
@@ -140,7 +141,7 @@ def _assign_methods(rng: random.Random, closed: list[CaseDraft], methods: dict[s
 
 def _fit_days(rng: random.Random, closed: list[CaseDraft], mean: tuple[Fraction, Fraction]) -> None:
     """Draw closing dates inside the window, then nudge them to an exact average."""
-    table = _PRESERVATION if closed and closed[0].category == "preservation" else _SIMPLE
+    table = PRESERVATION_OUTCOME if closed and closed[0].category == "preservation" else SIMPLE_OUTCOME
     for case in closed:
         if case.filed >= P1_END:  # a case closed in the window needs at least a day
             case.filed = random_day(rng, P1_END - 20 * DAY, P1_END - DAY)
@@ -166,8 +167,8 @@ def _fit_days(rng: random.Random, closed: list[CaseDraft], mean: tuple[Fraction,
     assert mean[0] <= Fraction(sum(c.days for c in closed), len(closed)) < mean[1]
 
 
-def _close_after_window(rng: random.Random, case: CaseDraft, table: object, today: dt.date) -> None:
-    method, _ = draw_outcome(rng, table)  # type: ignore[arg-type]
+def _close_after_window(rng: random.Random, case: CaseDraft, table: Outcome, today: dt.date) -> None:
+    method, _ = draw_outcome(rng, table)
     case.method = method
     earliest = max(P1_END + DAY, case.min_close())
     case.closed = earliest + rng.randint(0, 160) * DAY
