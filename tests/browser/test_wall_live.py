@@ -31,6 +31,16 @@ return out;
 """
 
 
+_FILLS_SCREEN = """
+const r = document.getElementById('wall-root').getBoundingClientRect();
+return r.width === window.innerWidth && r.height === window.innerHeight;
+"""
+
+
+def _tile_texts(driver: Any) -> dict[str, str]:
+    return driver.execute_script(_TEXTS, ".w-kpi .w-kpi-value")
+
+
 def _copy_demo(demo_db_url: str, tmp_path: Path) -> str:
     """A private copy of the seeded demo database (the refresher writes history rows)."""
     source = Path(demo_db_url.removeprefix("sqlite:///"))
@@ -68,7 +78,7 @@ def test_wall_figures_equal_the_engine_and_stale_banner_follows_the_refresher(
         wait_until(lambda: not driver.find_element(By.ID, "wall-stale").is_displayed(), 30, "fresh")
 
         court = snap["views"]["ytd"]["court"]["indicators"]
-        values = driver.execute_script(_TEXTS, ".w-kpi .w-kpi-value")
+        values = _tile_texts(driver)
         deltas = driver.execute_script(_TEXTS, ".w-kpi .w-delta-text")
         compared = [key for key in values if key in court]
         assert len(compared) == 9
@@ -88,6 +98,9 @@ def test_wall_figures_equal_the_engine_and_stale_banner_follows_the_refresher(
         assert "数据已过期" in banner
         grey = driver.execute_script("return getComputedStyle(document.querySelector('.wall-body')).filter")
         assert "grayscale" in grey
+        # the last good figures stay on screen, at full size
+        assert driver.execute_script(_FILLS_SCREEN)
+        assert _tile_texts(driver) == values
         # ... and resumes: the banner goes away by itself
         service = scheduler.start(server.app.server, force=True)
         wait_until(lambda: not driver.find_element(By.ID, "wall-stale").is_displayed(), 120, "banner gone")
