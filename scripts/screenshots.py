@@ -57,6 +57,12 @@ SHOTS: tuple[Shot, ...] = (
     Shot("cases", "/cases?indicator=closed&part=numerator&scope=team&id=2&start=2021-10-01&end=2022-09-30",
          LAPTOP_SIZES, ready_css=".desk-link"),
     Shot("case", "/case/1661", LAPTOP_SIZES, ready_css=".tl-item"),
+    Shot("wall-overview", "/wall?kiosk=1&screen=overview", WALL_SIZES, ready_css="#wall-trend .main-svg",
+         settle_s=2.0),
+    Shot("wall-teams", "/wall?kiosk=1&screen=teams", WALL_SIZES, ready_css=".w-rk-row", settle_s=2.0),
+    Shot("wall-nodes", "/wall?kiosk=1&screen=nodes", WALL_SIZES, ready_css=".w-nh, .w-plan-card",
+         settle_s=2.0),
+    Shot("wall-feed", "/wall?kiosk=1&screen=feed", WALL_SIZES, ready_css=".w-fd-row", settle_s=2.0),
 )
 
 
