@@ -206,3 +206,17 @@ def test_renders_completely_offline(sample_server: LiveServer, driver_factory: A
     assert driver.find_element(By.CSS_SELECTOR, "#wall-trend .main-svg")
     assert driver.find_element(By.ID, "wall-court").text == "包头市土默特右旗人民法院"
     assert len(driver.find_elements(By.CSS_SELECTOR, ".w-kpi")) == 10
+
+
+def test_periodic_reload_only_when_the_server_answers(app_server_factory: Any, driver: Any) -> None:
+    server = app_server_factory(None, {"POLL_INTERVAL_S": 1, "WALL_RELOAD_H": 3 / 3600})  # every 3 s
+    publish_sample(server, 7)
+    open_wall(driver, server, "kiosk=1")
+    driver.execute_script("window.__beforeReload = 1;")
+    wait_until(lambda: driver.execute_script("return window.__beforeReload === undefined"), 60, "reloaded")
+    open_wall(driver, server, "kiosk=1")
+    driver.execute_script("window.__beforeReload = 1;")
+    server.stop()  # the server goes away: the wall keeps what it shows instead of an error page
+    time.sleep(10)
+    assert driver.execute_script("return window.__beforeReload") == 1
+    assert driver.find_element(By.ID, "wall-court").text == "包头市土默特右旗人民法院"

@@ -1,0 +1,70 @@
+"""Wall callbacks as functions: they read only the cached snapshot and skip unchanged versions."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import dash
+import pytest
+from dash.exceptions import PreventUpdate
+from sqlalchemy import event
+
+from callbacks import wall
+from dashboard.app import create_app
+from db.snapshot.store import RefreshState, publish, write_state
+from tests.layouts.wall_sample import sample_snapshot
+
+
+@pytest.fixture
+def wall_app(tmp_path: Path) -> Iterator[tuple[dash.Dash, Any, list[str]]]:
+    """(app, cache, SQL statements seen) with version 7 of the sample snapshot published."""
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/w.db", "SCHEDULER_ENABLED": False,
+                      "WALL_ROTATE_S": 30, "WALL_SCREENS": "总览,动态"})
+    state = app.server.extensions["dashboard"]
+    cache = state.extras["cache"]
+    publish(cache, sample_snapshot(7), RefreshState())
+    write_state(cache, RefreshState(version=7, checked_at="2022-09-30T02:42:07+00:00"))
+    statements: list[str] = []
+    event.listen(state.engine, "before_cursor_execute",
+                 lambda *args: statements.append(args[2]))
+    with app.server.test_request_context():
+        yield app, cache, statements
+    state.engine.dispose()
+
+
+def test_frame_renders_a_new_version_and_skips_the_shown_one(wall_app: tuple) -> None:
+    _app, _cache, statements = wall_app
+    shown, court, updated, period = wall.render_frame(7, None)
+    assert shown == 7 and court == "包头市土默特右旗人民法院"
+    assert "10:42:07" in str(updated)  # computed_at 02:42:07 UTC in Asia/Shanghai
+    assert period.startswith("统计期间：本年至今 2022-01-01 至 2022-09-30")
+    with pytest.raises(PreventUpdate):
+        wall.render_frame(7, 7)
+    assert statements == []  # the wall never queries the database
+
+
+def test_screens_render_from_the_snapshot_only(wall_app: tuple) -> None:
+    _app, _cache, statements = wall_app
+    tiles, trend, month = wall.render_overview(7)
+    assert len(tiles) == 10 and trend.layout.uirevision == "wall-trend" and month
+    table, chart, ranking = wall.render_teams(7)
+    assert [t.name for t in chart.data] == ["结案率", "执行完毕率"] and ranking
+    assert wall.render_nodes(7) and all(wall.render_feed(7))
+    assert statements == []
+
+
+def test_no_snapshot_yet_says_so(tmp_path: Path) -> None:
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/e.db", "SCHEDULER_ENABLED": False})
+    with app.server.test_request_context():
+        shown, court, updated, period = wall.render_frame(None, None)
+    assert shown == 0 and court == "—" and updated == ["数据尚未就绪"]
+    assert "等待首次数据刷新" in period
+
+
+def test_config_merges_url_over_server_settings(wall_app: tuple) -> None:
+    config, errors = wall.resolve_config({"kiosk": "1", "rotate": None, "screen": None})
+    assert config["kiosk"] and config["rotate_s"] == 30 and config["screens"] == ["overview", "feed"]
+    assert errors == []
+    _config, errors = wall.resolve_config({"rotate": "x"})
+    assert "参数 rotate 应为秒数" in str(errors)
