@@ -66,8 +66,9 @@ def test_job_options_and_first_refresh(seeded: str, services: list) -> None:
     assert service.leading  # database lease: simple:// has no Redis
 
 
-def test_standby_takes_over_within_two_intervals(seeded: str, services: list,
-                                                 redis_prefix) -> None:  # noqa: F811
+def test_standby_takes_over_within_two_intervals(seeded: str, redis_prefix,  # noqa: F811
+                                                 services: list) -> None:
+    # `services` after `redis_prefix`: the schedulers stop before the keys are removed
     _client, prefix = redis_prefix
     first = _start(seeded, REDIS_URL, prefix, services)
     _wait(lambda: first.leading, 5)
