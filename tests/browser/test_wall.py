@@ -162,6 +162,7 @@ def test_new_version_updates_in_place_and_highlights_changes(
     assert _tile_text(driver, "accepted") == "1312件"  # unchanged figures stay
 
 
+@pytest.mark.slow  # each cycle re-renders all four screens (minutes on a loaded 2-core machine)
 def test_js_heap_does_not_grow_with_refresh_cycles(sample_server: LiveServer, driver: Any) -> None:
     open_wall(driver, sample_server, "kiosk=1&screen=overview")
 
