@@ -33,6 +33,8 @@ class IndicatorSettings:
     long_pending_months: int = 12
     payment_limit_days: int = 30
     team_kind_digits: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    # {series key: {calendar month 1–12: target value}}, e.g. 本年累计结案率的月度底线
+    monthly_targets: Mapping[str, Mapping[int, Decimal]] = field(default_factory=dict)
     source: str = ""
 
     def categories(self, indicator: Indicator, scope: str) -> tuple[str, ...]:
@@ -68,7 +70,8 @@ def load_indicator_settings(path: str | Path | None = None) -> IndicatorSettings
 
 def settings_from_dict(data: Mapping[str, Any], source: str = "") -> IndicatorSettings:
     """Build settings from parsed TOML data; registry defaults fill what is missing."""
-    _known(data, {"rules", "scope_categories", "team_kind_digits", "indicators"}, "")
+    _known(data, {"rules", "scope_categories", "team_kind_digits", "indicators",
+                  "monthly_targets"}, "")
     rules = data.get("rules", {})
     _known(rules, {"legal_limit_months", "non_litigation_limit_months",
                    "long_pending_months", "payment_limit_days"}, "rules")
@@ -88,6 +91,7 @@ def settings_from_dict(data: Mapping[str, Any], source: str = "") -> IndicatorSe
     return IndicatorSettings(
         indicators=indicators, scope_categories=scopes,
         team_kind_digits=_team_kind_digits(data.get("team_kind_digits", {})),
+        monthly_targets=_monthly_targets(data.get("monthly_targets", {})),
         source=source, **ints,
     )
 
@@ -174,4 +178,19 @@ def _team_kind_digits(value: Mapping[str, Any]) -> dict[str, dict[str, int]]:
             if unit not in UNITS or not isinstance(digits, int) or not 0 <= digits <= 6:
                 raise SettingsError(f"team_kind_digits.{kind}.{unit} 应为 0–6 的整数")
         out[kind] = dict(per_unit)
+    return out
+
+
+def _monthly_targets(value: Mapping[str, Any]) -> dict[str, dict[int, Decimal]]:
+    out: dict[str, dict[int, Decimal]] = {}
+    for series, per_month in value.items():
+        if not isinstance(per_month, Mapping):
+            raise SettingsError(f"monthly_targets.{series} 应为表，如 {{ 3 = 18, 4 = 29 }}")
+        months: dict[int, Decimal] = {}
+        for month, target in per_month.items():
+            where = f"monthly_targets.{series}.{month}"
+            if not str(month).isdigit() or not 1 <= int(month) <= 12:
+                raise SettingsError(f"{where}：月份应为 1–12")
+            months[int(month)] = _decimal(target, where)
+        out[series] = months
     return out

@@ -23,6 +23,7 @@ from db.snapshot.store import iso
 TREND_MONTHS = 12
 # Trend lines on the wall; keys missing from the registry are skipped.
 TREND_KEYS = ("closure_rate", "closed", "new", "completion_rate", "first_avg_days")
+CUMULATIVE_KEY = ("closure_rate_ytd", "closure_rate")  # (series name, indicator key)
 PERIOD_LABELS = {"ytd": "本年至今", "mtd": "本月"}
 
 
@@ -168,11 +169,16 @@ def trend_months(today: dt.date) -> list[Period]:
     return months
 
 
-def _targets(settings: Any, key: str) -> list[Any]:
-    """Monthly targets from the indicator settings when it defines them, else nulls."""
-    targets = getattr(settings, "monthly_targets", None) or {}
-    values = list(targets.get(key) or [])
-    return (values + [None] * TREND_MONTHS)[:TREND_MONTHS]
+def _targets(settings: Any, key: str, months: list[Period]) -> list[Any]:
+    """Each trend month's target from the settings ({calendar month: value}), else null."""
+    per_month = (getattr(settings, "monthly_targets", None) or {}).get(key) or {}
+    values = [per_month.get(p.start.month) for p in months]
+    return [None if v is None else float(v) for v in values]
+
+
+def year_to_date(months: list[Period]) -> list[Period]:
+    """For each month, the period from 1 January of its year to the month's last day."""
+    return [Period(p.start.replace(month=1, day=1), p.end) for p in months]
 
 
 def _series(session: Session, port: IndicatorPort, key: str, scope: str, ids: list[int],
@@ -191,7 +197,13 @@ def _trend(session: Session, port: IndicatorPort, org: Org, today: dt.date) -> d
     court_id = org.court.id
     out: dict[str, Any] = {"months": [p.start.strftime("%Y-%m") for p in months],
                            "court": {}, "teams": {t: {} for t in org.team_ids},
-                           "targets": {k: _targets(port.settings, k) for k in keys}}
+                           "targets": {k: _targets(port.settings, k, months) for k in keys}}
+    if CUMULATIVE_KEY[1] in port.keys:
+        # 本年累计结案率: what the monthly 审执结案进度 floors are set against.
+        name, key = CUMULATIVE_KEY
+        out["court"][name] = _series(session, port, key, "court", [court_id],
+                                     year_to_date(months))[court_id]
+        out["targets"][name] = _targets(port.settings, name, months)
     for key in keys:
         out["court"][key] = _series(session, port, key, "court", [court_id], months)[court_id]
         if org.team_ids:

@@ -56,10 +56,15 @@ def _line(name: str, x: list[str], y: Sequence[Any], color: str, **style: Any) -
     )
 
 
-def trend_figure(trend: dict[str, Any] | None, key: str = "closure_rate") -> go.Figure:
-    """12-month 结案率: this year against the same months last year and the monthly targets."""
+TREND_SERIES = ("closure_rate_ytd", "closure_rate")  # 本年累计 first, monthly as fallback
+
+
+def trend_figure(trend: dict[str, Any] | None, key: str | None = None) -> go.Figure:
+    """12-month 结案率 (本年累计): this year against last year and the monthly targets."""
     months = list((trend or {}).get("months") or [])
-    series = ((trend or {}).get("court") or {}).get(key) or {}
+    court = (trend or {}).get("court") or {}
+    key = key or next((k for k in TREND_SERIES if k in court), TREND_SERIES[-1])
+    series = court.get(key) or {}
     targets = ((trend or {}).get("targets") or {}).get(key) or []
     x = [month_label(m, i == 0) for i, m in enumerate(months)]
     fig = go.Figure()

@@ -34,7 +34,7 @@ def screen(kiosk: bool) -> list[Any]:
         html.Div(
             [
                 html.Section(
-                    [html.H2(["结案率 · 近12个月", html.Span("逐月 · 本年对比去年同期（设有月度目标时一并显示）",
+                    [html.H2(["结案率 · 近12个月", html.Span("本年累计（1月1日至当月末）· 对比去年同期与月度目标",
                                                          className="w-panel-sub")]),
                      chart(ids.Wall.TREND, kiosk)],
                     className="w-panel w-panel--trend",

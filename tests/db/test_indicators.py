@@ -169,3 +169,17 @@ def test_explain_lists_case_rows(seeded) -> None:
     first = rows["denominator"][0]
     assert set(first) == {"id", "case_number", "filed_on", "closed_on", "closing_method",
                           "team", "officer"}
+
+
+def test_monthly_targets_are_validated() -> None:
+    """A month outside 1–12 or a non-number is refused with a Chinese message."""
+    import pytest as _pytest
+
+    from db.indicators.settings import SettingsError, settings_from_dict
+
+    ok = settings_from_dict({"monthly_targets": {"closure_rate_ytd": {"3": 18, "12": 93}}})
+    assert ok.monthly_targets["closure_rate_ytd"][3] == 18
+    with _pytest.raises(SettingsError, match="月份应为 1–12"):
+        settings_from_dict({"monthly_targets": {"closure_rate_ytd": {"13": 1}}})
+    with _pytest.raises(SettingsError, match="应为数字"):
+        settings_from_dict({"monthly_targets": {"closure_rate_ytd": {"3": "x"}}})

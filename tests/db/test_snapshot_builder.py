@@ -101,3 +101,20 @@ def test_feed_window_and_fallback(engine) -> None:
         late = latest_feed(session, court_id, tz=TZ, size=3, now=dt.datetime(2027, 6, 1))
     assert [f["kind"] for f in recent] == ["seizure", "detention"]  # inside the 7-day range
     assert [f["kind"] for f in late] == ["seizure", "detention", "eviction"]  # whole history
+
+
+def test_year_to_date_closure_trend_and_targets(engine) -> None:
+    """The cumulative 结案率 ends at the 本年至今 figure; targets follow the calendar months."""
+    snap, _ = _build(engine)
+    trend = snap["trend"]
+    ytd = trend["court"]["closure_rate_ytd"]
+    assert len(ytd["values"]) == 12 and len(ytd["compare_values"]) == 12
+    court_ytd = snap["views"]["ytd"]["court"]["indicators"]["closure_rate"]
+    assert ytd["values"][-1] == float(court_ytd["value"])
+    compare = court_ytd["compare_value"]
+    assert ytd["compare_values"][-1] == (None if compare is None else float(compare))
+    # config/indicators.toml: 内蒙古 floors, March 18% … December 93%; none for Jan/Feb
+    targets = dict(zip(trend["months"], trend["targets"]["closure_rate_ytd"], strict=True))
+    assert targets["2025-12"] == 93.0
+    assert targets["2026-01"] is None and targets["2026-02"] is None
+    assert targets["2026-03"] == 18.0 and targets["2026-11"] == 88.0
