@@ -30,6 +30,8 @@ class Case(Base):
         Index("ix_cases_court_filed", "court_id", "filed_on"),
         Index("ix_cases_court_closed", "court_id", "closed_on"),
         Index("ix_cases_updated_at", "updated_at"),
+        # 执恢 cases point at their origin; deleting or joining on it must not scan.
+        Index("ix_cases_origin_case_id", "origin_case_id"),
         {"comment": "执行案件"},
     )
 
