@@ -150,8 +150,9 @@ def _results(
     results = []
     for entity in scope_entities(session, scope, ids, set(by_entity)):
         sums = by_entity.get(entity["id"], {})
+        extra = {"team": entity["team"]} if scope == "officer" else {}
         results.append({
-            "scope": scope, "id": entity["id"], "name": entity["name"],
+            "scope": scope, "id": entity["id"], "name": entity["name"], **extra,
             "indicators": {
                 ind.key: indicator_entry(ind, sums, scope, settings, entity.get("team_kind"),
                                          with_compare)

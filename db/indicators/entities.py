@@ -13,15 +13,19 @@ from db.models import Court, Officer, Team
 def scope_entities(
     session: Session, scope: str, ids: Sequence[int] | None, with_cases: set[Any]
 ) -> list[dict[str, Any]]:
-    """Return [{"id", "name", "team_kind"}] for ids, or every active entity or case holder."""
+    """Return [{"id", "name", "team_kind", "team"}] for ids, or every active entity or holder.
+
+    `team` is the officer's current team name (None for courts and teams).
+    """
     if scope == "court":
-        stmt = select(Court.id, Court.name, null()).order_by(Court.id)
+        stmt = select(Court.id, Court.name, null(), null()).order_by(Court.id)
         active = None
     elif scope == "team":
-        stmt = select(Team.id, Team.name, Team.kind).order_by(Team.sort_order, Team.id)
+        stmt = select(Team.id, Team.name, Team.kind, null()).order_by(Team.sort_order, Team.id)
         active = Team.active
     else:
-        stmt = select(Officer.id, Officer.name, null()).order_by(Officer.id)
+        stmt = (select(Officer.id, Officer.name, null(), Team.name)
+                .outerjoin(Team, Team.id == Officer.team_id).order_by(Officer.id))
         active = Officer.active
     column = stmt.selected_columns[0]
     if ids is not None:
@@ -29,4 +33,5 @@ def scope_entities(
     elif active is not None:
         holders = [i for i in with_cases if i is not None]
         stmt = stmt.where(or_(active.is_(True), column.in_(holders)))
-    return [{"id": r[0], "name": r[1], "team_kind": r[2]} for r in session.execute(stmt)]
+    return [{"id": r[0], "name": r[1], "team_kind": r[2], "team": r[3]}
+            for r in session.execute(stmt)]

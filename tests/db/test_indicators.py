@@ -183,3 +183,13 @@ def test_monthly_targets_are_validated() -> None:
         settings_from_dict({"monthly_targets": {"closure_rate_ytd": {"13": 1}}})
     with _pytest.raises(SettingsError, match="应为数字"):
         settings_from_dict({"monthly_targets": {"closure_rate_ytd": {"3": "x"}}})
+
+
+def test_officer_results_name_their_team(seeded) -> None:
+    """Officer rows carry their current team's name (the wall's ranking shows it)."""
+    engine, _ = seeded
+    with Session(engine) as session:
+        officers = {r["name"]: r for r in compute(session, "officer", period=P)}
+        (team,) = compute(session, "team", ids=[data.ids(engine)["简案一组"]], period=P)
+    assert officers["甲法官"]["team"] == "简案一组"
+    assert "team" not in team
