@@ -40,6 +40,8 @@ PAYMENT_FILTERS: dict[str, PaymentFilter] = {
     "payments_paid": lambda p, _: _paid(p),
     "payments_timely": lambda p, limit: and_(_paid(p), _payment_days() <= limit),
     "payments_due": lambda p, limit: or_(_paid(p), _overdue_at_end(p, limit)),
+    "payments_pending": lambda p, _: and_(
+        P.received_on <= p.end, or_(P.paid_out_on.is_(None), P.paid_out_on > p.end)),
 }
 PAYMENT_VALUES: dict[str, Callable[[], ColumnElement[Any]]] = {
     "days": lambda: func.coalesce(_payment_days(), 0),

@@ -41,6 +41,7 @@ PAYMENT_ROWS: dict[str, str] = {
     "payments_paid": "期内发放的案款笔数",
     "payments_timely": "期内按期发放的案款笔数",
     "payments_due": "期内应发放的案款笔数（已发放＋期末已超期未发放）",
+    "payments_pending": "期末已到账、尚未发放的案款笔数",
 }
 PAYMENT_VALUES: dict[str, str] = {"days": "到账至发放天数", "amount": "到账金额（元）"}
 OFFICER_ROWS: dict[str, str] = {"judges": "员额法官人数（在岗、角色为员额法官）"}
@@ -139,6 +140,9 @@ _INDICATORS = (
     Indicator("payment_avg_days", "案款发放平均天数", "天", "payments_paid.days",
               "payments_paid", direction="lower", digits=2, thresholds=_t("10", "30"),
               description="期内发放案款的（发放日－到账日）平均天数；执行款发放平均天数"),
+    Indicator("pending_payout", "待发放案款", "元", "payments_pending.amount",
+              direction="lower", digits=2,
+              description="期末已到账尚未发放的案款金额；执行款物管理规定（到账后30日内发放）"),
     Indicator("payment_timely_rate", "案款发放及时率", "%", "payments_timely",
               "payments_due", direction="higher", digits=2, thresholds=_t("95", "85"),
               description="期限内发放笔数÷应发放笔数；执行款物管理规定（30日）"),

@@ -54,11 +54,11 @@ def court_view(snapshot: dict[str, Any], period: str) -> dict[str, Any]:
 
 
 def tiles(snapshot: dict[str, Any]) -> list[html.Div]:
-    """The ten KPI tiles for 本年至今 (待发放案款 from the node-control summary)."""
+    """The ten KPI tiles for 本年至今 (待发放案款 adds its ageing from node control)."""
     indicators = court_view(snapshot, "ytd")
     payments = (snapshot.get("nodes") or {}).get("payments")
-    return [money_tile(spec, payments) if spec.key == MONEY_KEY else kpi_tile(spec, indicators.get(spec.key))
-            for spec in OVERVIEW_TILES]
+    return [money_tile(spec, payments, indicators.get(spec.key)) if spec.key == MONEY_KEY
+            else kpi_tile(spec, indicators.get(spec.key)) for spec in OVERVIEW_TILES]
 
 
 def month(snapshot: dict[str, Any]) -> list[html.Div]:

@@ -10,7 +10,7 @@ from db.indicators.registry import REGISTRY
 from layouts.wall.marks import change, is_below, light_badge, numeral
 
 _BETTER = {"higher": "up", "lower": "down"}
-MONEY_KEY = "money_pending"  # not an indicator: nodes.payments of the snapshot
+MONEY_KEY = "pending_payout"  # 待发放案款: the indicator, plus ageing from nodes.payments
 
 
 @dataclass(frozen=True)
@@ -94,27 +94,43 @@ def mini_stat(spec: TileSpec, indicator: dict[str, Any] | None) -> html.Div:
     )
 
 
-def money_tile(spec: TileSpec, payments: dict[str, Any] | None) -> html.Div:
-    """待发放案款: money received and not yet paid out, from the node-control summary."""
-    if not payments:
+def _wan(value: Any) -> str:
+    return f"{float(value or 0) / 10000:,.2f}万元"
+
+
+def money_tile(spec: TileSpec, payments: dict[str, Any] | None,
+               indicator: dict[str, Any] | None = None) -> html.Div:
+    """待发放案款: the engine's amount and year-on-year change, with its ageing from node control."""
+    if not payments and not indicator:
         return html.Div(
             [html.Div(html.Span(spec.label, className="w-kpi-label"), className="w-kpi-head"),
              html.Div(numeral(None), className="w-kpi-value"),
-             html.Div("节点管控启用后显示", className="w-kpi-foot")],
+             html.Div("快照中暂无此指标", className="w-kpi-foot")],
             className="w-kpi w-kpi--missing", **{"data-key": spec.key})
+    payments = payments or {}
     bands = payments.get("bands") or []
     late = bands[-1] if bands else {}
-    amount = f"{float(payments.get('amount') or 0) / 10000:,.2f}万元"
-    oldest = payments.get("oldest_days")
+    late_text = f"{late.get('label', '')} {late.get('count', 0)} 笔" if bands else ""
+    if indicator:
+        amount = _wan(indicator.get("value"))
+        line = change(indicator, spec.better)
+        foot = " · ".join(x for x in (f"去年同期 {_wan(indicator.get('compare_value'))}"
+                                      if indicator.get("compare_value") is not None else "",
+                                      late_text) if x)
+    else:
+        amount = _wan(payments.get("amount"))
+        line = html.Div([html.Span("■" if late.get("count") else "●", className="w-arrow"),
+                         html.Span(late_text, className="w-delta-text")],
+                        className="w-delta " + ("w-delta--bad" if late.get("count") else "w-delta--good"))
+        oldest = payments.get("oldest_days")
+        foot = f"共 {payments.get('count', 0)} 笔" + (f" · 最久 {oldest} 天" if oldest is not None else "")
     return html.Div(
         [html.Div(html.Span(spec.label, className="w-kpi-label"), className="w-kpi-head"),
          html.Div(numeral(amount), className="w-kpi-value w-flash-on-change"),
-         html.Div([html.Span("■" if late.get("count") else "●", className="w-arrow"),
-                   html.Span(f"{late.get('label', '')} {late.get('count', 0)} 笔", className="w-delta-text")],
-                  className="w-delta " + ("w-delta--bad" if late.get("count") else "w-delta--good")),
-         html.Div(f"共 {payments.get('count', 0)} 笔" + (f" · 最久 {oldest} 天" if oldest is not None else ""),
-                  className="w-kpi-foot")],
-        className="w-kpi", **{"data-key": spec.key})
+         line,
+         html.Div(foot, className="w-kpi-foot")],
+        className="w-kpi", title=(indicator or {}).get("name") or spec.label,
+        **{"data-key": spec.key})
 
 
 def tile_grid(indicators: dict[str, Any], specs: tuple[TileSpec, ...] = OVERVIEW_TILES) -> list[html.Div]:

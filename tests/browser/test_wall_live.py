@@ -19,6 +19,7 @@ from selenium.webdriver.common.by import By
 
 from dashboard import scheduler
 from db.snapshot import current_snapshot
+from layouts.wall.tiles import MONEY_KEY
 from tests.browser.harness import ROOT, LiveServer, wait_for_dash, wait_until
 
 _TEXTS = """
@@ -80,6 +81,10 @@ def test_wall_figures_equal_the_engine_and_stale_banner_follows_the_refresher(
         court = snap["views"]["ytd"]["court"]["indicators"]
         values = _tile_texts(driver)
         deltas = driver.execute_script(_TEXTS, ".w-kpi .w-delta-text")
+        # 待发放案款 is shown in 万元: compare its amount and change separately
+        money = court[MONEY_KEY]
+        assert values.pop(MONEY_KEY) == f"{float(money['value']) / 10000:,.2f}万元"
+        assert deltas[MONEY_KEY] == money["delta_display"]
         compared = [key for key in values if key in court]
         assert len(compared) == 9
         for key in compared:

@@ -23,6 +23,7 @@ COURT = {  # key: (display, numerator, denominator)
     "preservation_rate": ("50.00%", 1, 2), "long_pending": ("1件", 1, None),
     "long_pending_ratio": ("33.33%", 1, 3), "payment_avg_days": ("38.66天", 116, 3),
     "payment_timely_rate": ("25.00%", 1, 4),
+    "pending_payout": ("200.00元", "200.00", None),  # received 05-01 and 06-20, unpaid at 06-30
 }
 
 

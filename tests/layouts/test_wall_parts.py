@@ -12,7 +12,7 @@ from layouts.wall.marks import change, direction, numeral, tone
 from layouts.wall.mask import mask_name, mask_text
 from layouts.wall.params import resolve, screen_key
 from layouts.wall.ranking import movement, rank_officers
-from layouts.wall.tiles import OVERVIEW_TILES
+from layouts.wall.tiles import MONEY_KEY, OVERVIEW_TILES
 from tests.layouts.wall_sample import sample_snapshot, scope
 
 SETTINGS = {"WALL_ROTATE_S": 45, "WALL_SCREENS": "overview,teams,nodes,feed", "WALL_RELOAD_H": 24,
@@ -147,7 +147,21 @@ def test_money_tile_comes_from_the_node_summary_or_says_it_is_missing() -> None:
     assert text_of(find(money, "w-kpi-value")) == "44.21万元"
     assert "超过 30 日 1 笔" in text_of(money)
     missing = overview.tiles(sample_snapshot(nodes=False))[-1]
-    assert "节点管控启用后显示" in text_of(missing)
+    assert "快照中暂无此指标" in text_of(missing)
+
+
+def test_money_tile_shows_the_engine_amount_and_its_change() -> None:
+    """With the 待发放案款 indicator the tile shows its amount in 万元 and the engine's delta."""
+    indicator = {"name": "待发放案款", "value": "4845900.00", "display": "4845900.00元",
+                 "compare_value": "4000000.00", "delta_display": "+845900.00元"}
+    snap = sample_snapshot()
+    snap["views"]["ytd"]["court"]["indicators"][MONEY_KEY] = indicator
+    money = overview.tiles(snap)[-1]
+    assert text_of(find(money, "w-kpi-value")) == "484.59万元"
+    assert text_of(find(money, "w-delta-text")) == "+845900.00元"
+    assert "去年同期 400.00万元" in text_of(money) and "超过 30 日 1 笔" in text_of(money)
+    # more money waiting than last year is worse: the change line is marked bad
+    assert "w-delta--bad" in json.dumps(money.to_plotly_json(), default=str)
 
 
 def test_change_arrow_and_colour_follow_the_better_direction() -> None:
