@@ -1,0 +1,114 @@
+"""Who is asking, and what they may see: roles as data, the signed-in principal, scope checks.
+
+This module is the contract between sign-in (dashboard/auth), the callbacks and exports that enforce
+scope, and the 督办 actions that record who acted. It holds no Flask and no SQL: callbacks read the
+current principal with `callbacks.context.principal()`; queries narrow themselves with `scope_of`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# permission keys (checked with Principal.can)
+VIEW_COURT = "view_court"  # every team and officer of the court
+VIEW_TEAM = "view_team"  # the principal's own team
+VIEW_OWN = "view_own"  # the principal's own cases and indicators
+VIEW_CASES = "view_cases"  # case lists and the case page (within scope)
+EXPORT = "export"  # .xlsx exports (within scope)
+ISSUE_SUPERVISION = "issue_supervision"  # 下发/办结 督办
+ANSWER_SUPERVISION = "answer_supervision"  # 反馈 督办 addressed to oneself (or one's team)
+ADMIN = "admin"  # users, wall tokens, rules, imports, audit log
+WALL = "wall"  # the video wall only (snapshot figures, masked)
+
+
+@dataclass(frozen=True)
+class Role:
+    key: str
+    label: str  # Chinese name shown in the UI
+    permissions: frozenset[str]
+    description: str = ""
+
+
+def _role(key: str, label: str, perms: set[str], description: str) -> Role:
+    return Role(key, label, frozenset(perms), description)
+
+
+# The registry: one place that says what each role may do.
+ROLES: dict[str, Role] = {r.key: r for r in (
+    _role("admin", "管理员", {VIEW_COURT, VIEW_CASES, EXPORT, ADMIN, WALL},
+          "用户、大屏令牌、规则、导入与审计日志"),
+    _role("center", "指挥中心", {VIEW_COURT, VIEW_CASES, EXPORT, ISSUE_SUPERVISION, ANSWER_SUPERVISION, WALL},
+          "全院数据，下发与办结督办"),
+    _role("lead", "团队长", {VIEW_TEAM, VIEW_CASES, EXPORT, ANSWER_SUPERVISION, WALL},
+          "本团队的数据与案件，反馈督办"),
+    _role("officer", "承办人", {VIEW_OWN, VIEW_CASES, EXPORT, ANSWER_SUPERVISION},
+          "本人承办的案件与本人指标，反馈督办"),
+    _role("leader", "领导", {VIEW_COURT, VIEW_CASES, EXPORT, WALL}, "全院数据，只读"),
+    _role("wall", "大屏", {WALL}, "大屏显示终端：只读、无案件清单、当事人脱敏"),
+)}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The signed-in user (or wall screen) of the current request."""
+
+    user_id: int | None
+    username: str
+    display_name: str
+    role: str
+    team_id: int | None = None
+    officer_id: int | None = None
+    screen: str | None = None  # wall token's screen name, for role "wall"
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def can(self, permission: str) -> bool:
+        role = ROLES.get(self.role)
+        return role is not None and permission in role.permissions
+
+    @property
+    def role_label(self) -> str:
+        role = ROLES.get(self.role)
+        return role.label if role else self.role
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a principal may see: everything (court), one team, or one officer; None means nothing."""
+
+    court: bool = False
+    team_id: int | None = None
+    officer_id: int | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.court and self.team_id is None and self.officer_id is None
+
+
+def scope_of(principal: Principal | None) -> Scope:
+    """The data scope of a principal; an unknown or missing principal sees nothing."""
+    if principal is None:
+        return Scope()
+    if principal.can(VIEW_COURT):
+        return Scope(court=True)
+    if principal.can(VIEW_TEAM) and principal.team_id is not None:
+        return Scope(team_id=principal.team_id)
+    if principal.can(VIEW_OWN) and principal.officer_id is not None:
+        return Scope(officer_id=principal.officer_id)
+    return Scope()
+
+
+def may_see_team(principal: Principal | None, team_id: int) -> bool:
+    scope = scope_of(principal)
+    return scope.court or scope.team_id == team_id
+
+
+def may_see_officer(principal: Principal | None, officer_id: int, officer_team_id: int | None) -> bool:
+    scope = scope_of(principal)
+    return (scope.court or (scope.team_id is not None and scope.team_id == officer_team_id)
+            or scope.officer_id == officer_id)
+
+
+def may_see_case(principal: Principal | None, team_id: int | None, officer_id: int | None) -> bool:
+    """A case is in scope when its team or its 承办人 is (the case row's current team and officer)."""
+    scope = scope_of(principal)
+    return (scope.court or (scope.team_id is not None and scope.team_id == team_id)
+            or (scope.officer_id is not None and scope.officer_id == officer_id))
