@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from db.base import Base
+from db.models.auth import AuditEntry, LoginAttempt, WallToken
 from db.models.campaigns import Campaign, CampaignCase
 from db.models.cases import Case, CaseAssignment, CaseParty
 from db.models.org import Court, Officer, Team, TeamMembership
@@ -12,6 +13,7 @@ from db.models.timeline import CaseEvent, CaseExtension, CasePause, Payment
 from db.models.users import User
 
 __all__ = [
+    "AuditEntry",
     "Base",
     "Campaign",
     "CampaignCase",
@@ -25,6 +27,7 @@ __all__ = [
     "DataState",
     "IndicatorHistory",
     "LeaderLock",
+    "LoginAttempt",
     "Officer",
     "Payment",
     "SupervisionOrder",
@@ -32,4 +35,5 @@ __all__ = [
     "Team",
     "TeamMembership",
     "User",
+    "WallToken",
 ]

@@ -1,0 +1,85 @@
+"""Wall-screen tokens: a long random secret bound to a screen name; only its SHA-256 is stored.
+
+A token signs a browser in as role "wall" (read-only, the wall only). Issue and revoke write audit
+entries in the caller's transaction.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db import audit
+from db.access import Principal
+from db.models.auth import WallToken, utcnow
+
+TOKEN_BYTES = 32  # 256 bits, 43 URL-safe characters
+
+
+def token_hash(plaintext: str) -> str:
+    return hashlib.sha256(plaintext.encode("utf-8")).hexdigest()
+
+
+def issue_wall_token(session: Session, screen: str, by: Principal | None) -> tuple[int, str]:
+    """(token_id, plaintext); the plaintext is shown once and never stored."""
+    screen = (screen or "").strip()
+    if not screen or len(screen) > 64:
+        raise ValueError("屏幕名称：不能为空，最多 64 个字符")
+    plaintext = secrets.token_urlsafe(TOKEN_BYTES)
+    token = WallToken(screen=screen, token_hash=token_hash(plaintext),
+                      created_by=by.username if by else "命令行")
+    session.add(token)
+    session.flush()
+    audit.record(session, actor=by, action="wall_token_issue", target=f"令牌 {token.id}",
+                 detail=f"屏幕 {screen}")
+    return token.id, plaintext
+
+
+def list_wall_tokens(session: Session, include_revoked: bool = True) -> list[dict]:
+    query = select(WallToken).order_by(WallToken.id)
+    if not include_revoked:
+        query = query.where(WallToken.revoked_at.is_(None))
+    return [{
+        "id": t.id, "screen": t.screen, "created_at": t.created_at, "created_by": t.created_by,
+        "revoked_at": t.revoked_at, "revoked_by": t.revoked_by, "last_used_at": t.last_used_at,
+        "active": t.revoked_at is None,
+    } for t in session.scalars(query)]
+
+
+def revoke_wall_token(session: Session, token_id: int, by: Principal | None) -> None:
+    token = session.get(WallToken, token_id)
+    if token is None:
+        raise ValueError(f"令牌编号：不存在编号为 {token_id} 的大屏令牌")
+    if token.revoked_at is not None:
+        raise ValueError(f"令牌编号：大屏令牌 {token_id} 已于 {token.revoked_at:%Y-%m-%d %H:%M} 吊销")
+    token.revoked_at = utcnow()
+    token.revoked_by = by.username if by else "命令行"
+    session.flush()
+    audit.record(session, actor=by, action="wall_token_revoke", target=f"令牌 {token_id}",
+                 detail=f"屏幕 {token.screen}")
+
+
+def wall_principal(token: WallToken) -> Principal:
+    return Principal(user_id=None, username=f"大屏:{token.screen}", display_name=token.screen,
+                     role="wall", screen=token.screen, extra={"wall_token_id": token.id})
+
+
+def use_wall_token(session: Session, plaintext: str) -> WallToken | None:
+    """The active token for this plaintext (its last use noted), else None."""
+    if not plaintext or len(plaintext) > 200:
+        return None
+    token = session.scalars(select(WallToken).where(WallToken.token_hash == token_hash(plaintext))).first()
+    if token is None or token.revoked_at is not None:
+        return None
+    token.last_used_at = utcnow()
+    session.flush()
+    return token
+
+
+def token_active(session: Session, token_id: int) -> bool:
+    """Whether a signed wall session's token is still valid (the periodic re-check)."""
+    revoked = session.execute(
+        select(WallToken.revoked_at).where(WallToken.id == token_id)).first()
+    return revoked is not None and revoked[0] is None
