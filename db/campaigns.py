@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from db.errors import ValidationError
 from db.models import Campaign, CampaignCase, Case, CaseEvent, Court, Payment, Team
-from db.nodes.dates import local_day
 from db.session import bump_data_version
+from db.sqldates import local_day
 from db.vocab import CLOSING_METHODS
 
 COMPLETED_METHODS = tuple(k for k, m in CLOSING_METHODS.items() if m.completed)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.expression import ColumnElement, Subquery
 
 from db.models import Case, CaseEvent
-from db.nodes.dates import local_day, months
+from db.sqldates import local_day, months
 from db.vocab import CLOSING_METHODS
 
 TERMINATION_METHODS = tuple(k for k, m in CLOSING_METHODS.items() if m.terminated_this_round)

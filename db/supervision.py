@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from db.errors import ValidationError
 from db.models import Case, Officer, SupervisionOrder, SupervisionStep, Team, User
-from db.nodes.dates import local_day
 from db.session import bump_data_version
+from db.sqldates import local_day
 
 ORDER_STATUSES: dict[str, str] = {
     "issued": "已下发",

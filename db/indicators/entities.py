@@ -1,13 +1,36 @@
 """The entities of a scope level (courts, teams, officers) with their names."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import null, or_, select
+from sqlalchemy import Select, null, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Court, Officer, Team
+
+
+@dataclass(frozen=True)
+class Level:
+    """How to list the entities of one scope level: the query and its `active` flag."""
+
+    query: Callable[[], Select[Any]]  # (id, name, team kind, team name), ordered
+    active: Callable[[], Any] | None  # None: every entity is listed (courts)
+
+
+LEVELS: dict[str, Level] = {
+    "court": Level(lambda: select(Court.id, Court.name, null(), null()).order_by(Court.id), None),
+    "team": Level(
+        lambda: select(Team.id, Team.name, Team.kind, null()).order_by(Team.sort_order, Team.id),
+        lambda: Team.active,
+    ),
+    "officer": Level(
+        lambda: select(Officer.id, Officer.name, null(), Team.name)
+        .outerjoin(Team, Team.id == Officer.team_id).order_by(Officer.id),
+        lambda: Officer.active,
+    ),
+}
 
 
 def scope_entities(
@@ -17,21 +40,13 @@ def scope_entities(
 
     `team` is the officer's current team name (None for courts and teams).
     """
-    if scope == "court":
-        stmt = select(Court.id, Court.name, null(), null()).order_by(Court.id)
-        active = None
-    elif scope == "team":
-        stmt = select(Team.id, Team.name, Team.kind, null()).order_by(Team.sort_order, Team.id)
-        active = Team.active
-    else:
-        stmt = (select(Officer.id, Officer.name, null(), Team.name)
-                .outerjoin(Team, Team.id == Officer.team_id).order_by(Officer.id))
-        active = Officer.active
+    level = LEVELS[scope]
+    stmt = level.query()
     column = stmt.selected_columns[0]
     if ids is not None:
         stmt = stmt.where(column.in_(list(ids)))
-    elif active is not None:
+    elif level.active is not None:
         holders = [i for i in with_cases if i is not None]
-        stmt = stmt.where(or_(active.is_(True), column.in_(holders)))
+        stmt = stmt.where(or_(level.active().is_(True), column.in_(holders)))
     return [{"id": r[0], "name": r[1], "team_kind": r[2], "team": r[3]}
             for r in session.execute(stmt)]

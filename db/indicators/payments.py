@@ -8,13 +8,14 @@ from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement
 
-from db.indicators.dialect import cents, days_between, noindex
+from db.indicators.dialect import cents, noindex
 from db.indicators.period import Period
 from db.indicators.registry import split_measure
 from db.indicators.settings import IndicatorSettings
 from db.indicators.sql import CASES, LEVEL_COLUMNS, Need
 from db.indicators.sql import C as CC
 from db.models import Officer, Payment
+from db.sqldates import days_between
 
 PAYMENTS = Payment.__table__
 P = PAYMENTS.c

@@ -13,11 +13,12 @@ from sqlalchemy import and_, case, false, func, literal, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement, FromClause
 
-from db.indicators.dialect import add_months, cents, days_between, noindex
+from db.indicators.dialect import cents, noindex
 from db.indicators.period import Period, shift_months
 from db.indicators.registry import split_measure
 from db.indicators.settings import IndicatorSettings
 from db.models import Case, CaseExtension, CasePause
+from db.sqldates import add_months, days_between
 from db.vocab import CLOSING_METHODS
 
 CASES = Case.__table__

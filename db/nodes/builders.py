@@ -27,8 +27,9 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import ColumnElement, Subquery
 
 from db.models import Case, CaseEvent, CaseExtension, CasePause, Payment
-from db.nodes.dates import days_between, local_day
 from db.nodes.rules import NodeRule, RuleSet
+from db.sqldates import datediff as days_between
+from db.sqldates import local_day
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,9 @@ from sqlalchemy.sql.expression import ColumnElement, Subquery, column
 
 from db.models import Case, Payment
 from db.nodes.builders import BUILDERS, Ctx, NodeFilter, blank
-from db.nodes.dates import add_days, as_date, days_between, months
 from db.nodes.rules import NodeRule, RuleSet
+from db.sqldates import add_days, as_date, months
+from db.sqldates import datediff as days_between
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from db.event_kinds import EVENT_KINDS
 from db.models import Case, CaseEvent, Payment
 from db.nodes.counts import node_list
-from db.nodes.dates import days_between
 from db.nodes.rules import RuleSet
 from db.nodes.sql import NodeFilter
+from db.sqldates import datediff as days_between
 
 DEFAULT_BANDS = (5, 10, 15, 30)
 

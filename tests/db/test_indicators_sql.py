@@ -18,8 +18,9 @@ from db.indicators import (
     monthly_trend,
     settings_from_dict,
 )
-from db.indicators.dialect import add_months, cents, days_between
+from db.indicators.dialect import cents
 from db.session import make_engine
+from db.sqldates import add_months, days_between
 from tests.backends import BACKENDS, clear_all
 from tests.db import test_indicators_data as data
 
