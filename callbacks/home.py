@@ -7,11 +7,13 @@ from zoneinfo import ZoneInfo
 import dash
 from dash import Input, Output, html
 
+from callbacks import authz
 from callbacks.context import app_context
 from db.queries.overview import court_teams, loaded_courts, period_counts
 from db.session import data_version
 from layouts import ids
-from layouts.home import court_summary, section_grid
+from layouts.access import may_open
+from layouts.home import SECTIONS, court_summary, section_grid
 
 
 def _local(moment: dt.datetime | None, zone: ZoneInfo) -> str | None:
@@ -26,10 +28,11 @@ def render_home(_n: int | None) -> tuple[str, list[html.Component], list[html.Co
     ctx = app_context()
     zone = ZoneInfo(ctx.settings["TIMEZONE"])
     today = dt.datetime.now(zone).date()
+    scope = authz.scope()
     with ctx.sessions() as session:
-        courts = loaded_courts(session)
-        counts = period_counts(session, today.replace(month=1, day=1), today)
-        teams = court_teams(session)
+        courts = loaded_courts(session, scope)
+        counts = period_counts(session, today.replace(month=1, day=1), today, scope)
+        teams = court_teams(session, scope)
         _version, changed_at = data_version(session)
     for court in courts:
         court.update(counts.get(court["id"], {"filed": 0, "closed": 0}))
@@ -40,7 +43,10 @@ def render_home(_n: int | None) -> tuple[str, list[html.Component], list[html.Co
     else:
         lead = "尚未载入法院数据"
     team_href = f"/team/{first_team}" if first_team else None
-    return lead, court_summary(courts, today.year, _local(changed_at, zone)), section_grid(team_href)
+    visible = {s.key for s in SECTIONS if may_open(authz.current(), s.href)
+               and (s.key != "team" or team_href)}
+    summary = court_summary(courts, today.year, _local(changed_at, zone), scoped=not scope.court)
+    return lead, summary, section_grid(team_href, visible)
 
 
 def register(app: dash.Dash) -> None:

@@ -18,7 +18,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> dash.Dash:
     """Build the Dash app; nothing runs (no scheduler, no simulator) until the CLI starts it."""
     import callbacks
     import layouts
-    from dashboard import routes
+    from dashboard import guard, routes
 
     settings = load_settings(overrides)
     server = Flask(__name__, instance_path=str(ROOT / "instance"))
@@ -42,8 +42,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> dash.Dash:
         suppress_callback_exceptions=False,
     )
     layouts.register_pages()
-    app.layout = functools.partial(layouts.shell.layout,
+    app.layout = functools.partial(guard.shell_layout,  # navigation filtered per principal
                                    poll_ms=int(settings["POLL_INTERVAL_S"] * 1000))
     callbacks.register(app)
     routes.register(server)
+    guard.register(server)  # authorization: keep after sign-in's before_request hook
     return app

@@ -27,12 +27,16 @@ def healthz() -> tuple[Response, int]:
 
 def _xlsx(build: Callable[[dict[str, str]], tuple[bytes, str]]) -> Response:
     """Send the current view as .xlsx; a bad URL parameter gets a Chinese 400 message."""
+    from callbacks import authz
     from callbacks.desk.params import ParamError
 
     try:
         body, name = build(request.args.to_dict())
+    except authz.Denied as exc:  # out of scope: already in the audit log
+        return Response(f"无法导出：{exc}", status=403, mimetype="text/plain; charset=utf-8")
     except ParamError as exc:
         return Response(f"无法导出：{exc}", status=400, mimetype="text/plain; charset=utf-8")
+    authz.record("export", name, request.full_path.rstrip("?"))
     response = Response(body, mimetype=XLSX)
     response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response

@@ -1,7 +1,7 @@
 """Start page: which court is loaded, a few headline counts, and where each part of the product lives."""
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,9 +76,11 @@ def section_card(section: Section, href: str | None = None) -> html.Component:
                   **{"data-section": section.key})
 
 
-def section_grid(team_href: str | None = None) -> list[html.Component]:
-    """All entry cards; the team card opens `team_href` (the loaded court's first team)."""
-    return [section_card(s, team_href if s.key == "team" else None) for s in SECTIONS]
+def section_grid(team_href: str | None = None, visible: Collection[str] | None = None) -> list[html.Component]:
+    """The entry cards the viewer may open (`visible` keys; None: all); the team card opens
+    `team_href` (the viewer's own or the court's first team)."""
+    return [section_card(s, team_href if s.key == "team" else None) for s in SECTIONS
+            if visible is None or s.key in visible]
 
 
 def _team_links(teams: Sequence[Mapping[str, Any]]) -> html.Div:
@@ -86,8 +88,9 @@ def _team_links(teams: Sequence[Mapping[str, Any]]) -> html.Div:
     return html.Div([html.Span("团队工作台：", className="team-label"), *links], className="team-links")
 
 
-def court_panel(court: Mapping[str, Any], year: int, updated: str | None) -> html.Section:
-    """The loaded court: name, 代字, headline counts and its teams (plain data in)."""
+def court_panel(court: Mapping[str, Any], year: int, updated: str | None, scoped: bool = False) -> html.Section:
+    """The loaded court: name, 代字, headline counts and its teams (plain data in); `scoped`
+    counts are the viewer's own team's or own cases only, and say so."""
     stats = [
         html.Div(
             [html.Div(f"{court[key]:,}", className="stat-value"),
@@ -97,6 +100,8 @@ def court_panel(court: Mapping[str, Any], year: int, updated: str | None) -> htm
         for key, label in STATS
     ]
     meta = f"法院代字 {court['code']}" + (f" · 数据更新于 {updated}" if updated else "")
+    if scoped:
+        meta += " · 以下为您权限范围内的数据"
     return html.Section(
         [
             html.Div([html.H2(court["name"], className="court-name"),
@@ -136,7 +141,7 @@ def layout(**_: str) -> html.Div:
             ),
             html.Div(id=ids.Home.SUMMARY, className="home-summary"),
             html.H2("功能入口", className="home-heading"),
-            html.Div(section_grid(), id=ids.Home.SECTIONS, className="section-grid"),
+            html.Div([], id=ids.Home.SECTIONS, className="section-grid"),  # filled per viewer
             html.Footer("全部页面、脚本与字体均由本系统提供，不访问互联网。统计口径见 README《统计口径》。",
                         className="home-foot"),
             dcc.Interval(id=ids.Home.LOAD, max_intervals=0),
@@ -145,6 +150,7 @@ def layout(**_: str) -> html.Div:
     )
 
 
-def court_summary(courts: Sequence[Mapping[str, Any]], year: int, updated: str | None) -> list:
+def court_summary(courts: Sequence[Mapping[str, Any]], year: int, updated: str | None,
+                  scoped: bool = False) -> list:
     """One panel per loaded court, or the empty-database hint."""
-    return [court_panel(c, year, updated) for c in courts] or [empty_panel()]
+    return [court_panel(c, year, updated, scoped) for c in courts] or [empty_panel()]

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from callbacks import authz
 from callbacks.desk.data import (
     explained,
     indicator_settings,
@@ -16,6 +17,7 @@ from callbacks.desk.data import (
 from callbacks.desk.links import measure_label
 from callbacks.desk.params import PARTS, ParamError, parse_id, parse_range, search
 from callbacks.desk.screens import scope_node_alerts
+from db.access import may_see_team
 from db.indicators.period import Period
 from db.queries.cases import (
     case_rows,
@@ -55,9 +57,15 @@ def _scope(query: Mapping[str, Any]) -> tuple[str, int, str]:
     sid = parse_id(query, "id", f"{SCOPE_LABELS[scope]}编号", required=scope != "court")
     finders = {"court": lambda s: court_info(s), "team": lambda s: team_info(s, sid),
                "officer": lambda s: officer_info(s, sid)}
+    if scope == "court":
+        authz.require_court()
+    elif scope == "team":
+        authz.require_team(sid)
     found = with_session(f"scope-{scope}", (sid,), finders[scope])
     if found is None or (scope == "court" and sid and found["id"] != sid):
         raise ParamError(f"{SCOPE_LABELS[scope]}编号 {sid} 不存在")
+    if scope == "officer":
+        authz.require_officer(found["id"], found["team_id"])
     return scope, found["id"], found["name"]
 
 
@@ -66,12 +74,12 @@ def crumbs_for(scope: str, sid: int, period: Period | None, leaf: str) -> list[t
     base = ({"preset": "custom", "start": period.start.isoformat(), "end": period.end.isoformat()}
             if period else {})
     court = with_session("court", (), court_info)
-    out = [(court["name"] if court else "全院", "/analysis" + search(base))]
+    out = [(court["name"] if court else "全院", "/analysis" + search(base))] if authz.scope().court else []
     team_id = sid if scope == "team" else None
     officer = with_session("officer", (sid,), lambda s: officer_info(s, sid)) if scope == "officer" else None
     if officer:
         team_id = officer["team_id"]
-    if team_id:
+    if team_id and may_see_team(authz.current(), team_id):
         team = with_session("team", (team_id,), lambda s: team_info(s, team_id))
         href = "/analysis" + search(base | {"team": team_id}) if period else f"/team/{team_id}"
         out.append((team["name"] if team else str(team_id), href))
@@ -178,4 +186,7 @@ def case_detail(case_raw: Any, today: dt.date) -> dict[str, Any]:
         s, case_id, today=today, rules=node_rules()))
     if detail is None:
         raise ParamError(f"案件编号 {case_id} 不存在")
+    header = detail["header"]
+    authz.require_case(case_id, header["team_id"], header["officer_id"])
+    authz.record("case_view", f"案件 {header['case_number']}", f"case_id={case_id}")
     return detail

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from callbacks import authz
 from callbacks.desk.data import (
     indicator_settings,
     node_rules,
@@ -21,6 +22,7 @@ from callbacks.desk.params import (
     search,
 )
 from callbacks.desk.views import indicator_rows, kpi_items, scope_row
+from db.access import may_see_team
 from db.indicators.period import Period
 from db.queries.cases import court_info, officer_info, team_info
 from db.queries.outlook import load_targets, year_end_outlook
@@ -96,19 +98,44 @@ def _outlook(scope: str, sid: int, today: dt.date) -> list[dict[str, Any]]:
                  for part in ("numerator", "denominator")} for o in items]
 
 
+def _scoped_drill(officer_id: int | None, team_id: int | None) -> tuple[int | None, int | None]:
+    """Without a team or officer in the URL, a team lead starts at the own team, an officer at
+    the own figures; only the whole-court scope starts at the court."""
+    scope = authz.scope()
+    if officer_id or team_id or scope.court:
+        return officer_id, team_id
+    if scope.team_id is not None:
+        return None, scope.team_id
+    if scope.officer_id is not None:
+        return scope.officer_id, None
+    raise authz.deny("会商分析")
+
+
+def _upper_crumbs(choice: PeriodChoice, court: dict[str, Any], team_id: int | None,
+                  team_name: str | None) -> list[tuple[str, str]]:
+    """全院 and 团队 crumbs, each only when the principal may open it."""
+    out = [(court["name"], "/analysis" + search(choice.query()))] if authz.scope().court else []
+    if team_id and may_see_team(authz.current(), team_id):
+        out.append((team_name or str(team_id), f"/team/{team_id}" + search(choice.query())))
+    return out
+
+
 def analysis_screen(query: Mapping[str, Any], today: dt.date) -> Screen:
     """Court → team → officer drill-down for meetings."""
     choice = parse_period(query, today)
     base = choice.query()
     court = _court()
-    officer_id = parse_id(query, "officer", "承办人")
-    team_id = parse_id(query, "team", "团队")
+    officer_id, team_id = _scoped_drill(parse_id(query, "officer", "承办人"), parse_id(query, "team", "团队"))
     officer = _officer(officer_id) if officer_id else None
+    if officer:
+        authz.require_officer(officer["id"], officer["team_id"])
     if officer and officer["team_id"]:
         team_id = officer["team_id"]
+    elif team_id:
+        authz.require_team(team_id)
     team = _team(team_id) if team_id else None
-    crumbs = [(court["name"], "/analysis" + search(base))]
-    if team:
+    crumbs = [(court["name"], "/analysis" + search(base))] if authz.scope().court else []
+    if team and may_see_team(authz.current(), team["id"]):
         crumbs.append((team["name"], "/analysis" + search(base | {"team": team["id"]})))
     if officer:
         crumbs.append((officer["name"], "/analysis" + search(base | {"team": team_id or "",
@@ -125,6 +152,7 @@ def analysis_screen(query: Mapping[str, Any], today: dt.date) -> Screen:
                        for r in results]
         screen.outlook = _outlook("team", team["id"], today)
         return screen
+    authz.require_court()
     screen = Screen(choice, court["name"], "court", court["id"], crumbs, grid_scope="team")
     _fill_focus(screen, "court", court["id"])
     teams = scope_results("team", None, choice.period, choice.compare)
@@ -158,10 +186,10 @@ def team_screen(team_raw: Any, query: Mapping[str, Any], today: dt.date) -> Scre
     """A team lead's desk: team indicators, officer grid, action queue."""
     choice = parse_period(query, today)
     team_id = parse_id({"team": team_raw}, "team", "团队", required=True)
+    authz.require_team(team_id)
     team = _team(team_id)
     court = _court()
-    crumbs = [(court["name"], "/analysis" + search(choice.query())),
-              (team["name"], f"/team/{team_id}" + search(choice.query()))]
+    crumbs = _upper_crumbs(choice, court, team_id, team["name"])
     screen = Screen(choice, team["name"], "team", team_id, crumbs, grid_scope="officer")
     _fill_focus(screen, "team", team_id)
     results = scope_results("officer", team["officer_ids"], choice.period, choice.compare) if team["officer_ids"] else []
@@ -178,10 +206,9 @@ def officer_screen(officer_raw: Any, query: Mapping[str, Any], today: dt.date) -
     choice = parse_period(query, today)
     officer_id = parse_id({"officer": officer_raw}, "officer", "承办人", required=True)
     officer = _officer(officer_id)
+    authz.require_officer(officer_id, officer["team_id"])
     court = _court()
-    crumbs = [(court["name"], "/analysis" + search(choice.query()))]
-    if officer["team_id"]:
-        crumbs.append((officer["team"], f"/team/{officer['team_id']}" + search(choice.query())))
+    crumbs = _upper_crumbs(choice, court, officer["team_id"], officer["team"])
     crumbs.append((officer["name"], f"/officer/{officer_id}" + search(choice.query())))
     screen = Screen(choice, f"{officer['name']}（{officer['team'] or '未分配团队'}）", "officer", officer_id, crumbs)
     _fill_focus(screen, "officer", officer_id)

@@ -6,10 +6,14 @@ from typing import Any
 
 import dash
 import pytest
+from flask import g
 from sqlalchemy import Engine
 
 from dashboard.app import create_app
+from db.access import Principal
 from tests.db.test_case_queries import TODAY, seed_desk
+
+COURT_VIEWER = Principal(user_id=None, username="center-test", display_name="指挥中心（测试）", role="center")
 
 
 @pytest.fixture
@@ -19,5 +23,6 @@ def desk_app(sqlite_engine: Engine, migrated_urls: dict[str, str]) -> Iterator[t
     app = create_app({"DATABASE_URL": migrated_urls["sqlite"], "CACHE_URL": "null://",
                       "SCHEDULER_ENABLED": False, "TODAY": TODAY.isoformat()})
     with app.server.test_request_context():
+        g.principal = COURT_VIEWER  # whole-court scope; tests/callbacks/test_authz.py covers the others
         yield app, ids
     app.server.extensions["dashboard"].engine.dispose()

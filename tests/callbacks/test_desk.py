@@ -7,11 +7,13 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from flask import g
 
 from callbacks.desk import analysis, case, cases, officer, team
 from callbacks.desk.lists import case_list
 from callbacks.desk.params import ParamError, parse_period
 from callbacks.desk.screens import analysis_screen, team_screen
+from tests.callbacks.conftest import COURT_VIEWER
 from tests.db.test_case_queries import TODAY
 
 HALF = {"preset": "custom", "start": "2022-01-01", "end": "2022-06-30"}
@@ -195,6 +197,7 @@ def test_repeated_views_are_served_from_the_cache_until_the_data_changes(sqlite_
     engine = app.server.extensions["dashboard"].engine
     event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
     with app.server.test_request_context():
+        g.principal = COURT_VIEWER
         first = analysis.render_analysis(HALF)
         cold = len(statements)
         statements.clear()
@@ -218,6 +221,7 @@ def test_unreachable_database_shows_a_chinese_message_not_a_traceback() -> None:
                       "CACHE_URL": "null://",
                       "SCHEDULER_ENABLED": False})
     with app.server.test_request_context():
+        g.principal = COURT_VIEWER
         error = analysis.render_analysis({})[3]
         case_error = case.render_case({"path_id": "1"})[1]
     assert "数据库暂时无法访问" in str(error.children[1])

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import g
 
 from callbacks.desk.data import court_today
 from callbacks.desk.screens import analysis_screen, team_screen
@@ -14,6 +15,7 @@ from dashboard.app import create_app
 from db import migrate
 from db.demo import seed_demo
 from db.session import make_engine
+from tests.callbacks.conftest import COURT_VIEWER
 from tests.callbacks.test_desk import assert_lists_match, listed, query_of
 
 ARTICLE = {"preset": "custom", "start": "2021-10-01", "end": "2022-09-30"}
@@ -28,6 +30,7 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     engine.dispose()
     app = create_app({"DATABASE_URL": url, "CACHE_URL": "null://", "SCHEDULER_ENABLED": False})
     with app.server.test_request_context():
+        g.principal = COURT_VIEWER
         yield app
 
 

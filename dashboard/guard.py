@@ -1,0 +1,125 @@
+"""The server-side page and callback guard (authorization; sign-in itself is dashboard/auth).
+
+Runs before every request, after sign-in has put the principal on `flask.g`:
+
+- a page or export path of the registry (`layouts/access.py`) needs one of its permissions;
+- a POST to `/_dash-update-component` is judged by the callback's output IDs: each output must
+  belong to a page the principal may open; Dash's page router is judged by the path it is asked
+  to render; a callback no rule covers is refused.
+
+A refusal answers 403 with a Chinese “无权查看” message (HTML for pages, JSON for callbacks, text
+for exports), never the data, and writes an audit entry with action “denied”. Which team, officer
+or case a permitted page may show is checked inside the page's data functions (callbacks/authz.py).
+"""
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Flask, Response, jsonify, redirect, request
+
+from callbacks import authz
+from layouts import shell
+from layouts.access import allows, landing_path, rule_for_component, rule_for_path
+
+DASH_UPDATE = "/_dash-update-component"
+ROUTER_OUTPUT = "_pages_content"
+ROUTER_LOCATION = "_pages_location"
+
+
+def _is_shell(component_id: str) -> bool:
+    return component_id == "url" or component_id.startswith(("shell-", "_pages_"))
+
+
+def _component_name(raw: Any) -> str:
+    """A component ID as text; a pattern-matching ID {"type": …, "index": …} by its type."""
+    if isinstance(raw, dict):
+        return str(raw.get("type") or next(iter(raw.values()), ""))
+    return str(raw or "")
+
+
+def _outputs(body: dict[str, Any]) -> Iterator[str]:
+    outs = body.get("outputs")
+    for out in outs if isinstance(outs, list) else [outs]:
+        if isinstance(out, dict):
+            yield _component_name(out.get("id"))
+        elif isinstance(out, list):  # ALL/ALLSMALLER wildcards: a list per output
+            for item in out:
+                if isinstance(item, dict):
+                    yield _component_name(item.get("id"))
+
+
+def _router_path(body: dict[str, Any]) -> str:
+    for item in body.get("inputs") or []:
+        if isinstance(item, dict) and item.get("id") == ROUTER_LOCATION and item.get("property") == "pathname":
+            return str(item.get("value") or "/")
+    return "/"
+
+
+def callback_refusal(body: dict[str, Any]) -> str | None:
+    """What a callback request may not touch (a Chinese target), or None when it is allowed."""
+    principal = authz.current()
+    names = list(_outputs(body))
+    if not names:
+        return "无法识别的回调"
+    for name in names:
+        if name == ROUTER_OUTPUT:
+            path = _router_path(body)
+            rule = rule_for_path(path)
+            if principal is None or (rule is not None and not allows(principal, rule)):
+                return f"页面 {path}"
+        elif _is_shell(name):
+            if principal is None:
+                return "页面框架"
+        else:
+            rule = rule_for_component(name)
+            if rule is None or not allows(principal, rule):
+                return f"回调 {name}" if rule is None else f"“{rule.label}”（{rule.path}）"
+    return None
+
+
+def _page_403(target: str) -> Response:
+    who = authz.current()
+    role = who.role_label if who else "未登录"
+    home = landing_path(who)
+    body = (f"<!doctype html><html lang='zh-CN'><meta charset='utf-8'><title>无权查看</title>"
+            f"<body style='font-family:sans-serif;padding:3em'><h1>无权查看</h1>"
+            f"<p>您的角色（{html.escape(role)}）不能打开{html.escape(target)}。</p>"
+            f"<p><a href='{home}'>返回可访问的页面</a></p></body></html>")
+    return Response(body, status=403, mimetype="text/html; charset=utf-8")
+
+
+def check_request() -> Response | None:
+    """The before_request hook; None lets the request through."""
+    path = request.path
+    if path == DASH_UPDATE and request.method == "POST":
+        body = request.get_json(silent=True)
+        refused = callback_refusal(body) if isinstance(body, dict) else "无法识别的回调"
+        if refused is None:
+            return None
+        outputs = ",".join(_outputs(body)) if isinstance(body, dict) else ""
+        authz.record("denied", refused, f"回调 {outputs}", outcome="denied")
+        return Response(jsonify({"message": f"{authz.NO_ACCESS}：{refused}"}).get_data(), status=403,
+                        mimetype="application/json")
+    rule = rule_for_path(path)
+    if rule is None or allows(authz.current(), rule):
+        return None
+    if rule.key == "home" and landing_path(authz.current()) != "/":
+        return redirect(landing_path(authz.current()))
+    target = f"“{rule.label}”（{path}）"
+    authz.record("denied", target, f"{request.method} {request.full_path.rstrip('?')}", outcome="denied")
+    if path.startswith("/export/"):
+        return Response(f"{authz.NO_ACCESS}：{target}", status=403, mimetype="text/plain; charset=utf-8")
+    return _page_403(target)
+
+
+def shell_layout(poll_ms: int) -> Any:
+    """The page frame for this request: the navigation lists only what the principal may open."""
+    return shell.layout(poll_ms=poll_ms, principal=authz.current())
+
+
+def register(server: Flask) -> None:
+    """Install the guard; call it after sign-in's own before_request hook is installed."""
+    server.before_request(check_request)
+    server.extensions["dashboard_guard"] = True
