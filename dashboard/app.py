@@ -8,6 +8,7 @@ from typing import Any
 import dash
 from flask import Flask
 
+from dashboard.auth import init_auth
 from dashboard.cache import init_cache
 from dashboard.config import ROOT, load_settings
 from db.context import AppContext
@@ -46,5 +47,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> dash.Dash:
                                    poll_ms=int(settings["POLL_INTERVAL_S"] * 1000))
     callbacks.register(app)
     routes.register(server)
+    init_auth(server, app)  # sign-in gate, login page, wall tokens, CSRF origin check, headers
     guard.register(server)  # authorization: keep after sign-in's before_request hook
     return app

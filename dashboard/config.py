@@ -39,6 +39,15 @@ DEFAULTS: dict[str, Any] = {
     # node control (README "节点管控"): stricter local node rules; holiday calendar override
     "NODE_RULES_LOCAL": "",  # path to a TOML file of local [[nodes]] overrides/additions
     "HOLIDAYS_FILE": "",  # path to a holidays TOML; empty: config/holidays.toml
+    # sign-in (README "登录、角色与权限"): sessions, throttling, cookies, framing
+    "SESSION_IDLE_MIN": 480,  # desk sessions end after this many minutes without use; walls never idle out
+    "SESSION_MAX_H": 12,  # desk sessions end this many hours after sign-in at the latest
+    "AUTH_RECHECK_S": 30,  # re-check a session's user / wall token in the database at most this often
+    "LOGIN_MAX_FAILURES": 5,  # failed sign-ins per username or address within the window before a lock
+    "LOGIN_WINDOW_MIN": 15,
+    "LOGIN_LOCKOUT_MIN": 15,
+    "COOKIE_SECURE": "auto",  # auto: Secure cookies when ENV=production; 1/0 force it on/off
+    "FRAME_ANCESTORS": "",  # origins allowed to frame the pages (space separated); empty: none
 }
 
 class SettingsError(ValueError):

@@ -16,8 +16,18 @@ def _nav(principal: Principal | None = None) -> html.Nav:
         for page in dash.page_registry.values()
         if page.get("nav") and may_open(principal, page["relative_path"])
     ]
-    return html.Nav([html.Span("执行指挥中心质效看板", className="brand"), *links],
+    return html.Nav([html.Span("执行指挥中心质效看板", className="brand"), *links, *_user_box(principal)],
                     id=ids.Shell.NAV, className="topnav")
+
+
+def _user_box(principal: Principal | None) -> list:
+    """Who is signed in, and 退出 (a page with the sign-out form and its CSRF token)."""
+    if principal is None:
+        return []
+    return [html.Div([html.Span(principal.display_name, className="user-name"),
+                      html.Span(principal.role_label, className="user-role"),
+                      html.A("退出", href="/logout", className="user-logout")],
+                     className="user-box")]
 
 
 def freshness(poll_ms: int) -> list:

@@ -1,0 +1,46 @@
+"""Sign-in for the whole app: sessions, the login page, wall tokens, CSRF origin checks, headers.
+
+`init_auth(server, app)` (called by `create_app`) installs everything. Each request gets
+`flask.g.principal` (a `db.access.Principal`, or None on the open paths). This package only
+AUTHENTICATES; which role may see what is decided by the authorization guard.
+"""
+from __future__ import annotations
+
+import dash
+from flask import Flask
+
+from dashboard.auth import gate, headers
+from dashboard.auth.production import StartupRefused, refuse_if_unsafe
+from dashboard.auth.session import COOKIE, Recheck, csrf_token
+from dashboard.auth.views import blueprint
+
+__all__ = ["StartupRefused", "csrf_token", "init_auth"]
+
+
+def _cookie_secure(settings: dict) -> bool:
+    value = str(settings.get("COOKIE_SECURE", "auto")).strip().lower()
+    if value == "auto":
+        return settings.get("ENV") == "production"
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"环境变量 DASHBOARD_COOKIE_SECURE 应为 auto/1/0，实际为“{value}”")
+
+
+def init_auth(server: Flask, app: dash.Dash | None = None) -> None:
+    settings = server.config
+    state = server.extensions["dashboard"]
+    refuse_if_unsafe(settings, state.engine)
+    server.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=_cookie_secure(settings),
+        SESSION_COOKIE_NAME=COOKIE,
+        PERMANENT_SESSION_LIFETIME=400 * 24 * 3600,  # wall sessions only; desks use browser-session cookies
+    )
+    state.extras["auth_recheck"] = Recheck(float(settings["AUTH_RECHECK_S"]))
+    server.register_blueprint(blueprint)
+    server.before_request(gate.before_request)
+    headers.install(server, app)
+

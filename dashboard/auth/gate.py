@@ -1,0 +1,77 @@
+"""Authentication gate (before every request) and security headers (after every response).
+
+Open without sign-in: OPEN_PATHS and OPEN_PREFIXES. Not signed in: Dash's data endpoints and
+exports answer 401 (Chinese), pages redirect to /login?next=…. Every POST must come from this
+site (Origin, else Referer, naming this host): cross-site POSTs get 403 whatever the cookie.
+Authorization (which role may see what) is not decided here.
+"""
+from __future__ import annotations
+
+import json
+import time
+from urllib.parse import urlencode, urlsplit
+
+from flask import Response, current_app, g, redirect, request
+
+from dashboard.auth import session as auth_session
+
+OPEN_PATHS = frozenset({"/login", "/logout", "/ping", "/healthz", "/favicon.ico", "/_favicon.ico"})
+OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/", "/wall/token/")
+API_PREFIXES = ("/_dash-", "/_reload-hash", "/export/")
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+POLL_PROPS = (".n_intervals",)  # callbacks fired by timers only are not user activity
+
+
+def _text(message: str, status: int) -> Response:
+    if request.path.startswith("/_dash-"):
+        body = json.dumps({"error": message}, ensure_ascii=False)
+        return Response(body, status=status, mimetype="application/json")
+    return Response(message, status=status, mimetype="text/plain; charset=utf-8")
+
+
+def same_site(req=None) -> bool:
+    """The request names this host in Origin, or (without Origin) in Referer."""
+    req = req or request
+    source = req.headers.get("Origin") or req.headers.get("Referer")
+    if not source or source == "null":
+        return False
+    return urlsplit(source).netloc.lower() == req.host.lower()
+
+
+def _is_activity() -> bool:
+    """A page load or a callback a person triggered; timer-only callbacks are not."""
+    if request.path != "/_dash-update-component":
+        return True
+    body = request.get_json(silent=True) or {}
+    changed = body.get("changedPropIds") or []
+    return not changed or not all(str(p).endswith(POLL_PROPS) for p in changed)
+
+
+def is_open(path: str) -> bool:
+    return path in OPEN_PATHS or path.startswith(OPEN_PREFIXES)
+
+
+def before_request() -> Response | None:
+    g.principal = None
+    if request.method in UNSAFE and not same_site():
+        return _text("跨站请求被拒绝：请从本系统页面操作", 403)
+    path = request.path
+    if is_open(path):
+        if path in ("/login", "/logout"):
+            g.principal, _ = auth_session.load(time.time(), current_app.config, active=False)
+        return None
+    if path == "/wall" and request.args.get("token"):
+        from dashboard.auth.views import wall_token_signin
+
+        return wall_token_signin(request.args["token"])
+    principal, why = auth_session.load(time.time(), current_app.config, active=_is_activity())
+    g.principal = principal
+    if principal is not None:
+        return None
+    if path.startswith(API_PREFIXES):
+        return _text(why or "未登录或登录已失效，请重新登录", 401)
+    target = request.full_path if request.query_string else path
+    query = {"next": target}
+    if why:
+        query["why"] = why
+    return redirect("/login?" + urlencode(query))

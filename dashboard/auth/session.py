@@ -1,0 +1,163 @@
+"""The signed-in principal in Flask's signed session cookie, re-checked against the database at
+most every AUTH_RECHECK_S seconds per user or wall token (never a statement per request)."""
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app, session
+
+from db.access import Principal
+from db.session import session_scope
+
+KEY = "auth"
+COOKIE = "dashboard_session"  # the session cookie's name
+CSRF_KEY = "csrf"
+SEEN_STEP_S = 60  # note activity in the cookie at most once a minute (fewer Set-Cookie headers)
+
+
+class Recheck:
+    """A small per-process memo: (kind, id) → the database's current state, for `ttl` seconds.
+
+    `forget(kind, id)` makes the next request re-read at once (admin changes in this process);
+    other processes see a change within `ttl` seconds.
+    """
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl, self._items, self._lock = ttl, {}, threading.Lock()
+
+    def get(self, key: tuple, load: Callable[[], Any]) -> Any:
+        now = time.monotonic()
+        with self._lock:
+            hit = self._items.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        value = load()
+        self.put(key, value)
+        return value
+
+    def put(self, key: tuple, value: Any) -> None:
+        with self._lock:
+            self._items[key] = (time.monotonic() + self.ttl, value)
+
+    def forget(self, kind: str, ident: int) -> None:
+        with self._lock:
+            self._items.pop((kind, ident), None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+def recheck() -> Recheck:
+    return current_app.extensions["dashboard"].extras["auth_recheck"]
+
+
+def _state():
+    return current_app.extensions["dashboard"]
+
+
+def user_state(user_id: int) -> tuple | None:
+    from db.users import current_state
+
+    def load() -> tuple | None:
+        with session_scope(_state().sessions) as db:
+            return current_state(db, user_id)
+
+    return recheck().get(("user", user_id), load)
+
+
+def wall_state(token_id: int) -> bool:
+    from db.wall_tokens import token_active
+
+    def load() -> bool:
+        with session_scope(_state().sessions) as db:
+            return token_active(db, token_id)
+
+    return recheck().get(("wall", token_id), load)
+
+
+def sign_in(principal: Principal, now: float) -> None:
+    """Start a fresh session for `principal` (a wall session is permanent, i.e. survives restarts)."""
+    csrf = session.get(CSRF_KEY)
+    session.clear()
+    session[CSRF_KEY] = csrf or secrets.token_urlsafe(24)
+    session[KEY] = {
+        "uid": principal.user_id, "u": principal.username, "n": principal.display_name,
+        "r": principal.role, "t": principal.team_id, "o": principal.officer_id,
+        "s": principal.screen, "w": principal.extra.get("wall_token_id"),
+        "st": principal.extra.get("stamp"), "iat": int(now), "seen": int(now),
+    }
+    session.permanent = principal.role == "wall"
+
+
+def sign_out() -> None:
+    csrf = session.get(CSRF_KEY)
+    session.clear()
+    if csrf:
+        session[CSRF_KEY] = csrf
+
+
+def _principal(data: dict) -> Principal:
+    extra = {"signed_in_at": data.get("iat")}
+    if data.get("w") is not None:
+        extra["wall_token_id"] = data["w"]
+    if data.get("st"):
+        extra["stamp"] = data["st"]
+    return Principal(user_id=data.get("uid"), username=data["u"], display_name=data.get("n") or data["u"],
+                     role=data["r"], team_id=data.get("t"), officer_id=data.get("o"),
+                     screen=data.get("s"), extra=extra)
+
+
+def _expired(data: dict, now: float, settings: dict, active: bool) -> str | None:
+    """Why a desk session has ended (Chinese), or None; wall sessions never idle out."""
+    if data.get("r") == "wall":
+        return None
+    if now - data.get("iat", 0) > settings["SESSION_MAX_H"] * 3600:
+        return "登录已超过最长有效期，请重新登录"
+    if now - data.get("seen", 0) > settings["SESSION_IDLE_MIN"] * 60:
+        return "长时间未操作，已自动退出，请重新登录"
+    if active and now - data.get("seen", 0) >= SEEN_STEP_S:
+        data["seen"] = int(now)
+        session.modified = True
+    return None
+
+
+def _still_valid(data: dict) -> bool:
+    if data.get("r") == "wall":
+        return data.get("w") is not None and wall_state(int(data["w"]))
+    uid = data.get("uid")
+    if uid is None:
+        return False
+    state = user_state(int(uid))
+    return state is not None and state == (data["u"], data["r"], data.get("t"), data.get("o"), data.get("st"))
+
+
+def load(now: float, settings: dict, active: bool) -> tuple[Principal | None, str | None]:
+    """(principal, why the session ended) for this request; `active`: a user action, not a poll."""
+    data = session.get(KEY)
+    if not isinstance(data, dict) or "u" not in data or "r" not in data:
+        return None, None
+    why = _expired(data, now, settings, active)
+    if why is None and not _still_valid(data):
+        why = "账号状态已变更（停用、改密、改角色或令牌吊销），请重新登录"
+    if why:
+        sign_out()
+        return None, why
+    return _principal(data), None
+
+
+def csrf_token() -> str:
+    """The session's form token (created on first use); forms send it as `csrf_token`."""
+    token = session.get(CSRF_KEY)
+    if not token:
+        token = session[CSRF_KEY] = secrets.token_urlsafe(24)
+    return token
+
+
+def csrf_ok(sent: str | None) -> bool:
+    token = session.get(CSRF_KEY)
+    return bool(token and sent and secrets.compare_digest(token, sent))

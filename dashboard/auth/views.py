@@ -1,0 +1,164 @@
+"""/login, /logout and the wall-token sign-in (/wall/token/<token>, /wall?token=…)."""
+from __future__ import annotations
+
+import datetime as dt
+import time
+from urllib.parse import urlencode, urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+)
+
+from dashboard.auth import session as auth_session
+from db import audit
+from db.access import Principal
+from db.login_throttle import locked_until, note_attempt
+from db.models.auth import utcnow
+from db.session import session_scope
+from db.users import authenticate, principal_for
+from db.wall_tokens import use_wall_token, wall_principal
+
+blueprint = Blueprint("auth", __name__, template_folder="templates")
+
+# role → landing page after sign-in (a registry, not a chain of ifs)
+LANDING = {
+    "lead": lambda p: f"/team/{p.team_id}" if p.team_id else "/",
+    "officer": lambda p: f"/officer/{p.officer_id}" if p.officer_id else "/",
+    "wall": lambda p: "/wall?kiosk=1",
+}
+
+
+def landing(principal: Principal) -> str:
+    return LANDING.get(principal.role, lambda _p: "/")(principal)
+
+
+def safe_next(target: str | None) -> str | None:
+    """A same-site path to return to, or None (no scheme, no host, no //, not the sign-in pages)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    if parts.path in ("/login", "/logout") or parts.path.startswith("/wall/token/"):
+        return None
+    return target
+
+
+def client_ip() -> str:
+    return request.remote_addr or ""
+
+
+def _sessions():
+    return current_app.extensions["dashboard"].sessions
+
+
+def _page(template: str, status: int = 200, **context) -> Response:
+    html = render_template(template, csrf=auth_session.csrf_token(), **context)
+    response = Response(html, status=status, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _login_page(status: int = 200, error: str = "", username: str = "", notice: str = "") -> Response:
+    nxt = safe_next(request.values.get("next")) or ""
+    return _page("login.html", status, title="登录", error=error, notice=notice,
+                 username=username, next=nxt)
+
+
+def _locked_message(until: dt.datetime, now: dt.datetime) -> str:
+    minutes = max(1, int((until - now).total_seconds() + 59) // 60)
+    return f"登录失败次数过多，已暂停登录，请约 {minutes} 分钟后再试"
+
+
+@blueprint.get("/login")
+def login_form() -> Response:
+    if g.get("principal") is not None:
+        return redirect(safe_next(request.args.get("next")) or landing(g.principal))
+    notice = "已退出登录" if request.args.get("bye") else ""
+    return _login_page(error=request.args.get("why", "")[:80], notice=notice)
+
+
+@blueprint.post("/login")
+def login_submit() -> Response:
+    if not auth_session.csrf_ok(request.form.get("csrf_token")):
+        return _login_page(400, "页面已过期，请重新输入用户名和密码")
+    username = (request.form.get("username") or "").strip()[:64]
+    password = request.form.get("password") or ""
+    if not username or not password:
+        return _login_page(400, "请输入用户名和密码", username)
+    settings, ip, now = current_app.config, client_ip(), utcnow()
+    with session_scope(_sessions()) as db:
+        until = locked_until(db, username, ip, now, max_failures=settings["LOGIN_MAX_FAILURES"],
+                             window=dt.timedelta(minutes=settings["LOGIN_WINDOW_MIN"]),
+                             lockout=dt.timedelta(minutes=settings["LOGIN_LOCKOUT_MIN"]))
+        if until is not None:
+            audit.record(db, actor=None, action="login_locked", target=username, ip=ip,
+                         outcome="denied", detail=f"锁定至 {until:%Y-%m-%d %H:%M} UTC")
+            return _login_page(429, _locked_message(until, now), username)
+        user = authenticate(db, username, password)
+        note_attempt(db, username, ip, user is not None, now)
+        if user is None:
+            audit.record(db, actor=None, action="login_failed", target=username, ip=ip, outcome="failed",
+                         detail="用户名或密码错误，或账号已停用")
+            principal = None
+        else:
+            principal = principal_for(user)
+            audit.record(db, actor=principal, action="login_ok", target=username, ip=ip)
+    if principal is None:
+        return _login_page(401, "用户名或密码错误", username)
+    auth_session.sign_in(principal, time.time())
+    auth_session.recheck().forget("user", principal.user_id)
+    return redirect(safe_next(request.form.get("next")) or landing(principal))
+
+
+@blueprint.get("/logout")
+def logout_form() -> Response:
+    if g.get("principal") is None:
+        return redirect("/login")
+    return _page("message.html", title="退出登录", heading="退出登录",
+                 text=f"当前登录：{g.principal.display_name}（{g.principal.role_label}）",
+                 logout=True, link_href="/", link_text="返回首页")
+
+
+@blueprint.post("/logout")
+def logout_submit() -> Response:
+    if not auth_session.csrf_ok(request.form.get("csrf_token")):
+        return _page("message.html", 400, title="退出登录", heading="退出登录",
+                     error="页面已过期，请重新点击退出", logout=True, link_href="/", link_text="返回首页")
+    principal = g.get("principal")
+    if principal is not None:
+        with session_scope(_sessions()) as db:
+            audit.record(db, actor=principal, action="logout", target=principal.username, ip=client_ip())
+    auth_session.sign_out()
+    return redirect("/login?bye=1")
+
+
+def wall_token_signin(token: str) -> Response:
+    """Sign this browser in as the token's wall screen, then show the wall (token not kept in the URL)."""
+    ip = client_ip()
+    with session_scope(_sessions()) as db:
+        found = use_wall_token(db, token)
+        principal = wall_principal(found) if found is not None else None
+        audit.record(db, actor=principal, action="wall_signin", target=principal.screen if principal else "",
+                     ip=ip, outcome="ok" if principal else "failed",
+                     detail="" if principal else "令牌无效或已吊销")
+    if principal is None:
+        return _page("message.html", 403, title="大屏令牌无效", heading="大屏令牌无效",
+                     error="大屏令牌无效或已吊销，请联系管理员重新签发",
+                     link_href="/login", link_text="使用账号登录")
+    auth_session.sign_in(principal, time.time())
+    auth_session.recheck().forget("wall", principal.extra["wall_token_id"])
+    keep = [(k, v) for k, v in request.args.items(multi=True) if k != "token"]
+    query = urlencode(keep) or "kiosk=1"
+    return redirect(f"/wall?{query}")
+
+
+@blueprint.get("/wall/token/<token>")
+def wall_token_route(token: str) -> Response:
+    return wall_token_signin(token)

@@ -1,0 +1,87 @@
+"""Demo sign-ins: one user per role (lead and officer bound to the demo court's 简案团队) and one
+wall token. Their passwords are public, so production mode refuses to start while any is usable."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Officer, Team, User
+from db.models.auth import WallToken
+from db.passwords import verify_password
+from db.users import create_user
+from db.wall_tokens import token_hash
+
+DEMO_TEAM = "简案团队"
+DEMO_WALL_SCREEN = "演示大屏"
+DEMO_WALL_TOKEN = "demo-wall-token-public-not-secret-0000000000"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    password: str
+    role: str
+    display_name: str
+
+
+DEMO_USERS = (
+    DemoUser("admin", "Demo#2026-gl", "admin", "演示管理员"),
+    DemoUser("center", "Demo#2026-zh", "center", "演示指挥中心"),
+    DemoUser("lead", "Demo#2026-td", "lead", "演示团队长"),
+    DemoUser("officer", "Demo#2026-cb", "officer", "演示承办人"),
+    DemoUser("leader", "Demo#2026-ld", "leader", "演示院领导"),
+)
+
+
+def _binding(session: Session, role: str) -> dict:
+    team_id = session.scalars(select(Team.id).where(Team.name == DEMO_TEAM).order_by(Team.id)).first()
+    if role == "lead":
+        return {"team_id": team_id}
+    if role == "officer":
+        officer = session.scalars(
+            select(Officer.id).where(Officer.team_id == team_id, Officer.role == "judge", Officer.active)
+            .order_by(Officer.id)).first()
+        return {"officer_id": officer}
+    return {}
+
+
+def ensure_demo_users(session: Session) -> list[DemoUser]:
+    """Create the demo users and wall token that are missing (needs the demo court); return the new users."""
+    if session.scalars(select(Team.id).where(Team.name == DEMO_TEAM)).first() is None:
+        return []
+    made = []
+    for demo in DEMO_USERS:
+        if session.scalars(select(User.id).where(User.username == demo.username)).first() is None:
+            create_user(session, demo.username, demo.password, demo.role,
+                        display_name=demo.display_name, **_binding(session, demo.role))
+            made.append(demo)
+    digest = token_hash(DEMO_WALL_TOKEN)
+    if session.scalars(select(WallToken.id).where(WallToken.token_hash == digest)).first() is None:
+        session.add(WallToken(screen=DEMO_WALL_SCREEN, token_hash=digest, created_by="演示数据"))
+        session.flush()
+    return made
+
+
+def usable_demo_users(session: Session) -> list[DemoUser]:
+    """Demo users that are active and still have their demo password."""
+    found = []
+    for demo in DEMO_USERS:
+        user = session.scalars(select(User).where(User.username == demo.username)).first()
+        if user is not None and user.active and verify_password(demo.password, user.password_hash):
+            found.append(demo)
+    return found
+
+
+def demo_wall_token_active(session: Session) -> bool:
+    token = session.scalars(select(WallToken).where(WallToken.token_hash == token_hash(DEMO_WALL_TOKEN))).first()
+    return token is not None and token.revoked_at is None
+
+
+def users_with_demo_password(session: Session) -> list[str]:
+    """Names of every sign-in that works with public demo credentials (production refuses these)."""
+    names = [demo.username for demo in usable_demo_users(session)]
+    if demo_wall_token_active(session):
+        names.append(f"大屏令牌“{DEMO_WALL_SCREEN}”")
+    return names
