@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from db.event_kinds import EVENT_KINDS
+from db.masking import mask_name
 from db.models import (
     Case,
     CaseAssignment,
@@ -36,16 +37,6 @@ from db.vocab import (
 )
 
 _CHUNK = 900  # ids per IN (...) list: well under SQLite's bound-parameter limit
-
-
-def mask_name(name: str, kind: str = "natural") -> str:
-    """Mask a party name for lists: 张三 → 张*, companies keep their first two and last two characters."""
-    name = (name or "").strip()
-    if len(name) <= 1:
-        return name
-    if kind == "natural" or len(name) <= 4:
-        return name[0] + "*" * (len(name) - 1)
-    return name[:2] + "*" * (len(name) - 4) + name[-2:]
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -203,7 +194,7 @@ def _assignments(session: Session, case_id: int) -> list[dict[str, Any]]:
 
 def _nodes(session: Session, case_id: int, today: dt.date, rules: RuleSet) -> list[dict[str, Any]]:
     rows = node_list(session, today, rules, filters=NodeFilter(case_ids=(case_id,)), statuses=(), limit=500)
-    return [{"label": r["node_name"], "due_on": r["deadline"], "done_on": r["done_on"],
+    return [{"label": r["node_name"], "key": r["node"], "due_on": r["deadline"], "done_on": r["done_on"],
              "status": r["status"], "status_label": r["status_label"], "days_left": r["days_left"]}
             for r in sorted(rows, key=lambda r: (r["deadline"] or dt.date.max, r["node"]))]
 

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from dash import html
 
 from db.event_kinds import EVENT_KINDS
+from db.masking import mask_name, mask_text
 from layouts import ids
-from layouts.wall.mask import mask_name, mask_text
 
 FEED_ROWS = 11
 # Feed kinds that are not case events (filing, closing, money) → colour group of their chip.

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from dashboard.app import create_app
 from db.access import Principal
+from tests.auth_helpers import login, make_user
 from tests.db.test_case_queries import TODAY, seed_desk
 
 COURT_VIEWER = Principal(user_id=None, username="center-test", display_name="指挥中心（测试）", role="center")
@@ -26,3 +27,16 @@ def desk_app(sqlite_engine: Engine, migrated_urls: dict[str, str]) -> Iterator[t
         g.principal = COURT_VIEWER  # whole-court scope; tests/callbacks/test_authz.py covers the others
         yield app, ids
     app.server.extensions["dashboard"].engine.dispose()
+
+
+def signed_client(app: dash.Dash, role: str = "center", **binding: Any) -> Any:
+    """A test client signed in as a new user with `role` (binding: team_id / officer_id).
+
+    Call its requests inside `with app.server.app_context():` when the test also calls callbacks
+    directly: a request reuses the surrounding app context, so its flask.g would otherwise replace
+    the fixture's principal."""
+    user = make_user(app.server.extensions["dashboard"].engine, role, **binding)
+    client = app.server.test_client()
+    with app.server.app_context():
+        login(client, user.username, user.password)
+    return client

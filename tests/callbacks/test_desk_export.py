@@ -11,13 +11,16 @@ from openpyxl import load_workbook
 from callbacks.desk import analysis, cases
 from callbacks.desk.common import grid_indicators
 from callbacks.desk.params import search
+from tests.callbacks.conftest import signed_client
 from tests.callbacks.test_desk import HALF
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _download(app, path: str) -> Any:
-    response = app.server.test_client().get(path)
+    client = signed_client(app)
+    with app.server.app_context():
+        response = client.get(path)
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.mimetype == XLSX
     return load_workbook(io.BytesIO(response.data))
@@ -102,8 +105,9 @@ def test_case_list_export_equals_the_list(desk_app, kind) -> None:
 
 def test_export_with_bad_parameters_is_a_chinese_400(desk_app) -> None:
     app, _ = desk_app
-    client = app.server.test_client()
-    bad = client.get("/export/analysis.xlsx?team=99")
+    client = signed_client(app)
+    with app.server.app_context():
+        bad = client.get("/export/analysis.xlsx?team=99")
+        worse = client.get("/export/cases.xlsx?indicator=closed&start=2022-02-30&end=2022-03-01")
     assert bad.status_code == 400 and "团队编号 99 不存在" in bad.get_data(as_text=True)
-    worse = client.get("/export/cases.xlsx?indicator=closed&start=2022-02-30&end=2022-03-01")
     assert worse.status_code == 400 and "格式不正确" in worse.get_data(as_text=True)

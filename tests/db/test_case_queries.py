@@ -11,8 +11,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from db.indicators import Period, compute, load_indicator_settings
+from db.masking import mask_name
 from db.models import Case, CaseEvent, CaseExtension, CaseParty, CasePause
-from db.queries.cases import case_rows, case_timeline, mask_name
+from db.queries.cases import case_rows, case_timeline
 from db.queries.outlook import Target, load_targets, year_end_outlook
 from db.queries.queue import (
     QUEUE_KINDS,
@@ -60,10 +61,11 @@ def seeded(engine: Engine) -> tuple[Engine, dict[str, Any]]:
 
 
 def test_mask_name() -> None:
-    assert mask_name("张三") == "张*"
-    assert mask_name("张三丰") == "张**"
-    assert mask_name("包头市某某建材有限公司", "legal") == "包头*******公司"
-    assert mask_name("李") == "李"
+    assert mask_name("张三", "natural") == "张*"
+    assert mask_name("张三丰", "natural") == "张**"
+    assert mask_name("包头市某某建材有限公司", "legal") == "包头***有限公司"
+    assert mask_name("某某县第一建筑工程处", "organization") == "某某******程处"
+    assert mask_name("李", "natural") == "李*"  # a one-character name is not shown either
     assert mask_name("") == ""
 
 
@@ -81,7 +83,7 @@ def test_case_rows_keep_order_and_mask_parties(seeded) -> None:
     assert [r["id"] for r in rows] == [ids["case:2021执1"], ids["case:2022执2"]]
     second = rows[1]
     assert second["applicant"] == "张**"
-    assert second["respondent"] == "包头*******公司、=" + "*" * 12
+    assert second["respondent"] == "包头***有限公司、=" + "*" * 12
     assert second["days"] == (TODAY - D("2022-02-01")).days
     assert rows[0]["closing_method"] == "执行完毕" and rows[0]["category"] == "首执"
     assert rows[0]["target_amount"] == Decimal("1000.00")

@@ -7,9 +7,9 @@ from typing import Any
 import plotly.io as pio
 import pytest
 
+from db.masking import mask_name, mask_text
 from layouts.wall import feed, figures, nodes, overview, page, teams
 from layouts.wall.marks import change, direction, numeral, tone
-from layouts.wall.mask import mask_name, mask_text
 from layouts.wall.params import resolve, screen_key
 from layouts.wall.ranking import movement, rank_officers
 from layouts.wall.tiles import MONEY_KEY, OVERVIEW_TILES

@@ -1,4 +1,9 @@
-"""Masking of party names and identity numbers for public screens (张三 → 张*)."""
+"""The one masking module: party names, identity numbers, credit codes and phone numbers.
+
+Every list, grid, export and wall screen shows parties through these functions (张三 → 张*,
+包头市鑫源建材有限公司 → 包头***有限公司, 18-digit numbers → 18 asterisks). Full names appear only on
+the case page, for a principal whose scope includes the case (callbacks/authz.py checks that).
+"""
 from __future__ import annotations
 
 import re
@@ -18,16 +23,27 @@ _CREDIT_CODE = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-
 _PHONE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 
 
-def mask_name(name: str | None) -> str:
-    """Mask a party's name: a person keeps the first character, an organisation its suffix."""
+def mask_name(name: str | None, kind: str | None = None) -> str:
+    """Mask a party's name. A person (kind "natural") keeps the first character; an organisation
+    keeps two leading characters and its legal-form suffix (有限公司, 合作社 …), or its first and
+    last two characters when it has no known suffix. Without a kind, a known suffix decides."""
     text = (name or "").strip()
     if not text:
         return ""
-    for suffix in _ORG_SUFFIXES:
-        if text.endswith(suffix) and len(text) > len(suffix):
-            head = text[: min(2, len(text) - len(suffix))]
-            return head + "*" * 3 + suffix
+    if kind != "natural":
+        for suffix in _ORG_SUFFIXES:
+            if text.endswith(suffix) and len(text) > len(suffix):
+                head = text[: min(2, len(text) - len(suffix))]
+                return head + "*" * 3 + suffix
+        if kind is not None and len(text) > 4:
+            return text[:2] + "*" * (len(text) - 4) + text[-2:]
     return text[0] + "*" * max(1, len(text) - 1)
+
+
+def mask_id_number(number: str | None) -> str:
+    """An identity number or credit code: only its length shows (a missing one stays empty)."""
+    text = (number or "").strip()
+    return "*" * len(text)
 
 
 def _mask_match(match: re.Match[str]) -> str:
