@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import click
 
-from dashboard.cli import database, demo, indicators, nodes, scheduler, server
+from dashboard.cli import database, demo, indicators, nodes, scheduler, server, users
 from dashboard.config import SettingsError
 
-_MODULES = (server, database, scheduler, indicators, demo, nodes)
+_MODULES = (server, database, scheduler, indicators, demo, nodes, users)
 
 
 @click.group(help="执行指挥中心质效看板 命令行工具")

@@ -49,7 +49,21 @@ def seed_demo_command(cases: int | None, seed: int | None, today: dt.date | None
     finally:
         engine.dispose()
     click.echo("已写入：" + "，".join(f"{k}={v}" for k, v in summary.items()))
+    if not cases:
+        _demo_signins(settings)
     click.echo(f"用时 {time.perf_counter() - started:.1f} 秒")
+
+
+def _demo_signins(settings: dict) -> None:
+    """One demo user per role and the demo wall token next to the demo court (not in production)."""
+    from dashboard.auth.demo import ensure_and_print
+
+    engine = make_engine(settings["DATABASE_URL"])
+    try:
+        ensure_and_print(make_session_factory(engine), settings,
+                         f"http://{settings['HOST']}:{settings['PORT']}")
+    finally:
+        engine.dispose()
 
 
 @click.command(help="模拟实时业务数据（立案、查控反馈、查封冻结、结案、案款、执行110…）")

@@ -23,6 +23,7 @@ def _print_urls(host: str, port: int) -> None:
 
 def _serve(with_scheduler: bool) -> None:
     from dashboard.app import create_app
+    from dashboard.auth.demo import ensure_and_print as demo_signins
     from dashboard.runtime import start_background
 
     settings = load_settings()
@@ -30,6 +31,8 @@ def _serve(with_scheduler: bool) -> None:
     app = create_app({"SCHEDULER_ENABLED": with_scheduler and settings["SCHEDULER_ENABLED"]})
     start_background(app.server)
     _print_urls(settings["HOST"], settings["PORT"])
+    state = app.server.extensions["dashboard"]
+    demo_signins(state.sessions, state.settings, f"http://{settings['HOST']}:{settings['PORT']}")
     app.run(host=settings["HOST"], port=settings["PORT"], debug=False, use_reloader=False)
 
 
