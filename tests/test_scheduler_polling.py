@@ -12,6 +12,7 @@ from dashboard import scheduler as wiring
 from dashboard.app import create_app
 from db.session import bump_data_version, make_session_factory, session_scope
 from layouts import ids
+from tests.auth_helpers import copy_session, login, make_user
 from tests.backends import clear_all
 from tests.db.snapshot_data import seed
 
@@ -19,8 +20,8 @@ TICKS = 6
 CHANGED_AT = {2, 4}  # ticks at which the case data changes
 
 
-def _poll_request(app, n: int, shown: int | None, banner: str | None) -> dict:
-    deps = app.server.test_client().get("/_dash-dependencies").json
+def _poll_request(http, n: int, shown: int | None, banner: str | None) -> dict:
+    deps = http.get("/_dash-dependencies").json
     (dep,) = [d for d in deps if d["inputs"] == [{"id": ids.Shell.POLL,
                                                   "property": "n_intervals"}]]
     state_values = {ids.Shell.VERSION: shown, ids.Shell.BANNER: banner,
@@ -42,7 +43,7 @@ class Client:
         self.app, self.http, self.shown, self.seen = app, app.server.test_client(), None, []
 
     def poll(self, n: int) -> None:
-        body = _poll_request(self.app, n, self.shown, None)
+        body = _poll_request(self.http, n, self.shown, None)
         reply = self.http.post("/_dash-update-component", json=body)
         assert reply.status_code in (200, 204)
         if reply.status_code == 200:
@@ -56,7 +57,8 @@ class Client:
 @pytest.fixture
 def app(sqlite_engine: Engine) -> Iterator:
     url = sqlite_engine.url.render_as_string(hide_password=False)
-    yield create_app({"DATABASE_URL": url, "CACHE_URL": "simple://",
+    # AUTH_RECHECK_S: the signed-in user is re-checked at most once an hour, not during the run
+    yield create_app({"DATABASE_URL": url, "CACHE_URL": "simple://", "AUTH_RECHECK_S": 3600,
                       "SCHEDULER_ENABLED": False, "REFRESH_INTERVAL_S": 60})
 
 
@@ -69,6 +71,10 @@ def _run(app, clients: int) -> tuple[int, list[int]]:
         seed(session)
     refresher = wiring.make_refresher(state)
     pages = [Client(app) for _ in range(clients)]
+    user = make_user(state.engine, "center")  # every page signed in (the same user, one sign-in)
+    assert login(pages[0].http, user.username, user.password).status_code == 302
+    for page in pages[1:]:
+        copy_session(pages[0].http, page.http)
     pages[0].http.get("/_dash-dependencies")  # warm Dash's first-request setup
     count = {"n": 0}
 
