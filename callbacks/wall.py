@@ -3,10 +3,13 @@
 Reads only the cached snapshot (never the case table). The shell's version Store is the
 single trigger; `render_frame` publishes a new version to `Wall.SHOWN` only when it differs,
 and each screen re-renders from that. Clock, rotation, kiosk and highlights are clientside.
+Every screen's output is built once per snapshot version (`callbacks.render_cache`; the
+refresher prerenders them) and then sent as stored JSON data to every wall.
 """
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,8 +17,10 @@ import dash
 import plotly.graph_objects as go
 from dash import ClientsideFunction, Input, Output, State, html
 from dash.exceptions import PreventUpdate
+from flask import Flask
 
 from callbacks.context import app_context
+from callbacks.render_cache import memo_for
 from db.snapshot import current_snapshot
 from db.snapshot.store import read_snapshot
 from layouts import ids
@@ -56,37 +61,96 @@ def resolve_config(params: dict[str, Any] | None) -> tuple[dict[str, Any], list[
     return config, [html.Span("⚠ " + "；".join(config["errors"]))] if config["errors"] else []
 
 
-def render_frame(version: int | None, shown: int | None) -> tuple[Any, str, list[Any], str]:
-    """Header and footer of a new snapshot; nothing when the version is the one on screen."""
-    if version is not None and version == shown:
-        raise PreventUpdate
-    snap = _snapshot(version)
+def _memo(name: str, version: int | None, build: Callable[[Snapshot], Any]) -> Any:
+    """`build(snapshot)` as plain JSON data, built once per snapshot version (render_cache).
+
+    Without a version, or when the cache no longer holds it, the output is built directly
+    from whatever `_snapshot` finds and not remembered.
+    """
+    cache = app_context().extras["cache"]
+    if version is None:
+        return build(_snapshot(None))
+
+    def make() -> Any:
+        found = read_snapshot(cache, version)
+        if found is None:
+            raise _Missing
+        return build(found)
+
+    try:
+        return memo_for(cache).get(name, version, make)
+    except _Missing:
+        return build(_snapshot(version))
+
+
+class _Missing(Exception):
+    """The requested snapshot version is gone from the cache: build without remembering."""
+
+
+def _frame(snap: Snapshot) -> tuple[str, list[Any], str]:
     court = (snap.get("court") or {}).get("name") or "—"
     stamp = _local_time(snap.get("computed_at"))
     updated = ["数据更新于 ", html.B(stamp)] if snap else ["数据尚未就绪"]
-    # 0 = "no snapshot yet": the screens then say so instead of staying blank
-    return snap.get("version", version) or 0, court, updated, _period_text(snap)
+    return court, updated, _period_text(snap)
 
 
-def render_overview(version: int | None) -> tuple[list[Any], go.Figure, list[Any]]:
-    snap = _snapshot(version)
+def render_frame(version: int | None, shown: int | None) -> tuple[Any, ...]:
+    """Header and footer of a new snapshot; nothing when the version is the one on screen."""
+    if version is not None and version == shown:
+        raise PreventUpdate
+    if version is None:
+        snap = _snapshot(None)
+        # 0 = "no snapshot yet": the screens then say so instead of staying blank
+        return (snap.get("version") or 0, *_frame(snap))
+    return (version, *_memo("frame", version, _frame))
+
+
+def _overview(snap: Snapshot) -> tuple[list[Any], go.Figure, list[Any]]:
     return overview.tiles(snap), figures.trend_figure(snap.get("trend")), overview.month(snap)
 
 
-def render_teams(version: int | None) -> tuple[list[Any], go.Figure, list[Any]]:
-    snap = _snapshot(version)
+def _teams(snap: Snapshot) -> tuple[list[Any], go.Figure, list[Any]]:
     shown = [team for team in teams.teams_of(snap) if teams.has_cases(team)]
     chart = figures.team_figure(shown, teams.CHART_KEYS)
     return teams.cards(snap), chart, teams.ranking(snap)
 
 
-def render_nodes(version: int | None) -> list[Any]:
-    return nodes.content(_snapshot(version))
-
-
-def render_feed(version: int | None) -> tuple[list[Any], list[Any]]:
-    snap = _snapshot(version)
+def _feed(snap: Snapshot) -> tuple[list[Any], list[Any]]:
     return feed.feed_rows(snap, app_context().settings["TIMEZONE"]), feed.campaign_card(snap)
+
+
+# name → how one screen callback builds its outputs from a snapshot (all memoized per version)
+SCREENS: dict[str, Callable[[Snapshot], Any]] = {
+    "frame": _frame,
+    "overview": _overview,
+    "teams": _teams,
+    "nodes": nodes.content,
+    "feed": _feed,
+}
+
+
+def render_overview(version: int | None) -> Any:
+    return _memo("overview", version, _overview)
+
+
+def render_teams(version: int | None) -> Any:
+    return _memo("teams", version, _teams)
+
+
+def render_nodes(version: int | None) -> Any:
+    return _memo("nodes", version, nodes.content)
+
+
+def render_feed(version: int | None) -> Any:
+    return _memo("feed", version, _feed)
+
+
+def prerender(server: Flask, version: int) -> None:
+    """Build every screen of `version` into the shared cache (the refresher calls this right
+    after publishing, before pages learn the version), so no page request builds a figure."""
+    with server.app_context():
+        for name, build in SCREENS.items():
+            _memo(name, version, build)
 
 
 _MIRROR_BANNER = """

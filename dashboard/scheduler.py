@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import functools
 import logging
 import threading
 import time
@@ -18,6 +19,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 
+from callbacks import wall
 from dashboard.cache import is_redis
 from db.context import AppContext
 from db.snapshot.builder import default_port
@@ -127,6 +129,7 @@ def start(server: Flask, *, force: bool = False) -> RefreshService | None:
         return None
     interval = float(state.settings["REFRESH_INTERVAL_S"])
     service = RefreshService(server, make_lease(state, interval), make_refresher(state), interval)
+    service.refresher.after_publish = functools.partial(wall.prerender, server)  # wall JSON
     scheduler = BackgroundScheduler(executors={"default": ThreadPoolExecutor(2)},
                                     timezone=dt.UTC)
     service.scheduler = scheduler

@@ -12,7 +12,8 @@ from dashboard.app import create_app
 from db.snapshot import store
 from db.snapshot.store import RefreshState, iso
 
-KEYS = {"status", "snapshot_version", "as_of", "computed_at", "age_s", "last_error"}
+KEYS = {"status", "snapshot_version", "as_of", "computed_at", "age_s", "last_error",
+        "computing_since", "refreshing", "last_duration_ms"}
 
 
 @pytest.fixture
@@ -60,3 +61,26 @@ def test_banner_appears_and_clears_by_itself(app) -> None:
         assert banner == f"数据已过期：最后成功更新于 {last_good:%H:%M:%S}"
         _state(app, 0)
         assert poll_version(4, 3, banner, "shell stale")[1:] == ("", True, "shell")
+
+
+def test_a_long_refresh_in_progress_is_not_stale(app) -> None:
+    """Computing within twice the last duration keeps the data fresh; beyond it, stale."""
+    client = app.server.test_client()
+    now = dt.datetime.now(dt.UTC)
+    started = iso(now - dt.timedelta(seconds=10))
+    _state(app, 12, duration_ms=30_000, computing_since=started)  # allowance 60 s
+    reply = client.get("/healthz")
+    assert reply.status_code == 200 and reply.json["refreshing"] is True
+    assert reply.json["computing_since"] == started and reply.json["last_duration_ms"] == 30_000
+    with app.server.test_request_context():
+        with pytest.raises(PreventUpdate):  # no banner while it computes on time
+            poll_version(1, 3, None, "shell")
+    _state(app, 70, duration_ms=30_000, computing_since=iso(now - dt.timedelta(seconds=61)))
+    reply = client.get("/healthz")  # running longer than expected: stale
+    assert reply.status_code == 503 and reply.json["refreshing"] is False
+    _state(app, 12, duration_ms=None, computing_since=iso(now - dt.timedelta(seconds=7)))
+    assert client.get("/healthz").status_code == 503  # unknown duration: three intervals
+    _state(app, 67, duration_ms=30_000, computing_since=iso(now - dt.timedelta(seconds=5)))
+    assert client.get("/healthz").status_code == 503  # data too old even for a new attempt
+    _state(app, 1, duration_ms=30_000, computing_since=started, status="error", last_error="x")
+    assert client.get("/healthz").status_code == 503  # a failure is never hidden

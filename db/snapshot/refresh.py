@@ -52,6 +52,9 @@ class Refresher:
     history_interval_s: int = 3600
     clock: Callable[[], dt.datetime] = utcnow
     build: Callable[..., dict[str, Any]] = build_snapshot
+    # called with each new version after its snapshot is stored and before pages learn of
+    # it (the web layer prerenders the wall there); its failures are logged, never raised
+    after_publish: Callable[[int], None] | None = None
     _port: IndicatorPort | None = field(default=None, init=False)
 
     def run(self) -> str:
@@ -88,6 +91,7 @@ class Refresher:
     def _publish(self, state: RefreshState, now: dt.datetime, fingerprint: str,
                  today: dt.date) -> None:
         started = time.perf_counter()
+        store.write_state(self.cache, state.computing(now))  # not stale while it computes
         with session_scope(self.sessions) as session:
             body = self.build(session, self.port(), today=today,
                               court_code=self.court_code, tz=self.tz)
@@ -97,12 +101,21 @@ class Refresher:
                     "status": "ok", "last_error": None}
         self._persist(snapshot, now)
         store.publish(self.cache, snapshot, state)
+        self._after_publish(snapshot["version"])
         store.write_state(self.cache, RefreshState(
             version=snapshot["version"], previous_version=state.version,
             fingerprint=fingerprint, day=today.isoformat(),
             computed_at=snapshot["computed_at"], as_of=snapshot["as_of"],
-            checked_at=iso(now)))
+            checked_at=iso(self.clock()), duration_ms=snapshot["duration_ms"]))
         log.info("快照 %s 已发布，用时 %s 毫秒", snapshot["version"], snapshot["duration_ms"])
+
+    def _after_publish(self, version: int) -> None:
+        if self.after_publish is None:
+            return
+        try:
+            self.after_publish(version)
+        except Exception:  # noqa: BLE001 - pages then build what they need themselves
+            log.exception("快照 %s 的预渲染失败（页面将自行渲染）", version)
 
     def _persist(self, snapshot: dict[str, Any], now: dt.datetime) -> None:
         naive = now.astimezone(dt.UTC).replace(tzinfo=None)

@@ -58,6 +58,12 @@ class RefreshState:
     status: str = "ok"  # ok | error
     last_error: str | None = None
     failed_at: str | None = None
+    duration_ms: int | None = None  # how long the current snapshot took to compute
+    computing_since: str | None = None  # a new snapshot is being computed since then
+
+    def computing(self, now: dt.datetime) -> RefreshState:
+        """Mark that a new snapshot is being computed from `now` on (the old one stays)."""
+        return dataclasses.replace(self, computing_since=iso(now))
 
     def confirmed(self, now: dt.datetime) -> RefreshState:
         """Mark the current snapshot as checked and up to date at `now`."""
@@ -67,7 +73,8 @@ class RefreshState:
 
     def failed(self, now: dt.datetime, error: str) -> RefreshState:
         """Record a failed refresh; the last good snapshot stays current."""
-        return dataclasses.replace(self, status="error", last_error=error, failed_at=iso(now))
+        return dataclasses.replace(self, status="error", last_error=error, failed_at=iso(now),
+                                   computing_since=None)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -1,6 +1,7 @@
 """Wall callbacks as functions: they read only the cached snapshot and skip unchanged versions."""
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ import pytest
 from dash.exceptions import PreventUpdate
 from sqlalchemy import event
 
-from callbacks import wall
+from callbacks import render_cache, wall
 from dashboard.app import create_app
 from db.snapshot.store import RefreshState, publish, write_state
 from tests.layouts.wall_sample import sample_snapshot
@@ -46,10 +47,10 @@ def test_frame_renders_a_new_version_and_skips_the_shown_one(wall_app: tuple) ->
 
 def test_screens_render_from_the_snapshot_only(wall_app: tuple) -> None:
     _app, _cache, statements = wall_app
-    tiles, trend, month = wall.render_overview(7)
-    assert len(tiles) == 10 and trend.layout.uirevision == "wall-trend" and month
+    tiles, trend, month = wall.render_overview(7)  # plain JSON data, as Dash sends it
+    assert len(tiles) == 10 and trend["layout"]["uirevision"] == "wall-trend" and month
     table, chart, ranking = wall.render_teams(7)
-    assert [t.name for t in chart.data] == ["结案率", "执行完毕率"] and ranking
+    assert [t["name"] for t in chart["data"]] == ["结案率", "执行完毕率"] and ranking
     assert wall.render_nodes(7) and all(wall.render_feed(7))
     assert statements == []
 
@@ -68,3 +69,71 @@ def test_config_merges_url_over_server_settings(wall_app: tuple) -> None:
     assert errors == []
     _config, errors = wall.resolve_config({"rotate": "x"})
     assert "参数 rotate 应为秒数" in str(errors)
+
+
+def test_each_screen_is_built_once_per_version(wall_app: tuple, monkeypatch) -> None:
+    """Later requests get the stored JSON; a new version is built anew; old ones are dropped."""
+    _app, cache, _statements = wall_app
+    calls: list[int] = []
+    real = wall.nodes.content
+
+    def counting(snap):
+        calls.append(snap["version"])
+        return real(snap)
+
+    monkeypatch.setitem(wall.SCREENS, "nodes", counting)
+    monkeypatch.setattr(wall.nodes, "content", counting)
+    first = wall.render_nodes(7)
+    assert wall.render_nodes(7) == first and calls == [7]
+    assert cache.get(render_cache.shared_key("nodes", 7))  # shared with the other workers
+    publish(cache, sample_snapshot(8), RefreshState(version=7))
+    wall.render_nodes(8)
+    assert calls == [7, 8]
+    memo = render_cache.memo_for(cache)
+    for version in (9, 10, 11):
+        publish(cache, sample_snapshot(version), RefreshState(version=version - 1))
+        wall.render_nodes(version)
+    assert memo.versions() == [9, 10, 11]  # bounded: only the newest versions stay
+
+
+def test_a_worker_reuses_what_another_process_built(wall_app: tuple, monkeypatch) -> None:
+    """The shared entry (e.g. the refresher's prerender) is used as is; nothing is built."""
+    app, cache, _statements = wall_app
+    wall.prerender(app.server, 7)
+    render_cache._MEMOS.pop(cache)  # a fresh process: empty local memo, same shared cache
+
+    def fail(_snap):
+        raise AssertionError("built again")
+
+    for name in wall.SCREENS:
+        monkeypatch.setitem(wall.SCREENS, name, fail)
+    monkeypatch.setattr(wall.nodes, "content", fail)
+    assert wall.render_nodes(7)
+    assert render_cache.memo_for(cache).versions() == [7]
+
+
+def test_concurrent_requests_build_an_entry_once(wall_app: tuple) -> None:
+    _app, cache, _statements = wall_app
+    memo, calls, gate = render_cache.memo_for(cache), [], threading.Event()
+
+    def slow():
+        calls.append(1)
+        gate.wait(5)
+        return {"ok": True}
+
+    results: list = []
+    threads = [threading.Thread(target=lambda: results.append(memo.get("x", 7, slow)))
+               for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    gate.set()
+    for thread in threads:
+        thread.join()
+    assert calls == [1] and results == [{"ok": True}] * 8
+
+
+def test_a_version_gone_from_the_cache_is_built_but_not_kept(wall_app: tuple) -> None:
+    _app, cache, _statements = wall_app
+    tiles, _trend, _month = wall.render_overview(99)  # not in the cache: the current one
+    assert len(tiles) == 10
+    assert 99 not in render_cache.memo_for(cache).versions()

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from cachelib import SimpleCache
 from sqlalchemy import func, select
 
+from db import migrate
 from db.models import IndicatorHistory
 from db.session import (
     bump_data_version,
@@ -142,3 +143,34 @@ def test_versions_stay_monotonic_when_the_cache_is_flushed(engine) -> None:
     refresher.cache.clear()
     assert refresher.run() == PUBLISHED
     assert store.current_snapshot(refresher.cache)["version"] == 3
+
+
+def test_a_refresh_in_progress_is_announced_and_prerendered_before_the_switch(tmp_path) -> None:
+    """During the build the state says `computing_since`; the after-publish hook sees the new
+    snapshot stored but pages still on the old version; afterwards the state is clean."""
+    engine = make_engine(f"sqlite:///{tmp_path}/r.db")
+    migrate.upgrade(engine.url.render_as_string(hide_password=False))
+    with session_scope(make_session_factory(engine)) as s:
+        seed(s)
+    seen: dict = {}
+    refresher, build, clock = _refresher(engine)
+    real = refresher.build
+
+    def watching(*args, **kwargs):
+        seen["during"] = store.read_state(refresher.cache)
+        clock.advance(seconds=40)  # a long computation
+        return real(*args, **kwargs)
+
+    def hook(version: int) -> None:
+        seen["hook"] = (version, store.read_state(refresher.cache).version,
+                        store.read_snapshot(refresher.cache, version) is not None)
+        raise RuntimeError("prerender broke")  # logged; the refresh still publishes
+
+    refresher.build, refresher.after_publish = watching, hook
+    assert refresher.run() == PUBLISHED
+    assert seen["during"].computing_since == "2026-11-20T02:00:00+00:00"
+    assert seen["hook"] == (1, None, True)
+    state = store.read_state(refresher.cache)
+    assert state.version == 1 and state.computing_since is None and state.status == "ok"
+    assert state.duration_ms is not None and state.checked_at == "2026-11-20T02:00:40+00:00"
+    engine.dispose()
