@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import dash
 
-from callbacks import desk, freshness, home, wall
+from callbacks import admin as admin_pages
+from callbacks import admin_rules, desk, freshness, home, wall
 
-_MODULES = (freshness, home, desk, wall)
+_MODULES = (freshness, home, desk, wall, admin_pages, admin_rules)
 
 
 def register(app: dash.Dash) -> None:

@@ -54,8 +54,22 @@ def export_cases() -> Response:
     return _xlsx(cases_workbook)
 
 
+def export_supervision() -> Response:
+    from callbacks.desk.supervision_data import supervision_workbook
+
+    return _xlsx(supervision_workbook)
+
+
+def export_audit() -> Response:
+    from callbacks.admin.audit import audit_workbook
+
+    return _xlsx(audit_workbook)
+
+
 def register(server: Flask) -> None:
     server.add_url_rule("/ping", "ping", lambda: jsonify({"status": "ok"}))
     server.add_url_rule("/healthz", "healthz", healthz)
     server.add_url_rule("/export/analysis.xlsx", "export_analysis", export_analysis)
     server.add_url_rule("/export/cases.xlsx", "export_cases", export_cases)
+    server.add_url_rule("/export/audit.xlsx", "export_audit", export_audit)
+    server.add_url_rule("/export/supervision.xlsx", "export_supervision", export_supervision)

@@ -25,6 +25,7 @@ from db.context import AppContext
 from db.snapshot.builder import default_port
 from db.snapshot.lock import DatabaseLease, LeaderLease, RedisLease
 from db.snapshot.refresh import Refresher
+from db.supervision_sweep import OverdueSweep
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ class RefreshService:
     refresher: Refresher
     ttl_s: float
     scheduler: BackgroundScheduler | None = None
+    sweep: OverdueSweep | None = None  # 督办逾期 step, once per court day / hour
     leading: bool = False
     _renewed: float = 0.0
     _guard: threading.Lock = field(default_factory=threading.Lock)
@@ -71,6 +73,8 @@ class RefreshService:
         if not self.renew():
             return None
         with self.server.app_context():
+            if self.sweep is not None:
+                self.sweep.run()  # own transaction; logs and swallows its failures
             return self.refresher.run()
 
     def _run_now(self) -> None:
@@ -130,6 +134,7 @@ def start(server: Flask, *, force: bool = False) -> RefreshService | None:
     interval = float(state.settings["REFRESH_INTERVAL_S"])
     service = RefreshService(server, make_lease(state, interval), make_refresher(state), interval)
     service.refresher.after_publish = functools.partial(wall.prerender, server)  # wall JSON
+    service.sweep = OverdueSweep(state.sessions, ZoneInfo(state.settings["TIMEZONE"]))
     scheduler = BackgroundScheduler(executors={"default": ThreadPoolExecutor(2)},
                                     timezone=dt.UTC)
     service.scheduler = scheduler

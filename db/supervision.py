@@ -5,9 +5,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, case, false, func, literal, or_, select, true
+from sqlalchemy.orm import Session, aliased
 
+from db.access import Scope
 from db.errors import ValidationError
 from db.models import Case, Officer, SupervisionOrder, SupervisionStep, Team, User
 from db.session import bump_data_version
@@ -89,13 +90,16 @@ def issue(
     officer_id: int | None = None,
     now: dt.datetime | None = None,
     offset_minutes: int = 480,
+    today: dt.date | None = None,
 ) -> int:
-    """Create a 督办 (已下发) and its first step; returns the order id."""
+    """Create a 督办 (已下发) and its first step; returns the order id.
+
+    `today` (court-local) is what the due date may not precede; default: the local day of `now`."""
     now = now or utcnow()
     _require(session, User, actor_id, "用户", "actor")
     if not subject.strip():
         raise ValidationError("督办事项不能为空", field="subject")
-    if due_on < _local_today(now, offset_minutes):
+    if due_on < (today or _local_today(now, offset_minutes)):
         raise ValidationError(f"办理期限 {due_on} 不能早于今天", field="due_on")
     ids = {"case_id": case_id, "node_key": node_key, "team_id": team_id, "officer_id": officer_id}
     target = _resolve_target(session, target_kind, ids)
@@ -182,16 +186,29 @@ def _answered_on(offset_minutes: int) -> Any:
     )
 
 
-def status_counts(session: Session, today: dt.date) -> dict[str, int]:
+def _scope_clause(scope: Scope | None) -> Any:
+    """Orders a scope may see: everything, one team's, or one officer's; None means no narrowing."""
+    o = SupervisionOrder
+    if scope is None or scope.court:
+        return true()
+    if scope.team_id is not None:
+        return o.team_id == scope.team_id
+    if scope.officer_id is not None:
+        return o.officer_id == scope.officer_id
+    return false()
+
+
+def status_counts(session: Session, today: dt.date, scope: Scope | None = None) -> dict[str, int]:
     """Orders by effective status, plus the number still open."""
     status = _effective_status(today)
-    found = dict(session.execute(select(status, func.count()).group_by(status)).all())
+    found = dict(session.execute(select(status, func.count()).where(_scope_clause(scope)).group_by(status)).all())
     counts = {key: int(found.get(key, 0)) for key in ORDER_STATUSES}
     counts["open"] = sum(counts[s] for s in OPEN_STATUSES)
     return counts
 
 
-def team_stats(session: Session, today: dt.date, offset_minutes: int = 480) -> list[dict[str, Any]]:
+def team_stats(session: Session, today: dt.date, offset_minutes: int = 480,
+               scope: Scope | None = None) -> list[dict[str, Any]]:
     """Per team: open, overdue, answered, closed, closed on time (answered by the due date)."""
     o, answered = SupervisionOrder, _answered_on(offset_minutes)
     status = _effective_status(today)
@@ -205,6 +222,7 @@ def team_stats(session: Session, today: dt.date, offset_minutes: int = 480) -> l
         select(o.team_id, Team.name, *[c.label(k) for k, c in cols.items()])
         .outerjoin(Team, Team.id == o.team_id)
         .outerjoin(answered, answered.c.order_id == o.id)
+        .where(_scope_clause(scope))
         .group_by(o.team_id, Team.name)
         .order_by(o.team_id)
     )
@@ -217,6 +235,50 @@ def team_stats(session: Session, today: dt.date, offset_minutes: int = 480) -> l
     return result
 
 
+@dataclass(frozen=True)
+class OrderFilter:
+    """What the 督办 list shows; every field is optional (dates are court-local, both ends included)."""
+
+    status: str | None = None  # an effective status key, or "open" (未办结)
+    team_id: int | None = None
+    officer_id: int | None = None
+    case_id: int | None = None
+    order_id: int | None = None
+    target_kind: str | None = None
+    issued_from: dt.date | None = None
+    issued_to: dt.date | None = None
+    due_from: dt.date | None = None
+    due_to: dt.date | None = None
+    text: str = ""  # in 事项, 理由 or 案号
+
+
+def _like(text: str) -> str:
+    escaped = text.lower().replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
+
+
+def _filter_clauses(flt: OrderFilter, today: dt.date, offset_minutes: int) -> list[Any]:
+    o = SupervisionOrder
+    eff = _effective_status(today)
+    issued_day = local_day(o.issued_at, offset_minutes)
+    clauses: list[Any] = [getattr(o, k) == getattr(flt, k) for k in ("team_id", "officer_id", "case_id",
+                                                                       "target_kind") if getattr(flt, k)]
+    if flt.order_id is not None:
+        clauses.append(o.id == flt.order_id)
+    if flt.status == "open":
+        clauses.append(eff.in_(OPEN_STATUSES))
+    elif flt.status:
+        clauses.append(eff == flt.status)
+    bounds = ((flt.issued_from, issued_day, ">="), (flt.issued_to, issued_day, "<="),
+              (flt.due_from, o.due_on, ">="), (flt.due_to, o.due_on, "<="))
+    clauses += [col >= day if op == ">=" else col <= day for day, col, op in bounds if day is not None]
+    if flt.text.strip():
+        pattern = _like(flt.text.strip())
+        clauses.append(or_(*[func.lower(col).like(pattern, escape="/")
+                             for col in (o.subject, o.reason, Case.case_number)]))
+    return clauses
+
+
 def list_orders(
     session: Session,
     today: dt.date,
@@ -225,35 +287,52 @@ def list_orders(
     team_id: int | None = None,
     officer_id: int | None = None,
     case_id: int | None = None,
+    flt: OrderFilter | None = None,
+    scope: Scope | None = None,
+    offset_minutes: int = 480,
     limit: int = 500,
 ) -> list[dict[str, Any]]:
-    """Orders with their effective status, target names and case number, newest first."""
+    """Orders with their effective status, target names and case number, newest first.
+
+    `flt` holds the list page's filters (the keyword shortcuts fill in its first fields);
+    `scope` narrows to what a principal may see (None: no narrowing, for the CLI)."""
+    flt = flt or OrderFilter(status=status, team_id=team_id, officer_id=officer_id, case_id=case_id)
     o = SupervisionOrder
+    issuer = aliased(User)
     eff = _effective_status(today).label("effective_status")
     stmt = (
-        select(o, eff, Case.case_number, Team.name.label("team_name"), Officer.name.label("officer_name"))
+        select(o, eff, Case.case_number, Team.name.label("team_name"), Officer.name.label("officer_name"),
+               func.coalesce(issuer.display_name, issuer.username).label("issuer_name"))
         .outerjoin(Case, Case.id == o.case_id)
         .outerjoin(Team, Team.id == o.team_id)
         .outerjoin(Officer, Officer.id == o.officer_id)
+        .outerjoin(issuer, issuer.id == o.issued_by)
+        .where(_scope_clause(scope), *_filter_clauses(flt, today, offset_minutes))
         .order_by(o.issued_at.desc(), o.id.desc())
         .limit(limit)
     )
-    wanted = {"team_id": team_id, "officer_id": officer_id, "case_id": case_id}
-    stmt = stmt.where(*[getattr(o, k) == v for k, v in wanted.items() if v is not None])
-    if status:
-        stmt = stmt.where(_effective_status(today) == status)
     return [_order_dict(row) for row in session.execute(stmt)]
+
+
+def get_order(session: Session, order_id: int, today: dt.date, scope: Scope | None = None,
+              offset_minutes: int = 480) -> dict[str, Any] | None:
+    """One order as the list shows it, or None when it does not exist or is outside `scope`."""
+    found = list_orders(session, today, flt=OrderFilter(order_id=order_id), scope=scope,
+                        offset_minutes=offset_minutes, limit=1)
+    return found[0] if found else None
 
 
 def _order_dict(row: Any) -> dict[str, Any]:
     order = row[0]
     return {
-        "id": order.id, "target_kind": order.target_kind, "subject": order.subject,
+        "id": order.id, "target_kind": order.target_kind, "target_label": TARGET_KINDS[order.target_kind],
+        "subject": order.subject,
         "reason": order.reason, "due_on": order.due_on, "status": row.effective_status,
         "status_label": ORDER_STATUSES[row.effective_status], "stored_status": order.status,
         "case_id": order.case_id, "case_number": row.case_number, "node_key": order.node_key,
         "team_id": order.team_id, "team_name": row.team_name, "officer_id": order.officer_id,
         "officer_name": row.officer_name, "issued_by": order.issued_by, "issued_at": order.issued_at,
+        "issuer_name": row.issuer_name,
     }
 
 
@@ -272,3 +351,21 @@ def order_steps(session: Session, order_id: int) -> list[dict[str, Any]]:
          "actor": (r.display_name or r.username) if r.actor_id else "系统"}
         for r in session.execute(stmt)
     ]
+
+
+def target_choices(session: Session) -> dict[str, list[dict[str, Any]]]:
+    """Active teams and officers (with their team) for the filters and the issue form."""
+    teams = session.execute(select(Team.id, Team.name).where(Team.active.is_(True)).order_by(Team.id))
+    officers = session.execute(
+        select(Officer.id, Officer.name, Team.name.label("team")).outerjoin(Team, Team.id == Officer.team_id)
+        .where(Officer.active.is_(True)).order_by(Officer.team_id, Officer.id))
+    return {"teams": [{"id": t.id, "name": t.name} for t in teams],
+            "officers": [{"id": o.id, "name": o.name, "team": o.team or "未分配"} for o in officers]}
+
+
+def case_id_by_number(session: Session, case_number: str) -> int:
+    """The id of the case with this 案号 (ValidationError naming the field when there is none)."""
+    found = session.scalar(select(Case.id).where(Case.case_number == case_number.strip()))
+    if found is None:
+        raise ValidationError(f"案号“{case_number.strip()}”不存在", field="case_number")
+    return found

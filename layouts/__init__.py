@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import dash
 
-from layouts import home, shell, wall
-from layouts.desk import analysis, case, cases, officer, team
+from layouts import admin_rules, home, shell, wall
+from layouts.admin import audit as admin_audit
+from layouts.admin import tokens as admin_tokens
+from layouts.admin import users as admin_users
+from layouts.desk import analysis, case, cases, officer, supervision, team
 
 __all__ = ["register_pages", "shell"]
 
@@ -17,6 +20,11 @@ PAGES = (
     ("officer", "/officer/<officer_id>", "承办人", officer.layout, False),
     ("cases", "/cases", "案件清单", cases.layout, False),
     ("case", "/case/<case_id>", "案件详情", case.layout, False),
+    ("admin_users", "/admin/users", "用户管理", admin_users.layout, True),
+    ("admin_tokens", "/admin/tokens", "大屏令牌", admin_tokens.layout, False),
+    ("admin_audit", "/admin/audit", "审计日志", admin_audit.layout, False),
+    ("supervision", "/supervision", "督办", supervision.layout, True),
+    ("admin_rules", "/admin/rules", "节点规则", admin_rules.layout, False),
 )
 
 

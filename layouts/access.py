@@ -65,7 +65,9 @@ PAGE_RULES: tuple[PageRule, ...] = (
     _rule("admin_rules", "/admin/rules", {ADMIN}, "规则设置", "admin-rules-", "rules-"),
     _rule("export_analysis", "/export/analysis.xlsx", {EXPORT}, "导出会商分析"),
     _rule("export_cases", "/export/cases.xlsx", {EXPORT}, "导出案件清单"),
+    _rule("export_supervision", "/export/supervision.xlsx", {ISSUE_SUPERVISION, ANSWER_SUPERVISION}, "导出督办清单"),
     _rule("export_audit", "/export/audit.xlsx", {ADMIN}, "导出审计日志"),
+    _rule("export_supervision", "/export/supervision.xlsx", {ISSUE_SUPERVISION, ANSWER_SUPERVISION}, "导出督办清单"),
 )
 RULES_BY_KEY = {r.key: r for r in PAGE_RULES}
 

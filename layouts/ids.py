@@ -67,6 +67,7 @@ class Officer:
     ERROR = "officer-error"
     INDICATORS = "officer-indicators"
     DEADLINES = "officer-deadlines"
+    SUPERVISION = "officer-supervision"
     QUEUE_COUNTS = "officer-queue-counts"
     START = "officer-start"
     END = "officer-end"
@@ -113,3 +114,97 @@ class CaseDetail:
     PARTIES = "case-parties"
     TIMELINE = "case-timeline"
     TABLES = "case-tables"
+
+
+class Supervision:
+    QUERY = "supervision-query"  # URL query as the layout received it
+    NAV = "supervision-nav"  # page-local Location the filters and actions write to
+    REV = "supervision-rev"  # bumped after every action, so the list and the detail re-read
+    ERROR = "supervision-error"
+    STATS = "supervision-stats"
+    SUMMARY = "supervision-summary"
+    GRID = "supervision-grid"
+    EXPORT = "supervision-export"
+    F_STATUS = "supervision-f-status"
+    F_TEAM = "supervision-f-team"
+    F_OFFICER = "supervision-f-officer"
+    F_KIND = "supervision-f-kind"
+    F_ISSUED_FROM = "supervision-f-issued-from"
+    F_ISSUED_TO = "supervision-f-issued-to"
+    F_DUE_FROM = "supervision-f-due-from"
+    F_DUE_TO = "supervision-f-due-to"
+    F_TEXT = "supervision-f-text"
+    F_APPLY = "supervision-f-apply"
+    DETAIL = "supervision-detail"
+    STEPS = "supervision-steps"
+    NOTE = "supervision-note"
+    ANSWER = "supervision-answer"
+    CLOSE = "supervision-close"
+    SEND_BACK = "supervision-send-back"
+    ACTION_MSG = "supervision-action-msg"
+    FORM = "supervision-form"
+    NEW_KIND = "supervision-new-kind"
+    NEW_CASE = "supervision-new-case"
+    NEW_NODE = "supervision-new-node"
+    NEW_TEAM = "supervision-new-team"
+    NEW_OFFICER = "supervision-new-officer"
+    NEW_SUBJECT = "supervision-new-subject"
+    NEW_DUE = "supervision-new-due"
+    NEW_REASON = "supervision-new-reason"
+    NEW_SUBMIT = "supervision-new-submit"
+    NEW_MSG = "supervision-new-msg"
+
+
+class AdminRules:
+    QUERY = "admin-rules-query"
+    ERROR = "admin-rules-error"
+    WARNINGS = "admin-rules-warnings"
+    FILES = "admin-rules-files"
+    RULES = "admin-rules-rules"
+    CALENDAR = "admin-rules-calendar"
+
+
+class AdminUsers:
+    ROOT = "admin-users-root"
+    REV = "admin-users-rev"  # bumped after every change, so the table re-reads
+    TABLE = "admin-users-table"
+    MSG = "admin-users-msg"
+    PICK = "admin-users-pick"  # the user an action applies to (empty: 新增)
+    USERNAME = "admin-users-username"
+    DISPLAY = "admin-users-display"
+    PASSWORD = "admin-users-password"
+    ROLE = "admin-users-role"
+    TEAM = "admin-users-team"
+    OFFICER = "admin-users-officer"
+    ADD = "admin-users-add"
+    SAVE = "admin-users-save"
+    RESET = "admin-users-reset"
+    DISABLE = "admin-users-disable"
+    ENABLE = "admin-users-enable"
+
+
+class AdminTokens:
+    ROOT = "admin-tokens-root"
+    REV = "admin-tokens-rev"
+    TABLE = "admin-tokens-table"
+    MSG = "admin-tokens-msg"
+    SCREEN = "admin-tokens-screen"
+    ISSUE = "admin-tokens-issue"
+    ISSUED = "admin-tokens-issued"  # the new token's plaintext, shown once
+    PICK = "admin-tokens-pick"
+    REVOKE = "admin-tokens-revoke"
+
+
+class AdminAudit:
+    ROOT = "admin-audit-root"
+    ACTOR = "admin-audit-actor"
+    ACTION = "admin-audit-action"
+    OUTCOME = "admin-audit-outcome"
+    SINCE = "admin-audit-since"
+    UNTIL = "admin-audit-until"
+    TEXT = "admin-audit-text"
+    APPLY = "admin-audit-apply"
+    MSG = "admin-audit-msg"
+    COUNT = "admin-audit-count"
+    TABLE = "admin-audit-table"
+    EXPORT = "admin-audit-export"

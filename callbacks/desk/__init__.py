@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import dash
 
-from callbacks.desk import analysis, case, cases, officer, team
+from callbacks.desk import analysis, case, cases, officer, supervision, team
 
-_MODULES = (analysis, team, officer, cases, case)
+_MODULES = (analysis, team, officer, cases, case, supervision)
 
 
 def register(app: dash.Dash) -> None:

@@ -14,6 +14,7 @@ from callbacks.desk.screens import team_screen
 from layouts import ids
 from layouts.desk import components as ui
 from layouts.desk.grids import indicator_columns
+from layouts.desk.supervision import supervise_link
 
 T = ids.Team
 
@@ -22,6 +23,7 @@ def _queue_rows(screen: Any) -> list[dict[str, Any]]:
     names = {r["id"]: r["name"] for r in screen.grid}
     return jsonable([
         q | {"case_number__href": f"/case/{q['case_id']}", "officer": names.get(q["officer_id"], "")}
+        | supervise_link(q)
         for q in screen.queue
     ])
 
@@ -43,7 +45,8 @@ def render_team(data: dict[str, Any] | None) -> tuple[Any, ...]:
         jsonable(screen.grid),
         _queue_rows(screen),
         ui.grid_style(len(screen.grid)),
-        jsonable([o | {"case_number__href": f"/case/{o['case_id']}" if o["case_id"] else ""}
+        jsonable([o | {"case_number__href": f"/case/{o['case_id']}" if o["case_id"] else "",
+                       "id__href": f"/supervision?team={o['team_id']}&order={o['id']}"}
                   for o in screen.supervision]),
     )
 

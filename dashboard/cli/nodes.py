@@ -79,6 +79,13 @@ def nodes_rules() -> None:
         click.echo(f"      依据：{r.source}")
     cover = rules.calendar.coverage()
     click.echo(f"节假日日历：完整年度 {cover['complete']}，待补全年度 {cover['incomplete']}")
+    warn_calendar(rules, court_today(load_settings(), None))
+
+
+def warn_calendar(rules: RuleSet, day: dt.date) -> None:
+    """Warn (stderr) when this or next year's holiday schedule is missing from the calendar."""
+    for line in rules.calendar.coverage_warnings(day):
+        click.secho(f"警告：{line}", fg="yellow", err=True)
 
 
 @nodes.command("status", help="节点状态汇总（按节点、按团队），或 --list 列出超期/临期明细")
@@ -93,6 +100,7 @@ def nodes_status(today: dt.datetime | None, team_id: int | None, officer_id: int
                  node_key: str | None, as_list: bool, limit: int, as_json: bool) -> None:
     with open_session() as (session, settings):
         day, rules = court_today(settings, today), rules_for(settings)
+        warn_calendar(rules, day)
         if as_list or team_id or officer_id or node_key:
             flt = NodeFilter(team_ids=(team_id,) if team_id else (),
                              officer_ids=(officer_id,) if officer_id else (),

@@ -53,6 +53,19 @@ class WorkCalendar:
             pairs.append((first + dt.timedelta(days=i), first + dt.timedelta(days=target)))
         return pairs
 
+    def coverage_warnings(self, today: dt.date) -> list[str]:
+        """Chinese warnings when this year or next year has no complete holiday schedule."""
+        out = []
+        for year in (today.year, today.year + 1):
+            if year in self.complete_years:
+                continue
+            what = ("只有固定日期的节日，春节、清明、端午、中秋与调休上班日尚未录入" if year in self.incomplete_years
+                    else "完全没有录入")
+            out.append(f"节假日日历 {year} 年{what}：按工作日计算的节点期限在 {year} 年可能不准。"
+                       f"请在国务院办公厅公布 {year} 年部分节假日安排后，把放假日（holidays）和调休上班日"
+                       f"（workdays）补入 config/holidays.toml 的 {year} 年条目，并设 complete = true。")
+        return out
+
     def coverage(self) -> dict[str, list[int]]:
         """Years with a complete or an incomplete holiday schedule."""
         return {

@@ -6,7 +6,7 @@ import hashlib
 import json
 import tomllib
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -47,6 +47,8 @@ class NodeRule:
     after_closing: bool = False
     after_closing_methods: tuple[str, ...] = ()  # empty: every closing method
     local: bool = False
+    local_fields: tuple[str, ...] = ()  # fields the local file set (override of a national node)
+    national_limit: str = ""  # the national limit text when the local file overrides the node
 
     @property
     def starts_on_case_date(self) -> bool:
@@ -168,6 +170,8 @@ def parse_rules(
         rule = _build_rule({**base, **raw} if base else raw, True, errors)
         if rule and base:
             _check_not_looser(rules[rule.key], rule, errors)
+            rule = replace(rule, local_fields=tuple(k for k in raw if k != "key"),
+                           national_limit=rules[rule.key].limit_text())
         if rule:
             rules[rule.key] = rule
     errors.raise_if_any()
@@ -228,7 +232,10 @@ def describe_rules(rules: RuleSet) -> list[dict[str, Any]]:
             "done": "、".join(label(d) for d in r.done),
             "limit": r.limit_text(), "warn": r.warn,
             "categories": "、".join(CATEGORIES[c].label for c in r.categories),
-            "source": r.source, "local": r.local,
+            "source": r.source, "local": r.local, "unit": r.unit, "unit_label": UNITS.get(r.unit, r.unit),
+            "local_fields": r.local_fields, "national_limit": r.national_limit,
+            "origin": ("本地修改：" + "、".join(r.local_fields)) if r.local_fields
+            else ("本地新增" if r.local else "全国默认"),
         }
         for r in rules.nodes
     ]

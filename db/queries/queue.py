@@ -196,7 +196,7 @@ def node_queue_items(alerts: dict[str, list[dict[str, Any]]], limit: int = 100) 
     for kind in NODE_ALERTS.values():
         for n in alerts[kind.key][:limit]:
             items.append({"kind": kind.key, "label": f"{kind.label}：{n['node_name']}", "action": kind.action,
-                          "case_id": n["case_id"], "case_number": n["case_number"],
+                          "case_id": n["case_id"], "case_number": n["case_number"], "node_key": n["node"],
                           "officer_id": n["officer_id"], "since": n["deadline"],
                           "days": -int(n["days_left"] or 0), "amount": None})
     return items

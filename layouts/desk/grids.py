@@ -101,11 +101,13 @@ def queue_columns() -> list[dict[str, Any]]:
         {"field": "amount", "headerName": "金额（元）", "type": "rightAligned", "filter": "agNumberColumnFilter",
          "valueFormatter": MONEY},
         {"field": "action", "headerName": "处理建议", "minWidth": 260, "flex": 2},
+        link_column("supervise", "督办", width=80),  # overdue nodes: opens the 督办 form pre-filled
     ]
 
 
 def supervision_columns() -> list[dict[str, Any]]:
     return [
+        link_column("id", "编号", width=80, numeric=True),
         {"field": "status_label", "headerName": "状态", "width": 110,
          "cellClassRules": {"cell-bad": "params.data.status === 'overdue'",
                             "cell-warn": "params.data.status === 'issued'"}},

@@ -8,6 +8,7 @@ from dash import dcc, html
 from layouts import ids
 from layouts.desk.components import period_bar, search
 from layouts.desk.grids import grid, queue_columns, supervision_columns
+from layouts.desk.supervision import supervise_href
 
 T = ids.Team
 
@@ -21,6 +22,7 @@ def layout(team_id: str | None = None, **query: Any) -> html.Div:
             dcc.Store(id=T.QUERY, data={"path_id": team_id, "query": dict(query)}),
             html.Nav(id=T.CRUMBS, className="crumbs"),
             html.Div([html.H1(id=T.TITLE, children="团队工作台"),
+                      dcc.Link("督办本团队", href=supervise_href("team", team=team_id), className="btn"),
                       html.A("导出 Excel", href="/export/analysis.xlsx" + search(dict(query) | {"team": team_id}),
                              className="btn export-link")], className="desk-head"),
             period_bar(path, query, T, with_compare_dates=False),

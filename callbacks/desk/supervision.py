@@ -1,0 +1,176 @@
+"""/supervision: list with URL filters, statistics, an order's history and its actions; the
+officer page's 督办 list. Permissions are checked on the server in supervision_data."""
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import Input, Output, State, ctx, html, no_update
+from sqlalchemy.exc import SQLAlchemyError
+
+from callbacks.context import principal
+from callbacks.desk import supervision_data as data
+from callbacks.desk.common import jsonable
+from callbacks.desk.params import ParamError, parse_id, problem, search
+from db import supervision as sv
+from db.errors import ValidationError
+from db.supervision_access import refusal
+from layouts import ids
+from layouts.desk import components as ui
+from layouts.desk import supervision as ui_sv
+
+S = ids.Supervision
+HIDDEN = {"display": "none"}
+BUTTONS = (("answer", S.ANSWER), ("close", S.CLOSE), ("send_back", S.SEND_BACK))
+
+
+def _msg(text: str, ok: bool) -> html.Div:
+    return html.Div(text, className="sv-ok" if ok else "sv-refused")
+
+
+def render_list(query: dict[str, Any] | None, _rev: int | None = None) -> tuple[Any, ...]:
+    """Error, statistics, summary, grid rows, export link."""
+    query = query or {}
+    try:
+        found = data.order_list(query)
+        stats = data.team_statistics()
+    except (ParamError, SQLAlchemyError) as exc:
+        return ui.error_box(problem(exc)), [], [], [], no_update
+    summary = [html.Span(line) for line in found.lines]
+    summary.append(html.Strong(f"共 {len(found.rows):,} 件", className="list-count"))
+    if found.truncated:
+        summary.append(html.Span(f"只显示最新的 {data.LIST_LIMIT:,} 件，请缩小筛选范围", className="sv-refused"))
+    keep = {k: query.get(k) for k in ui_sv.FILTER_KEYS}
+    return (None, ui_sv.stats_table(stats), summary, jsonable(found.rows),
+            "/export/supervision.xlsx" + search(keep))
+
+
+def render_choices(query: dict[str, Any] | None) -> tuple[Any, ...]:
+    """Dropdown options of the filters and the form, and the 案号 of a pre-filled case."""
+    try:
+        options = data.choices()
+    except SQLAlchemyError:
+        return ([],) * 8 + ("",)
+    case_number = data.case_number_of((query or {}).get("case")) if (query or {}).get("new") else ""
+    return (options["status"], options["team"], options["officer"], options["kind"],
+            options["kind"], options["node"], options["team"], options["officer"], case_number)
+
+
+def render_detail(query: dict[str, Any] | None, _rev: int | None = None) -> tuple[Any, ...]:
+    """The selected order's facts and steps; only the buttons the principal may use are shown."""
+    raw = (query or {}).get("order")
+    if not raw:
+        return [], [], HIDDEN, HIDDEN, HIDDEN
+    try:
+        order, steps = data.order_detail(raw)
+    except (ParamError, SQLAlchemyError) as exc:
+        return ui.error_box(problem(exc)), [], HIDDEN, HIDDEN, HIDDEN
+    who = principal()
+    styles = [None if refusal(who, action, order) is None and order["status"] in sv.TRANSITIONS[action].sources
+              else HIDDEN for action, _ in BUTTONS]
+    return (ui_sv.order_facts(jsonable([order])[0]), ui_sv.steps_table(jsonable(steps)), *styles)
+
+
+def apply_filters(n_clicks: int | None, status: Any, team: Any, officer: Any, kind: Any, ifrom: Any, ito: Any,
+                  dfrom: Any, dto: Any, text: Any, query: dict[str, Any] | None) -> Any:
+    """The typed filters into the URL (the case filter of a link is kept)."""
+    if not n_clicks:
+        return no_update
+    new = {"status": status, "team": team, "officer": officer, "case": (query or {}).get("case"), "kind": kind,
+           "ifrom": ifrom, "ito": ito, "dfrom": dfrom, "dto": dto, "q": (text or "").strip()}
+    return search(new)
+
+
+def submit_issue(n_clicks: int | None, kind: Any, case_number: Any, node: Any, team: Any, officer: Any,
+                 subject: Any, due: Any, reason: Any, query: dict[str, Any] | None) -> tuple[Any, Any]:
+    """下发督办; on success the page opens the new order (its id goes into the URL)."""
+    if not n_clicks:
+        return no_update, no_update
+    form = {"kind": kind, "case_number": case_number, "node": node, "team": team, "officer": officer,
+            "subject": subject, "due": due, "reason": reason}
+    try:
+        order_id = data.issue_order(form)
+    except (data.ActionRefused, ValidationError) as exc:
+        return _msg(str(exc), False), no_update
+    except SQLAlchemyError as exc:
+        return _msg(problem(exc), False), no_update
+    keep = {k: (query or {}).get(k) for k in ui_sv.FILTER_KEYS}
+    return _msg(f"已下发督办 {order_id}", True), search(keep | {"order": order_id})
+
+
+def submit_action(_a: int | None, _c: int | None, _b: int | None, note: Any, query: dict[str, Any] | None,
+                  rev: int | None) -> tuple[Any, Any, Any]:
+    """反馈 / 办结 / 退回重办 the order in the URL; the list and the detail re-read afterwards."""
+    action = next((a for a, id_ in BUTTONS if id_ == ctx.triggered_id), None)
+    if action is None:
+        return no_update, no_update, no_update
+    return run_action(action, note, query, rev)
+
+
+def run_action(action: str, note: Any, query: dict[str, Any] | None, rev: int | None) -> tuple[Any, Any, Any]:
+    """Message, next revision, cleared note (unchanged revision and note when refused)."""
+    try:
+        label = data.act((query or {}).get("order"), action, str(note or ""))
+    except (data.ActionRefused, ValidationError, ParamError) as exc:
+        return _msg(str(exc), False), no_update, no_update
+    except SQLAlchemyError as exc:
+        return _msg(problem(exc), False), no_update, no_update
+    return _msg(f"已{sv.TRANSITIONS[action].label}，当前状态：{label}", True), (rev or 0) + 1, ""
+
+
+def officer_orders(store: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The officer page's 督办 (open first), in the principal's scope."""
+    try:
+        officer_id = parse_id({"officer": (store or {}).get("path_id")}, "officer", "承办人", required=True)
+        found = data.order_list({"officer": officer_id})
+    except (ParamError, SQLAlchemyError):
+        return []
+    rows = sorted(found.rows, key=lambda o: (o["status"] not in sv.OPEN_STATUSES, o["due_on"]))
+    return jsonable([r | {"id__href": f"/supervision?officer={officer_id}&order={r['id']}"} for r in rows])
+
+
+def register(app: dash.Dash) -> None:
+    app.callback(
+        Output(S.ERROR, "children"), Output(S.STATS, "children"), Output(S.SUMMARY, "children"),
+        Output(S.GRID, "rowData"), Output(S.EXPORT, "href"),
+        Input(S.QUERY, "data"), Input(S.REV, "data"),
+    )(render_list)
+    app.callback(
+        Output(S.F_STATUS, "options"), Output(S.F_TEAM, "options"), Output(S.F_OFFICER, "options"),
+        Output(S.F_KIND, "options"), Output(S.NEW_KIND, "options"), Output(S.NEW_NODE, "options"),
+        Output(S.NEW_TEAM, "options"), Output(S.NEW_OFFICER, "options"), Output(S.NEW_CASE, "value"),
+        Input(S.QUERY, "data"),
+    )(render_choices)
+    app.callback(
+        Output(S.DETAIL, "children"), Output(S.STEPS, "children"),
+        *[Output(id_, "style") for _, id_ in BUTTONS],
+        Input(S.QUERY, "data"), Input(S.REV, "data"),
+    )(render_detail)
+    app.callback(
+        Output(S.NAV, "search"),
+        Input(S.F_APPLY, "n_clicks"),
+        *[State(id_, prop) for id_, prop in (
+            (S.F_STATUS, "value"), (S.F_TEAM, "value"), (S.F_OFFICER, "value"), (S.F_KIND, "value"),
+            (S.F_ISSUED_FROM, "date"), (S.F_ISSUED_TO, "date"), (S.F_DUE_FROM, "date"), (S.F_DUE_TO, "date"),
+            (S.F_TEXT, "value"), (S.QUERY, "data"))],
+        prevent_initial_call=True,
+    )(apply_filters)
+    app.callback(
+        Output(S.NEW_MSG, "children"), Output(S.NAV, "search", allow_duplicate=True),
+        Input(S.NEW_SUBMIT, "n_clicks"),
+        *[State(id_, prop) for id_, prop in (
+            (S.NEW_KIND, "value"), (S.NEW_CASE, "value"), (S.NEW_NODE, "value"), (S.NEW_TEAM, "value"),
+            (S.NEW_OFFICER, "value"), (S.NEW_SUBJECT, "value"), (S.NEW_DUE, "date"), (S.NEW_REASON, "value"),
+            (S.QUERY, "data"))],
+        prevent_initial_call=True,
+    )(submit_issue)
+    app.callback(
+        Output(S.ACTION_MSG, "children"), Output(S.REV, "data"), Output(S.NOTE, "value"),
+        *[Input(id_, "n_clicks") for _, id_ in BUTTONS],
+        State(S.NOTE, "value"), State(S.QUERY, "data"), State(S.REV, "data"),
+        prevent_initial_call=True,
+    )(submit_action)
+    app.callback(
+        Output(ids.Officer.SUPERVISION, "rowData"),
+        Input(ids.Officer.QUERY, "data"),
+    )(officer_orders)

@@ -1,0 +1,285 @@
+"""What /supervision shows, as plain data from the URL query and the signed-in principal: the
+filtered list (the grid and the .xlsx export read the same rows), team statistics, one order
+with its steps; and the writes behind the forms (issue, answer, close, send back)."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from callbacks.context import app_context, principal
+from callbacks.desk.data import court_today, node_rules, with_session
+from callbacks.desk.params import ParamError, parse_date, parse_id, search
+from db import audit
+from db import supervision as sv
+from db.access import Principal, scope_of
+from db.errors import ValidationError
+from db.export import Column, Sheet, workbook_bytes
+from db.models import Case
+from db.session import session_scope
+from db.supervision_access import refusal
+from layouts.desk.supervision import FILTER_KEYS
+
+LIST_LIMIT = 2000
+STATUS_CHOICES: dict[str, str] = {"open": "未办结（已下发、已反馈、逾期）", **sv.ORDER_STATUSES}
+AUDIT_ACTIONS = {"issue": "supervision_issue", "answer": "supervision_answer", "close": "supervision_close",
+                 "send_back": "supervision_return"}
+DATE_FILTERS = (("ifrom", "ito", "下发日期"), ("dfrom", "dto", "办理期限"))
+
+
+class ActionRefused(Exception):
+    """The principal may not do this; the message is shown as it is (Chinese)."""
+
+
+@dataclass
+class OrderList:
+    rows: list[dict[str, Any]]
+    filters: sv.OrderFilter
+    lines: list[str]
+    truncated: bool
+
+
+def _choice(query: Mapping[str, Any], key: str, choices: Mapping[str, str], label: str) -> str | None:
+    value = str(query.get(key) or "").strip()
+    if value and value not in choices:
+        raise ParamError(f"{label}“{value}”无效（可选：{'、'.join(choices.values())}）")
+    return value or None
+
+
+def _dates(query: Mapping[str, Any], lo_key: str, hi_key: str, label: str) -> tuple[dt.date | None, ...]:
+    lo = parse_date(query[lo_key], f"{label}开始（{lo_key}）") if query.get(lo_key) else None
+    hi = parse_date(query[hi_key], f"{label}结束（{hi_key}）") if query.get(hi_key) else None
+    if lo and hi and lo > hi:
+        raise ParamError(f"{label}开始 {lo} 晚于结束 {hi}，请调换或重新选择")
+    return lo, hi
+
+
+def parse_filter(query: Mapping[str, Any]) -> sv.OrderFilter:
+    """URL parameters → OrderFilter; a bad value raises ParamError naming the field."""
+    (ifrom, ito), (dfrom, dto) = (_dates(query, *d) for d in DATE_FILTERS)
+    return sv.OrderFilter(
+        status=_choice(query, "status", STATUS_CHOICES, "状态"),
+        team_id=parse_id(query, "team", "团队"), officer_id=parse_id(query, "officer", "承办人"),
+        case_id=parse_id(query, "case", "案件"), target_kind=_choice(query, "kind", sv.TARGET_KINDS, "督办对象"),
+        issued_from=ifrom, issued_to=ito, due_from=dfrom, due_to=dto, text=str(query.get("q") or "").strip()[:100],
+    )
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(app_context().settings.get("TIMEZONE") or "Asia/Shanghai")
+
+
+def local_time(at: dt.datetime | None) -> dt.datetime | None:
+    """A stored naive-UTC timestamp in the court's zone, to the minute."""
+    if at is None:
+        return None
+    return at.replace(tzinfo=dt.UTC).astimezone(zone()).replace(tzinfo=None, second=0, microsecond=0)
+
+
+def node_names() -> dict[str, str]:
+    return {r.key: r.name for r in node_rules().nodes}
+
+
+def order_row(o: Mapping[str, Any], today: dt.date, keep: Mapping[str, Any]) -> dict[str, Any]:
+    """One list row (dates stay dates: the grid turns them into text, the export keeps them)."""
+    open_ = o["status"] in sv.OPEN_STATUSES
+    return {
+        "id": o["id"], "id__href": "/supervision" + search(dict(keep) | {"order": o["id"]}),
+        "status": o["status"], "status_label": o["status_label"], "subject": o["subject"], "reason": o["reason"],
+        "target_label": o["target_label"], "case_id": o["case_id"], "case_number": o["case_number"] or "",
+        "case_number__href": f"/case/{o['case_id']}" if o["case_id"] else "",
+        "node_key": o["node_key"], "node_name": node_names().get(o["node_key"], o["node_key"] or ""),
+        "team_id": o["team_id"], "team_name": o["team_name"] or "", "officer_id": o["officer_id"],
+        "officer_name": o["officer_name"] or "", "issuer_name": o["issuer_name"] or "",
+        "issued_at": local_time(o["issued_at"]), "due_on": o["due_on"],
+        "days_left": (o["due_on"] - today).days if open_ else None,
+    }
+
+
+def _offset() -> int:
+    return node_rules().utc_offset_minutes
+
+
+def order_list(query: Mapping[str, Any], who: Principal | None = None) -> OrderList:
+    """The filtered list the grid shows and the export writes (same rows, same order)."""
+    who = who if who is not None else principal()
+    flt, today, scope = parse_filter(query), court_today(), scope_of(who)
+    found = with_session("supervision-list", (flt, scope, today, LIST_LIMIT + 1), lambda s: sv.list_orders(
+        s, today, flt=flt, scope=scope, offset_minutes=_offset(), limit=LIST_LIMIT + 1))
+    keep = {k: query.get(k) for k in FILTER_KEYS if query.get(k)}
+    rows = [order_row(o, today, keep) for o in found[:LIST_LIMIT]]
+    lines = [f"截至 {today}"]
+    if scope.empty:
+        lines.append("未登录或没有可查看的范围：不显示督办")
+    elif not scope.court:
+        lines.append("只显示您所在团队或本人的督办")
+    return OrderList(rows, flt, lines, len(found) > LIST_LIMIT)
+
+
+def team_statistics(who: Principal | None = None) -> list[dict[str, Any]]:
+    """Per-team statistics in the principal's scope, with a 合计 row and 按期办结率."""
+    scope, today = scope_of(who if who is not None else principal()), court_today()
+    rows = with_session("supervision-stats", (scope, today),
+                        lambda s: sv.team_stats(s, today, _offset(), scope=scope))
+    if len(rows) > 1:
+        keys = ("total", "open", "overdue", "answered", "closed", "closed_on_time")
+        rows = [*rows, {"name": "合计", "total_row": True, **{k: sum(r[k] for r in rows) for k in keys}}]
+    for r in rows:
+        r["on_time_rate"] = f"{100 * r['closed_on_time'] / r['closed']:.2f}%" if r["closed"] else "—"
+    return rows
+
+
+def choices() -> dict[str, list[dict[str, Any]]]:
+    """Dropdown options: statuses, target kinds, teams, officers, nodes."""
+    found = with_session("supervision-choices", (), sv.target_choices)
+    return {
+        "status": [{"label": v, "value": k} for k, v in STATUS_CHOICES.items()],
+        "kind": [{"label": v, "value": k} for k, v in sv.TARGET_KINDS.items()],
+        "team": [{"label": t["name"], "value": str(t["id"])} for t in found["teams"]],
+        "officer": [{"label": f"{o['name']}（{o['team']}）", "value": str(o["id"])} for o in found["officers"]],
+        "node": [{"label": r.name, "value": r.key} for r in node_rules().nodes],
+    }
+
+
+def order_detail(order_raw: Any, who: Principal | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(order row, steps) of one order in the principal's scope; ParamError otherwise."""
+    order_id = parse_id({"order": order_raw}, "order", "督办编号", required=True)
+    scope, today = scope_of(who if who is not None else principal()), court_today()
+
+    def run(s: Session) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        found = sv.get_order(s, order_id, today, scope=scope, offset_minutes=_offset())
+        return found, (sv.order_steps(s, order_id) if found else [])
+    order, steps = with_session("supervision-order", (order_id, scope, today), run)
+    if order is None:
+        raise ParamError(f"督办 {order_id} 不存在或不在您的查看范围内")
+    steps = [s | {"at": local_time(s["at"])} for s in steps]
+    return order_row(order, today, {}), steps
+
+
+def case_number_of(case_raw: Any) -> str:
+    """The 案号 of a case id (to pre-fill the form), or "" when there is none."""
+    try:
+        case_id = parse_id({"case": case_raw}, "case", "案件")
+    except ParamError:
+        return ""
+    if case_id is None:
+        return ""
+    return with_session("case-number", (case_id,), lambda s: s.scalar(
+        select(Case.case_number).where(Case.id == case_id))) or ""
+
+
+def _ip() -> str:
+    try:
+        return request.remote_addr or ""
+    except RuntimeError:  # outside a request (CLI, tests without one)
+        return ""
+
+
+def _refuse(session: Session, who: Principal | None, action: str, target: str, message: str) -> None:
+    audit.record(session, actor=who, action=AUDIT_ACTIONS[action], target=target, detail=message, ip=_ip(),
+                 outcome="denied")
+
+
+def _check(who: Principal | None, action: str, order: Mapping[str, Any] | None, target: str) -> None:
+    message = refusal(who, action, order)
+    if message:
+        with session_scope(app_context().sessions) as session:
+            _refuse(session, who, action, target, message)
+        raise ActionRefused(message)
+
+
+def issue_order(form: Mapping[str, Any], who: Principal | None = None) -> int:
+    """Issue a 督办 from the form; ActionRefused / ValidationError carry the Chinese reason."""
+    who = who if who is not None else principal()
+    _check(who, "issue", None, "新督办")
+    kind = str(form.get("kind") or "")
+    due_raw = str(form.get("due") or "").strip()
+    if not due_raw:
+        raise ValidationError("请填写办理期限", field="due_on")
+    try:
+        due = dt.date.fromisoformat(due_raw)
+    except ValueError:
+        raise ValidationError(f"办理期限“{due_raw}”格式应为 YYYY-MM-DD", field="due_on") from None
+    if kind == "node" and form.get("node") not in node_names():
+        raise ValidationError("节点督办请选择节点", field="node_key")
+    with session_scope(app_context().sessions) as session:
+        case_id = None
+        if kind in ("node", "case"):
+            if not str(form.get("case_number") or "").strip():
+                raise ValidationError("节点或案件督办请填写案号", field="case_number")
+            case_id = sv.case_id_by_number(session, str(form["case_number"]))
+        ids = {"team_id": _int(form.get("team"), "团队") if kind == "team" else None,
+               "officer_id": _int(form.get("officer"), "承办人") if kind == "officer" else None}
+        order_id = sv.issue(session, target_kind=kind, subject=str(form.get("subject") or ""), due_on=due,
+                            actor_id=who.user_id, reason=str(form.get("reason") or "").strip(), case_id=case_id,
+                            node_key=form.get("node") if kind == "node" else None,
+                            offset_minutes=_offset(), today=court_today(), **ids)
+        audit.record(session, actor=who, action="supervision_issue", target=f"督办 {order_id}",
+                     detail=str(form.get("subject") or "").strip(), ip=_ip())
+    return order_id
+
+
+def _int(raw: Any, label: str) -> int:
+    if raw in (None, ""):
+        raise ValidationError(f"请选择{label}", field=label)
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise ValidationError(f"{label}“{raw}”不是有效的编号", field=label) from None
+
+
+def act(order_raw: Any, action: str, note: str, who: Principal | None = None) -> str:
+    """反馈 / 办结 / 退回重办 on one order; returns the new status label."""
+    who = who if who is not None else principal()
+    order_id = parse_id({"order": order_raw}, "order", "督办编号", required=True)
+    today = court_today()
+    with app_context().sessions() as session:
+        order = sv.get_order(session, order_id, today, scope=scope_of(who))
+    if order is None:
+        message = f"督办 {order_id} 不存在或不在您的查看范围内"
+        with session_scope(app_context().sessions) as session:
+            _refuse(session, who, action, f"督办 {order_id}", message)
+        raise ActionRefused(message)
+    _check(who, action, order, f"督办 {order_id}")
+    with session_scope(app_context().sessions) as session:
+        status = sv.apply(session, order_id, action, note=note or "", actor_id=who.user_id)
+        audit.record(session, actor=who, action=AUDIT_ACTIONS[action], target=f"督办 {order_id}",
+                     detail=(note or "").strip(), ip=_ip())
+    return sv.ORDER_STATUSES[status]
+
+
+EXPORT_COLUMNS = [
+    Column("编号", "id", "int"), Column("状态", "status_label"), Column("督办事项", "subject"),
+    Column("对象", "target_label"), Column("案号", "case_number"), Column("节点", "node_name"),
+    Column("团队", "team_name"), Column("承办人", "officer_name"), Column("下发人", "issuer_name"),
+    Column("下发时间", "issued_at"), Column("办理期限", "due_on", "date"), Column("剩余天数", "days_left", "int"),
+    Column("理由", "reason"),
+]
+
+
+def _filter_lines(flt: sv.OrderFilter) -> list[tuple[str, str]]:
+    labels = {"status": ("状态", lambda v: STATUS_CHOICES[v].split("（")[0]), "team_id": ("团队编号", str),
+              "officer_id": ("承办人编号", str), "case_id": ("案件编号", str),
+              "target_kind": ("督办对象", lambda v: sv.TARGET_KINDS[v]), "issued_from": ("下发日期从", str),
+              "issued_to": ("下发日期至", str), "due_from": ("办理期限从", str), "due_to": ("办理期限至", str),
+              "text": ("关键词", str)}
+    return [("筛选", f"{label}：{fmt(getattr(flt, key))}") for key, (label, fmt) in labels.items()
+            if getattr(flt, key)] or [("筛选", "全部")]
+
+
+def supervision_workbook(query: Mapping[str, Any]) -> tuple[bytes, str]:
+    """(.xlsx bytes, file name) of the list /supervision shows for this URL query."""
+    found = order_list(query)
+    now = dt.datetime.now(zone()).replace(tzinfo=None, microsecond=0)
+    rows = [r | {"issued_at": r["issued_at"].strftime("%Y-%m-%d %H:%M") if r["issued_at"] else ""}
+            for r in found.rows]
+    meta = [("数据截至", court_today().isoformat()), ("导出时间", now)]
+    sheet = Sheet("督办", "督办清单", EXPORT_COLUMNS, rows, meta, [*_filter_lines(found.filters),
+                                                              *[("说明", line) for line in found.lines]])
+    return workbook_bytes([sheet]), f"督办清单-{court_today().isoformat()}.xlsx"
