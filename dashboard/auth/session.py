@@ -2,6 +2,7 @@
 most every AUTH_RECHECK_S seconds per user or wall token (never a statement per request)."""
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import time
@@ -9,10 +10,12 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, session
+from sqlalchemy.exc import SQLAlchemyError
 
 from db.access import Principal
 from db.session import session_scope
 
+log = logging.getLogger(__name__)
 KEY = "auth"
 COOKIE = "dashboard_session"  # the session cookie's name
 CSRF_KEY = "csrf"
@@ -29,13 +32,19 @@ class Recheck:
     def __init__(self, ttl: float) -> None:
         self.ttl, self._items, self._lock = ttl, {}, threading.Lock()
 
-    def get(self, key: tuple, load: Callable[[], Any]) -> Any:
+    def get(self, key: tuple, load: Callable[[], Any], unknown: Any) -> Any:
+        """The memo, else `load()`; while the database cannot be reached, the last value seen
+        (or `unknown` when none): a database outage must not turn pages into errors."""
         now = time.monotonic()
         with self._lock:
             hit = self._items.get(key)
         if hit is not None and hit[0] > now:
             return hit[1]
-        value = load()
+        try:
+            value = load()
+        except SQLAlchemyError as exc:
+            log.warning("sign-in re-check skipped, database unavailable: %s", exc)
+            return hit[1] if hit is not None else unknown
         self.put(key, value)
         return value
 
@@ -60,14 +69,15 @@ def _state():
     return current_app.extensions["dashboard"]
 
 
-def user_state(user_id: int) -> tuple | None:
+def user_state(user_id: int, claimed: tuple) -> tuple | None:
+    """The user's current (username, role, team, officer, stamp); `claimed` while the DB is down."""
     from db.users import current_state
 
     def load() -> tuple | None:
         with session_scope(_state().sessions) as db:
             return current_state(db, user_id)
 
-    return recheck().get(("user", user_id), load)
+    return recheck().get(("user", user_id), load, claimed)
 
 
 def wall_state(token_id: int) -> bool:
@@ -77,7 +87,7 @@ def wall_state(token_id: int) -> bool:
         with session_scope(_state().sessions) as db:
             return token_active(db, token_id)
 
-    return recheck().get(("wall", token_id), load)
+    return recheck().get(("wall", token_id), load, True)
 
 
 def sign_in(principal: Principal, now: float) -> None:
@@ -132,8 +142,8 @@ def _still_valid(data: dict) -> bool:
     uid = data.get("uid")
     if uid is None:
         return False
-    state = user_state(int(uid))
-    return state is not None and state == (data["u"], data["r"], data.get("t"), data.get("o"), data.get("st"))
+    claimed = (data["u"], data["r"], data.get("t"), data.get("o"), data.get("st"))
+    return user_state(int(uid), claimed) == claimed
 
 
 def load(now: float, settings: dict, active: bool) -> tuple[Principal | None, str | None]:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dash
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
@@ -74,6 +75,13 @@ class LiveServer:
         """Absolute URL of `path` on this server."""
         return self.url + path
 
+    def login(self, driver: Any, role: str = "center", **binding: Any) -> str:
+        """Sign `driver` in through /login as this server's browser user with `role` (created on
+        first use; binding: team_id / officer_id for lead / officer); return the username."""
+        username, password = ensure_user(self.db_url, role, **binding)
+        sign_in(driver, self.url, username, password)
+        return username
+
     def stop(self) -> None:
         """Stop serving, stop background work started with `background=True`, free the DB."""
         if self._stopped:
@@ -130,11 +138,77 @@ def start_server(
     thread = threading.Thread(target=server.serve_forever, name="live-app", daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.server_port}"
+    ACCOUNTS[url] = ensure_user(db_url, "center")
     return LiveServer(app=app, db_url=db_url, url=url, _server=server, _thread=thread)
 
 
+# base URL of each live server → (username, password) of its 指挥中心 browser user: a driver that
+# lands on /login signs in with these by itself (see SignedInChrome).
+ACCOUNTS: dict[str, tuple[str, str]] = {}
+BROWSER_PASSWORD = "Browser#test-2026"
+
+
+def ensure_user(db_url: str, role: str = "center", **binding: Any) -> tuple[str, str]:
+    """(username, password) of the browser user `browser-<role>[-<binding>]`, created if missing."""
+    from sqlalchemy import select
+
+    from db.models import User
+    from db.session import make_engine, make_session_factory, session_scope
+    from db.users import create_user
+
+    username = "-".join(["browser", role, *(str(v) for v in binding.values())])
+    engine = make_engine(db_url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            if session.scalars(select(User.id).where(User.username == username)).first() is None:
+                create_user(session, username, BROWSER_PASSWORD, role, **binding)
+    finally:
+        engine.dispose()
+    return username, BROWSER_PASSWORD
+
+
+def sign_in(driver: Any, base_url: str, username: str, password: str) -> None:
+    """Fill in and submit this server's /login form (the driver ends on the page it was sent to)."""
+    from selenium.webdriver.common.by import By
+
+    here = driver.current_url
+    if urlsplit(here).path != "/login" or not here.startswith(base_url + "/"):
+        _plain_get(driver, base_url + "/login")
+    driver.find_element(By.ID, "username").clear()
+    driver.find_element(By.ID, "username").send_keys(username)
+    driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.ID, "login-submit").click()
+    wait_until(lambda: urlsplit(driver.current_url).path != "/login", 30, f"signed in as {username}")
+
+
+def _plain_get(driver: Any, url: str) -> None:
+    """Selenium's own get (no automatic sign-in)."""
+    from selenium import webdriver
+
+    webdriver.Chrome.get(driver, url)
+
+
+def _signed_in_chrome():
+    from selenium import webdriver
+
+    class SignedInChrome(webdriver.Chrome):
+        """Chromium that signs in by itself when a live server sends it to /login."""
+
+        def get(self, url: str) -> None:
+            super().get(url)
+            here = self.current_url
+            if urlsplit(url).path == "/login" or urlsplit(here).path != "/login":
+                return
+            base = next((b for b in ACCOUNTS if here.startswith(b + "/")), None)
+            if base is not None:
+                sign_in(self, base, *ACCOUNTS[base])
+
+    return SignedInChrome
+
+
 def make_driver(extra_args: tuple[str, ...] = (), width: int = 1920, height: int = 1080):
-    """Start headless Debian Chromium through Selenium with the project's flags."""
+    """Start headless Debian Chromium through Selenium with the project's flags; it signs in by
+    itself as the server's 指挥中心 user when a live server sends it to /login."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -143,7 +217,7 @@ def make_driver(extra_args: tuple[str, ...] = (), width: int = 1920, height: int
     for arg in (*CHROME_FLAGS, f"--window-size={width},{height}", *extra_args):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = _signed_in_chrome()(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
     set_viewport(driver, width, height)
     return driver

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -123,7 +124,9 @@ def deployment(pg_url: str, redis_prefix, tmp_path: Path) -> Iterator[Deployment
     env = {**os.environ, "DASHBOARD_DATABASE_URL": pg_url, "DASHBOARD_CACHE_URL": REDIS_URL,
            "DASHBOARD_CACHE_PREFIX": prefix, "DASHBOARD_REFRESH_INTERVAL_S": str(INTERVAL),
            "DASHBOARD_POLL_INTERVAL_S": str(INTERVAL), "DASHBOARD_SIMULATE": "0",
-           "DASHBOARD_ENV": "production", "PYTHONPATH": str(ROOT)}
+           "DASHBOARD_ENV": "production", "PYTHONPATH": str(ROOT),
+           # production refuses to start without a key; plain HTTP on loopback: no Secure cookie
+           "DASHBOARD_SECRET_KEY": secrets.token_urlsafe(48), "DASHBOARD_COOKIE_SECURE": "0"}
     dep = Deployment(env, free_port(), tmp_path)
     dep.web()
     dep.scheduler("scheduler-1")
@@ -184,13 +187,19 @@ def _banner(driver: Any) -> str:
 def test_database_outage_shows_the_banner_and_recovers(deployment: Deployment,
                                                        pg_url: str) -> None:
     from tests.backends import unavailable
-    from tests.browser.harness import browser_missing, make_driver
+    from tests.browser.harness import (
+        ACCOUNTS,
+        browser_missing,
+        ensure_user,
+        make_driver,
+    )
 
     reason = browser_missing()
     if reason:
         unavailable(reason)
     db_name = pg_url.rsplit("/", 1)[1]
     driver = make_driver()
+    ACCOUNTS[deployment.base] = ensure_user(pg_url, "center")  # the driver signs in by itself
     try:
         driver.get(f"{deployment.base}/")
         wait_until(lambda: driver.execute_script("return !!window.dash_clientside"), 30,
