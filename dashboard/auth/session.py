@@ -146,6 +146,12 @@ def _still_valid(data: dict) -> bool:
     return user_state(int(uid), claimed) == claimed
 
 
+def claims(principal: Principal) -> tuple:
+    """What the session says about a user, in the shape of db.users.current_state."""
+    return (principal.username, principal.role, principal.team_id, principal.officer_id,
+            principal.extra.get("stamp"))
+
+
 def load(now: float, settings: dict, active: bool) -> tuple[Principal | None, str | None]:
     """(principal, why the session ended) for this request; `active`: a user action, not a poll."""
     data = session.get(KEY)

@@ -113,7 +113,7 @@ def login_submit() -> Response:
     if principal is None:
         return _login_page(401, "用户名或密码错误", username)
     auth_session.sign_in(principal, time.time())
-    auth_session.recheck().forget("user", principal.user_id)
+    auth_session.recheck().put(("user", principal.user_id), auth_session.claims(principal))
     return redirect(safe_next(request.form.get("next")) or landing(principal))
 
 
@@ -153,7 +153,7 @@ def wall_token_signin(token: str) -> Response:
                      error="大屏令牌无效或已吊销，请联系管理员重新签发",
                      link_href="/login", link_text="使用账号登录")
     auth_session.sign_in(principal, time.time())
-    auth_session.recheck().forget("wall", principal.extra["wall_token_id"])
+    auth_session.recheck().put(("wall", principal.extra["wall_token_id"]), True)
     keep = [(k, v) for k, v in request.args.items(multi=True) if k != "token"]
     query = urlencode(keep) or "kiosk=1"
     return redirect(f"/wall?{query}")
