@@ -8,6 +8,7 @@ data) after writing an audit entry with action "denied".
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from flask import g, has_request_context, request
 
@@ -22,6 +23,7 @@ from db.access import (
     may_see_team,
     scope_of,
 )
+from db.queries.holders import case_holder, officer_team
 
 log = logging.getLogger(__name__)
 NO_ACCESS = "无权查看"
@@ -86,3 +88,45 @@ def require_permission(permission: str, target: str) -> None:
     who = current()
     if who is None or not who.can(permission):
         raise deny(target)
+
+
+def _path_id(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and int(raw) > 0 else None
+
+
+def _team_path(raw: str) -> str | None:
+    team_id = _path_id(raw)
+    return None if team_id is None or may_see_team(current(), team_id) else f"团队 {team_id}"
+
+
+def _officer_path(raw: str) -> str | None:
+    officer_id = _path_id(raw)
+    if officer_id is None:
+        return None
+    with app_context().sessions() as session:
+        exists, team_id = officer_team(session, officer_id)
+    return None if not exists or may_see_officer(current(), officer_id, team_id) else f"承办人 {officer_id}"
+
+
+def _case_path(raw: str) -> str | None:
+    case_id = _path_id(raw)
+    if case_id is None:
+        return None
+    with app_context().sessions() as session:
+        holder = case_holder(session, case_id)
+    return None if holder is None or may_see_case(current(), *holder) else f"案件 {case_id}"
+
+
+# Pages whose path names one entity: (path prefix, check) — the check returns what is refused.
+PATH_CHECKS: dict[str, Callable[[str], str | None]] = {
+    "/team/": _team_path, "/officer/": _officer_path, "/case/": _case_path,
+}
+
+
+def path_refusal(path: str) -> str | None:
+    """What a page path names outside the principal's scope, or None (malformed or unknown ids
+    are left to the page, which says so in Chinese)."""
+    for prefix, check in PATH_CHECKS.items():
+        if path.startswith(prefix):
+            return check(path[len(prefix):].strip("/"))
+    return None

@@ -14,10 +14,11 @@ or case a permitted page may show is checked inside the page's data functions (c
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Flask, Response, jsonify, redirect, request
+from flask import Flask, Response, redirect, request
 
 from callbacks import authz
 from layouts import shell
@@ -69,6 +70,9 @@ def callback_refusal(body: dict[str, Any]) -> str | None:
             rule = rule_for_path(path)
             if principal is None or (rule is not None and not allows(principal, rule)):
                 return f"页面 {path}"
+            refused = authz.path_refusal(path)
+            if refused:
+                return refused
         elif _is_shell(name):
             if principal is None:
                 return "页面框架"
@@ -100,14 +104,20 @@ def check_request() -> Response | None:
             return None
         outputs = ",".join(_outputs(body)) if isinstance(body, dict) else ""
         authz.record("denied", refused, f"回调 {outputs}", outcome="denied")
-        return Response(jsonify({"message": f"{authz.NO_ACCESS}：{refused}"}).get_data(), status=403,
-                        mimetype="application/json")
+        body_text = json.dumps({"message": f"{authz.NO_ACCESS}：{refused}"}, ensure_ascii=False)
+        return Response(body_text, status=403, mimetype="application/json")
     rule = rule_for_path(path)
-    if rule is None or allows(authz.current(), rule):
+    if rule is None:
         return None
-    if rule.key == "home" and landing_path(authz.current()) != "/":
+    if allows(authz.current(), rule):
+        refused = authz.path_refusal(path) if request.method == "GET" else None
+        if refused is None:
+            return None
+        target = refused
+    elif rule.key == "home" and landing_path(authz.current()) != "/":
         return redirect(landing_path(authz.current()))
-    target = f"“{rule.label}”（{path}）"
+    else:
+        target = f"“{rule.label}”（{path}）"
     authz.record("denied", target, f"{request.method} {request.full_path.rstrip('?')}", outcome="denied")
     if path.startswith("/export/"):
         return Response(f"{authz.NO_ACCESS}：{target}", status=403, mimetype="text/plain; charset=utf-8")

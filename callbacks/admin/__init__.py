@@ -1,0 +1,13 @@
+"""Callbacks of the admin pages (users, wall tokens, audit log); `register(app)` wires them."""
+from __future__ import annotations
+
+import dash
+
+from callbacks.admin import audit, tokens, users
+
+_MODULES = (users, tokens, audit)
+
+
+def register(app: dash.Dash) -> None:
+    for module in _MODULES:
+        module.register(app)

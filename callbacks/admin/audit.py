@@ -1,0 +1,102 @@
+"""/admin/audit: search by who, what, when and text; the same search as .xlsx."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import dash
+from dash import Input, Output, State
+from flask import has_request_context, request
+
+from callbacks import authz
+from callbacks.admin.common import reading, require_admin, with_local_times, zone
+from callbacks.desk.params import ParamError, parse_date, search
+from db import audit
+from db.export import Column, Sheet, workbook_bytes
+from layouts import ids
+from layouts.admin.audit import audit_table
+from layouts.admin.common import message
+
+A = ids.AdminAudit
+LIMIT = 2000
+COLUMNS = [Column("时间", "at"), Column("用户", "actor"), Column("角色", "actor_role"),
+           Column("动作", "action_label"), Column("对象", "target"), Column("详情", "detail"),
+           Column("来源地址", "ip"), Column("结果", "outcome_label")]
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=zone())
+
+
+def parse_filters(query: Mapping[str, Any]) -> dict[str, Any]:
+    """URL/filter values → audit.search arguments; bad input raises ParamError naming the field."""
+    actions = [a for a in str(query.get("action") or "").split(",") if a]
+    unknown = [a for a in actions if a not in audit.ACTIONS]
+    if unknown:
+        raise ParamError(f"动作：未知的审计动作“{'、'.join(unknown)}”")
+    outcome = str(query.get("outcome") or "") or None
+    if outcome and outcome not in audit.OUTCOMES:
+        raise ParamError(f"结果：应为 {'、'.join(audit.OUTCOMES)}，实际为“{outcome}”")
+    since = parse_date(query["since"], "起始日期（since）") if query.get("since") else None
+    until = parse_date(query["until"], "截止日期（until）") if query.get("until") else None
+    if since and until and since > until:
+        raise ParamError(f"起始日期 {since} 晚于截止日期 {until}")
+    return {"actor": str(query.get("actor") or "").strip() or None, "action": actions or None,
+            "outcome": outcome, "text": str(query.get("text") or "").strip() or None,
+            "since": _midnight(since) if since else None,
+            "until": _midnight(until + dt.timedelta(days=1)) if until else None}
+
+
+def find(query: Mapping[str, Any]) -> list[dict[str, Any]]:
+    filters = parse_filters(query)
+    rows = reading(lambda s: audit.search(s, limit=LIMIT, **filters))
+    return with_local_times(rows, "at")
+
+
+def filter_query(actor: str | None, actions: list[str] | None, outcome: str | None, since: str | None,
+                 until: str | None, text: str | None) -> dict[str, str]:
+    return {"actor": actor or "", "action": ",".join(actions or []), "outcome": outcome or "",
+            "since": since or "", "until": until or "", "text": text or ""}
+
+
+def render_audit(_n: int | None, actor: str | None, actions: list[str] | None, outcome: str | None,
+                 since: str | None, until: str | None, text: str | None) -> tuple[Any, ...]:
+    """Options, message, count, table and export link for the filters."""
+    options = ([{"value": k, "label": v} for k, v in audit.ACTIONS.items()],
+               [{"value": k, "label": v} for k, v in audit.OUTCOMES.items()])
+    query = filter_query(actor, actions, outcome, since, until, text)
+    try:
+        require_admin("审计日志")
+        rows = find(query)
+    except ParamError as exc:  # Denied is a ParamError too: message, no rows
+        return (*options, message(str(exc), ok=False), "", "", "/export/audit.xlsx")
+    more = f"（只显示最新 {LIMIT} 条，请缩小条件）" if len(rows) >= LIMIT else ""
+    return (*options, None, f"共 {len(rows):,} 条{more}", audit_table(rows),
+            "/export/audit.xlsx" + search(query))
+
+
+def audit_workbook(query: Mapping[str, Any]) -> tuple[bytes, str]:
+    """(.xlsx bytes, file name) of the audit search in the URL query (ADMIN only)."""
+    require_admin("导出审计日志")
+    rows = find(query)
+    now = dt.datetime.now(zone()).replace(tzinfo=None, microsecond=0)
+    who = authz.current()
+    meta = [("筛选条件", search({k: v for k, v in query.items() if v}).lstrip("?") or "全部"),
+            ("导出人", who.username if who else ""), ("导出时间", now),
+            ("来源地址", request.remote_addr if has_request_context() else "")]
+    sheet = Sheet("审计日志", "审计日志", COLUMNS, rows, meta, [("说明", "时间为本院时区；只增不改")])
+    return workbook_bytes([sheet]), f"审计日志-{now:%Y%m%d%H%M}.xlsx"
+
+
+def register(app: dash.Dash) -> None:
+    app.callback(
+        Output(A.ACTION, "options"), Output(A.OUTCOME, "options"), Output(A.MSG, "children"),
+        Output(A.COUNT, "children"), Output(A.TABLE, "children"), Output(A.EXPORT, "href"),
+        Input(A.APPLY, "n_clicks"),
+        State(A.ACTOR, "value"), State(A.ACTION, "value"), State(A.OUTCOME, "value"),
+        State(A.SINCE, "date"), State(A.UNTIL, "date"), State(A.TEXT, "value"),
+    )(render_audit)
+
+
+
