@@ -31,7 +31,7 @@ def _cookie_secure(settings: dict) -> bool:
 def init_auth(server: Flask, app: dash.Dash | None = None) -> None:
     settings = server.config
     state = server.extensions["dashboard"]
-    refuse_if_unsafe(settings, state.engine)
+    refuse_if_unsafe(state.settings, state.engine)  # the settings as given (no dev key filled in)
     server.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
