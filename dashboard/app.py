@@ -19,7 +19,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> dash.Dash:
     """Build the Dash app; nothing runs (no scheduler, no simulator) until the CLI starts it."""
     import callbacks
     import layouts
-    from dashboard import guard, routes
+    from dashboard import frozen, guard, routes
 
     settings = load_settings(overrides)
     server = Flask(__name__, instance_path=str(ROOT / "instance"))
@@ -46,6 +46,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> dash.Dash:
     app.layout = functools.partial(guard.shell_layout,  # navigation filtered per principal
                                    poll_ms=int(settings["POLL_INTERVAL_S"] * 1000))
     callbacks.register(app)
+    frozen.freeze_validation_layout(app, server)  # serialized once, not per page load
     routes.register(server)
     init_auth(server, app)  # sign-in gate, login page, wall tokens, CSRF origin check, headers
     guard.register(server)  # authorization: keep after sign-in's before_request hook
