@@ -285,12 +285,15 @@ def console_errors(driver: Any) -> list[str]:
     return [e["message"] for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
 
 
-def screenshot(driver: Any, path: str | Path, width: int, height: int, settle: float = 0.5) -> Path:
-    """Save a PNG of the current page at exactly width×height CSS pixels."""
+def screenshot(driver: Any, path: str | Path, width: int, height: int, settle: float = 0.5,
+               dash_page: bool = True) -> Path:
+    """Save a PNG of the current page at exactly width×height CSS pixels (`dash_page=False` for
+    plain Flask pages such as /login: no Dash renderer to wait for)."""
     set_viewport(driver, width, height)
     driver.execute_script("window.dispatchEvent(new Event('resize'));")
     time.sleep(settle)  # let resize handlers and CSS transitions finish
-    wait_for_dash(driver)
+    if dash_page:
+        wait_for_dash(driver)
     shot = driver.execute_cdp_cmd(
         "Page.captureScreenshot",
         {"format": "png", "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}},
