@@ -13,6 +13,7 @@ from callbacks import authz
 from callbacks.admin.common import reading, require_admin, with_local_times, zone
 from callbacks.desk.params import ParamError, parse_date, search
 from db import audit
+from db.access import ROLES
 from db.export import Column, Sheet, workbook_bytes
 from layouts import ids
 from layouts.admin.audit import audit_table
@@ -51,7 +52,8 @@ def parse_filters(query: Mapping[str, Any]) -> dict[str, Any]:
 def find(query: Mapping[str, Any]) -> list[dict[str, Any]]:
     filters = parse_filters(query)
     rows = reading(lambda s: audit.search(s, limit=LIMIT, **filters))
-    return with_local_times(rows, "at")
+    return [r | {"actor_role": ROLES[r["actor_role"]].label if r["actor_role"] in ROLES else r["actor_role"]}
+            for r in with_local_times(rows, "at")]
 
 
 def filter_query(actor: str | None, actions: list[str] | None, outcome: str | None, since: str | None,
