@@ -69,7 +69,7 @@ def before_request() -> Response | None:
     if principal is not None:
         return None
     if path.startswith(API_PREFIXES):
-        return _text(why or "未登录或登录已失效，请重新登录", 401)
+        return _text(auth_session.ENDED.get(why or "", "未登录或登录已失效，请重新登录"), 401)
     target = request.full_path if request.query_string else path
     query = {"next": target}
     if why:

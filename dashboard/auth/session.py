@@ -19,6 +19,13 @@ log = logging.getLogger(__name__)
 KEY = "auth"
 COOKIE = "dashboard_session"  # the session cookie's name
 CSRF_KEY = "csrf"
+ENDED_KEY = "ended"
+# why a session ended: code (in the /login?why= URL) → the message shown
+ENDED = {
+    "max": "登录已超过最长有效期，请重新登录",
+    "idle": "长时间未操作，已自动退出，请重新登录",
+    "changed": "账号状态已变更（停用、改密、改角色或令牌吊销），请重新登录",
+}
 SEEN_STEP_S = 60  # note activity in the cookie at most once a minute (fewer Set-Cookie headers)
 
 
@@ -123,13 +130,13 @@ def _principal(data: dict) -> Principal:
 
 
 def _expired(data: dict, now: float, settings: dict, active: bool) -> str | None:
-    """Why a desk session has ended (Chinese), or None; wall sessions never idle out."""
+    """Why a desk session has ended (an ENDED code), or None; wall sessions never idle out."""
     if data.get("r") == "wall":
         return None
     if now - data.get("iat", 0) > settings["SESSION_MAX_H"] * 3600:
-        return "登录已超过最长有效期，请重新登录"
+        return "max"
     if now - data.get("seen", 0) > settings["SESSION_IDLE_MIN"] * 60:
-        return "长时间未操作，已自动退出，请重新登录"
+        return "idle"
     if active and now - data.get("seen", 0) >= SEEN_STEP_S:
         data["seen"] = int(now)
         session.modified = True
@@ -153,15 +160,17 @@ def claims(principal: Principal) -> tuple:
 
 
 def load(now: float, settings: dict, active: bool) -> tuple[Principal | None, str | None]:
-    """(principal, why the session ended) for this request; `active`: a user action, not a poll."""
+    """(principal, why the session ended: an ENDED code) for this request; `active`: a user
+    action, not a timer poll."""
     data = session.get(KEY)
     if not isinstance(data, dict) or "u" not in data or "r" not in data:
-        return None, None
+        return None, (session.pop(ENDED_KEY) if active and ENDED_KEY in session else None)
     why = _expired(data, now, settings, active)
     if why is None and not _still_valid(data):
-        why = "账号状态已变更（停用、改密、改角色或令牌吊销），请重新登录"
+        why = "changed"
     if why:
         sign_out()
+        session[ENDED_KEY] = why  # the next page load still tells why (after a 401 to a callback)
         return None, why
     return _principal(data), None
 

@@ -81,7 +81,7 @@ def login_form() -> Response:
     if g.get("principal") is not None:
         return redirect(safe_next(request.args.get("next")) or landing(g.principal))
     notice = "已退出登录" if request.args.get("bye") else ""
-    return _login_page(error=request.args.get("why", "")[:80], notice=notice)
+    return _login_page(error=auth_session.ENDED.get(request.args.get("why", ""), ""), notice=notice)
 
 
 @blueprint.post("/login")

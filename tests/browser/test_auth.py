@@ -15,6 +15,7 @@ from tests.browser.harness import (
     ensure_user,
     screenshot,
     wait_for_dash,
+    wait_for_fresh_data,
     wait_for_text,
     wait_until,
 )
@@ -75,11 +76,15 @@ def test_wall_token_link_opens_the_wall_without_a_password(empty_server, driver)
 
 def test_no_page_violates_the_content_security_policy(demo_server, driver) -> None:
     driver.get(demo_server.page("/"))  # signs in by itself
+    wait_for_fresh_data(driver)  # a snapshot, so the pages draw their Plotly figures and grids
     console_errors(driver)
     for path in PAGES:
         driver.get(demo_server.page(path))
         wait_for_dash(driver, 90)
         assert _path(driver) == urlsplit(path).path, path
+        if "screen=overview" in path:
+            wait_until(lambda: driver.find_elements(By.CSS_SELECTOR, "#wall-trend .main-svg"), 60,
+                       "the trend figure drawn")
         refused = [e for e in console_errors(driver) if "Content Security Policy" in e or "Refused to" in e]
         assert not refused, (path, refused)
     driver.get(demo_server.page("/"))
@@ -88,3 +93,19 @@ def test_no_page_violates_the_content_security_policy(demo_server, driver) -> No
     has_policy = driver.execute_script(
         "return fetch('/ping').then(r => r.headers.get('Content-Security-Policy'))")
     assert "script-src 'self'" in has_policy
+
+
+def test_an_open_page_goes_to_login_when_the_user_is_disabled(app_server_factory, driver) -> None:
+    from db.users import set_active
+
+    server = app_server_factory(overrides={"AUTH_RECHECK_S": 1, "POLL_INTERVAL_S": 1})
+    username = server.login(driver, "leader")
+    driver.get(server.page("/analysis"))
+    wait_for_dash(driver, 60)
+    engine = make_engine(server.db_url)
+    with session_scope(make_session_factory(engine)) as session:
+        set_active(session, username, False)
+    engine.dispose()
+    # the next version poll gets 401; assets/auth.js reloads and the server sends the page to /login
+    wait_until(lambda: _path(driver) == "/login", 30, "sent to /login")
+    assert "账号状态已变更" in driver.find_element(By.TAG_NAME, "body").text
