@@ -126,9 +126,9 @@ def deployment(url: str, args: argparse.Namespace, logs: Path) -> Iterator[dict[
            "DASHBOARD_CACHE_PREFIX": prefix, "DASHBOARD_REFRESH_INTERVAL_S": str(args.interval),
            "DASHBOARD_ENV": "production", "DASHBOARD_SIMULATE": "0", "PYTHONPATH": str(ROOT)}
     procs = {
-        "web": [str(BIN / "gunicorn"), "-w", str(args.workers), "-k", "gthread",
-                "--threads", str(args.threads), "--keep-alive", "10", "-b", f"127.0.0.1:{port}",
-                "--timeout", "120", "dashboard.wsgi:server"],
+        "web": [str(BIN / "gunicorn"), "-c", "config/gunicorn.conf.py", "-w", str(args.workers),
+                "--threads", str(args.threads), "-b", f"127.0.0.1:{port}",
+                "dashboard.wsgi:server"],
         "scheduler": [sys.executable, "-m", "dashboard", "scheduler"],
     }
     running = {}

@@ -14,7 +14,7 @@ __all__ = ["register_pages", "shell"]
 # (module name, path, Chinese title, layout, shown in the navigation)
 PAGES = (
     ("home", "/", "首页", home.layout, True),
-    ("wall", "/wall", "指挥中心大屏", wall.layout, True),
+    ("wall", "/wall", "指挥中心大屏", wall.frozen_layout, True),  # no data: built once per URL
     ("analysis", "/analysis", "会商分析", analysis.layout, True),
     ("team", "/team/<team_id>", "团队工作台", team.layout, False),
     ("officer", "/officer/<officer_id>", "承办人", officer.layout, False),

@@ -1,9 +1,12 @@
 """The /wall page frame: header (court, screen tabs, clock, freshness), four screens, footer."""
 from __future__ import annotations
 
+import functools
+import json
 from typing import Any
 
 from dash import dcc, html
+from plotly.io.json import to_json_plotly
 
 from layouts import ids
 from layouts.wall import feed, nodes, overview, teams
@@ -79,3 +82,20 @@ def layout(kiosk: str | None = None, rotate: str | None = None, screen: str | No
         className="wall wall--kiosk" if on else "wall",
         **{"data-screen": first},
     )
+
+
+@functools.lru_cache(maxsize=32)
+def _frozen(kiosk: Any, rotate: Any, screen: Any) -> dict[str, Any]:
+    unfreeze = [list(v) if isinstance(v, tuple) else v for v in (kiosk, rotate, screen)]
+    return json.loads(to_json_plotly(layout(*unfreeze)))
+
+
+def frozen_layout(kiosk: Any = None, rotate: Any = None, screen: Any = None,
+                  **_: Any) -> dict[str, Any]:
+    """`layout` as the plain JSON data Dash sends, built once per URL parameters.
+
+    The page holds no data (callbacks fill it), so every wall with the same URL gets the same
+    frame; the router then sends stored data instead of walking the components again.
+    """
+    key = [tuple(v) if isinstance(v, list) else v for v in (kiosk, rotate, screen)]
+    return _frozen(*key)
