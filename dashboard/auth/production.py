@@ -32,7 +32,8 @@ def problems(settings: Mapping[str, Any], engine: Engine) -> list[str]:
             demo = users_with_demo_password(session)
         if demo:
             found.append("演示用户仍在使用演示密码：" + "、".join(demo)
-                         + "（请用 python -m dashboard user passwd 改密，或 user disable 停用）")
+                         + "（用户请用 python -m dashboard user passwd 改密或 user disable 停用；"
+                         "演示大屏令牌请用 wall-token list 查编号后 wall-token revoke 吊销）")
     return found
 
 
