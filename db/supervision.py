@@ -22,6 +22,7 @@ ORDER_STATUSES: dict[str, str] = {
 }
 TARGET_KINDS: dict[str, str] = {"node": "节点", "case": "案件", "officer": "承办人", "team": "团队"}
 OPEN_STATUSES = ("issued", "answered", "overdue")
+STEP_ACTIONS: dict[str, str] = {"issued": "退回重办", "answered": "反馈", "closed": "办结", "overdue": "到期未反馈"}
 
 
 @dataclass(frozen=True)
@@ -345,12 +346,15 @@ def order_steps(session: Session, order_id: int) -> list[dict[str, Any]]:
         .where(s.order_id == order_id)
         .order_by(s.at, s.id)
     )
-    return [
+    rows = [
         {"id": r.id, "status": r.status, "status_label": ORDER_STATUSES.get(r.status, r.status),
          "note": r.note, "at": r.at, "actor_id": r.actor_id,
          "actor": (r.display_name or r.username) if r.actor_id else "系统"}
         for r in session.execute(stmt)
     ]
+    for i, row in enumerate(rows):  # the action that led to the status: 已下发 again is a 退回
+        row["action_label"] = "下发" if i == 0 else STEP_ACTIONS.get(row["status"], row["status_label"])
+    return rows
 
 
 def target_choices(session: Session) -> dict[str, list[dict[str, Any]]]:

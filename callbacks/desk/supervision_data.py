@@ -114,7 +114,7 @@ def order_list(query: Mapping[str, Any], who: Principal | None = None) -> OrderL
         s, today, flt=flt, scope=scope, offset_minutes=_offset(), limit=LIST_LIMIT + 1))
     keep = {k: query.get(k) for k in FILTER_KEYS if query.get(k)}
     rows = [order_row(o, today, keep) for o in found[:LIST_LIMIT]]
-    lines = [f"截至 {today}"]
+    lines = [f"截至 {today}", *[text for _, text in _filter_lines(flt)]]
     if scope.empty:
         lines.append("未登录或没有可查看的范围：不显示督办")
     elif not scope.court:
@@ -264,13 +264,21 @@ EXPORT_COLUMNS = [
 
 
 def _filter_lines(flt: sv.OrderFilter) -> list[tuple[str, str]]:
-    labels = {"status": ("状态", lambda v: STATUS_CHOICES[v].split("（")[0]), "team_id": ("团队编号", str),
-              "officer_id": ("承办人编号", str), "case_id": ("案件编号", str),
+    labels = {"status": ("状态", lambda v: STATUS_CHOICES[v].split("（")[0]), "team_id": ("团队", _team_name),
+              "officer_id": ("承办人", _officer_name), "case_id": ("案件", case_number_of),
               "target_kind": ("督办对象", lambda v: sv.TARGET_KINDS[v]), "issued_from": ("下发日期从", str),
               "issued_to": ("下发日期至", str), "due_from": ("办理期限从", str), "due_to": ("办理期限至", str),
               "text": ("关键词", str)}
     return [("筛选", f"{label}：{fmt(getattr(flt, key))}") for key, (label, fmt) in labels.items()
-            if getattr(flt, key)] or [("筛选", "全部")]
+            if getattr(flt, key)] or [("筛选", "全部督办")]
+
+
+def _team_name(team_id: int) -> str:
+    return next((t["label"] for t in choices()["team"] if t["value"] == str(team_id)), f"编号 {team_id}")
+
+
+def _officer_name(officer_id: int) -> str:
+    return next((o["label"] for o in choices()["officer"] if o["value"] == str(officer_id)), f"编号 {officer_id}")
 
 
 def supervision_workbook(query: Mapping[str, Any]) -> tuple[bytes, str]:
@@ -280,6 +288,5 @@ def supervision_workbook(query: Mapping[str, Any]) -> tuple[bytes, str]:
     rows = [r | {"issued_at": r["issued_at"].strftime("%Y-%m-%d %H:%M") if r["issued_at"] else ""}
             for r in found.rows]
     meta = [("数据截至", court_today().isoformat()), ("导出时间", now)]
-    sheet = Sheet("督办", "督办清单", EXPORT_COLUMNS, rows, meta, [*_filter_lines(found.filters),
-                                                              *[("说明", line) for line in found.lines]])
+    sheet = Sheet("督办", "督办清单", EXPORT_COLUMNS, rows, meta, [("说明", line) for line in found.lines])
     return workbook_bytes([sheet]), f"督办清单-{court_today().isoformat()}.xlsx"

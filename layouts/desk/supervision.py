@@ -89,7 +89,9 @@ def issue_form(query: Mapping[str, Any]) -> html.Section:
 
 def detail_panel(query: Mapping[str, Any]) -> html.Section:
     """An order's facts and full step history, with 反馈 / 办结 / 退回重办."""
+    keep = {k: v for k, v in query.items() if k in FILTER_KEYS}
     return html.Section([
+        dcc.Link("× 关闭", href="/supervision" + search(keep), className="chip sv-close"),
         html.Div(id=S.DETAIL),
         html.Div(id=S.STEPS),
         html.Div([
@@ -131,19 +133,19 @@ def layout(**query: Any) -> html.Div:
 def columns() -> list[dict[str, Any]]:
     """Grid columns; the export writes the same fields in the same order."""
     return [
-        link_column("id", "编号", width=90, numeric=True),
-        {"field": "status_label", "headerName": "状态", "width": 100,
+        link_column("id", "编号", width=80, numeric=True) | {"maxWidth": 100},
+        {"field": "status_label", "headerName": "状态", "minWidth": 90, "maxWidth": 110,
          "cellClassRules": {"cell-bad": "params.data.status === 'overdue'",
                             "cell-warn": "params.data.status === 'issued' || params.data.status === 'answered'",
                             "cell-good": "params.data.status === 'closed'"}},
         {"field": "subject", "headerName": "督办事项", "minWidth": 240, "flex": 2, "tooltipField": "reason"},
-        {"field": "target_label", "headerName": "对象", "width": 90},
-        link_column("case_number", "案号", width=200),
+        {"field": "target_label", "headerName": "对象", "minWidth": 80, "maxWidth": 100},
+        link_column("case_number", "案号", width=250),
         {"field": "node_name", "headerName": "节点", "minWidth": 140},
         {"field": "team_name", "headerName": "团队", "minWidth": 110},
         {"field": "officer_name", "headerName": "承办人", "width": 100},
-        {"field": "issuer_name", "headerName": "下发人", "width": 100},
-        {"field": "issued_at", "headerName": "下发时间", "minWidth": 150},
+        {"field": "issuer_name", "headerName": "下发人", "minWidth": 120},
+        {"field": "issued_at", "headerName": "下发时间", "minWidth": 170},
         {"field": "due_on", "headerName": "办理期限", "width": 120},
         {"field": "days_left", "headerName": "剩余天数", "type": "rightAligned", "filter": "agNumberColumnFilter",
          "width": 100, "cellClassRules": {"cell-bad": "params.value != null && params.value < 0"}},
@@ -182,7 +184,8 @@ def order_facts(o: Mapping[str, Any]) -> list[Any]:
 
 def steps_table(steps: Sequence[Mapping[str, Any]]) -> list[Any]:
     """Who did what when, oldest first (nothing is ever removed)."""
-    head = html.Tr([html.Th(h) for h in ("时间", "操作后状态", "操作人", "内容")])
-    body = [html.Tr([html.Td(s["at"]), html.Td(s["status_label"]), html.Td(s["actor"]), html.Td(s["note"] or "—")])
+    head = html.Tr([html.Th(h) for h in ("时间", "操作", "操作后状态", "操作人", "内容")])
+    body = [html.Tr([html.Td(s["at"]), html.Td(s["action_label"]), html.Td(s["status_label"]), html.Td(s["actor"]),
+                     html.Td(s["note"] or "—")])
             for s in steps]
     return [html.H3("流转记录"), html.Table([html.Thead(head), html.Tbody(body)], className="plain-table sv-steps")]
