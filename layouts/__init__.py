@@ -24,7 +24,7 @@ PAGES = (
     ("admin_tokens", "/admin/tokens", "大屏令牌", admin_tokens.layout, False),
     ("admin_audit", "/admin/audit", "审计日志", admin_audit.layout, False),
     ("supervision", "/supervision", "督办", supervision.layout, True),
-    ("admin_rules", "/admin/rules", "节点规则", admin_rules.layout, False),
+    ("admin_rules", "/admin/rules", "节点规则", admin_rules.layout, True),
 )
 
 

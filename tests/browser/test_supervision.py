@@ -152,3 +152,19 @@ def test_issue_a_supervision_order_through_the_form(app_server_factory, demo_db_
     assert f"督办未办结\n{counts['open']:,}件" in text and f"督办逾期\n{counts['overdue']:,}件" in text
     screenshot(driver, SHOTS / "wall-nodes-1920x1080.png", 1920, 1080, settle=1.5)
     screenshot(driver, SHOTS / "wall-nodes-3840x2160.png", 3840, 2160, settle=1.5)
+
+
+def test_admin_rules_page(app_server_factory, driver) -> None:
+    """The administrator reads the effective rules and the holiday calendar's coverage."""
+    server = app_server_factory()
+    server.login(driver, role="admin")
+    driver.get(server.page("/admin/rules"))
+    wait_for_dash(driver, 60)
+    rules = wait_for_text(driver, "#admin-rules-rules", "发出执行通知书", 30)
+    assert "案款发放" in rules and "全国默认" in rules and "6 个月（非诉 3 个月）" in rules
+    calendar = driver.find_element(By.ID, "admin-rules-calendar").text
+    assert "2026 完整" in calendar and "2027 待补全" in calendar
+    today = dt.datetime.now(TZ).date()
+    if today.year + 1 == 2027 or today.year == 2027:  # until config/holidays.toml holds the 2027 notice
+        assert "2027 年只有固定日期的节日" in driver.find_element(By.ID, "admin-rules-warnings").text
+    screenshot(driver, SHOTS / "admin-rules-1920x1080.png", 1920, 1080)
