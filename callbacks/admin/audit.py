@@ -86,8 +86,9 @@ def audit_workbook(query: Mapping[str, Any]) -> tuple[bytes, str]:
     who = authz.current()
     meta = [("筛选条件", search({k: v for k, v in query.items() if v}).lstrip("?") or "全部"),
             ("导出人", who.username if who else ""), ("导出时间", now),
-            ("来源地址", request.remote_addr if has_request_context() else "")]
-    sheet = Sheet("审计日志", "审计日志", COLUMNS, rows, meta, [("说明", "时间为本院时区；只增不改")])
+            ("来源地址", request.remote_addr if has_request_context() else ""),
+            ("说明", "时间为本院时区；审计日志只增不改")]
+    sheet = Sheet("审计日志", "审计日志", COLUMNS, rows, meta)
     return workbook_bytes([sheet]), f"审计日志-{now:%Y%m%d%H%M}.xlsx"
 
 

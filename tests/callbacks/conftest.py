@@ -7,12 +7,14 @@ from typing import Any
 import dash
 import pytest
 from flask import g
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from dashboard.app import create_app
 from db.access import Principal
+from db.models import Case
 from tests.auth_helpers import login, make_user
-from tests.db.test_case_queries import TODAY, seed_desk
+from tests.db.test_case_queries import TODAY, number, seed_desk
 
 COURT_VIEWER = Principal(user_id=None, username="center-test", display_name="指挥中心（测试）", role="center")
 
@@ -24,7 +26,7 @@ def desk_app(sqlite_engine: Engine, migrated_urls: dict[str, str]) -> Iterator[t
     app = create_app({"DATABASE_URL": migrated_urls["sqlite"], "CACHE_URL": "null://",
                       "SCHEDULER_ENABLED": False, "TODAY": TODAY.isoformat()})
     with app.server.test_request_context():
-        g.principal = COURT_VIEWER  # whole-court scope; tests/callbacks/test_authz.py covers the others
+        g.principal = COURT_VIEWER  # whole-court scope; tests/callbacks/test_access.py covers the others
         yield app, ids
     app.server.extensions["dashboard"].engine.dispose()
 
@@ -40,3 +42,16 @@ def signed_client(app: dash.Dash, role: str = "center", **binding: Any) -> Any:
     with app.server.app_context():
         login(client, user.username, user.password)
     return client
+
+
+@pytest.fixture
+def court(sqlite_engine: Engine, migrated_urls: dict[str, str]) -> Iterator[tuple[dash.Dash, dict[str, Any], Engine]]:
+    """(app, ids, engine) on the crafted desk court, for signed-in HTTP clients (no request context)."""
+    ids = seed_desk(sqlite_engine)
+    with Session(sqlite_engine) as session:
+        ids["case:2022执保1"] = session.scalar(select(Case.id).where(Case.case_number == number("2022执保1")))
+    assert ids["case:2022执保1"]
+    app = create_app({"DATABASE_URL": migrated_urls["sqlite"], "CACHE_URL": "null://",
+                      "SCHEDULER_ENABLED": False, "TODAY": TODAY.isoformat()})
+    yield app, ids, sqlite_engine
+    app.server.extensions["dashboard"].engine.dispose()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import dash
@@ -18,30 +17,16 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from dashboard.app import create_app
-from db.models import Case
 from db.models.auth import AuditEntry
 from db.session import make_session_factory, session_scope
 from db.wall_tokens import issue_wall_token
 from layouts.access import PAGE_RULES, SHELL_PREFIXES, rule_for_component
 from tests.auth_helpers import login, make_user, same_site
-from tests.db.test_case_queries import TODAY, number, seed_desk
+from tests.db.test_case_queries import number
 
 A, B = "简案一组", "保全组"
 CASE_A = "case:2022执2"  # team A, officer 乙助理; parties 张三丰 / 包头市某某建材有限公司
 PERIOD = {"start": "2022-01-01", "end": "2022-06-30"}
-
-
-@pytest.fixture
-def court(sqlite_engine: Engine, migrated_urls: dict[str, str]) -> Iterator[tuple[dash.Dash, dict[str, Any], Engine]]:
-    ids = seed_desk(sqlite_engine)
-    with Session(sqlite_engine) as session:
-        ids["case:2022执保1"] = session.scalar(select(Case.id).where(Case.case_number == number("2022执保1")))
-    assert ids["case:2022执保1"]
-    app = create_app({"DATABASE_URL": migrated_urls["sqlite"], "CACHE_URL": "null://",
-                      "SCHEDULER_ENABLED": False, "TODAY": TODAY.isoformat()})
-    yield app, ids, sqlite_engine
-    app.server.extensions["dashboard"].engine.dispose()
 
 
 def client_as(app: dash.Dash, engine: Engine, role: str, ids: dict[str, Any]) -> Any:
@@ -78,8 +63,9 @@ def payload(app: dash.Dash, output_id: str, values: dict[str, Any]) -> dict[str,
                 for i in items]
 
     inputs = part(spec["inputs"])
+    changed = [i for i in inputs if i["value"] is not None] or inputs[:1]  # the inputs "clicked"
     return {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0], "inputs": inputs,
-            "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"] if inputs else [],
+            "changedPropIds": [f"{i['id']}.{i['property']}" for i in changed],
             "state": part(spec.get("state", []))}
 
 
