@@ -51,6 +51,23 @@ def _outputs(body: dict[str, Any]) -> Iterator[str]:
                     yield _component_name(item.get("id"))
 
 
+def _key_ids(key: Any) -> list[str]:
+    """The component IDs in a callback key ("..a.children...b.data.." or "a.children"): the key,
+    not the `outputs` list, decides which callback Dash runs, so both are judged."""
+    text = str(key or "")
+    parts = text[2:-2].split("...") if text.startswith("..") and text.endswith("..") else [text]
+    names = []
+    for part in parts:
+        ident = part.rsplit(".", 1)[0] if "." in part else part
+        if ident.startswith("{"):
+            try:
+                ident = _component_name(json.loads(ident))
+            except ValueError:
+                pass
+        names.append(ident)
+    return [n for n in names if n]
+
+
 def _router_path(body: dict[str, Any]) -> str:
     for item in body.get("inputs") or []:
         if isinstance(item, dict) and item.get("id") == ROUTER_LOCATION and item.get("property") == "pathname":
@@ -61,9 +78,10 @@ def _router_path(body: dict[str, Any]) -> str:
 def callback_refusal(body: dict[str, Any]) -> str | None:
     """What a callback request may not touch (a Chinese target), or None when it is allowed."""
     principal = authz.current()
-    names = list(_outputs(body))
-    if not names:
+    key_names = _key_ids(body.get("output"))
+    if not key_names:
         return "无法识别的回调"
+    names = key_names + list(_outputs(body))
     for name in names:
         if name == ROUTER_OUTPUT:
             path = _router_path(body)

@@ -329,3 +329,19 @@ def test_navigation_and_home_cards_show_only_what_the_role_may_open(court) -> No
         assert status == 200 and cards == expected, (role, cards)
         if role == "lead":
             assert "保全组" not in body and "简案一组" in body  # own team only on the home page
+
+
+def test_the_callback_key_cannot_be_hidden_behind_harmless_outputs(court) -> None:
+    """Dash runs the callback named by `output`; listing only shell outputs must not smuggle a
+    court-level render past the guard, and a body without a callback key is refused."""
+    app, ids, engine = court
+    wall = client_as(app, engine, "wall", ids)
+    wall.get("/wall")
+    body = payload(app, "cases-title", {"cases-query.data": PERIOD | {
+        "indicator": "accepted", "part": "numerator", "scope": "court"}})
+    body["outputs"] = [{"id": "shell-root", "property": "className"}]
+    status, text = post(wall, body)
+    assert status == 403 and "无权查看" in text and number("2021执1") not in text
+    status, text = post(wall, {"outputs": {"id": "shell-root", "property": "className"}, "inputs": []})
+    assert status == 403
+    assert len(denied_entries(engine, "大屏")) == 2
