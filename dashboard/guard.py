@@ -68,11 +68,15 @@ def _key_ids(key: Any) -> list[str]:
     return [n for n in names if n]
 
 
-def _router_path(body: dict[str, Any]) -> str:
+def _router_paths(body: dict[str, Any]) -> list[str]:
+    """Every path the page router could be made to render: Dash passes the inputs by position,
+    so any input value (whatever id it claims) is judged, not only the one named pathname."""
+    paths = []
     for item in body.get("inputs") or []:
-        if isinstance(item, dict) and item.get("id") == ROUTER_LOCATION and item.get("property") == "pathname":
-            return str(item.get("value") or "/")
-    return "/"
+        value = item.get("value") if isinstance(item, dict) else None
+        if isinstance(value, str) and value.startswith("/"):
+            paths.append(value.split("?", 1)[0])
+    return paths or ["/"]
 
 
 def callback_refusal(body: dict[str, Any]) -> str | None:
@@ -84,13 +88,13 @@ def callback_refusal(body: dict[str, Any]) -> str | None:
     names = key_names + list(_outputs(body))
     for name in names:
         if name == ROUTER_OUTPUT:
-            path = _router_path(body)
-            rule = rule_for_path(path)
-            if principal is None or (rule is not None and not allows(principal, rule)):
-                return f"页面 {path}"
-            refused = authz.path_refusal(path)
-            if refused:
-                return refused
+            for path in _router_paths(body):
+                rule = rule_for_path(path)
+                if principal is None or (rule is not None and not allows(principal, rule)):
+                    return f"页面 {path}"
+                refused = authz.path_refusal(path)
+                if refused:
+                    return refused
         elif _is_shell(name):
             if principal is None:
                 return "页面框架"

@@ -344,4 +344,9 @@ def test_the_callback_key_cannot_be_hidden_behind_harmless_outputs(court) -> Non
     assert status == 403 and "无权查看" in text and number("2021执1") not in text
     status, text = post(wall, {"outputs": {"id": "shell-root", "property": "className"}, "inputs": []})
     assert status == 403
-    assert len(denied_entries(engine, "大屏")) == 2
+    swapped = router("/wall")  # the router's inputs go by position: a path hidden in "search"
+    swapped["inputs"][1]["value"] = "/cases"
+    swapped["inputs"].reverse()
+    status, text = post(wall, swapped)
+    assert status == 403 and "/cases" in text
+    assert len(denied_entries(engine, "大屏")) == 3
