@@ -6,6 +6,7 @@ names the field.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from sqlalchemy import select
@@ -18,8 +19,13 @@ from db.passwords import hash_password, password_problem, stamp, verify_password
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{2,64}$")
 _SENTINEL = object()
-# A valid hash of nothing anyone can type: unknown usernames still cost one scrypt (no timing oracle).
-_DUMMY_HASH = hash_password("\x00unused\x00")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A valid hash of nothing anyone can type: unknown usernames still cost one scrypt (no timing
+    oracle). Made on first use, so importing this module stays cheap."""
+    return hash_password("\x00unused\x00")
 
 
 def _find(session: Session, username: str) -> User:
@@ -146,7 +152,7 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active user with this username and password, else None (same cost either way)."""
     user = session.scalars(select(User).where(User.username == (username or "").strip())).first()
     if user is None or not user.password_hash:
-        verify_password(password or "", _DUMMY_HASH)
+        verify_password(password or "", _dummy_hash())
         return None
     if not verify_password(password or "", user.password_hash) or not user.active:
         return None
