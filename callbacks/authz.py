@@ -24,6 +24,7 @@ from db.access import (
     scope_of,
 )
 from db.queries.holders import case_holder, officer_team
+from layouts.access import normalize
 
 log = logging.getLogger(__name__)
 NO_ACCESS = "无权查看"
@@ -126,6 +127,7 @@ PATH_CHECKS: dict[str, Callable[[str], str | None]] = {
 def path_refusal(path: str) -> str | None:
     """What a page path names outside the principal's scope, or None (malformed or unknown ids
     are left to the page, which says so in Chinese)."""
+    path = normalize(path)
     for prefix, check in PATH_CHECKS.items():
         if path.startswith(prefix):
             return check(path[len(prefix):].strip("/"))

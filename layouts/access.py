@@ -8,8 +8,10 @@ there is the scope check inside the page's data functions (`callbacks/authz.py`)
 """
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from db.access import (
     ADMIN,
@@ -76,9 +78,16 @@ RULES_BY_KEY = {r.key: r for r in PAGE_RULES}
 SHELL_PREFIXES = ("shell-", "url", "_pages_")
 
 
+def normalize(path: str) -> str:
+    """A path as a router might read it: query dropped, %-escapes decoded, repeated slashes, `.`
+    and `..` resolved, lower case (so `//Admin/./users/` is judged as `/admin/users`)."""
+    text = unquote(str(path or "").split("?", 1)[0]).lower()
+    return posixpath.normpath("/" + re.sub(r"/+", "/", text).lstrip("/"))
+
+
 def rule_for_path(path: str) -> PageRule | None:
-    """The rule of a URL path (without query), or None for a path no page serves."""
-    clean = path.split("?", 1)[0] or "/"
+    """The rule of a URL path (see `normalize`), or None for a path no page serves."""
+    clean = normalize(path)
     return next((r for r in PAGE_RULES if r.pattern.match(clean)), None)
 
 

@@ -350,3 +350,7 @@ def test_the_callback_key_cannot_be_hidden_behind_harmless_outputs(court) -> Non
     status, text = post(wall, swapped)
     assert status == 403 and "/cases" in text
     assert len(denied_entries(engine, "大屏")) == 3
+    for odd in ("//admin/users", "/Admin/users", "/admin//users", "/./admin/users", "/wall/../admin/users",
+                "/%61dmin/users", "/admin/users/"):
+        assert post(wall, router(odd))[0] == 403, odd
+        assert wall.get(odd).status_code in (302, 403), odd  # never the page (302: "//x" names a host)
