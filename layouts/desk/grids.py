@@ -107,7 +107,7 @@ def queue_columns() -> list[dict[str, Any]]:
 
 def supervision_columns() -> list[dict[str, Any]]:
     return [
-        link_column("id", "编号", width=80, numeric=True),
+        link_column("id", "编号", width=80, numeric=True) | {"maxWidth": 100},
         {"field": "status_label", "headerName": "状态", "width": 110,
          "cellClassRules": {"cell-bad": "params.data.status === 'overdue'",
                             "cell-warn": "params.data.status === 'issued'"}},

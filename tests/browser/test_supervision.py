@@ -71,7 +71,8 @@ def _seed_orders(db_url: str) -> dict[str, Any]:
             sv.answer(s, made[3], "已发放 2 笔，1 笔待当事人提供账户", center.id, now=now - dt.timedelta(days=3))
             sv.send_back(s, made[3], "请说明第 3 笔的处理期限", center.id, now=now - dt.timedelta(days=2))
             s.commit()
-            return {"orders": made, "case": open_cases[4].id, "case_number": open_cases[4].case_number}
+            return {"orders": made, "case": open_cases[4].id, "case_number": open_cases[4].case_number,
+                    "officer_id": officer.id, "officer_team": officer.team_id}
     finally:
         engine.dispose()
 
@@ -152,6 +153,34 @@ def test_issue_a_supervision_order_through_the_form(app_server_factory, demo_db_
     assert f"督办未办结\n{counts['open']:,}件" in text and f"督办逾期\n{counts['overdue']:,}件" in text
     screenshot(driver, SHOTS / "wall-nodes-1920x1080.png", 1920, 1080, settle=1.5)
     screenshot(driver, SHOTS / "wall-nodes-3840x2160.png", 3840, 2160, settle=1.5)
+
+
+def test_officer_answers_and_center_closes(app_server_factory, demo_db_url, driver_factory, tmp_path) -> None:
+    """反馈 by the officer the order is addressed to, 办结 by the command center, in the browser."""
+    db_url = _copy_demo(demo_db_url, tmp_path)
+    seeded = _seed_orders(db_url)
+    order = seeded["orders"][3]  # to one officer of 繁案一团队, sent back once
+    server = app_server_factory(db_url)
+    officer = driver_factory()
+    server.login(officer, role="officer", officer_id=seeded["officer_id"], team_id=seeded["officer_team"])
+    officer.get(server.page(f"/supervision?order={order}"))
+    wait_for_dash(officer, 60)
+    wait_for_text(officer, "#supervision-steps", "退回重办", 30)
+    assert not officer.find_element(By.ID, "supervision-close").is_displayed()  # an officer cannot close
+    officer.find_element(By.ID, "supervision-note").send_keys("第 3 笔已于今日发放，附回单")
+    officer.find_element(By.ID, "supervision-answer").click()
+    wait_for_text(officer, "#supervision-action-msg", "当前状态：已反馈", 30)
+    wait_for_text(officer, "#supervision-steps", "第 3 笔已于今日发放", 30)
+
+    center = driver_factory()
+    center.get(server.page(f"/supervision?order={order}"))  # signs in as the 指挥中心 user by itself
+    wait_for_dash(center, 60)
+    wait_until(lambda: center.find_element(By.ID, "supervision-close").is_displayed(), 30, "办结 offered")
+    center.find_element(By.ID, "supervision-note").send_keys("同意办结")
+    center.find_element(By.ID, "supervision-close").click()
+    wait_for_text(center, "#supervision-action-msg", "当前状态：已办结", 30)
+    steps = wait_for_text(center, "#supervision-steps", "同意办结", 30)
+    assert steps.index("第 3 笔已于今日发放") < steps.index("同意办结")
 
 
 def test_admin_rules_page(app_server_factory, driver) -> None:
