@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from dash import no_update
+import dash
+from dash import Input, Output, State, no_update
 
 from callbacks.desk.data import indicator_settings
 from callbacks.desk.params import search
@@ -45,3 +46,19 @@ def applied_search(n_clicks: int | None, start: str | None, end: str | None,
     if cstart or cend:
         new |= {"cmp": "custom", "cstart": cstart or "", "cend": cend or ""}
     return search(new)
+
+
+def path_applied_search(n_clicks: int | None, start: str | None, end: str | None,
+                        data: Mapping[str, Any] | None) -> Any:
+    """applied_search for a page whose QUERY store holds {"path_id", "query"} (team, officer)."""
+    return applied_search(n_clicks, start, end, None, None, (data or {}).get("query") or {})
+
+
+def register_apply(app: dash.Dash, ns: Any) -> None:
+    """Wire a page's 应用 button (custom start/end dates) to its page-local URL."""
+    app.callback(
+        Output(ns.NAV, "search"),
+        Input(ns.APPLY, "n_clicks"), State(ns.START, "date"), State(ns.END, "date"),
+        State(ns.QUERY, "data"),
+        prevent_initial_call=True,
+    )(path_applied_search)

@@ -4,10 +4,10 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import Input, Output, State
+from dash import Input, Output
 from sqlalchemy.exc import SQLAlchemyError
 
-from callbacks.desk.common import applied_search, jsonable
+from callbacks.desk.common import jsonable, register_apply
 from callbacks.desk.data import court_today
 from callbacks.desk.params import ParamError, problem
 from callbacks.desk.screens import officer_screen
@@ -42,9 +42,4 @@ def register(app: dash.Dash) -> None:
         Output(OF.DEADLINES, "rowData"),
         Input(OF.QUERY, "data"),
     )(render_officer)
-    app.callback(
-        Output(OF.NAV, "search"),
-        Input(OF.APPLY, "n_clicks"), State(OF.START, "date"), State(OF.END, "date"),
-        State(OF.QUERY, "data"),
-        prevent_initial_call=True,
-    )(lambda n, s, e, data: applied_search(n, s, e, None, None, (data or {}).get("query") or {}))
+    register_apply(app, OF)

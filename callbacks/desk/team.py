@@ -4,10 +4,10 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import Input, Output, State
+from dash import Input, Output
 from sqlalchemy.exc import SQLAlchemyError
 
-from callbacks.desk.common import applied_search, grid_indicators, jsonable
+from callbacks.desk.common import grid_indicators, jsonable, register_apply
 from callbacks.desk.data import court_today
 from callbacks.desk.params import ParamError, problem
 from callbacks.desk.screens import team_screen
@@ -59,9 +59,4 @@ def register(app: dash.Dash) -> None:
         Output(T.OFFICERS, "style"), Output(T.SUPERVISION, "rowData"),
         Input(T.QUERY, "data"),
     )(render_team)
-    app.callback(
-        Output(T.NAV, "search"),
-        Input(T.APPLY, "n_clicks"), State(T.START, "date"), State(T.END, "date"),
-        State(T.QUERY, "data"),
-        prevent_initial_call=True,
-    )(lambda n, s, e, data: applied_search(n, s, e, None, None, (data or {}).get("query") or {}))
+    register_apply(app, T)

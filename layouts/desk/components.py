@@ -78,6 +78,29 @@ def period_bar(path: str, query: Mapping[str, Any], ids_: Any, with_compare_date
     )
 
 
+def entity_desk(ns: Any, kind: str, entity_id: str | None, query: Mapping[str, Any], title: str,
+                supervise: tuple[str, str], sections: Sequence[Any]) -> html.Div:
+    """The frame /team/<id> and /officer/<id> share: URL store, crumbs, the title with 督办
+    (`supervise` = label, href) and 导出 Excel, the period bar and the error box, then the page's
+    own sections. The callback fills it from the path and query kept in `ns.QUERY`."""
+    path = f"/{kind}/{entity_id}" if entity_id else f"/{kind}"
+    export = "/export/analysis.xlsx" + search(dict(query) | {kind: entity_id})
+    return html.Div(
+        [
+            dcc.Location(id=ns.NAV, refresh="callback-nav"),
+            dcc.Store(id=ns.QUERY, data={"path_id": entity_id, "query": dict(query)}),
+            html.Nav(id=ns.CRUMBS, className="crumbs"),
+            html.Div([html.H1(id=ns.TITLE, children=title),
+                      dcc.Link(supervise[0], href=supervise[1], className="btn"),
+                      html.A("导出 Excel", href=export, className="btn export-link")], className="desk-head"),
+            period_bar(path, query, ns, with_compare_dates=False),
+            html.Div(id=ns.ERROR),
+            *sections,
+        ],
+        className=f"desk desk-{kind}",
+    )
+
+
 def error_box(message: str) -> html.Div:
     return html.Div([html.Strong("无法显示："), message], className="desk-error", role="alert")
 
