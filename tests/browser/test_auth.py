@@ -54,6 +54,7 @@ def test_login_page_errors_top_bar_and_sign_out(empty_server, driver) -> None:
     assert username in box and "退出" in box
     driver.find_element(By.CSS_SELECTOR, ".user-logout").click()
     wait_until(lambda: _path(driver) == "/logout", 20, "sign-out page")
+    screenshot(driver, f"{SHOTS}/logout-1920x1080.png", 1920, 1080, dash_page=False)
     driver.find_element(By.ID, "logout-submit").click()
     wait_until(lambda: _path(driver) == "/login", 20, "signed out")
     assert "已退出登录" in driver.find_element(By.TAG_NAME, "body").text
