@@ -46,6 +46,49 @@ FLOOR = "SELECT team_id, count(*), sum(target_amount) FROM cases GROUP BY team_i
 SCAN = "SELECT +team_id, count(*), sum(target_amount) FROM cases GROUP BY 1"
 
 
+def _database_url(backend: str, name: str) -> str:
+    base, _, query = ADMIN[backend].rpartition("/")
+    return base + "/" + name + ("?" + query.split("?", 1)[1] if "?" in query else "")
+
+
+def kept_database(backend: str, cases: int) -> tuple[str, bool]:
+    """Return (URL, already seeded) of the database kept between runs for `cases` cases."""
+    name = f"bench_indicators_{cases}"
+    if backend == "sqlite":
+        path = ROOT / "instance" / f"{name}.db"
+        path.parent.mkdir(exist_ok=True)
+        url = f"sqlite:///{path}"
+        if path.exists() and _seeded(url, cases):
+            return url, True
+        path.unlink(missing_ok=True)  # an interrupted seeding starts again from empty
+        return url, False
+    admin = create_engine(ADMIN[backend], isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"
+                                   if backend == "postgresql" else
+                                   "SELECT 1 FROM information_schema.schemata WHERE schema_name = :n"),
+                              {"n": name}).first()
+        url = _database_url(backend, name)
+        if exists and _seeded(url, cases):
+            admin.dispose()
+            return url, True
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))  # interrupted: start again
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return url, False
+
+
+def _seeded(url: str, cases: int) -> bool:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return (conn.execute(text("SELECT count(*) FROM cases")).scalar() or 0) >= cases
+    except Exception:  # noqa: BLE001 - no schema yet: not seeded
+        return False
+    finally:
+        engine.dispose()
+
+
 @contextmanager
 def scratch_database(backend: str, tmp: str) -> Iterator[str]:
     """Yield the URL of a new empty database; drop it afterwards."""
@@ -56,8 +99,7 @@ def scratch_database(backend: str, tmp: str) -> Iterator[str]:
     admin = create_engine(ADMIN[backend], isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f"CREATE DATABASE {name}"))
-    base, _, query = ADMIN[backend].rpartition("/")
-    url = base + "/" + name + ("?" + query.split("?", 1)[1] if "?" in query else "")
+    url = _database_url(backend, name)
     try:
         yield url
     finally:
@@ -144,7 +186,17 @@ def report(backend: str, url: str, runs: int) -> None:
         print(f"[{backend}] {line}", flush=True)
 
 
-def run_backend(backend: str, cases: int, runs: int, tmp: str) -> None:
+def run_backend(backend: str, cases: int, runs: int, tmp: str, keep: bool) -> None:
+    if keep:
+        url, seeded = kept_database(backend, cases)
+        if seeded:
+            migrate.upgrade(url)  # a newer migration (an index) applies to the kept data
+            print(f"[{backend}] reusing {url}", flush=True)
+        else:
+            print(f"[{backend}] seed_bulk({cases:,}) into {url} took {seed(url, cases):.1f} s",
+                  flush=True)
+        report(backend, url, runs)
+        return
     with scratch_database(backend, tmp) as url:
         seconds = seed(url, cases)
         print(f"[{backend}] seed_bulk({cases:,}) took {seconds:.1f} s", flush=True)
@@ -157,6 +209,10 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--url", help="measure this already seeded database (no seeding)")
+    parser.add_argument("--keep", action="store_true",
+                        help="seed into bench_indicators_<cases> (instance/ for SQLite), keep it "
+                             "and reuse it on the next run instead of seeding again")
+    parser.add_argument("--seed-only", action="store_true", help="with --keep: seed, do not measure")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -169,7 +225,12 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         for backend in args.backends.split(","):
-            run_backend(backend.strip(), args.cases, args.runs, tmp)
+            if args.seed_only:
+                url, seeded = kept_database(backend.strip(), args.cases)
+                if not seeded:
+                    print(f"[{backend}] seeded {url} in {seed(url, args.cases):.1f} s", flush=True)
+                continue
+            run_backend(backend.strip(), args.cases, args.runs, tmp, args.keep)
 
 
 if __name__ == "__main__":

@@ -5,10 +5,13 @@ node checks.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Integer
+from sqlalchemy import Integer, func, select
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 
@@ -60,3 +63,29 @@ def _noindex_sqlite(element: noindex, compiler: Any, **kw: Any) -> str:
     # A unary plus is SQLite's documented way to disqualify a term from index use.
     (column,) = (compiler.process(arg, **kw) for arg in element.clauses)
     return f"+{column}"
+
+
+# Per-statement settings for the big grouped passes, per dialect. PostgreSQL: the packed
+# group key has no statistics, so the planner expects ~100,000 groups (there are a few
+# hundred) and, with the default 4 MB work_mem, sorts on disk instead of hashing; and JIT
+# compilation of the many CASE expressions costs more than it saves on one pass.
+AGGREGATE_SETTINGS: dict[str, dict[str, str]] = {
+    "postgresql": {"jit": "off", "work_mem": "64MB", "enable_nestloop": "off"},
+}
+
+
+@contextmanager
+def aggregate_settings(session: Session) -> Iterator[None]:
+    """Apply AGGREGATE_SETTINGS for the statements inside, then restore the old values."""
+    wanted = AGGREGATE_SETTINGS.get(session.get_bind().dialect.name)
+    if not wanted:
+        yield
+        return
+    names = sorted(wanted)
+    old = session.execute(select(*(func.current_setting(n) for n in names))).one()
+    session.execute(select(*(func.set_config(n, wanted[n], True) for n in names)))
+    try:
+        yield
+    finally:
+        session.execute(select(*(func.set_config(n, v, True)
+                                 for n, v in zip(names, old, strict=True))))

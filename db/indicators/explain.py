@@ -74,7 +74,7 @@ def _case_rows(
     session: Session, need: Need, scope: str, entity: Any, period: Period,
     settings: IndicatorSettings,
 ) -> list[dict[str, Any]]:
-    ctx = CaseContext(settings, [period])
+    ctx = CaseContext(settings)
     source = _with_names(ctx.joined(CASES, needs_limits([need.measure])))
     stmt = (
         select(*_case_columns(), value_expression(need.measure, ctx).label("value"))

@@ -1,18 +1,22 @@
 """Measures outside `cases`: 案款 (payments) and 员额法官 (officers), grouped like cases."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement
 
+from db.indicators.buckets import SqlOps
 from db.indicators.dialect import cents, noindex
+from db.indicators.grouping import choice_key, grouped_sums
 from db.indicators.period import Period
 from db.indicators.registry import split_measure
 from db.indicators.settings import IndicatorSettings
-from db.indicators.sql import CASES, LEVEL_COLUMNS, Need
+from db.indicators.sql import CASES, LEVEL_COLUMNS, Need, holder_keys
 from db.indicators.sql import C as CC
 from db.models import Officer, Payment
 from db.sqldates import days_between
@@ -23,26 +27,34 @@ O = Officer.__table__.c  # noqa: E741
 OFFICER_LEVELS = {"court": O.court_id, "team": O.team_id, "officer": O.id}
 
 
-def _paid(p: Period) -> ColumnElement[bool]:
-    return P.paid_out_on.between(p.start, p.end)
-
-
 def _payment_days() -> ColumnElement[int]:
     return days_between(P.received_on, P.paid_out_on)
 
 
-def _overdue_at_end(p: Period, limit: int) -> ColumnElement[bool]:
-    unpaid = or_(P.paid_out_on.is_(None), P.paid_out_on > p.end)
-    return and_(P.received_on <= p.end, unpaid, days_between(P.received_on, p.end) > limit)
+def _paid(p: Period, o: Any) -> Any:
+    return o.between("paid", p.start, p.end)
 
 
-PaymentFilter = Callable[[Period, int], ColumnElement[bool]]
+def _unpaid_at_end(p: Period, o: Any) -> Any:
+    return o.all(o.le("received", p.end), o.null_or_gt("paid", p.end))
+
+
+# Payment rows per period, written against buckets.Ops like the case filters (sql.py).
+# 应发放 counts money unpaid at the end that arrived more than `limit` days before it
+# (end − received > limit, i.e. received before end − limit).
+PaymentFilter = Callable[[Period, int, Any], Any]
 PAYMENT_FILTERS: dict[str, PaymentFilter] = {
-    "payments_paid": lambda p, _: _paid(p),
-    "payments_timely": lambda p, limit: and_(_paid(p), _payment_days() <= limit),
-    "payments_due": lambda p, limit: or_(_paid(p), _overdue_at_end(p, limit)),
-    "payments_pending": lambda p, _: and_(
-        P.received_on <= p.end, or_(P.paid_out_on.is_(None), P.paid_out_on > p.end)),
+    "payments_paid": lambda p, _, o: _paid(p, o),
+    "payments_timely": lambda p, _, o: _paid(p, o),
+    "payments_due": lambda p, limit, o: o.any(_paid(p, o), o.all(
+        _unpaid_at_end(p, o), o.lt("received", p.end - dt.timedelta(days=limit)))),
+    "payments_pending": lambda p, _, o: _unpaid_at_end(p, o),
+}
+PAYMENT_DATES = {"received": P.received_on, "paid": P.paid_out_on}
+PAYMENT_OPS = SqlOps(PAYMENT_DATES)
+# Per-payment conditions that do not depend on the period.
+PAYMENT_FLAGS: dict[str, Callable[[int], ColumnElement[bool]]] = {
+    "payments_timely": lambda limit: _payment_days() <= limit,
 }
 PAYMENT_VALUES: dict[str, Callable[[], ColumnElement[Any]]] = {
     "days": lambda: func.coalesce(_payment_days(), 0),
@@ -50,10 +62,15 @@ PAYMENT_VALUES: dict[str, Callable[[], ColumnElement[Any]]] = {
 }
 
 
+def _rows_condition(rows: str, p: Period, limit: int) -> Any:
+    condition = PAYMENT_FILTERS[rows](p, limit, PAYMENT_OPS)
+    return and_(condition, PAYMENT_FLAGS[rows](limit)) if rows in PAYMENT_FLAGS else condition
+
+
 def payment_condition(need: Need, p: Period, settings: IndicatorSettings) -> Any:
     rows, _ = split_measure(need.measure)
     return and_(
-        CC.category.in_(need.categories), PAYMENT_FILTERS[rows](p, settings.payment_limit_days)
+        CC.category.in_(need.categories), _rows_condition(rows, p, settings.payment_limit_days)
     )
 
 
@@ -62,50 +79,67 @@ def payment_value(measure: str) -> ColumnElement[Any]:
     return literal(1) if value is None else PAYMENT_VALUES[value]()
 
 
-def _payment_column(measure: str, p: Period, settings: IndicatorSettings, label: str) -> Any:
-    rows, _ = split_measure(measure)
-    condition = PAYMENT_FILTERS[rows](p, settings.payment_limit_days)
-    return func.sum(case((condition, payment_value(measure)), else_=0)).label(label)
-
-
 def payment_sums(
     session: Session, periods: Sequence[Period], needs: Sequence[Need],
     settings: IndicatorSettings, scope: str | None = None, ids: Sequence[int] | None = None,
 ) -> dict[tuple[Any, ...], dict[tuple[int, Need], int]]:
     """Return {(court, team, officer): {(period index, need): sum}} over payments.
 
-    SQL sums each (period, measure) per (holder, case category); the categories of each
-    need are added up here.
+    One grouped pass (grouping.py) sums per (holder, case category) for every (period,
+    payment filter); the categories of each need are added up here.
     """
     if not needs:
         return {}
-    cols = sorted({(i, n.measure) for i in range(len(periods)) for n in needs})
-    position = {col: j for j, col in enumerate(cols)}
-    groups = [noindex(col) for col in (CC.court_id, CC.team_id, CC.officer_id, CC.category)]
-    first = min(p.start for p in periods)
+    limit = settings.payment_limit_days
+    rows_of = {n: split_measure(n.measure)[0] for n in needs}
+    sums_of = {n: (r if r in PAYMENT_FLAGS else None, split_measure(n.measure)[1])
+               for n, r in rows_of.items()}
+    sums = sorted(set(sums_of.values()), key=lambda c: (c[0] or "", c[1] or ""))
+    column_of = {n: sums.index(c) for n, c in sums_of.items()}
+    wanted: dict[Any, set[int]] = {}
+    for n, rows in rows_of.items():
+        for i in range(len(periods)):
+            wanted.setdefault((i, rows), set()).add(column_of[n])
+    categories = sorted({c for n in needs for c in n.categories})
+    grouped = grouped_sums(
+        session, select_from=PAYMENTS.join(CASES, CC.id == P.case_id),
+        keys=[*holder_keys(session, scope), choice_key(noindex(CC.category), categories)],
+        dates=PAYMENT_DATES, wanted=wanted,
+        filters={(i, rows): partial(PAYMENT_FILTERS[rows], p, limit)
+                 for i, p in enumerate(periods) for rows in set(rows_of.values())},
+        values=[_value(PAYMENT_FLAGS[f](limit) if f else None, v) for f, v in sums],
+        where=_where(periods, categories, scope, ids),
+    )
+    out: dict[tuple[Any, ...], dict[tuple[int, Need], int]] = {}
+    for (*holder, category), by_filter in grouped.items():
+        target = out.setdefault(tuple(holder), {})
+        for need in needs:
+            if category not in need.categories:
+                continue
+            rows, j = rows_of[need], column_of[need]
+            for i in range(len(periods)):
+                found = by_filter.get((i, rows))
+                if found is not None:
+                    target[(i, need)] = target.get((i, need), 0) + found[j]
+    return out
+
+
+def _value(flag: ColumnElement[bool] | None, value: str | None) -> Any:
+    then = literal(1) if value is None else PAYMENT_VALUES[value]()
+    return then if flag is None else case((flag, then), else_=0)
+
+
+def _where(periods: Sequence[Period], categories: Sequence[str], scope: str | None,
+           ids: Sequence[int] | None) -> list[Any]:
+    """Payments that can count in any period (prunes the scan)."""
     where = [
         noindex(P.received_on) <= max(p.end for p in periods),
-        or_(P.paid_out_on.is_(None), noindex(P.paid_out_on) >= first),
-        noindex(CC.category).in_(sorted({c for n in needs for c in n.categories})),
+        or_(P.paid_out_on.is_(None), noindex(P.paid_out_on) >= min(p.start for p in periods)),
+        noindex(CC.category).in_(categories),
     ]
     if scope is not None and ids is not None:
         where.append(LEVEL_COLUMNS[scope].in_(list(ids)))
-    stmt = (
-        select(*groups, *(_payment_column(m, periods[i], settings, f"m{j}")
-                          for j, (i, m) in enumerate(cols)))
-        .select_from(PAYMENTS.join(CASES, CC.id == P.case_id))
-        .where(*where).group_by(*groups)
-    )
-    out: dict[tuple[Any, ...], dict[tuple[int, Need], int]] = {}
-    for row in session.execute(stmt):
-        sums = out.setdefault(tuple(row[:3]), {})
-        for need in needs:
-            if row[3] not in need.categories:
-                continue
-            for i in range(len(periods)):
-                value = int(row[4 + position[(i, need.measure)]] or 0)
-                sums[(i, need)] = sums.get((i, need), 0) + value
-    return out
+    return where
 
 
 def judge_condition() -> ColumnElement[bool]:

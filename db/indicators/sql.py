@@ -1,29 +1,40 @@
 """Set-based SQL over `cases`: row filters per counting.md and the grouped aggregate.
 
-One SELECT computes every needed measure for every period as SUM(CASE WHEN … THEN …)
-columns, grouped by (court, team, officer); engine.py rolls the groups up to a scope.
+One SELECT counts and sums the cases per (court, team, officer, category, 结案方式) and per
+立案/结案 date bucket (buckets.py), for all periods at once; engine.py rolls the groups up
+to a scope.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy import and_, case, false, func, literal, or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.expression import ColumnElement, FromClause
+from sqlalchemy.sql.expression import ColumnElement
 
+from db.indicators.buckets import SqlOps
 from db.indicators.dialect import cents, noindex
+from db.indicators.grouping import (
+    NO_KEY,
+    Key,
+    add_sums,
+    choice_key,
+    grouped_sums,
+    id_key,
+)
+from db.indicators.limits import CaseContext, within_limit_test
 from db.indicators.period import Period, shift_months
 from db.indicators.registry import split_measure
 from db.indicators.settings import IndicatorSettings
-from db.models import Case, CaseExtension, CasePause
-from db.sqldates import add_months, days_between
+from db.models import Case
+from db.sqldates import days_between
 from db.vocab import CLOSING_METHODS
 
 CASES = Case.__table__
 C = CASES.c
-GROUPS = (C.court_id, C.team_id, C.officer_id, C.category, C.closing_method)
 LEVEL_COLUMNS = {"court": C.court_id, "team": C.team_id, "officer": C.officer_id}
 COMPLETED = tuple(k for k, m in CLOSING_METHODS.items() if m.completed)
 TERMINATED_THIS_ROUND = tuple(k for k, m in CLOSING_METHODS.items() if m.terminated_this_round)
@@ -38,98 +49,33 @@ class Need:
     categories: tuple[str, ...]
 
 
-class CaseContext:
-    """Columns and joins the row filters need: pause and extension days per case."""
-
-    def __init__(self, settings: IndicatorSettings, periods: Sequence[Period]) -> None:
-        self.settings = settings
-        first = min(p.start for p in periods)
-        last = max(p.end for p in periods)
-        self.pauses = _pause_days(first, last)
-        self.extensions = _extension_days()
-        self.pause_days = func.coalesce(self.pauses.c.days, 0)
-        self.ext_days = func.coalesce(self.extensions.c.days, 0)
-
-    def joined(self, base: FromClause, with_limits: bool) -> FromClause:
-        """Return `base` outer-joined to the pause/extension sums when they are needed."""
-        if not with_limits:
-            return base
-        return base.outerjoin(self.pauses, self.pauses.c.case_id == C.id).outerjoin(
-            self.extensions, self.extensions.c.case_id == C.id
-        )
-
-
-def _pause_days(first: Any, last: Any) -> Any:
-    """Sum of paused days per case closed in [first, last], cut off at the closing date."""
-    p = CasePause.__table__.c
-    stop = case(
-        (or_(p.ended_on.is_(None), p.ended_on > C.closed_on), C.closed_on), else_=p.ended_on
-    )
-    return (
-        select(p.case_id, func.sum(days_between(p.started_on, stop)).label("days"))
-        .join(CASES, C.id == p.case_id)
-        .where(C.closed_on.between(first, last), p.started_on <= C.closed_on)
-        .group_by(p.case_id)
-        .subquery("pause_days")
-    )
-
-
-def _extension_days() -> Any:
-    e = CaseExtension.__table__.c
-    return select(e.case_id, func.sum(e.days).label("days")).group_by(e.case_id).subquery(
-        "extension_days"
-    )
-
-
-def _closed(p: Period) -> ColumnElement[bool]:
-    return C.closed_on.between(p.start, p.end)
-
-
-def _limit_days(months: int) -> ColumnElement[int]:
-    return days_between(C.filed_on, add_months(C.filed_on, months))
-
-
-def within_limit_test(ctx: CaseContext) -> ColumnElement[bool]:
-    """A closed case took no longer than its legal limit (pauses out, extensions in)."""
-    s = ctx.settings
-    limit = case(
-        (C.non_litigation.is_(True), _limit_days(s.non_litigation_limit_months)),
-        else_=_limit_days(s.legal_limit_months),
-    )
-    net = days_between(C.filed_on, C.closed_on) - ctx.pause_days
-    return net <= limit + ctx.ext_days
-
-
-def _within_limit(p: Period, ctx: CaseContext) -> ColumnElement[bool]:
-    return and_(_closed(p), within_limit_test(ctx))
-
-
-def _pending(p: Period) -> ColumnElement[bool]:
-    return and_(C.filed_on <= p.end, or_(C.closed_on.is_(None), C.closed_on > p.end))
-
-
 def long_pending_cutoff(p: Period, settings: IndicatorSettings) -> Any:
     """Cases filed before this day and open at the end are 超12个月未结."""
     return shift_months(p.end, -settings.long_pending_months)
 
 
-def _long_pending(p: Period, ctx: CaseContext) -> ColumnElement[bool]:
-    return and_(_pending(p), C.filed_on < long_pending_cutoff(p, ctx.settings))
+def _pending(p: Period, o: Any) -> Any:
+    return o.all(o.le("filed", p.end), o.null_or_gt("closed", p.end))
 
 
-BaseFilter = Callable[[Period, CaseContext], ColumnElement[bool]]
+# Each base filter compares a case's 立案/结案 dates with days of the period (see buckets.py:
+# the same definition gives the SQL of explain and the answer for each bucket of the pass).
+BaseFilter = Callable[[Period, IndicatorSettings, Any], Any]
 BASE_FILTERS: dict[str, BaseFilter] = {
-    "accepted": lambda p, _: and_(
-        C.filed_on <= p.end, or_(C.closed_on.is_(None), C.closed_on >= p.start)
-    ),
-    "carried": lambda p, _: and_(
-        C.filed_on < p.start, or_(C.closed_on.is_(None), C.closed_on >= p.start)
-    ),
-    "new": lambda p, _: C.filed_on.between(p.start, p.end),
-    "closed": lambda p, _: _closed(p),
-    "pending": lambda p, _: _pending(p),
-    "within_limit": _within_limit,
-    "long_pending": _long_pending,
+    "accepted": lambda p, _, o: o.all(o.le("filed", p.end), o.null_or_ge("closed", p.start)),
+    "carried": lambda p, _, o: o.all(o.lt("filed", p.start), o.null_or_ge("closed", p.start)),
+    "new": lambda p, _, o: o.between("filed", p.start, p.end),
+    "closed": lambda p, _, o: o.between("closed", p.start, p.end),
+    "pending": lambda p, _, o: _pending(p, o),
+    "within_limit": lambda p, _, o: o.between("closed", p.start, p.end),
+    "long_pending": lambda p, s, o: o.all(_pending(p, o),
+                                          o.lt("filed", long_pending_cutoff(p, s))),
+}
+DATE_COLUMNS = {"filed": C.filed_on, "closed": C.closed_on}
+SQL_OPS = SqlOps(DATE_COLUMNS)
+# A per-case condition that does not depend on the period, on top of the base filter.
+ROW_FLAGS: dict[str, Callable[[CaseContext], ColumnElement[bool]]] = {
+    "within_limit": within_limit_test,
 }
 # Each row set is a base filter, optionally narrowed to some closing methods (结案方式).
 ROW_SPECS: dict[str, tuple[str, tuple[str, ...] | None]] = {
@@ -147,6 +93,10 @@ VALUES: dict[str, Callable[[CaseContext], ColumnElement[Any]]] = {
     "recovered_amount": lambda _: cents(C.recovered_amount),
 }
 LIMIT_ROWS = frozenset({"within_limit"})
+# How pause/extension days reach the pass, per dialect: "joined" to every row (a hash join
+# for PostgreSQL/MariaDB), or a "second_pass" over only the cases that have any (SQLite
+# looks joined rows up one by one, which costs more than the extra small pass).
+LIMIT_PASS: dict[str, str] = {"sqlite": "second_pass", "postgresql": "second_pass"}
 
 
 def needs_limits(measures: Sequence[str]) -> bool:
@@ -157,12 +107,14 @@ def needs_limits(measures: Sequence[str]) -> bool:
 
 
 def row_condition(rows: str, p: Period, ctx: CaseContext) -> ColumnElement[bool]:
-    """The rows of a measure in a period: base filter and closing methods."""
+    """The rows of a measure in a period: base filter, row flag and closing methods."""
     base, methods = ROW_SPECS[rows]
-    condition = BASE_FILTERS[base](p, ctx)
-    if methods is None:
-        return condition
-    return and_(condition, C.closing_method.in_(methods)) if methods else false()
+    parts = [BASE_FILTERS[base](p, ctx.settings, SQL_OPS)]
+    if base in ROW_FLAGS:
+        parts.append(ROW_FLAGS[base](ctx))
+    if methods is not None:
+        parts.append(C.closing_method.in_(methods) if methods else false())
+    return and_(*parts)
 
 
 def case_condition(need: Need, p: Period, ctx: CaseContext) -> ColumnElement[bool]:
@@ -188,56 +140,119 @@ def window(periods: Sequence[Period], categories: set[str]) -> ColumnElement[boo
     )
 
 
-Column = tuple[int, str, str | None]  # (period index, base filter, value)
-
-
-def _column(need: Need, index: int) -> Column:
-    rows, value = split_measure(need.measure)
-    return index, ROW_SPECS[rows][0], value
-
-
-def _sum_column(col: Column, periods: Sequence[Period], ctx: CaseContext, label: str) -> Any:
-    index, base, value = col
-    then = literal(1) if value is None else VALUES[value](ctx)
-    return func.sum(case((BASE_FILTERS[base](periods[index], ctx), then), else_=0)).label(label)
-
-
-def _matches(need: Need, category: str, method: str | None) -> bool:
-    methods = ROW_SPECS[split_measure(need.measure)[0]][1]
-    return category in need.categories and (methods is None or method in methods)
+def _value(flag: ColumnElement[bool] | None, value: ColumnElement[Any] | None) -> Any:
+    """The row-level value a sum column adds up: 1 or a value, when the flag holds."""
+    then = literal(1) if value is None else value
+    return then if flag is None else case((flag, then), else_=0)
 
 
 def case_sums(
     session: Session, periods: Sequence[Period], needs: Sequence[Need],
     settings: IndicatorSettings, scope: str | None = None, ids: Sequence[int] | None = None,
 ) -> dict[tuple[Any, ...], dict[tuple[int, Need], int]]:
-    """Return {(court, team, officer): {(period index, need): sum}} from one grouped query.
+    """Return {(court, team, officer): {(period index, need): sum}} from one grouped pass.
 
-    SQL sums each (period, base filter, value) per (holder, category, 结案方式); adding
-    those few groups up per measure here keeps the per-row work small.
+    The pass sums per (holder, category, 结案方式) for every (period, base filter) at once
+    (grouping.py); the groups of each need's categories and closing methods are added here.
     """
     if not needs:
         return {}
-    ctx = CaseContext(settings, periods)
-    cols = sorted({_column(n, i) for i in range(len(periods)) for n in needs},
-                  key=lambda c: (c[0], c[1], c[2] or ""))
-    position = {col: j for j, col in enumerate(cols)}
-    groups = [noindex(col) for col in GROUPS]  # grouping by an index means random reads
+    plan = _Plan(needs, periods, settings)
+    naive = CaseContext(settings, adjusted=False)
+    common = {
+        "keys": [*holder_keys(session, scope), choice_key(noindex(C.category), plan.categories),
+                 choice_key(noindex(C.closing_method), plan.methods)],
+        "dates": DATE_COLUMNS, "filters": plan.filters, "wanted": plan.wanted,
+    }
+    where = _where(periods, needs, scope, ids)
+    limits = needs_limits([n.measure for n in needs])
+    full = CaseContext(settings)
+    if limits and LIMIT_PASS.get(session.get_bind().dialect.name, "joined") == "joined":
+        grouped = grouped_sums(session, select_from=full.joined(CASES, True),
+                               values=plan.values(full), where=where, **common)
+        return _by_need(grouped, plan, len(periods))
+    grouped = grouped_sums(session, select_from=CASES, values=plan.values(naive), where=where,
+                           **common)
+    if limits:
+        # Pauses and extensions change only the cases that have one: the pass above counts
+        # every case as if it had none, this one adds the difference for those few cases.
+        difference = [func.coalesce(a, 0) - func.coalesce(b, 0)
+                      for a, b in zip(plan.values(full), plan.values(naive), strict=True)]
+        add_sums(grouped, grouped_sums(
+            session, select_from=full.joined(CASES, True, only_adjusted=True),
+            values=difference, where=[*where, C.closed_on >= plan.first], **common))
+    return _by_need(grouped, plan, len(periods))
+
+
+class _Plan:
+    """What one pass sums: a column per (row flag, value), a filter per (period, base)."""
+
+    def __init__(self, needs: Sequence[Need], periods: Sequence[Period],
+                 settings: IndicatorSettings) -> None:
+        self.needs = needs
+        self.first = min(p.start for p in periods)
+        self.methods_of = {n: ROW_SPECS[split_measure(n.measure)[0]][1] for n in needs}
+        self.base_of = {n: ROW_SPECS[split_measure(n.measure)[0]][0] for n in needs}
+        sums = {n: (b if b in ROW_FLAGS else None, split_measure(n.measure)[1])
+                for n, b in self.base_of.items()}
+        self.sums = sorted(set(sums.values()), key=lambda c: (c[0] or "", c[1] or ""))
+        self.column_of = {n: self.sums.index(c) for n, c in sums.items()}
+        self.filters = {(i, base): partial(BASE_FILTERS[base], p, settings)
+                        for i, p in enumerate(periods) for base in set(self.base_of.values())}
+        self.wanted: dict[Any, set[int]] = {}
+        for n, base in self.base_of.items():
+            for i in range(len(periods)):
+                self.wanted.setdefault((i, base), set()).add(self.column_of[n])
+        self.categories = sorted({c for n in needs for c in n.categories})
+        self.methods = sorted({m for ms in self.methods_of.values() for m in ms or ()})
+        self.flagged = {f: sorted({c for n in needs if sums[n][0] == f for c in n.categories})
+                        for f, _ in self.sums if f}
+
+    def values(self, ctx: CaseContext) -> list[Any]:
+        return [_value(self._flag(f, ctx) if f else None, VALUES[v](ctx) if v else None)
+                for f, v in self.sums]
+
+    def _flag(self, name: str, ctx: CaseContext) -> ColumnElement[bool]:
+        """A row flag, tested only on rows a measure reads it for (closed, its categories)."""
+        return and_(C.closed_on >= self.first, C.category.in_(self.flagged[name]),
+                    ROW_FLAGS[name](ctx))
+
+
+def _by_need(grouped: Mapping[tuple[Any, ...], Mapping[Any, list[int]]], plan: _Plan,
+             count: int) -> dict[tuple[Any, ...], dict[tuple[int, Need], int]]:
+    """Add up, per holder, the groups of each need's categories and closing methods."""
+    out: dict[tuple[Any, ...], dict[tuple[int, Need], int]] = {}
+    for (*holder, category, method), by_filter in grouped.items():
+        target = out.setdefault(tuple(holder), {})
+        for need in plan.needs:
+            if not _matches(need, plan.methods_of[need], category, method):
+                continue
+            base, j = plan.base_of[need], plan.column_of[need]
+            for i in range(count):
+                found = by_filter.get((i, base))
+                if found is not None:
+                    target[(i, need)] = target.get((i, need), 0) + found[j]
+    return out
+
+
+def holder_keys(session: Session, scope: str | None) -> list[Key]:
+    """Grouping keys (court, team, officer): all three, or only the scope's level."""
+    levels = list(LEVEL_COLUMNS) if scope is None else [scope]
+    top = session.execute(select(*(
+        select(func.max(LEVEL_COLUMNS[level])).scalar_subquery() for level in levels
+    ))).one()
+    found = {level: id_key(noindex(LEVEL_COLUMNS[level]), m)
+             for level, m in zip(levels, top, strict=True)}
+    return [found.get(level, NO_KEY) for level in LEVEL_COLUMNS]
+
+
+def _matches(need: Need, methods: tuple[str, ...] | None, category: str, method: Any) -> bool:
+    return category in need.categories and (methods is None or method in methods)
+
+
+def _where(periods: Sequence[Period], needs: Sequence[Need], scope: str | None,
+           ids: Sequence[int] | None) -> list[Any]:
     where = [window(periods, {c for n in needs for c in n.categories})]
     if scope is not None and ids is not None:
         where.append(LEVEL_COLUMNS[scope].in_(list(ids)))
-    source = ctx.joined(CASES, needs_limits([n.measure for n in needs]))
-    stmt = (
-        select(*groups, *(_sum_column(c, periods, ctx, f"m{j}") for j, c in enumerate(cols)))
-        .select_from(source).where(*where).group_by(*groups)
-    )
-    out: dict[tuple[Any, ...], dict[tuple[int, Need], int]] = {}
-    for row in session.execute(stmt):
-        sums = out.setdefault(tuple(row[:3]), {})
-        for need in needs:
-            if not _matches(need, row[3], row[4]):
-                continue
-            for i in range(len(periods)):
-                value = int(row[5 + position[_column(need, i)]] or 0)
-                sums[(i, need)] = sums.get((i, need), 0) + value
-    return out
+    return where

@@ -1,0 +1,182 @@
+"""One grouped pass that sums rows for many row filters (all periods) at once.
+
+`grouped_sums` returns {key values: {filter key: [sum, …]}} in one of two query shapes,
+chosen per dialect (SHAPES); both read the same filter definitions (buckets.py):
+
+* "columns": one SUM(CASE WHEN <filter> THEN <value> ELSE 0 END) per needed (filter, sum),
+  grouped by the plain key columns. PostgreSQL and MariaDB hash-aggregate that in parallel
+  because they know how few groups the plain columns make.
+* "buckets": the rows are grouped by the key columns and by the bucket each date falls into,
+  packed into one BIGINT; Python adds each group to every filter that holds for its buckets.
+  SQLite groups by sorting every row, and one integer sort key with a handful of sums is
+  far cheaper to sort and aggregate than many conditional sums with a multi-column key.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    null,
+    select,
+)
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ColumnElement
+
+from db.indicators.buckets import BucketMatcher, SqlOps, bucket_expression, split_days
+from db.indicators.dialect import aggregate_settings
+
+SHAPES: dict[str, str] = {"sqlite": "buckets"}  # any other dialect: "columns"
+Sums = dict[tuple[Any, ...], dict[Any, list[int]]]
+
+
+@dataclass(frozen=True)
+class Key:
+    """A grouping column. `column` is grouped by as is ("columns" shape; None: not grouped);
+    `expression` maps it to 0 … size − 1 ("buckets" shape) and `decode` maps that back."""
+
+    column: Any
+    expression: Any
+    size: int
+    decode: Callable[[int], Any]
+    accept: Callable[[Any], Any] = lambda v: v  # a raw column value as the caller sees it
+
+
+NO_KEY = Key(None, literal(0), 1, lambda v: None, lambda v: None)  # a level not grouped by
+
+
+def id_key(column: ColumnElement[Any], max_id: int | None) -> Key:
+    """An id column (NULL allowed) whose values are at most `max_id`."""
+    size = (max_id or 0) + 2
+    return Key(column, func.coalesce(column + 1, 0), size, lambda v: None if v == 0 else v - 1)
+
+
+def choice_key(column: ColumnElement[Any], values: Sequence[str]) -> Key:
+    """A text column of which only `values` matter; anything else (or NULL) reads as None."""
+    if not values:
+        return Key(None, literal(0), 1, lambda v: None, lambda v: None)
+    expression = case(*((column == v, literal(i + 1)) for i, v in enumerate(values)), else_=0)
+    known = set(values)
+    return Key(column, expression, len(values) + 1, lambda v: values[v - 1] if v else None,
+               lambda v: v if v in known else None)
+
+
+def _bucket_key(column: ColumnElement[Any], days: Sequence[Any]) -> Key:
+    return Key(column, bucket_expression(column, days), len(days) + 2, int)
+
+
+PACKED_LIMIT = 2 ** 62  # products of the key sizes below this fit a signed 64-bit integer
+
+
+def _packed(keys: Sequence[Key]) -> Any:
+    packed = cast(keys[0].expression, BigInteger)
+    for key in keys[1:]:
+        packed = packed * key.size + key.expression
+    return packed
+
+
+def _unpack(value: int, keys: Sequence[Key]) -> list[int]:
+    parts = []
+    for key in reversed(keys):
+        value, part = divmod(value, key.size)
+        parts.append(part)
+    return parts[::-1]
+
+
+def _add(target: dict[Any, list[int]], filter_key: Any, values: Sequence[int]) -> None:
+    found = target.get(filter_key)
+    if found is None:
+        target[filter_key] = list(values)
+    else:
+        for j, v in enumerate(values):
+            found[j] += v
+
+
+def add_sums(into: Sums, more: Mapping[tuple[Any, ...], Mapping[Any, list[int]]]) -> None:
+    """Add the sums of a second grouped_sums result into the first."""
+    for key, by_filter in more.items():
+        target = into.setdefault(key, {})
+        for filter_key, values in by_filter.items():
+            _add(target, filter_key, values)
+
+
+def grouped_sums(
+    session: Session, *, select_from: Any, keys: Sequence[Key],
+    dates: Mapping[str, ColumnElement[Any]], filters: Mapping[Any, Callable[[Any], Any]],
+    values: Sequence[Any], wanted: Mapping[Any, set[int]], where: Sequence[Any],
+) -> Sums:
+    """Return {key values: {filter key: [Σ values[j] over its rows, …]}}.
+
+    `filters` maps a key to a row filter (see buckets.py), `values` are row-level
+    expressions to sum, `wanted` says which sums each filter key needs.
+    """
+    shape = SHAPES.get(session.get_bind().dialect.name, "columns")
+    run = _bucket_pass if shape == "buckets" else _column_pass
+    return run(session, select_from, keys, dates, filters, values, wanted, where)
+
+
+def _execute(session: Session, stmt: Any) -> list[Any]:
+    with aggregate_settings(session):
+        return session.execute(stmt).all()
+
+
+def _column_pass(session: Session, select_from: Any, keys: Sequence[Key],
+                 dates: Mapping[str, Any], filters: Mapping[Any, Any], values: Sequence[Any],
+                 wanted: Mapping[Any, set[int]], where: Sequence[Any]) -> Sums:
+    ops = SqlOps(dates)
+    columns = [(fk, j, func.sum(case((filters[fk](ops), values[j]), else_=0)))
+               for fk in wanted for j in sorted(wanted[fk])]
+    grouped = [k.column for k in keys if k.column is not None]
+    stmt = (
+        select(*(null() if k.column is None else k.column for k in keys),
+               *(c for _, _, c in columns))
+        .select_from(select_from).where(*where).group_by(*grouped)
+    )
+    out: Sums = {}
+    width = len(keys)
+    for row in _execute(session, stmt):
+        target = out.setdefault(tuple(k.accept(v) for k, v in zip(keys, row, strict=False)), {})
+        for (fk, j, _), v in zip(columns, row[width:], strict=True):
+            found = target.setdefault(fk, [0] * len(values))
+            found[j] += int(v or 0)
+    return out
+
+
+def _bucket_pass(session: Session, select_from: Any, keys: Sequence[Key],
+                 dates: Mapping[str, Any], filters: Mapping[Any, Any], values: Sequence[Any],
+                 wanted: Mapping[Any, set[int]], where: Sequence[Any]) -> Sums:
+    days = split_days(filters.values())
+    names = [name for name in dates if name in days]
+    every = [*keys, *(_bucket_key(dates[n], days[n]) for n in names)]
+    packed = math.prod(k.size for k in every) < PACKED_LIMIT
+    labels = ["group_key"] if packed else [f"group_key_{j}" for j in range(len(every))]
+    groups = [_packed(every)] if packed else [k.expression for k in every]
+    # Group by the output names, so the database computes each key expression once.
+    stmt = (
+        select(*(g.label(n) for g, n in zip(groups, labels, strict=True)),
+               *(func.sum(v) for v in values))
+        .select_from(select_from).where(*where)
+        .group_by(*(literal_column(n) for n in labels))
+    )
+    matcher = BucketMatcher(filters, {n: days[n] for n in names})
+    width, depth = len(keys), len(groups)
+    out: Sums = {}
+    for row in _execute(session, stmt):
+        parts = _unpack(int(row[0]), every) if packed else [int(v) for v in row[:depth]]
+        matched = matcher.matching(tuple(parts[width:]))
+        if not matched:
+            continue
+        sums = [int(v or 0) for v in row[depth:]]
+        decoded = tuple(k.decode(v) for k, v in zip(keys, parts, strict=False))
+        target = out.setdefault(decoded, {})
+        for filter_key in matched:
+            _add(target, filter_key, sums)
+    return out
