@@ -55,14 +55,20 @@ class Timeline:
         if day > self.end or day < self.case.filed:
             return False
         minute = minutes if minutes is not None else ri(self.rng, 8 * 60 + 30, 17 * 60 + 30)
-        self.rows.append({
+        self.rows.append(self.row(kind, day, officer=officer, detail=detail, minutes=minute,
+                                  expires=expires, amount=amount, media=media))
+        return True
+
+    def row(self, kind: str, day: dt.date, *, minutes: int, officer: int | None = None, detail: str = "",
+            expires: dt.date | None = None, amount: int | None = None, media: str = "") -> dict[str, Any]:
+        """One event row (no date checks: `add` checks them; post-closing renewals pass today's bound)."""
+        return {
             "case_id": self.case.id, "kind": kind,
-            "occurred_at": self.ctx.midnight(day) + MINUTES[minute],
+            "occurred_at": self.ctx.midnight(day) + MINUTES[minutes],
             "expires_on": expires, "amount": money(amount) if amount is not None else None,
             "officer_id": officer if officer is not None else self.case.officer,
             "detail": detail, "media_ref": media,
-        })
-        return True
+        }
 
     def center(self, role: str = "assistant") -> int:
         return pick(self.rng, self.ctx.org.officers("center", role))
@@ -110,6 +116,30 @@ def _control(tl: Timeline, kind: str, day: dt.date, cents: int) -> None:
         renew_on = expires - ri(tl.rng, 5, 25) * DAY
         expires = add_years(expires, years)
         tl.add("renewal", renew_on, expires=expires, detail=f"续行{PROPERTY[kind]}措施")
+    if tl.case.method == "terminated_this_round":
+        _renew_after_closing(tl, kind, expires)
+
+
+# Share of 终本 cases whose measure the court lets lapse after closing (the 续封 node then shows it overdue).
+LAPSE_AFTER_CLOSING = 0.015
+
+
+def _renew_after_closing(tl: Timeline, kind: str, expires: dt.date) -> None:
+    """终本后查封冻结仍然有效：按期续行至今日；届满前 5–25 日办理，尚未到办理日的显示为临期.
+
+    A separate, per-case generator keeps the main random stream (and so every other figure) unchanged.
+    """
+    rng = random.Random(f"renewal-{tl.case.id}-{kind}-{expires.isoformat()}")
+    if rng.random() < LAPSE_AFTER_CLOSING:
+        return
+    years, today = EXPIRY_YEARS[kind], tl.ctx.today
+    while True:
+        renew_on = expires - rng.randint(5, 25) * DAY
+        if renew_on > today:
+            return
+        expires = add_years(expires, years)
+        tl.rows.append(tl.row("renewal", renew_on, minutes=rng.randint(8 * 60 + 30, 17 * 60 + 30),
+                              expires=expires, detail=f"续行{PROPERTY[kind]}措施"))
 
 
 def add_years(day: dt.date, years: int) -> dt.date:

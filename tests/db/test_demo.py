@@ -205,7 +205,13 @@ def test_events_fall_inside_the_case(demo: Engine) -> None:
         rows = conn.execute(text("""
             SELECT c.filed_on, c.closed_on, MIN(e.occurred_at), MAX(e.occurred_at)
             FROM cases c JOIN case_events e ON e.case_id = c.id
+            WHERE NOT (e.kind = 'renewal' AND c.closing_method = 'terminated_this_round')
             GROUP BY c.id, c.filed_on, c.closed_on""")).all()
+        # 终本后查封冻结仍有效：续封 continue after closing, up to today, and only for 终本 cases
+        renewals = [(method, (_ts(at) + dt.timedelta(hours=8)).date()) for method, closed, at in conn.execute(text("""
+            SELECT c.closing_method, c.closed_on, e.occurred_at FROM cases c JOIN case_events e
+            ON e.case_id = c.id WHERE e.kind = 'renewal' AND c.closed_on IS NOT NULL"""))
+            if (_ts(at) + dt.timedelta(hours=8)).date() > _d(closed)]
         kinds = {k for (k,) in conn.execute(text("SELECT DISTINCT kind FROM case_events"))}
         bad_expiry = conn.execute(text("""SELECT COUNT(*) FROM case_events WHERE kind IN
             ('seizure', 'freeze', 'distraint') AND (expires_on IS NULL OR expires_on < occurred_at)""")
@@ -215,6 +221,7 @@ def test_events_fall_inside_the_case(demo: Engine) -> None:
         assert (_ts(first) + shift).date() >= _d(filed)
         assert (_ts(last) + shift).date() <= (_d(closed) if closed else TODAY)
     assert bad_expiry == 0
+    assert renewals and all(method == "terminated_this_round" and day <= TODAY for method, day in renewals)
     assert {"notice_issued", "online_query_result", "seizure", "freeze", "interview",
             "termination_ruling", "dispatch_110", "field_photo", "auction_sold",
             "blacklist", "consumption_ban", "transfer", "property_investigation", "renewal",
