@@ -53,7 +53,7 @@ def filter_bar(query: Mapping[str, Any]) -> html.Div:
                                  _date(S.F_ISSUED_TO, q["ito"], "至")], className="date-pair")),
         _field("办理期限", html.Div([_date(S.F_DUE_FROM, q["dfrom"], "从"), "—",
                                  _date(S.F_DUE_TO, q["dto"], "至")], className="date-pair")),
-        _field("关键词", dcc.Input(id=S.F_TEXT, value=q["q"] or "", type="text", debounce=True,
+        _field("关键词", dcc.Input(id=S.F_TEXT, value=q["q"] or "", type="text",
                                 placeholder="事项、理由或案号", className="text-input")),
         html.Div([html.Button("筛选", id=S.F_APPLY, n_clicks=0, className="btn"),
                   dcc.Link("清除", href="/supervision", className="chip")], className="filter-actions"),
