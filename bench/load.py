@@ -11,9 +11,9 @@ wall token (`/wall/token/<token>`, as a wall screen does) and keeps its session 
 Two client models, each run for every N:
 
 - ``wall`` (what a wall display does): open the wall (the full load: index, layout, page,
-  version poll, frame and four screen callbacks, sequential, timed together), then poll the
+  version poll, frame and screens callbacks, sequential, timed together), then poll the
   version every --poll seconds (DASHBOARD_POLL_INTERVAL_S); when the poll brings a new
-  version, fetch the frame and the four screens (an "update", timed together). With
+  version, fetch the frame and the screens (an "update", timed together). With
   --change-every S the bench bumps the data version every S seconds, so the refresher
   publishes new snapshots during the phase (each takes as long as the snapshot build).
 - ``closed`` (worst case): every client repeats full wall loads back to back, no pause.
@@ -58,7 +58,7 @@ BIN = Path(sys.executable).parent
 POLL = "shell-poll"
 OWN_XACTS = 3  # the bench's own autocommit reads of the counters
 WORKERS, THREADS = 3, 8  # the README's production command (2-core machine)
-SCREENS = ("wall-tiles", "wall-teams", "wall-nodes", "wall-feed")
+SCREENS = ("wall-tiles",)  # one callback fills all four screens
 
 
 def _args() -> argparse.Namespace:
@@ -221,7 +221,8 @@ class DashClient:
         return changed
 
     def update(self, shown_before: Any) -> None:
-        """What the page asks for when the poll brings a new version: frame, then the screens."""
+        """What the page asks for when the poll brings a new version: frame, then the screens
+        (one callback fills all four screens)."""
         self.callback("wall-shown-version", {"shell-snapshot-version.data": self.shown},
                       {"wall-shown-version.data": shown_before}, parse=False)
         for screen in SCREENS:

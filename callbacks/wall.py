@@ -145,6 +145,12 @@ def render_feed(version: int | None) -> Any:
     return _memo("feed", version, _feed)
 
 
+def render_screens(version: int | None) -> tuple[Any, ...]:
+    """Every screen's outputs, in the order `register` lists them."""
+    return (*render_overview(version), *render_teams(version), render_nodes(version),
+            *render_feed(version))
+
+
 def prerender(server: Flask, version: int) -> None:
     """Build every screen of `version` into the shared cache (the refresher calls this right
     after publishing, before pages learn the version), so no page request builds a figure."""
@@ -179,13 +185,14 @@ def register(app: dash.Dash) -> None:
     app.callback(Output(ids.Wall.SHOWN, "data"), Output(ids.Wall.COURT, "children"),
                  Output(ids.Wall.UPDATED, "children"), Output(ids.Wall.PERIOD, "children"),
                  Input(ids.Shell.VERSION, "data"), State(ids.Wall.SHOWN, "data"))(render_frame)
-    shown = Input(ids.Wall.SHOWN, "data")
-    once = {"prevent_initial_call": True}  # render_frame sets SHOWN on every page load
+    # All four screens in one callback: a new version costs the wall two requests (frame,
+    # screens), each answered with stored JSON, instead of five.
     app.callback(Output(ids.Wall.TILES, "children"), Output(ids.Wall.TREND, "figure"),
-                 Output(ids.Wall.MONTH, "children"), shown, **once)(render_overview)
-    app.callback(Output(ids.Wall.TEAMS, "children"), Output(ids.Wall.TEAM_CHART, "figure"),
-                 Output(ids.Wall.RANKING, "children"), shown, **once)(render_teams)
-    app.callback(Output(ids.Wall.NODES, "children"), shown, **once)(render_nodes)
-    app.callback(Output(ids.Wall.FEED, "children"), Output(ids.Wall.CAMPAIGN, "children"),
-                 shown, **once)(render_feed)
+                 Output(ids.Wall.MONTH, "children"),
+                 Output(ids.Wall.TEAMS, "children"), Output(ids.Wall.TEAM_CHART, "figure"),
+                 Output(ids.Wall.RANKING, "children"),
+                 Output(ids.Wall.NODES, "children"),
+                 Output(ids.Wall.FEED, "children"), Output(ids.Wall.CAMPAIGN, "children"),
+                 Input(ids.Wall.SHOWN, "data"),
+                 prevent_initial_call=True)(render_screens)  # render_frame sets SHOWN on load
     _register_clientside(app)

@@ -137,3 +137,14 @@ def test_a_version_gone_from_the_cache_is_built_but_not_kept(wall_app: tuple) ->
     tiles, _trend, _month = wall.render_overview(99)  # not in the cache: the current one
     assert len(tiles) == 10
     assert 99 not in render_cache.memo_for(cache).versions()
+
+
+def test_one_request_fills_every_screen(wall_app: tuple) -> None:
+    """A new version costs a wall two callbacks: the frame and all four screens together."""
+    app, _cache, statements = wall_app
+    outputs = [key for key in app.callback_map if "wall-tiles.children" in key]
+    assert len(outputs) == 1 and outputs[0].count("...") == 8  # nine outputs
+    screens = wall.render_screens(7)
+    assert list(screens) == [*wall.render_overview(7), *wall.render_teams(7),
+                             wall.render_nodes(7), *wall.render_feed(7)]
+    assert statements == []
