@@ -61,6 +61,10 @@ def resolve_config(params: dict[str, Any] | None) -> tuple[dict[str, Any], list[
     return config, [html.Span("⚠ " + "；".join(config["errors"]))] if config["errors"] else []
 
 
+class _Missing(Exception):
+    """The requested snapshot version is gone from the cache: build without remembering."""
+
+
 def _memo(name: str, version: int | None, build: Callable[[Snapshot], Any]) -> Any:
     """`build(snapshot)` as plain JSON data, built once per snapshot version (render_cache).
 
@@ -81,10 +85,6 @@ def _memo(name: str, version: int | None, build: Callable[[Snapshot], Any]) -> A
         return memo_for(cache).get(name, version, make)
     except _Missing:
         return build(_snapshot(version))
-
-
-class _Missing(Exception):
-    """The requested snapshot version is gone from the cache: build without remembering."""
 
 
 def _frame(snap: Snapshot) -> tuple[str, list[Any], str]:
@@ -119,7 +119,7 @@ def _feed(snap: Snapshot) -> tuple[list[Any], list[Any]]:
     return feed.feed_rows(snap, app_context().settings["TIMEZONE"]), feed.campaign_card(snap)
 
 
-# name → how one screen callback builds its outputs from a snapshot (all memoized per version)
+# name → how one part of the wall is built from a snapshot (each memoized per version)
 SCREENS: dict[str, Callable[[Snapshot], Any]] = {
     "frame": _frame,
     "overview": _overview,
@@ -130,19 +130,19 @@ SCREENS: dict[str, Callable[[Snapshot], Any]] = {
 
 
 def render_overview(version: int | None) -> Any:
-    return _memo("overview", version, _overview)
+    return _memo("overview", version, SCREENS["overview"])
 
 
 def render_teams(version: int | None) -> Any:
-    return _memo("teams", version, _teams)
+    return _memo("teams", version, SCREENS["teams"])
 
 
 def render_nodes(version: int | None) -> Any:
-    return _memo("nodes", version, nodes.content)
+    return _memo("nodes", version, SCREENS["nodes"])
 
 
 def render_feed(version: int | None) -> Any:
-    return _memo("feed", version, _feed)
+    return _memo("feed", version, SCREENS["feed"])
 
 
 def render_screens(version: int | None) -> tuple[Any, ...]:
