@@ -133,6 +133,12 @@ def test_issue_a_supervision_order_through_the_form(app_server_factory, demo_db_
                == 5, 30, "five rows in the grid")
     screenshot(driver, SHOTS / "supervision-1920x1080.png", 1920, 1080)
     _shot_4k(driver, SHOTS / "supervision-3840x2160.png")
+    # a filter typed in goes into the URL and narrows the list; the export link follows it
+    driver.find_element(By.ID, "supervision-f-text").send_keys("案款")
+    driver.find_element(By.ID, "supervision-f-apply").click()
+    wait_until(lambda: "q=%E6%A1%88%E6%AC%BE" in driver.current_url, 30, "keyword in the URL")
+    wait_for_text(driver, "#supervision-summary", "共 1 件", 30)
+    assert "q=%E6%A1%88%E6%AC%BE" in driver.find_element(By.ID, "supervision-export").get_attribute("href")
     driver.get(server.page(f"/supervision?order={seeded['orders'][3]}"))
     wait_for_dash(driver, 60)
     steps = wait_for_text(driver, "#supervision-steps", "退回重办", 30)
