@@ -13,12 +13,11 @@ or case a permitted page may show is checked inside the page's data functions (c
 """
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Flask, Response, redirect, request
+from flask import Flask, Response, redirect, render_template, request
 
 from callbacks import authz
 from layouts import shell
@@ -106,14 +105,16 @@ def callback_refusal(body: dict[str, Any]) -> str | None:
 
 
 def _page_403(target: str) -> Response:
+    """The refusal as a page in the sign-in pages' frame (dashboard/auth/templates)."""
     who = authz.current()
     role = who.role_label if who else "未登录"
-    home = landing_path(who)
-    body = (f"<!doctype html><html lang='zh-CN'><meta charset='utf-8'><title>无权查看</title>"
-            f"<body style='font-family:sans-serif;padding:3em'><h1>无权查看</h1>"
-            f"<p>您的角色（{html.escape(role)}）不能打开{html.escape(target)}。</p>"
-            f"<p><a href='{home}'>返回可访问的页面</a></p></body></html>")
-    return Response(body, status=403, mimetype="text/html; charset=utf-8")
+    body = render_template("message.html", title="无权查看", heading="无权查看",
+                           error=f"您的角色（{role}）不能打开{target}。",
+                           text="如需查看，请联系管理员调整您的角色或所属团队；本次访问已记入审计日志。",
+                           link_href=landing_path(who), link_text="返回可访问的页面")
+    response = Response(body, status=403, mimetype="text/html; charset=utf-8")
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def check_request() -> Response | None:
