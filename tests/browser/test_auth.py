@@ -23,7 +23,8 @@ from tests.browser.harness import (
 SHOTS = "docs/screenshots"
 PAGES = ("/", "/wall?kiosk=1&screen=overview", "/wall?kiosk=1&screen=teams",
          "/analysis?preset=custom&start=2021-10-01&end=2022-09-30", "/team/2", "/officer/12",
-         "/cases?indicator=closed&part=numerator&scope=team&id=2&start=2021-10-01&end=2022-09-30")
+         "/cases?indicator=closed&part=numerator&scope=team&id=2&start=2021-10-01&end=2022-09-30",
+         "/case/1661")
 
 
 def _path(driver) -> str:
