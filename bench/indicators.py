@@ -35,6 +35,7 @@ from db.indicators import Period, compute, compute_all  # noqa: E402
 from db.indicators.period import shift_months  # noqa: E402
 from db.models import Case  # noqa: E402
 from db.session import make_engine  # noqa: E402
+from db.snapshot.builder import build_snapshot, default_port  # noqa: E402
 
 ADMIN = {
     "postgresql": os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
@@ -118,6 +119,13 @@ def best_of(runs: int, action: Callable[[], Any]) -> float:
     return min(times)
 
 
+def cpu_of(action: Callable[[], Any]) -> float:
+    """CPU seconds of this process for one run (SQLite works in-process; less noisy)."""
+    began = time.process_time()
+    action()
+    return time.process_time() - began
+
+
 def analyze(engine: Any) -> None:
     with engine.begin() as conn:
         conn.execute(text("ANALYZE" if engine.dialect.name != "mysql" else "ANALYZE TABLE cases"))
@@ -127,6 +135,7 @@ def measure(url: str, runs: int) -> dict[str, Any]:
     """Time the floor query and compute_all in this (fresh) process."""
     engine = make_engine(url)
     analyze(engine)
+    port = default_port(None)
     with Session(engine) as session:
         end = session.scalar(select(func.max(Case.filed_on)))
         cases = session.scalar(select(func.count()).select_from(Case))
@@ -138,6 +147,7 @@ def measure(url: str, runs: int) -> dict[str, Any]:
         separate = lambda: [compute(session, s, period=period)  # noqa: E731
                             for s in ("court", "team", "officer")]
         floor()
+        load_before = os.getloadavg()[0]
         result = everything()
         out = {
             "cases": cases, "period": str(period),
@@ -145,6 +155,9 @@ def measure(url: str, runs: int) -> dict[str, Any]:
             "indicators": len(result["court"][0]["indicators"]),
             "floor_s": best_of(runs, floor), "scan_s": best_of(runs, scan), "all_s": best_of(runs, everything),
             "separate_s": best_of(1, separate),
+            "all_cpu_s": cpu_of(everything),
+            "snapshot_s": best_of(1, lambda: build_snapshot(session, port, today=end)),
+            "load": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         }
     engine.dispose()
     out["ratio"] = out["all_s"] / out["floor_s"]
@@ -178,6 +191,9 @@ def report(backend: str, url: str, runs: int) -> None:
         f"floor query as a plain table scan:           {m['scan_s']:.3f} s",
         f"compute_all (court + every team + officer):  {m['all_s']:.3f} s",
         f"three separate compute() calls:              {m['separate_s']:.3f} s",
+        f"compute_all CPU time of this process:        {m['all_cpu_s']:.3f} s",
+        f"snapshot build (3 periods + since founding + trends): {m['snapshot_s']:.3f} s",
+        f"load average (1 min) before / after: {m['load'][0]} / {m['load'][1]}",
         f"ratio compute_all / floor as written: {m['ratio']:.2f}; "
         f"/ fastest floor: {m['all_s'] / best_floor:.2f} (goal <= 3)",
         f"peak memory (max RSS) of the measuring process: {m['max_rss_mb']:.0f} MB",
