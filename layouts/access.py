@@ -11,6 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import unquote
 
 from db.access import (
@@ -41,7 +42,7 @@ class PageRule:
     label: str
     id_prefixes: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def pattern(self) -> re.Pattern[str]:
         return re.compile("^" + re.sub(r"<[^>/]+>", "[^/]+", re.escape(self.path)) + "/?$")
 
