@@ -89,10 +89,13 @@ def _add_months_standard(element: add_months, compiler: Any, **kw: Any) -> str:
 @compiles(add_months, "sqlite")
 def _add_months_sqlite(element: add_months, compiler: Any, **kw: Any) -> str:
     # SQLite rolls 08-31 + 6 months over into March; clamp to the target month's last day.
+    # Days 1-28 exist in every month, so they need no clamp (one date() call, not two).
     (date,) = _args(element, compiler, **kw)
     n = element.months
     month_end = f"date({date}, 'start of month', '{n + 1:+d} months', '-1 day')"
-    return f"min(date({date}, '{n:+d} months'), {month_end})"
+    clamped = f"min(date({date}, '{n:+d} months'), {month_end})"
+    return (f"CASE WHEN substr({date}, 9, 2) <= '28' THEN date({date}, '{n:+d} months') "
+            f"ELSE {clamped} END")
 
 
 @_compiles_for(add_months, *MYSQL)
