@@ -8,13 +8,16 @@ Authorization (which role may see what) is not decided here.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from urllib.parse import urlencode, urlsplit
 
 from flask import Response, current_app, g, redirect, request
+from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.auth import session as auth_session
 
+log = logging.getLogger(__name__)
 OPEN_PATHS = frozenset({"/login", "/logout", "/ping", "/healthz", "/favicon.ico", "/_favicon.ico"})
 OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/", "/wall/token/")
 API_PREFIXES = ("/_dash-", "/_reload-hash", "/export/")
@@ -47,6 +50,19 @@ def _is_activity() -> bool:
     return not changed or not all(str(p).endswith(POLL_PROPS) for p in changed)
 
 
+def _audit_end(ended, why: str | None) -> None:
+    """One "session_ended" entry when a session is found expired or invalid (never fails the request)."""
+    from db import audit
+    from db.session import session_scope
+
+    try:
+        with session_scope(current_app.extensions["dashboard"].sessions) as db:
+            audit.record(db, actor=ended, action="session_ended", target=ended.username,
+                         detail=auth_session.ENDED.get(why or "", ""), ip=request.remote_addr or "")
+    except SQLAlchemyError as exc:
+        log.warning("audit of an ended session skipped: %s", exc)
+
+
 def is_open(path: str) -> bool:
     return path in OPEN_PATHS or path.startswith(OPEN_PREFIXES)
 
@@ -68,6 +84,8 @@ def before_request() -> Response | None:
     g.principal = principal
     if principal is not None:
         return None
+    if g.get("ended_principal") is not None:
+        _audit_end(g.ended_principal, why)
     if path.startswith(API_PREFIXES):
         return _text(auth_session.ENDED.get(why or "", "未登录或登录已失效，请重新登录"), 401)
     target = request.full_path if request.query_string else path

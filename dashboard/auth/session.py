@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, session
+from flask import current_app, g, session
 from sqlalchemy.exc import SQLAlchemyError
 
 from db.access import Principal
@@ -171,6 +171,7 @@ def load(now: float, settings: dict, active: bool) -> tuple[Principal | None, st
     if why:
         sign_out()
         session[ENDED_KEY] = why  # the next page load still tells why (after a 401 to a callback)
+        g.ended_principal = _principal(data)  # for the audit entry (dashboard.auth.gate)
         return None, why
     return _principal(data), None
 

@@ -219,6 +219,8 @@ def test_idle_and_absolute_timeouts(app_factory) -> None:
     reply = client.get("/analysis")
     assert reply.status_code == 302 and parse_qs(urlsplit(reply.headers["Location"]).query)["why"] == ["idle"]
     assert "长时间未操作，已自动退出" in client.get(reply.headers["Location"]).get_data(as_text=True)
+    (ended,) = _audit(app, action="session_ended")
+    assert ended["detail"] == "长时间未操作，已自动退出，请重新登录" and ended["actor_role"] == "center"
     assert client.get("/").status_code == 302  # the session is gone
     client, _ = _signed_in(app)
     _age(client, iat=2 * 3600 + 5)
@@ -239,6 +241,7 @@ def test_disabled_user_and_changed_password_lose_access_within_the_recheck(app_f
         assert reply.status_code == 302
         assert parse_qs(urlsplit(reply.headers["Location"]).query)["why"] == ["changed"]
         assert client.get("/").status_code == 302
+        assert _audit(app, action="session_ended", actor=user.username)[0]["detail"].startswith("账号状态已变更")
 
 
 def test_signed_in_requests_issue_no_statements_between_rechecks(app) -> None:
