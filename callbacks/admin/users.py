@@ -30,6 +30,20 @@ def render_users(_rev: int | None) -> tuple[Any, ...]:
     return users_table(with_local_times(rows, "created_at")), picks, teams, officers
 
 
+def fill_form(pick: str | None) -> tuple[Any, ...]:
+    """Picking a user fills the form with their current values (clearing the pick empties it)."""
+    if not pick:
+        return "", "", "officer", None, None
+    try:
+        require_admin("用户管理")
+    except authz.Denied:
+        return no_update, no_update, no_update, no_update, no_update
+    found = next((u for u in reading(users.list_users) if u["username"] == pick), None)
+    if found is None:
+        return no_update, no_update, no_update, no_update, no_update
+    return found["username"], found["display_name"], found["role"], found["team_id"], found["officer_id"]
+
+
 Form = dict[str, Any]
 
 
@@ -101,6 +115,12 @@ def register(app: dash.Dash) -> None:
         Output(U.OFFICER, "options"),
         Input(U.REV, "data"),
     )(render_users)
+    app.callback(
+        Output(U.USERNAME, "value"), Output(U.DISPLAY, "value"), Output(U.ROLE, "value"),
+        Output(U.TEAM, "value"), Output(U.OFFICER, "value"),
+        Input(U.PICK, "value"),
+        prevent_initial_call=True,
+    )(fill_form)
     app.callback(
         Output(U.MSG, "children"), Output(U.REV, "data"), Output(U.PASSWORD, "value"),
         *(Input(key, "n_clicks") for key in ACTIONS),

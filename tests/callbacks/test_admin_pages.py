@@ -47,6 +47,8 @@ def test_admin_user_changes(court) -> None:
     assert "已启用" in _users_action(app, admin, "enable", pick="qian")
     with Session(engine) as session:
         assert authenticate(session, "qian", "Other#pass-2026y") is not None
+    status, filled = post(admin, payload(app, f"{U}username", {f"{U}pick.value": "qian"}))
+    assert status == 200 and '"钱承办"' in filled and '"lead"' in filled and str(ids["保全组"]) in filled
     status, table = post(admin, payload(app, f"{U}table", {f"{U}rev.data": 1}))
     assert status == 200 and "钱承办" in table and "团队长" in table and "保全组" in table
 
