@@ -61,6 +61,10 @@ def ensure_demo_users(session: Session) -> list[DemoUser]:
     if session.scalars(select(WallToken.id).where(WallToken.token_hash == digest)).first() is None:
         session.add(WallToken(screen=DEMO_WALL_SCREEN, token_hash=digest, created_by="演示数据"))
         session.flush()
+    if any(demo.role == "center" for demo in made):  # the demo 督办 are issued by this user
+        from db.demo.supervision import seed_demo_supervision
+
+        seed_demo_supervision(session, {demo.role: demo.username for demo in DEMO_USERS})
     return made
 
 
