@@ -11,6 +11,7 @@ from callbacks.desk.common import grid_indicators, jsonable, register_apply
 from callbacks.desk.data import court_today
 from callbacks.desk.params import ParamError, problem
 from callbacks.desk.screens import team_screen
+from callbacks.desk.supervision_data import local_time
 from layouts import ids
 from layouts.desk import components as ui
 from layouts.desk.grids import indicator_columns
@@ -46,7 +47,8 @@ def render_team(data: dict[str, Any] | None) -> tuple[Any, ...]:
         _queue_rows(screen),
         ui.grid_style(len(screen.grid)),
         jsonable([o | {"case_number__href": f"/case/{o['case_id']}" if o["case_id"] else "",
-                       "id__href": f"/supervision?team={o['team_id']}&order={o['id']}"}
+                       "id__href": f"/supervision?team={o['team_id']}&order={o['id']}",
+                       "issued_at": local_time(o["issued_at"])}  # court time, as /supervision shows it
                   for o in screen.supervision]),
     )
 

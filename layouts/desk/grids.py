@@ -115,7 +115,7 @@ def supervision_columns() -> list[dict[str, Any]]:
         link_column("case_number", "案号", width=200),
         {"field": "officer_name", "headerName": "承办人", "width": 110},
         {"field": "due_on", "headerName": "办理期限", "width": 130},
-        {"field": "issued_at", "headerName": "发出时间（UTC）", "width": 170},
+        {"field": "issued_at", "headerName": "下发时间", "width": 170},
     ]
 
 

@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from db import supervision as sv
-from db.models import Case, Officer, Team, User
+from db.models import Case, Officer, SupervisionOrder, SupervisionStep, Team, User
 from db.session import make_engine
 from db.snapshot import current_snapshot
 from tests.browser.harness import (
@@ -38,6 +38,12 @@ def _copy_demo(demo_db_url: str, tmp_path: Path) -> str:
     source = Path(demo_db_url.removeprefix("sqlite:///"))
     target = tmp_path / "supervision-demo.db"
     shutil.copy(source, target)
+    # the demo court's own 督办 (db/demo/supervision.py) go, so these tests count only their own
+    engine = make_engine(f"sqlite:///{target}")
+    with engine.begin() as conn:
+        conn.execute(delete(SupervisionStep))
+        conn.execute(delete(SupervisionOrder))
+    engine.dispose()
     return f"sqlite:///{target}"
 
 
