@@ -254,5 +254,5 @@ def _where(periods: Sequence[Period], needs: Sequence[Need], scope: str | None,
            ids: Sequence[int] | None) -> list[Any]:
     where = [window(periods, {c for n in needs for c in n.categories})]
     if scope is not None and ids is not None:
-        where.append(LEVEL_COLUMNS[scope].in_(list(ids)))
+        where.append(noindex(LEVEL_COLUMNS[scope]).in_(list(ids)))  # a full scan, as above
     return where
