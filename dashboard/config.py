@@ -33,6 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "WALL_RELOAD_H": 24,  # reload the wall page every N hours when the server answers; 0: never
     # refresh pipeline (README "定时刷新"): history rows at most once per this many seconds
     "SNAPSHOT_HISTORY_INTERVAL_S": 3600,
+    "SNAPSHOT_PG_PARALLEL": 0,  # PostgreSQL parallel workers per query of a snapshot build; -1 = server default
     "CACHE_PREFIX": "dash:",  # key prefix in the shared cache (several deployments, one Redis)
     "POLL_INTERVAL_S": 5,  # how often each open page asks for the snapshot version
     "COURT_CODE": "",  # court shown by the snapshot (法院代字); empty: the first court

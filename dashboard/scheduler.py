@@ -112,6 +112,7 @@ def make_refresher(state: AppContext) -> Refresher:
         court_code=settings["COURT_CODE"],
         history_days=settings["SNAPSHOT_HISTORY_DAYS"],
         history_interval_s=settings["SNAPSHOT_HISTORY_INTERVAL_S"],
+        pg_parallel=settings["SNAPSHOT_PG_PARALLEL"],
     )
 
 

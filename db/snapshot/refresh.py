@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import Case
@@ -55,6 +55,8 @@ class Refresher:
     # called with each new version after its snapshot is stored and before pages learn of
     # it (the web layer prerenders the wall there); its failures are logged, never raised
     after_publish: Callable[[int], None] | None = None
+    # PostgreSQL: parallel workers per query of a build (None or < 0: the server's default)
+    pg_parallel: int | None = None
     _port: IndicatorPort | None = field(default=None, init=False)
 
     def run(self) -> str:
@@ -93,6 +95,7 @@ class Refresher:
         started = time.perf_counter()
         store.write_state(self.cache, state.computing(now))  # not stale while it computes
         with session_scope(self.sessions) as session:
+            self._limit_parallelism(session)
             body = self.build(session, self.port(), today=today,
                               court_code=self.court_code, tz=self.tz)
             floor = max(state.version or 0, history.last_version(session))
@@ -108,6 +111,13 @@ class Refresher:
             computed_at=snapshot["computed_at"], as_of=snapshot["as_of"],
             checked_at=iso(self.clock()), duration_ms=snapshot["duration_ms"]))
         log.info("快照 %s 已发布，用时 %s 毫秒", snapshot["version"], snapshot["duration_ms"])
+
+    def _limit_parallelism(self, session: Session) -> None:
+        """Keep a build's scans from taking every core (PostgreSQL; this transaction only)."""
+        if (self.pg_parallel is not None and self.pg_parallel >= 0
+                and session.get_bind().dialect.name == "postgresql"):
+            session.execute(text(f"SET LOCAL max_parallel_workers_per_gather = "
+                                 f"{int(self.pg_parallel)}"))
 
     def _after_publish(self, version: int) -> None:
         if self.after_publish is None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import pytest
 from cachelib import SimpleCache
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from db import migrate
 from db.models import IndicatorHistory
@@ -174,3 +175,24 @@ def test_a_refresh_in_progress_is_announced_and_prerendered_before_the_switch(tm
     assert state.version == 1 and state.computing_since is None and state.status == "ok"
     assert state.duration_ms is not None and state.checked_at == "2026-11-20T02:00:40+00:00"
     engine.dispose()
+
+
+def test_a_build_on_postgresql_uses_the_configured_parallelism(engine) -> None:
+    """SNAPSHOT_PG_PARALLEL = 0: the build's transaction runs without parallel workers."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("max_parallel_workers_per_gather is a PostgreSQL setting")
+    with session_scope(make_session_factory(engine)) as s:
+        seed(s)
+    seen: list[str] = []
+    refresher, _build, _clock = _refresher(engine, pg_parallel=0)
+    real = refresher.build
+
+    def watching(session, *args, **kwargs):
+        seen.append(session.scalar(text("SHOW max_parallel_workers_per_gather")))
+        return real(session, *args, **kwargs)
+
+    refresher.build = watching
+    assert refresher.run() == PUBLISHED
+    with session_scope(make_session_factory(engine)) as s:  # only that transaction
+        after = s.scalar(text("SHOW max_parallel_workers_per_gather"))
+    assert seen == ["0"] and after != "0"
