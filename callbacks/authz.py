@@ -124,6 +124,11 @@ PATH_CHECKS: dict[str, Callable[[str], str | None]] = {
 }
 
 
+def may_open(path: str) -> bool:
+    """Whether the principal may open a page path; no audit entry (used to hide links, not to refuse)."""
+    return path_refusal(path) is None
+
+
 def path_refusal(path: str) -> str | None:
     """What a page path names outside the principal's scope, or None (malformed or unknown ids
     are left to the page, which says so in Chinese)."""

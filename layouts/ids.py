@@ -54,6 +54,7 @@ class Team:
     QUEUE_COUNTS = "team-queue-counts"
     QUEUE = "team-queue"
     SUPERVISION = "team-supervision"
+    SUPERVISE = "team-supervise"  # 督办 button, shown to who may issue
     START = "team-start"
     END = "team-end"
     APPLY = "team-apply"
@@ -68,6 +69,7 @@ class Officer:
     INDICATORS = "officer-indicators"
     DEADLINES = "officer-deadlines"
     SUPERVISION = "officer-supervision"
+    SUPERVISE = "officer-supervise"
     QUEUE_COUNTS = "officer-queue-counts"
     START = "officer-start"
     END = "officer-end"
@@ -114,6 +116,7 @@ class CaseDetail:
     PARTIES = "case-parties"
     TIMELINE = "case-timeline"
     TABLES = "case-tables"
+    SUPERVISE = "case-supervise"
 
 
 class Supervision:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import dash
 
-from callbacks.desk import analysis, case, cases, officer, supervision, team
+from callbacks.desk import actions, analysis, case, cases, officer, supervision, team
 
-_MODULES = (analysis, team, officer, cases, case, supervision)
+_MODULES = (analysis, team, officer, cases, case, supervision, actions)
 
 
 def register(app: dash.Dash) -> None:

@@ -7,6 +7,8 @@ import dash
 from dash import Input, Output
 from sqlalchemy.exc import SQLAlchemyError
 
+from callbacks import authz
+from callbacks.desk.actions import may_issue
 from callbacks.desk.data import court_today
 from callbacks.desk.lists import case_detail
 from callbacks.desk.params import ParamError, problem
@@ -27,10 +29,10 @@ def render_case(data: dict[str, Any] | None) -> tuple[Any, ...]:
     return (
         f"{h['case_number']}",
         None,
-        ui_case.header(h),
+        ui_case.header(h, authz.may_open),
         ui_case.parties(h["parties"]),
         ui_case.timeline(detail["timeline"]),
-        ui_case.tables(detail),
+        ui_case.tables(detail, may_issue=may_issue()),
     )
 
 

@@ -1,11 +1,14 @@
 """/case/<case_id>: the case header and a timeline of events, pauses, payments."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from dash import dcc, html
 
 from layouts import ids
+from layouts.desk.components import HIDDEN_BUTTON
+from layouts.desk.supervision import supervise_href
 
 D = ids.CaseDetail
 
@@ -15,7 +18,10 @@ def layout(case_id: str | None = None, **_: Any) -> html.Div:
     return html.Div(
         [
             dcc.Store(id=D.QUERY, data={"path_id": case_id}),
-            html.Div(html.H1(id=D.TITLE, children="案件详情"), className="desk-head"),
+            html.Div([html.H1(id=D.TITLE, children="案件详情"),
+                      dcc.Link("督办本案", href=supervise_href("case", case=case_id), id=D.SUPERVISE,
+                               className=HIDDEN_BUTTON)],
+                     className="desk-head"),
             html.Div(id=D.ERROR),
             html.Div(id=D.HEADER, className="case-header"),
             html.Div(id=D.PARTIES, className="case-parties"),
@@ -35,18 +41,20 @@ def _day(value: Any) -> str:
     return value.isoformat() if value else "—"
 
 
-def header(h: dict[str, Any]) -> html.Dl:
-    """Key facts of the case as a definition grid."""
+def header(h: dict[str, Any], may_open: Callable[[str], bool] = lambda _path: True) -> html.Dl:
+    """Key facts of the case as a definition grid; links only to pages `may_open` allows."""
+    def link(text: str, href: str) -> Any:
+        return dcc.Link(text, href=href) if may_open(href) else text
+
     facts = [
         ("法院", h["court"]), ("类别", f"{h['category']}（{h['track']}案）"),
         ("立案日期", _day(h["filed_on"])), ("结案日期", _day(h["closed_on"])),
         ("结案方式", h["closing_method"] or "未结"), ("案由", h["cause"] or "—"),
-        ("团队", dcc.Link(h["team"], href=f"/team/{h['team_id']}") if h["team_id"] else "—"),
-        ("承办人", dcc.Link(h["officer"], href=f"/officer/{h['officer_id']}") if h["officer_id"] else "—"),
+        ("团队", link(h["team"], f"/team/{h['team_id']}") if h["team_id"] else "—"),
+        ("承办人", link(h["officer"], f"/officer/{h['officer_id']}") if h["officer_id"] else "—"),
         ("申请执行标的", _money(h["target_amount"])), ("实际到位", _money(h["recovered_amount"])),
         ("非诉执行", "是" if h["non_litigation"] else "否"),
-        ("原案", dcc.Link(h["origin_case_number"], href=f"/case/{h['origin_case_id']}")
-         if h["origin_case_id"] else "—"),
+        ("原案", link(h["origin_case_number"], f"/case/{h['origin_case_id']}") if h["origin_case_id"] else "—"),
     ]
     return html.Dl([html.Div([html.Dt(k), html.Dd(v)], className="fact") for k, v in facts],
                    className="facts")
@@ -82,7 +90,14 @@ def _table(title: str, headers: list[str], rows: list[list[Any]]) -> html.Div:
          html.Tbody([html.Tr([html.Td(c) for c in r]) for r in rows])], className="plain-table")])
 
 
-def tables(d: dict[str, Any]) -> list[Any]:
+def _supervise_node(case_id: int, node: dict[str, Any], may_issue: bool) -> Any:
+    """A 督办 link for an overdue or due-soon node (opens the form pre-filled)."""
+    if not may_issue or node.get("status") not in ("overdue", "due_soon") or not node.get("key"):
+        return ""
+    return dcc.Link("督办", href=supervise_href("node", case=case_id, node=node["key"]), className="num-link")
+
+
+def tables(d: dict[str, Any], may_issue: bool = False) -> list[Any]:
     """Pauses, extensions, payments, node deadlines and assignments as small tables."""
     out = [
         _table("扣除执行期限", ["类型", "开始", "结束", "天数", "原因"],
@@ -96,7 +111,7 @@ def tables(d: dict[str, Any]) -> list[Any]:
                [[_day(a["assigned_on"]), a["team"], a["officer"], a["reason"]] for a in d["assignments"]]),
     ]
     if d.get("nodes") is not None:
-        out.insert(0, _table("流程节点", ["节点", "期限", "完成", "状态"],
-                             [[n["label"], _day(n.get("due_on")), _day(n.get("done_on")), n.get("status_label", "")]
-                              for n in d["nodes"]]))
+        out.insert(0, _table("流程节点", ["节点", "期限", "完成", "状态", "督办"],
+                             [[n["label"], _day(n.get("due_on")), _day(n.get("done_on")), n.get("status_label", ""),
+                               _supervise_node(d["header"]["id"], n, may_issue)] for n in d["nodes"]]))
     return out

@@ -78,6 +78,10 @@ def period_bar(path: str, query: Mapping[str, Any], ids_: Any, with_compare_date
     )
 
 
+# Action buttons start hidden; a callback shows them to whom may use them (the server refuses anyway).
+BUTTON, HIDDEN_BUTTON = "btn", "btn is-hidden"
+
+
 def entity_desk(ns: Any, kind: str, entity_id: str | None, query: Mapping[str, Any], title: str,
                 supervise: tuple[str, str], sections: Sequence[Any]) -> html.Div:
     """The frame /team/<id> and /officer/<id> share: URL store, crumbs, the title with 督办
@@ -91,7 +95,7 @@ def entity_desk(ns: Any, kind: str, entity_id: str | None, query: Mapping[str, A
             dcc.Store(id=ns.QUERY, data={"path_id": entity_id, "query": dict(query)}),
             html.Nav(id=ns.CRUMBS, className="crumbs"),
             html.Div([html.H1(id=ns.TITLE, children=title),
-                      dcc.Link(supervise[0], href=supervise[1], className="btn"),
+                      dcc.Link(supervise[0], href=supervise[1], id=ns.SUPERVISE, className=HIDDEN_BUTTON),
                       html.A("导出 Excel", href=export, className="btn export-link")], className="desk-head"),
             period_bar(path, query, ns, with_compare_dates=False),
             html.Div(id=ns.ERROR),
