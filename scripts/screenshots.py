@@ -1,107 +1,243 @@
 """Write PNG screenshots of the app's pages into docs/screenshots/ (`make screenshots`).
 
-Seeds the demo court into a temporary SQLite file (or uses --db), starts the app with its
-background work (scheduler) on a free port, opens every page in SHOTS in headless Chromium
-and saves `<name>-<width>x<height>.png`. Add a page by appending a Shot to SHOTS.
+Seeds the demo court into a temporary SQLite file through `seed-demo` (or uses --db, a database
+that `make run` or `seed-demo` loaded), starts the app with its background work (refresher) on a
+free port and opens every page in SHOTS in headless Chromium, signed in the way the app prints
+at start-up: the demo users (演示指挥中心 for the desk pages, 演示管理员 for /admin/*), the demo
+wall token for the wall, nobody for /login. Saves `<name>-<width>x<height>.png`. Add a page by
+appending a Shot to SHOTS.
 """
 from __future__ import annotations
 
 import argparse
+import base64
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from werkzeug.serving import WSGIRequestHandler
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.browser.harness import (  # noqa: E402 - needs the repo on sys.path
+    TEST_OVERRIDES,
     LiveServer,
     console_errors,
     make_driver,
     migrate_database,
     screenshot,
     seed_demo,
-    start_server,
+    set_viewport,
+    sign_in,
     wait_for_dash,
     wait_for_fresh_data,
+    wait_for_text,
     wait_until,
 )
 
-WALL_SIZES = ((1920, 1080), (3840, 2160))
+WALL_SIZES = ((1920, 1080), (3840, 2160))  # the wall and the start page: 3840×2160 CSS pixels
 DESK_SIZES = ((1920, 1080),)
+DESK_4K = ((1920, 1080), (3840, 2160))  # a desk page, and the same page at 200 % on a 4K screen
+LAPTOP_SIZES = ((1920, 1080), (1366, 768))
+ARTICLE = "preset=custom&start=2021-10-01&end=2022-09-30"  # the source article's period
 
 
 @dataclass(frozen=True)
 class Shot:
-    """One page to photograph: file stem, URL path, viewport sizes, what to wait for."""
+    """One page to photograph: file stem, URL path, viewport sizes, what to wait for, who is signed in.
+
+    `path` may name {team}, {officer} (the demo lead's team, the demo officer) and {order} (the
+    demo 督办 with the longest history). `who`: center, admin, wall (the demo wall token) or
+    nobody. A desk page with `hidpi` is taken at 3840×2160 as 1920×1080 CSS pixels at 200 %."""
 
     name: str
     path: str
     sizes: tuple[tuple[int, int], ...] = DESK_SIZES
-    ready_css: str = ""  # an element that exists only once the page shows real data
+    ready_css: str | tuple[str, ...] = ""  # elements that exist only once the page shows real data
+    ready_text: tuple[str, str] | None = None  # (css, text) that must appear
     fresh: bool = True  # wait until the shell's stale/not-ready banner is gone
     settle_s: float = 1.0
+    who: str = "center"
+    hidpi: bool = False
+    dash_page: bool = True
+    media: str = ""  # "print": the page as printed (the desk's @media print sheet)
+    file: str = ""  # file name instead of <name>-<w>x<h>.png
 
-
-LAPTOP_SIZES = ((1920, 1080), (1366, 768))
-ARTICLE = "preset=custom&start=2021-10-01&end=2022-09-30"  # the source article's period
 
 SHOTS: tuple[Shot, ...] = (
     Shot("home", "/", WALL_SIZES, ready_css=".court-card"),
+    Shot("login", "/login", WALL_SIZES, ready_css="#login-submit", fresh=False, who="nobody", dash_page=False,
+         settle_s=0.5),
     Shot("analysis", f"/analysis?{ARTICLE}", LAPTOP_SIZES, ready_css=".kpi-card .kpi-value"),
+    Shot("analysis-print", f"/analysis?{ARTICLE}", ((1060, 1500),), ready_css=".kpi-card .kpi-value",
+         media="print", file="analysis-print.png"),
     Shot("analysis-team", f"/analysis?{ARTICLE}&team=2", LAPTOP_SIZES, ready_css=".kpi-card .kpi-value"),
-    Shot("team", "/team/2", LAPTOP_SIZES, ready_css=".queue-card"),
-    Shot("officer", "/officer/12", LAPTOP_SIZES, ready_css=".indicator-table"),
+    Shot("team", "/team/{team}", LAPTOP_SIZES, ready_css=(".queue-card", "#team-supervision .ag-row")),
+    Shot("officer", "/officer/{officer}", LAPTOP_SIZES,
+         ready_css=(".indicator-table", "#officer-supervision .ag-row")),
     Shot("cases", "/cases?indicator=closed&part=numerator&scope=team&id=2&start=2021-10-01&end=2022-09-30",
          LAPTOP_SIZES, ready_css=".desk-link"),
     Shot("case", "/case/1661", LAPTOP_SIZES, ready_css=".tl-item"),
-    Shot("wall-overview", "/wall?kiosk=1&screen=overview", WALL_SIZES, ready_css="#wall-trend .main-svg",
-         settle_s=2.0),
-    Shot("wall-teams", "/wall?kiosk=1&screen=teams", WALL_SIZES, ready_css=".w-rk-row", settle_s=2.0),
-    Shot("wall-nodes", "/wall?kiosk=1&screen=nodes", WALL_SIZES, ready_css=".w-nh, .w-plan-card",
-         settle_s=2.0),
-    Shot("wall-feed", "/wall?kiosk=1&screen=feed", WALL_SIZES, ready_css=".w-fd-row", settle_s=2.0),
+    Shot("supervision", "/supervision", DESK_4K, ready_css="#supervision-grid .ag-row",
+         ready_text=("#supervision-stats", "合计"), hidpi=True),
+    Shot("supervision-order", "/supervision?order={order}", DESK_SIZES,
+         ready_text=("#supervision-steps", "办结")),
+    Shot("admin-users", "/admin/users", who="admin", ready_text=("#admin-users-table", "演示指挥中心")),
+    Shot("admin-tokens", "/admin/tokens", who="admin", ready_text=("#admin-tokens-table", "演示大屏")),
+    Shot("admin-audit", "/admin/audit", who="admin", ready_text=("#admin-audit-table", "登录")),
+    Shot("admin-rules", "/admin/rules", who="admin", ready_text=("#admin-rules-rules", "发出执行通知书")),
+    Shot("wall-overview", "/wall?kiosk=1&screen=overview&rotate=0", WALL_SIZES,
+         ready_css="#wall-trend .main-svg", settle_s=2.0, who="wall"),
+    Shot("wall-teams", "/wall?kiosk=1&screen=teams&rotate=0", WALL_SIZES, ready_css=".w-rk-row", settle_s=2.0,
+         who="wall"),
+    Shot("wall-nodes", "/wall?kiosk=1&screen=nodes&rotate=0", WALL_SIZES, ready_css=".w-nh, .w-plan-card",
+         settle_s=2.0, who="wall"),
+    Shot("wall-feed", "/wall?kiosk=1&screen=feed&rotate=0", WALL_SIZES, ready_css=".w-fd-row", settle_s=2.0,
+         who="wall"),
 )
 
 
-def _ready(driver, shot: Shot) -> None:
+def _ready(driver: Any, shot: Shot) -> None:
     from selenium.webdriver.common.by import By
 
-    wait_for_dash(driver, timeout=60)
+    if shot.dash_page:
+        wait_for_dash(driver, timeout=60)
     if shot.fresh:
         wait_for_fresh_data(driver)
-    if shot.ready_css:
-        wait_until(lambda: driver.find_elements(By.CSS_SELECTOR, shot.ready_css), 120,
-                   f"{shot.ready_css} on {shot.path}")
+    for css in (shot.ready_css,) if isinstance(shot.ready_css, str) else shot.ready_css:
+        if css:
+            wait_until(lambda css=css: driver.find_elements(By.CSS_SELECTOR, css), 120, f"{css} on {shot.path}")
+    if shot.ready_text:
+        wait_for_text(driver, *shot.ready_text, 120)
     time.sleep(shot.settle_s)
+
+
+def _capture(driver: Any, shot: Shot, path: Path, width: int, height: int) -> Path:
+    if shot.media:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": shot.media})
+    try:
+        if not (shot.hidpi and width > 1920):
+            return screenshot(driver, path, width, height, dash_page=shot.dash_page)
+        data = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})["data"]  # 2 px per CSS px
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(base64.b64decode(data))
+        set_viewport(driver, 1920, 1080)
+        return path
+    finally:
+        if shot.media:
+            driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+class Browsers:
+    """One Chromium per kind of sign-in, started and signed in on first use."""
+
+    def __init__(self, server: LiveServer):
+        self.server, self.drivers = server, {}
+
+    def get(self, who: str) -> Any:
+        if who not in self.drivers:
+            driver = make_driver()
+            self.drivers[who] = driver
+            self._sign_in(driver, who)
+        return self.drivers[who]
+
+    def _sign_in(self, driver: Any, who: str) -> None:
+        from db.demo_users import DEMO_USERS, DEMO_WALL_TOKEN
+
+        if who == "nobody":
+            return
+        if who == "wall":
+            driver.get(self.server.page(f"/wall/token/{DEMO_WALL_TOKEN}"))
+            wait_until(lambda: "/wall" in driver.current_url and "/token/" not in driver.current_url, 30,
+                       "the demo wall token signs in")
+            return
+        demo = next(d for d in DEMO_USERS if d.role == who)
+        sign_in(driver, self.server.url, demo.username, demo.password)
+
+    def quit(self) -> None:
+        for driver in self.drivers.values():
+            driver.quit()
+
+
+def _placeholders(db_url: str) -> dict[str, int]:
+    """The demo lead's team, the demo officer, and the demo 督办 with the most steps."""
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from db.models import SupervisionStep, User
+    from db.session import make_engine
+
+    engine = make_engine(db_url)
+    try:
+        with Session(engine) as s:
+            users = {u.username: u for u in s.scalars(select(User).where(User.username.in_(["lead", "officer"])))}
+            order = s.execute(select(SupervisionStep.order_id).group_by(SupervisionStep.order_id)
+                              .order_by(func.count().desc(), SupervisionStep.order_id).limit(1)).scalar()
+    finally:
+        engine.dispose()
+    if len(users) < 2 or order is None:
+        raise SystemExit("数据库中没有演示用户或演示督办：请用 seed-demo（或 make run）载入的演示法院")
+    return {"team": users["lead"].team_id, "officer": users["officer"].officer_id, "order": order}
 
 
 def take(server: LiveServer, shots: list[Shot], out: Path) -> list[Path]:
     """Photograph each shot at each of its sizes; return the files written."""
     written: list[Path] = []
-    driver = make_driver()
+    fill = _placeholders(server.db_url)
+    browsers = Browsers(server)
     try:
         for shot in shots:
+            driver = browsers.get(shot.who)
             for width, height in shot.sizes:
-                driver.get(server.page(shot.path))
+                double = shot.hidpi and width > 1920
+                set_viewport(driver, width // 2 if double else width, height // 2 if double else height,
+                             scale=2 if double else 1)
+                driver.get(server.page(shot.path.format(**fill)))
                 _ready(driver, shot)
-                path = screenshot(driver, out / f"{shot.name}-{width}x{height}.png", width, height)
+                target = out / (shot.file or f"{shot.name}-{width}x{height}.png")
+                path = _capture(driver, shot, target, width, height)
                 errors = console_errors(driver)
                 print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}"
-                      + (f"  (console errors: {errors})" if errors else ""))
+                      + (f"  (console errors: {errors})" if errors else ""), flush=True)
                 written.append(path)
     finally:
-        driver.quit()
+        browsers.quit()
     return written
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+def serve(db_url: str) -> LiveServer:
+    """The app with its refresher on a free loopback port (no extra test user: the demo users sign in)."""
+    from werkzeug.serving import make_server
+
+    from dashboard.app import create_app
+    from dashboard.runtime import start_background
+
+    migrate_database(db_url)
+    app = create_app({**TEST_OVERRIDES, "SCHEDULER_ENABLED": True, "DATABASE_URL": db_url,
+                      "REFRESH_INTERVAL_S": 5})
+    start_background(app.server)
+    server = make_server("127.0.0.1", 0, app.server, threaded=True, request_handler=_Quiet)
+    thread = threading.Thread(target=server.serve_forever, name="screenshots-app", daemon=True)
+    thread.start()
+    return LiveServer(app=app, db_url=db_url, url=f"http://127.0.0.1:{server.server_port}",
+                      _server=server, _thread=thread)
 
 
 def _database(db: str | None) -> str:
     if db:
         return db
     url = f"sqlite:///{tempfile.mkdtemp(prefix='screens-')}/demo.db"
-    print("载入演示法院（seed-demo）…", flush=True)
+    print("载入演示法院（seed-demo，含演示账号与演示督办）…", flush=True)
     migrate_database(url)
     seed_demo(url)
     return url
@@ -117,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     if not shots:
         parser.error(f"no shot named {args.only}; known: {[s.name for s in SHOTS]}")
 
-    server = start_server(_database(args.db), {"REFRESH_INTERVAL_S": 5}, background=True)
+    server = serve(_database(args.db))
     try:
         take(server, shots, args.out)
     finally:

@@ -139,16 +139,17 @@ def columns() -> list[dict[str, Any]]:
                             "cell-warn": "params.data.status === 'issued' || params.data.status === 'answered'",
                             "cell-good": "params.data.status === 'closed'"}},
         {"field": "subject", "headerName": "督办事项", "minWidth": 240, "flex": 2, "tooltipField": "reason"},
-        {"field": "target_label", "headerName": "对象", "minWidth": 80, "maxWidth": 100},
-        link_column("case_number", "案号", width=250),
-        {"field": "node_name", "headerName": "节点", "minWidth": 140},
+        {"field": "target_label", "headerName": "对象", "minWidth": 70, "maxWidth": 90},
+        link_column("case_number", "案号", width=230),
+        {"field": "node_name", "headerName": "节点", "minWidth": 130, "tooltipField": "node_name"},
+        # the grid sizes columns to fit (layouts/desk/grids.py): these minimums keep dates and 案号 whole
         {"field": "team_name", "headerName": "团队", "minWidth": 110},
-        {"field": "officer_name", "headerName": "承办人", "width": 100},
+        {"field": "officer_name", "headerName": "承办人", "minWidth": 90, "maxWidth": 120},
         {"field": "issuer_name", "headerName": "下发人", "minWidth": 120},
         {"field": "issued_at", "headerName": "下发时间", "minWidth": 170},
-        {"field": "due_on", "headerName": "办理期限", "width": 120},
+        {"field": "due_on", "headerName": "办理期限", "minWidth": 125},
         {"field": "days_left", "headerName": "剩余天数", "type": "rightAligned", "filter": "agNumberColumnFilter",
-         "width": 100, "cellClassRules": {"cell-bad": "params.value != null && params.value < 0"}},
+         "minWidth": 110, "cellClassRules": {"cell-bad": "params.value != null && params.value < 0"}},
     ]
 
 
@@ -167,6 +168,10 @@ def stats_table(rows: Sequence[Mapping[str, Any]]) -> Any:
                       className="indicator-table sv-stats-table")
 
 
+# facts that need more than one column of the facts grid (assets/supervision.css)
+WIDE_FACTS = {"督办对象": "fact-span2", "理由": "fact-row"}
+
+
 def order_facts(o: Mapping[str, Any]) -> list[Any]:
     """The selected order's header facts."""
     target = [o["target_label"]]
@@ -179,7 +184,8 @@ def order_facts(o: Mapping[str, Any]) -> list[Any]:
              ("承办人", o.get("officer_name") or "—"), ("下发人", o.get("issuer_name") or "—"),
              ("下发时间", o["issued_at"]), ("办理期限", o["due_on"]), ("理由", o.get("reason") or "—")]
     return [html.H2(f"督办 {o['id']}：{o['subject']}"),
-            html.Dl([html.Div([html.Dt(k), html.Dd(v)], className="fact") for k, v in facts], className="facts")]
+            html.Dl([html.Div([html.Dt(k), html.Dd(v)], className=f"fact {WIDE_FACTS.get(k, '')}".strip())
+                     for k, v in facts], className="facts")]
 
 
 def steps_table(steps: Sequence[Mapping[str, Any]]) -> list[Any]:
