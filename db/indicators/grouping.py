@@ -123,6 +123,12 @@ def grouped_sums(
     return run(session, select_from, keys, dates, filters, values, wanted, where)
 
 
+def _sum(value: Any) -> Any:
+    """SUM(value); a plain row count as COUNT(*), which needs no value per row."""
+    is_one = getattr(value, "value", None) == 1 and not isinstance(value.value, bool)
+    return func.count() if is_one else func.sum(value)
+
+
 def _execute(session: Session, stmt: Any) -> list[Any]:
     with aggregate_settings(session):
         return session.execute(stmt).all()
@@ -162,7 +168,7 @@ def _bucket_pass(session: Session, select_from: Any, keys: Sequence[Key],
     # Group by the output names, so the database computes each key expression once.
     stmt = (
         select(*(g.label(n) for g, n in zip(groups, labels, strict=True)),
-               *(func.sum(v) for v in values))
+               *(_sum(v) for v in values))
         .select_from(select_from).where(*where)
         .group_by(*(literal_column(n) for n in labels))
     )

@@ -23,21 +23,27 @@ EXTENSIONS = CaseExtension.__table__
 class CaseContext:
     """Columns and joins the row filters need: pause and extension days per case."""
 
-    def __init__(self, settings: IndicatorSettings, adjusted: bool = True) -> None:
-        """`adjusted=False`: every case counts as having no pause and no extension."""
+    def __init__(self, settings: IndicatorSettings, adjusted: bool = True,
+                 per_case: bool = False) -> None:
+        """`adjusted=False`: every case counts as having no pause and no extension.
+        `per_case=True`: each case's sums are looked up by case (no join; for few cases)."""
         self.settings = settings
-        self.adjusted = adjusted
+        self.adjusted = adjusted or per_case
+        self.per_case = per_case
         self.totals = _adjustments()
-        self.pause_days = _pause_days(self.totals) if adjusted else literal(0)
-        self.ext_days = func.coalesce(self.totals.c.ext_days, 0) if adjusted else literal(0)
+        if per_case:
+            self.pause_days, self.ext_days = _exact_pause_days(), _case_extension_days()
+        elif adjusted:
+            self.pause_days = _pause_days(self.totals)
+            self.ext_days = func.coalesce(self.totals.c.ext_days, 0)
+        else:
+            self.pause_days = self.ext_days = literal(0)
 
-    def joined(self, base: FromClause, with_limits: bool, only_adjusted: bool = False) -> Any:
-        """Return `base` joined to the per-case pause/extension totals when they are needed
-        (`only_adjusted`: an inner join, keeping only cases that have a pause or extension)."""
-        if not with_limits or not self.adjusted:
+    def joined(self, base: FromClause, with_limits: bool) -> Any:
+        """Return `base` outer-joined to the per-case pause/extension totals when needed."""
+        if not with_limits or not self.adjusted or self.per_case:
             return base
-        on = self.totals.c.case_id == C.id
-        return base.join(self.totals, on) if only_adjusted else base.outerjoin(self.totals, on)
+        return base.outerjoin(self.totals, self.totals.c.case_id == C.id)
 
 
 def _adjustments() -> Any:
@@ -65,13 +71,29 @@ def _pause_days(totals: Any) -> ColumnElement[int]:
     """Paused days of a case up to its closing date (each pause cut off at 结案)."""
     t = totals.c
     before_closing = and_(t.open == 0, t.last_end <= C.closed_on, t.last_start <= C.closed_on)
+    return case((or_(t.case_id.is_(None), t.pauses == 0), 0), (before_closing, t.pause_days),
+                else_=_exact_pause_days())
+
+
+def _exact_pause_days() -> ColumnElement[int]:
+    """The same, summed pause by pause for the case at hand (a correlated subquery)."""
     p = PAUSES.alias("pause").c
     stop = case((or_(p.ended_on.is_(None), p.ended_on > C.closed_on), C.closed_on),
                 else_=p.ended_on)
     exact = (select(func.sum(days_between(p.started_on, stop)))
              .where(p.case_id == C.id, p.started_on <= C.closed_on).scalar_subquery())
-    return case((or_(t.case_id.is_(None), t.pauses == 0), 0), (before_closing, t.pause_days),
-                else_=func.coalesce(exact, 0))
+    return func.coalesce(exact, 0)
+
+
+def _case_extension_days() -> ColumnElement[int]:
+    e = EXTENSIONS.alias("extension").c
+    return func.coalesce(select(func.sum(e.days)).where(e.case_id == C.id).scalar_subquery(), 0)
+
+
+def has_adjustment() -> ColumnElement[bool]:
+    """The case has a pause or an extension (the only cases they change). Two IN lists:
+    PostgreSQL hashes each id list once, SQLite looks the ids up by primary key."""
+    return or_(C.id.in_(select(PAUSES.c.case_id)), C.id.in_(select(EXTENSIONS.c.case_id)))
 
 
 def within_limit_test(ctx: CaseContext) -> ColumnElement[bool]:

@@ -25,7 +25,7 @@ from db.indicators.grouping import (
     grouped_sums,
     id_key,
 )
-from db.indicators.limits import CaseContext, within_limit_test
+from db.indicators.limits import CaseContext, has_adjustment, within_limit_test
 from db.indicators.period import Period, shift_months
 from db.indicators.registry import split_measure
 from db.indicators.settings import IndicatorSettings
@@ -176,11 +176,12 @@ def case_sums(
     if limits:
         # Pauses and extensions change only the cases that have one: the pass above counts
         # every case as if it had none, this one adds the difference for those few cases.
+        exact = CaseContext(settings, per_case=True)
         difference = [func.coalesce(a, 0) - func.coalesce(b, 0)
-                      for a, b in zip(plan.values(full), plan.values(naive), strict=True)]
-        add_sums(grouped, grouped_sums(
-            session, select_from=full.joined(CASES, True, only_adjusted=True),
-            values=difference, where=[*where, C.closed_on >= plan.first], **common))
+                      for a, b in zip(plan.values(exact), plan.values(naive), strict=True)]
+        touched = [C.closed_on >= plan.first, has_adjustment()]
+        add_sums(grouped, grouped_sums(session, select_from=CASES, values=difference,
+                                       where=[*where, *touched], **common))
     return _by_need(grouped, plan, len(periods))
 
 
