@@ -24,6 +24,9 @@ LOCALE_ZH = {
 }
 
 
+CASE_NUMBER_WIDTH = 240  # px that show a whole bold 案号 such as “（2026）内0221执保1234号”
+
+
 def link_column(field: str, header: str, *, text_field: str | None = None, width: int | None = None,
                 numeric: bool = False, pinned: bool = False) -> dict[str, Any]:
     """A column whose cell is a link (href in `<field>__href`), sorted on the raw value."""
@@ -59,7 +62,7 @@ def indicator_columns(name_header: str, indicators: Sequence[IndicatorColumn]) -
 def case_columns(kind: str = "cases", value_label: str = "") -> list[dict[str, Any]]:
     """Columns of a case list (masked parties); payments and officers get their own."""
     if kind == "nodes":
-        return [link_column("case_number", "案号", width=200, pinned=True),
+        return [link_column("case_number", "案号", width=CASE_NUMBER_WIDTH, pinned=True),
                 {"field": "node", "headerName": "流程节点", "minWidth": 180},
                 {"field": "deadline", "headerName": "节点期限"}, {"field": "status", "headerName": "状态"},
                 {"field": "days_left", "headerName": "剩余（负数为超期）天数", "type": "rightAligned",
@@ -70,10 +73,10 @@ def case_columns(kind: str = "cases", value_label: str = "") -> list[dict[str, A
         return [{"field": "name", "headerName": "姓名"}, {"field": "role", "headerName": "角色"},
                 {"field": "team", "headerName": "团队"}]
     cols = [
-        link_column("case_number", "案号", width=215, pinned=True),
+        link_column("case_number", "案号", width=CASE_NUMBER_WIDTH + 10, pinned=True),
         {"field": "category", "headerName": "类别", "width": 100},
-        {"field": "filed_on", "headerName": "立案日期", "width": 120},
-        {"field": "closed_on", "headerName": "结案日期", "width": 120},
+        {"field": "filed_on", "headerName": "立案日期", "width": 120, "minWidth": 118},
+        {"field": "closed_on", "headerName": "结案日期", "width": 120, "minWidth": 118},
         {"field": "closing_method", "headerName": "结案方式"},
         {"field": "days", "headerName": "用时/已历天数", "type": "rightAligned", "filter": "agNumberColumnFilter", "width": 130},
         {"field": "team", "headerName": "团队"},
@@ -81,7 +84,7 @@ def case_columns(kind: str = "cases", value_label: str = "") -> list[dict[str, A
         {"field": "applicant", "headerName": "申请执行人"},
         {"field": "respondent", "headerName": "被执行人"},
         {"field": "target_amount", "headerName": "标的金额（元）", "type": "rightAligned",
-         "filter": "agNumberColumnFilter", "valueFormatter": MONEY},
+         "filter": "agNumberColumnFilter", "valueFormatter": MONEY, "minWidth": 125},
     ]
     if kind == "payments":
         cols[4:4] = [{"field": "received_on", "headerName": "到账日期"}, {"field": "paid_out_on", "headerName": "发放日期"}]
@@ -94,7 +97,7 @@ def case_columns(kind: str = "cases", value_label: str = "") -> list[dict[str, A
 def queue_columns() -> list[dict[str, Any]]:
     return [
         {"field": "label", "headerName": "待办事项", "minWidth": 200},
-        link_column("case_number", "案号", width=190),
+        link_column("case_number", "案号", width=CASE_NUMBER_WIDTH),
         {"field": "officer", "headerName": "承办人", "width": 100},
         {"field": "since", "headerName": "起算日期", "width": 120},
         {"field": "days", "headerName": "已历天数", "type": "rightAligned", "filter": "agNumberColumnFilter", "width": 110},
@@ -112,7 +115,7 @@ def supervision_columns() -> list[dict[str, Any]]:
          "cellClassRules": {"cell-bad": "params.data.status === 'overdue'",
                             "cell-warn": "params.data.status === 'issued'"}},
         {"field": "subject", "headerName": "督办事项", "minWidth": 260, "flex": 2},
-        link_column("case_number", "案号", width=200),
+        link_column("case_number", "案号", width=CASE_NUMBER_WIDTH),
         {"field": "officer_name", "headerName": "承办人", "width": 110},
         {"field": "due_on", "headerName": "办理期限", "width": 130},
         {"field": "issued_at", "headerName": "下发时间", "width": 170},
@@ -121,7 +124,7 @@ def supervision_columns() -> list[dict[str, Any]]:
 
 def deadline_columns() -> list[dict[str, Any]]:
     return [
-        link_column("case_number", "案号", width=190),
+        link_column("case_number", "案号", width=CASE_NUMBER_WIDTH),
         {"field": "filed_on", "headerName": "立案日期"},
         {"field": "deadline", "headerName": "法定期限届满"},
         {"field": "remaining", "headerName": "剩余天数", "type": "rightAligned", "filter": "agNumberColumnFilter",

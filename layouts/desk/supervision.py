@@ -9,7 +9,7 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.desk.components import search
-from layouts.desk.grids import grid, link_column
+from layouts.desk.grids import CASE_NUMBER_WIDTH, grid, link_column
 
 S = ids.Supervision
 FILTER_KEYS = ("status", "team", "officer", "case", "kind", "ifrom", "ito", "dfrom", "dto", "q")
@@ -139,8 +139,8 @@ def columns() -> list[dict[str, Any]]:
                             "cell-warn": "params.data.status === 'issued' || params.data.status === 'answered'",
                             "cell-good": "params.data.status === 'closed'"}},
         {"field": "subject", "headerName": "督办事项", "minWidth": 240, "flex": 2, "tooltipField": "reason"},
-        {"field": "target_label", "headerName": "对象", "minWidth": 70, "maxWidth": 90},
-        link_column("case_number", "案号", width=230),
+        {"field": "target_label", "headerName": "对象", "minWidth": 90, "maxWidth": 110},
+        link_column("case_number", "案号", width=CASE_NUMBER_WIDTH),
         {"field": "node_name", "headerName": "节点", "minWidth": 130, "tooltipField": "node_name"},
         # the grid sizes columns to fit (layouts/desk/grids.py): these minimums keep dates and 案号 whole
         {"field": "team_name", "headerName": "团队", "minWidth": 110},
