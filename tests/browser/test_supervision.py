@@ -1,11 +1,13 @@
 """/supervision in Chromium on a copy of the demo court: issue one 督办 through the form, see it
 in the list with its history; the wall's 节点 screen shows the snapshot's 督办 counts.
-Screenshots: docs/screenshots/supervision-*.png and wall-nodes-*.png (1920×1080, 3840×2160)."""
+Screenshots of these crafted states go to a temporary folder; the README's come from the demo
+court through `make screenshots` (scripts/screenshots.py)."""
 from __future__ import annotations
 
 import base64
 import datetime as dt
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,7 +22,6 @@ from db.models import Case, Officer, SupervisionOrder, SupervisionStep, Team, Us
 from db.session import make_engine
 from db.snapshot import current_snapshot
 from tests.browser.harness import (
-    ROOT,
     ensure_user,
     screenshot,
     set_viewport,
@@ -30,7 +31,7 @@ from tests.browser.harness import (
     wait_until,
 )
 
-SHOTS = ROOT / "docs" / "screenshots"
+SHOTS = Path(tempfile.gettempdir()) / "dashboard-browser-shots"
 TZ = ZoneInfo("Asia/Shanghai")
 
 
