@@ -24,7 +24,6 @@ from sqlalchemy import (
     cast,
     func,
     literal,
-    literal_column,
     null,
     select,
 )
@@ -35,6 +34,7 @@ from db.indicators.buckets import BucketMatcher, SqlOps, bucket_expression, spli
 from db.indicators.dialect import aggregate_settings
 
 SHAPES: dict[str, str] = {"sqlite": "buckets"}  # any other dialect: "columns"
+NO_LIMIT: dict[str, int] = {"sqlite": -1}  # a LIMIT that limits nothing, per dialect
 Sums = dict[tuple[Any, ...], dict[Any, list[int]]]
 
 
@@ -123,10 +123,11 @@ def grouped_sums(
     return run(session, select_from, keys, dates, filters, values, wanted, where)
 
 
-def _sum(value: Any) -> Any:
-    """SUM(value); a plain row count as COUNT(*), which needs no value per row."""
+def _sum(value: Any, column: Any = None) -> Any:
+    """SUM(value) (or of `column`, where the value was computed); a plain row count as
+    COUNT(*), which needs no value per row."""
     is_one = getattr(value, "value", None) == 1 and not isinstance(value.value, bool)
-    return func.count() if is_one else func.sum(value)
+    return func.count() if is_one else func.sum(value if column is None else column)
 
 
 def _execute(session: Session, stmt: Any) -> list[Any]:
@@ -165,13 +166,19 @@ def _bucket_pass(session: Session, select_from: Any, keys: Sequence[Key],
     packed = math.prod(k.size for k in every) < PACKED_LIMIT
     labels = ["group_key"] if packed else [f"group_key_{j}" for j in range(len(every))]
     groups = [_packed(every)] if packed else [k.expression for k in every]
-    # Group by the output names, so the database computes each key expression once.
-    stmt = (
+    # The rows' keys and values are computed in a subquery that SQLite does not flatten
+    # (it has a LIMIT, of "no limit"): its sorter then holds a few integers per row, not
+    # the columns the sums are computed from.
+    keyed = (
         select(*(g.label(n) for g, n in zip(groups, labels, strict=True)),
-               *(_sum(v) for v in values))
+               *(v.label(f"value_{j}") for j, v in enumerate(values)))
         .select_from(select_from).where(*where)
-        .group_by(*(literal_column(n) for n in labels))
     )
+    no_limit = NO_LIMIT.get(session.get_bind().dialect.name)
+    rows = (keyed if no_limit is None else keyed.limit(no_limit)).subquery("keyed")
+    stmt = select(*(rows.c[n] for n in labels),
+                  *(_sum(v, rows.c[f"value_{j}"]) for j, v in enumerate(values))
+                  ).group_by(*(rows.c[n] for n in labels))
     matcher = BucketMatcher(filters, {n: days[n] for n in names})
     width, depth = len(keys), len(groups)
     out: Sums = {}
