@@ -30,7 +30,7 @@ FEED_WINDOW = dt.timedelta(days=7)  # a short index range first; all history onl
 
 
 def _feed_rows(session: Session, court_id: int, size: int,
-               since: dt.datetime | None) -> list[Any]:
+               since: dt.datetime | None, until: dt.datetime) -> list[Any]:
     actor = aliased(Officer)
     holder = aliased(Officer)
     stmt = (
@@ -41,7 +41,8 @@ def _feed_rows(session: Session, court_id: int, size: int,
         .outerjoin(Team, Team.id == Case.team_id)
         .outerjoin(actor, actor.id == CaseEvent.officer_id)
         .outerjoin(holder, holder.id == Case.officer_id)
-        .where(Case.court_id == court_id, CaseEvent.kind.in_(FEED_KINDS))
+        # nothing recorded for later than now (a demo day's or a skewed clock's future rows)
+        .where(Case.court_id == court_id, CaseEvent.kind.in_(FEED_KINDS), CaseEvent.occurred_at <= until)
         .order_by(CaseEvent.occurred_at.desc(), CaseEvent.id.desc())
         .limit(size)
     )
@@ -54,9 +55,9 @@ def latest_feed(session: Session, court_id: int, *, tz: dt.tzinfo, size: int = F
                 now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """Return the court's latest feed events, newest first."""
     now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    rows = _feed_rows(session, court_id, size, now - FEED_WINDOW)
+    rows = _feed_rows(session, court_id, size, now - FEED_WINDOW, now)
     if len(rows) < size:
-        rows = _feed_rows(session, court_id, size, None)
+        rows = _feed_rows(session, court_id, size, None, now)
     return [
         {"at": _local_iso(r.occurred_at, tz), "kind": r.kind,
          "label": EVENT_KINDS[r.kind].label, "case_number": r.case_number,
