@@ -166,6 +166,14 @@ def principal_for(user: User) -> Principal:
                      extra={"stamp": stamp(user.password_hash)})
 
 
+def all_states(session: Session) -> dict[int, tuple | None]:
+    """`current_state` of every user in one query (the per-process sign-in re-check)."""
+    rows = session.execute(select(User.id, User.username, User.role, User.team_id, User.officer_id,
+                                  User.password_hash, User.active))
+    return {r.id: (r.username, r.role, r.team_id, r.officer_id, stamp(r.password_hash)) if r.active else None
+            for r in rows}
+
+
 def current_state(session: Session, user_id: int) -> tuple | None:
     """What a signed session must still match: (username, role, team, officer, password stamp);
     None when the user is gone or disabled. One small query (the sign-in re-check)."""

@@ -78,6 +78,11 @@ def use_wall_token(session: Session, plaintext: str) -> WallToken | None:
     return token
 
 
+def all_active(session: Session) -> dict[int, bool]:
+    """Every wall token's validity in one query (the per-process sign-in re-check)."""
+    return {tid: revoked is None for tid, revoked in session.execute(select(WallToken.id, WallToken.revoked_at))}
+
+
 def token_active(session: Session, token_id: int) -> bool:
     """Whether a signed wall session's token is still valid (the periodic re-check)."""
     revoked = session.execute(

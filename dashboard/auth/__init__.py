@@ -11,7 +11,7 @@ from flask import Flask
 
 from dashboard.auth import gate, headers
 from dashboard.auth.production import StartupRefused, refuse_if_unsafe
-from dashboard.auth.session import COOKIE, Recheck, csrf_token
+from dashboard.auth.session import COOKIE, Recheck, csrf_token, load_all_states
 from dashboard.auth.views import blueprint
 
 __all__ = ["StartupRefused", "csrf_token", "init_auth"]
@@ -39,7 +39,7 @@ def init_auth(server: Flask, app: dash.Dash | None = None) -> None:
         SESSION_COOKIE_NAME=COOKIE,
         PERMANENT_SESSION_LIFETIME=400 * 24 * 3600,  # wall sessions only; desks use browser-session cookies
     )
-    state.extras["auth_recheck"] = Recheck(float(settings["AUTH_RECHECK_S"]))
+    state.extras["auth_recheck"] = Recheck(float(settings["AUTH_RECHECK_S"]), load_all_states(state.sessions))
     server.register_blueprint(blueprint)
     server.before_request(gate.before_request)
     headers.install(server, app)

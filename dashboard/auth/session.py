@@ -30,42 +30,84 @@ SEEN_STEP_S = 60  # note activity in the cookie at most once a minute (fewer Set
 
 
 class Recheck:
-    """A small per-process memo: (kind, id) → the database's current state, for `ttl` seconds.
+    """A per-process copy of every user's sign-in state and every wall token's validity.
 
-    `forget(kind, id)` makes the next request re-read at once (admin changes in this process);
+    The whole copy is re-read in one pass (`load_all`, two small queries) at most every `ttl`
+    seconds, by one thread while the others keep answering from the previous copy: the database
+    sees a handful of statements per process per interval however many sessions or screens are open.
+    A key the copy does not know yet (a user created after the last pass) is read on its own once.
+    `forget(kind, id)` / `clear()` make this process re-read at once (admin changes made here);
     other processes see a change within `ttl` seconds.
     """
 
-    def __init__(self, ttl: float) -> None:
-        self.ttl, self._items, self._lock = ttl, {}, threading.Lock()
+    def __init__(self, ttl: float, load_all: Callable[[], dict[tuple, Any]] | None = None) -> None:
+        self.ttl, self._load_all = ttl, load_all
+        self._items: dict[tuple, Any] = {}
+        self._expires = 0.0
+        self._lock, self._reload = threading.Lock(), threading.Lock()
+
+    def _refresh(self) -> None:
+        """Re-read everything when the copy is due; one thread at a time, the others go on."""
+        if self._load_all is None or time.monotonic() < self._expires:
+            return
+        if not self._reload.acquire(blocking=not self._items):
+            return  # another thread is re-reading; answer from the previous copy meanwhile
+        try:
+            if time.monotonic() < self._expires:
+                return
+            try:
+                fresh = self._load_all()
+            except SQLAlchemyError as exc:  # keep the last copy: an outage must not sign anyone out
+                log.warning("sign-in re-check skipped, database unavailable: %s", exc)
+                fresh = None
+            with self._lock:
+                if fresh is not None:
+                    self._items = fresh
+                self._expires = time.monotonic() + self.ttl
+        finally:
+            self._reload.release()
 
     def get(self, key: tuple, load: Callable[[], Any], unknown: Any) -> Any:
-        """The memo, else `load()`; while the database cannot be reached, the last value seen
-        (or `unknown` when none): a database outage must not turn pages into errors."""
-        now = time.monotonic()
+        """The current state for `key`; `load()` reads one key the copy lacks; while the database
+        cannot be reached, the last value seen (or `unknown` when none)."""
+        self._refresh()
         with self._lock:
-            hit = self._items.get(key)
-        if hit is not None and hit[0] > now:
-            return hit[1]
+            if key in self._items:
+                return self._items[key]
         try:
             value = load()
         except SQLAlchemyError as exc:
             log.warning("sign-in re-check skipped, database unavailable: %s", exc)
-            return hit[1] if hit is not None else unknown
+            return unknown
         self.put(key, value)
         return value
 
     def put(self, key: tuple, value: Any) -> None:
         with self._lock:
-            self._items[key] = (time.monotonic() + self.ttl, value)
+            self._items[key] = value
 
     def forget(self, kind: str, ident: int) -> None:
         with self._lock:
             self._items.pop((kind, ident), None)
+            self._expires = 0.0
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._expires = 0.0
+
+
+def load_all_states(sessions: Callable[[], Any]) -> Callable[[], dict[tuple, Any]]:
+    """The loader of `Recheck`: every user's state (None when disabled) and every token's validity."""
+    from db.users import all_states
+    from db.wall_tokens import all_active
+
+    def load() -> dict[tuple, Any]:
+        with session_scope(sessions) as db:
+            users = {("user", uid): state for uid, state in all_states(db).items()}
+            return users | {("wall", tid): active for tid, active in all_active(db).items()}
+
+    return load
 
 
 def recheck() -> Recheck:

@@ -246,6 +246,7 @@ def test_disabled_user_and_changed_password_lose_access_within_the_recheck(app_f
 
 def test_signed_in_requests_issue_no_statements_between_rechecks(app) -> None:
     client, _ = _signed_in(app)
+    assert client.get("/_dash-dependencies").status_code == 200  # the process's first re-check pass
     engine = app.server.extensions["dashboard"].engine
     count = {"n": 0}
 
@@ -259,6 +260,31 @@ def test_signed_in_requests_issue_no_statements_between_rechecks(app) -> None:
     finally:
         event.remove(engine, "before_cursor_execute", counter)
     assert count["n"] == 0
+
+
+def test_recheck_reads_all_sessions_in_one_pass(app_factory) -> None:
+    """After the re-check interval, ten signed-in users and a wall cost the database one pass of two
+    small statements per process, not one statement per session (load flat in the number of clients)."""
+    app = app_factory(AUTH_RECHECK_S=1)
+    clients = [_signed_in(app)[0] for _ in range(10)]
+    with _db(app) as session:
+        _token_id, token = issue_wall_token(session, "大厅主屏", None)
+    wall = app.server.test_client()
+    assert wall.get(f"/wall/token/{token}").status_code == 302
+    engine = app.server.extensions["dashboard"].engine
+    statements: list[str] = []
+
+    def counter(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    time.sleep(1.2)  # every session is due for its re-check
+    event.listen(engine, "before_cursor_execute", counter)
+    try:
+        for client in [*clients, wall]:
+            assert client.get("/_dash-dependencies").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", counter)
+    assert len(statements) == 2, statements
 
 
 def test_wall_token_signs_a_screen_in_until_it_is_revoked(app_factory) -> None:
