@@ -120,7 +120,15 @@ def test_issue_a_supervision_order_through_the_form(app_server_factory, demo_db_
     date_box.send_keys(due, Keys.ENTER)
     driver.find_element(By.ID, "supervision-new-submit").click()
 
-    wait_until(lambda: "order=" in driver.current_url, 30, "the new order opens")
+    def opened() -> bool:
+        if "order=" in driver.current_url:
+            return True
+        said = driver.find_element(By.ID, "supervision-new-msg").text
+        if said:  # the form answered without opening the order: fail with its message
+            raise AssertionError(f"the form said: {said}")
+        return False
+
+    wait_until(opened, 60, "the new order opens")  # the refresher may hold the SQLite file meanwhile
     order_id = int(driver.current_url.rsplit("order=", 1)[1].split("&")[0])
     assert order_id not in seeded["orders"]
     wait_for_text(driver, "#supervision-detail h2", f"督办 {order_id}：查控反馈后 30 日未处置财产", 30)
