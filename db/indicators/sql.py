@@ -93,9 +93,11 @@ VALUES: dict[str, Callable[[CaseContext], ColumnElement[Any]]] = {
     "recovered_amount": lambda _: cents(C.recovered_amount),
 }
 LIMIT_ROWS = frozenset({"within_limit"})
-# How pause/extension days reach the pass, per dialect: "joined" to every row (a hash join
-# for PostgreSQL/MariaDB), or a "second_pass" over only the cases that have any (SQLite
-# looks joined rows up one by one, which costs more than the extra small pass).
+# How pause/extension days reach the pass, per dialect: "joined" to every row (per-case
+# totals, with a correlated exact sum where a pause runs past 结案), or a "second_pass" over
+# only the cases that have any. SQLite looks joined rows up one by one, and on PostgreSQL
+# the correlated sum keeps the aggregation out of the parallel workers: both cost more than
+# the extra small pass.
 LIMIT_PASS: dict[str, str] = {"sqlite": "second_pass", "postgresql": "second_pass"}
 
 
