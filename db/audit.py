@@ -51,7 +51,8 @@ def _clip(text: str, size: int) -> str:
 
 def record(session: Session, *, actor: Principal | None, action: str, target: str = "",
            detail: str = "", ip: str = "", outcome: str = "ok") -> None:
-    """Append one entry (flushed, committed by the caller)."""
+    """Append one entry (flushed, committed by the caller); `ip` defaults to where the actor's
+    request came from (`Principal.extra["ip"]`, set at sign-in check)."""
     if action not in ACTIONS:
         raise ValueError(f"未知的审计动作“{action}”")
     if outcome not in OUTCOMES:
@@ -61,7 +62,8 @@ def record(session: Session, *, actor: Principal | None, action: str, target: st
         actor_id=actor.user_id if actor else None,
         actor=_clip(actor.username, 64) if actor else "",
         actor_role=actor.role if actor else "",
-        action=action, target=_clip(target, 256), detail=detail, ip=_clip(ip, 64), outcome=outcome,
+        action=action, target=_clip(target, 256), detail=detail,
+        ip=_clip(ip or (actor.extra.get("ip", "") if actor else ""), 64), outcome=outcome,
     ))
     session.flush()
 

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, g, session
+from flask import current_app, g, request, session
 from sqlalchemy.exc import SQLAlchemyError
 
 from db.access import Principal
@@ -161,7 +161,7 @@ def sign_out() -> None:
 
 
 def _principal(data: dict) -> Principal:
-    extra = {"signed_in_at": data.get("iat")}
+    extra = {"signed_in_at": data.get("iat"), "ip": request.remote_addr or ""}  # where from, for the audit log
     if data.get("w") is not None:
         extra["wall_token_id"] = data["w"]
     if data.get("st"):

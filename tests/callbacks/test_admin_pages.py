@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import User
-from db.models.auth import WallToken
+from db.models.auth import AuditEntry, WallToken
 from db.users import authenticate
 from tests.callbacks.test_access import client_as, payload, post
 
@@ -47,6 +47,10 @@ def test_admin_user_changes(court) -> None:
     assert "已启用" in _users_action(app, admin, "enable", pick="qian")
     with Session(engine) as session:
         assert authenticate(session, "qian", "Other#pass-2026y") is not None
+    with Session(engine) as session:  # every admin change is in the audit log, with where it came from
+        changes = session.scalars(select(AuditEntry).where(AuditEntry.action == "user_change",
+                                                           AuditEntry.target == "qian")).all()
+    assert len(changes) >= 5 and all(c.actor == me and c.ip == "127.0.0.1" for c in changes)
     status, filled = post(admin, payload(app, f"{U}username", {f"{U}pick.value": "qian"}))
     assert status == 200 and '"钱承办"' in filled and '"lead"' in filled and str(ids["保全组"]) in filled
     status, table = post(admin, payload(app, f"{U}table", {f"{U}rev.data": 1}))
