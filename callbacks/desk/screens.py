@@ -147,7 +147,7 @@ def analysis_screen(query: Mapping[str, Any], today: dt.date) -> Screen:
     if team:
         screen = Screen(choice, team["name"], "team", team["id"], crumbs, grid_scope="officer")
         _fill_focus(screen, "team", team["id"])
-        results = scope_results("officer", team["officer_ids"], choice.period, choice.compare) if team["officer_ids"] else []
+        results = scope_results("officer", team["holder_ids"], choice.period, choice.compare) if team["holder_ids"] else []
         screen.grid = [scope_row(r, choice.period, "/analysis" + search(base | {"team": team["id"], "officer": r["id"]}))
                        for r in results]
         screen.outlook = _outlook("team", team["id"], today)
@@ -192,7 +192,7 @@ def team_screen(team_raw: Any, query: Mapping[str, Any], today: dt.date) -> Scre
     crumbs = _upper_crumbs(choice, court, team_id, team["name"])
     screen = Screen(choice, team["name"], "team", team_id, crumbs, grid_scope="officer")
     _fill_focus(screen, "team", team_id)
-    results = scope_results("officer", team["officer_ids"], choice.period, choice.compare) if team["officer_ids"] else []
+    results = scope_results("officer", team["holder_ids"], choice.period, choice.compare) if team["holder_ids"] else []
     screen.grid = [scope_row(r, choice.period, f"/officer/{r['id']}" + search(choice.query())) for r in results]
     screen.queue_counts = _queue_counts("team", team_id, today)
     screen.queue = _action_queue("team", team_id, today)

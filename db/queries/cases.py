@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
 from db.event_kinds import EVENT_KINDS
@@ -263,15 +263,19 @@ def court_info(session: Session) -> dict[str, Any] | None:
 
 
 def team_info(session: Session, team_id: int) -> dict[str, Any] | None:
-    """A team with its kind and the ids of its officers (current members)."""
+    """A team with its kind, the ids of its officers (current members) and of its 承办人: the
+    members who are judges or hold at least one case (assistants and clerks without cases are not
+    listed in the team's officer grid)."""
     team = session.get(Team, team_id)
     if team is None:
         return None
-    officers = session.scalars(
-        select(Officer.id).where(Officer.team_id == team_id).order_by(Officer.id)
+    holds = select(Case.id).where(Case.officer_id == Officer.id).exists()
+    members = session.execute(
+        select(Officer.id, or_(Officer.role == "judge", holds))
+        .where(Officer.team_id == team_id).order_by(Officer.id)
     ).all()
     return {"id": team.id, "name": team.name, "kind": team.kind, "court_id": team.court_id,
-            "officer_ids": list(officers)}
+            "officer_ids": [m[0] for m in members], "holder_ids": [m[0] for m in members if m[1]]}
 
 
 def officer_info(session: Session, officer_id: int) -> dict[str, Any] | None:

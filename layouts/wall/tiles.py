@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from dash import html
@@ -98,6 +99,23 @@ def _wan(value: Any) -> str:
     return f"{float(value or 0) / 10000:,.2f}万元"
 
 
+def in_wan(indicator: dict[str, Any]) -> dict[str, Any]:
+    """The indicator with its year-on-year change in 万元 (and percent), like the amount it sits under."""
+    value, old = indicator.get("value"), indicator.get("compare_value")
+    if value is None or old is None:
+        return indicator
+    now, then = Decimal(str(value)), Decimal(str(old))
+    text = f"{(now - then) / 10000:+,.2f}万元"
+    if then:
+        text += f"（{(now - then) / then * 100:+.2f}%）"
+    return {**indicator, "delta_display": text}
+
+
+def _band_text(band: dict[str, Any]) -> str:
+    """"超过30日 22笔": compact, so the tile's foot line fits beside last year's amount."""
+    return f"{str(band.get('label', '')).replace(' ', '')} {band.get('count', 0)}笔"
+
+
 def money_tile(spec: TileSpec, payments: dict[str, Any] | None,
                indicator: dict[str, Any] | None = None) -> html.Div:
     """待发放案款: the engine's amount and year-on-year change, with its ageing from node control."""
@@ -110,11 +128,11 @@ def money_tile(spec: TileSpec, payments: dict[str, Any] | None,
     payments = payments or {}
     bands = payments.get("bands") or []
     late = bands[-1] if bands else {}
-    late_text = f"{late.get('label', '')} {late.get('count', 0)} 笔" if bands else ""
+    late_text = _band_text(late) if bands else ""
     if indicator:
         amount = _wan(indicator.get("value"))
-        line = change(indicator, spec.better)
-        foot = " · ".join(x for x in (f"去年同期 {_wan(indicator.get('compare_value'))}"
+        line = change(in_wan(indicator), spec.better)
+        foot = " · ".join(x for x in (f"去年 {_wan(indicator.get('compare_value'))}"
                                       if indicator.get("compare_value") is not None else "",
                                       late_text) if x)
     else:

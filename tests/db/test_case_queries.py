@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from db.indicators import Period, compute, load_indicator_settings
 from db.masking import mask_name
-from db.models import Case, CaseEvent, CaseExtension, CaseParty, CasePause
-from db.queries.cases import case_rows, case_timeline
+from db.models import Case, CaseEvent, CaseExtension, CaseParty, CasePause, Officer
+from db.queries.cases import case_rows, case_timeline, team_info
 from db.queries.outlook import Target, load_targets, year_end_outlook
 from db.queries.queue import (
     QUEUE_KINDS,
@@ -168,3 +168,22 @@ def test_outlook_targets_file(tmp_path) -> None:
     with pytest.raises(ValueError, match="0–100"):
         load_targets(bad)
     assert load_targets()["closure_rate"].value == Decimal("93")  # the shipped config/outlook.toml
+
+
+def test_team_info_lists_judges_and_case_holders_as_its_officers(seeded) -> None:
+    """The team's officer grid shows 承办人: judges, and anyone else who holds a case; a clerk
+    without cases is a member but not listed."""
+    engine, ids = seeded
+    team_id = ids["简案一组"]
+    with Session(engine) as session, session.begin():
+        court_id = session.get(Case, ids["case:2022执2"]).court_id
+        clerk = Officer(court_id=court_id, team_id=team_id, name="丁书记员", role="clerk")
+        judge = Officer(court_id=court_id, team_id=team_id, name="戊法官", role="judge")
+        session.add_all([clerk, judge])
+        session.flush()
+        clerk_id, judge_id = clerk.id, judge.id
+    with Session(engine) as session:
+        info = team_info(session, team_id)
+    assert {clerk_id, judge_id, ids["乙助理"]} <= set(info["officer_ids"])
+    assert judge_id in info["holder_ids"] and ids["乙助理"] in info["holder_ids"]  # an assistant with cases
+    assert clerk_id not in info["holder_ids"]
