@@ -130,6 +130,20 @@ def _sum(value: Any, column: Any = None) -> Any:
     return func.count() if is_one else func.sum(value if column is None else column)
 
 
+def _case_sum(condition: Any, value: Any) -> Any:
+    return func.sum(case((condition, value), else_=0))
+
+
+def _filter_sum(condition: Any, value: Any) -> Any:
+    """An aggregate FILTER (WHERE …): PostgreSQL skips the rows it rejects before the
+    aggregate, which costs less than a CASE per row and aggregate; a count needs no value."""
+    return _sum(value).filter(condition)
+
+
+# How a "columns" pass writes a sum over the rows of one filter, per dialect (default: CASE).
+CONDITIONAL_SUMS: dict[str, Callable[[Any, Any], Any]] = {"postgresql": _filter_sum}
+
+
 def _execute(session: Session, stmt: Any) -> list[Any]:
     with aggregate_settings(session):
         return session.execute(stmt).all()
@@ -139,7 +153,8 @@ def _column_pass(session: Session, select_from: Any, keys: Sequence[Key],
                  dates: Mapping[str, Any], filters: Mapping[Any, Any], values: Sequence[Any],
                  wanted: Mapping[Any, set[int]], where: Sequence[Any]) -> Sums:
     ops = SqlOps(dates)
-    columns = [(fk, j, func.sum(case((filters[fk](ops), values[j]), else_=0)))
+    conditional = CONDITIONAL_SUMS.get(session.get_bind().dialect.name, _case_sum)
+    columns = [(fk, j, conditional(filters[fk](ops), values[j]))
                for fk in wanted for j in sorted(wanted[fk])]
     grouped = [k.column for k in keys if k.column is not None]
     stmt = (
