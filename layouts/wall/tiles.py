@@ -100,15 +100,13 @@ def _wan(value: Any) -> str:
 
 
 def in_wan(indicator: dict[str, Any]) -> dict[str, Any]:
-    """The indicator with its year-on-year change in 万元 (and percent), like the amount it sits under."""
+    """The indicator with its year-on-year change in 万元, like the amount it sits under (the tile's
+    foot line gives last year's amount; a percent as well would not fit a wall tile)."""
     value, old = indicator.get("value"), indicator.get("compare_value")
     if value is None or old is None:
         return indicator
-    now, then = Decimal(str(value)), Decimal(str(old))
-    text = f"{(now - then) / 10000:+,.2f}万元"
-    if then:
-        text += f"（{(now - then) / then * 100:+.2f}%）"
-    return {**indicator, "delta_display": text}
+    change_wan = (Decimal(str(value)) - Decimal(str(old))) / 10000
+    return {**indicator, "delta_display": f"{change_wan:+,.2f}万元"}
 
 
 def _band_text(band: dict[str, Any]) -> str:
