@@ -18,9 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from bench.scratch import ADMIN, database_url, scratch_database  # noqa: E402
 from db import migrate  # noqa: E402
 from db.indicators import Period, compute, compute_all  # noqa: E402
 from db.indicators.period import shift_months  # noqa: E402
@@ -37,19 +36,10 @@ from db.models import Case  # noqa: E402
 from db.session import make_engine  # noqa: E402
 from db.snapshot.builder import build_snapshot, default_port  # noqa: E402
 
-ADMIN = {
-    "postgresql": os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
-    "mariadb": os.environ.get("BENCH_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/test?charset=utf8mb4"),
-}
 FLOOR = "SELECT team_id, count(*), sum(target_amount) FROM cases GROUP BY team_id"
 # SQLite answers FLOOR through the team index (a random read per row); "+team_id" forces
 # the plain table scan, which is the real floor there. Other databases plan both the same.
 SCAN = "SELECT +team_id, count(*), sum(target_amount) FROM cases GROUP BY 1"
-
-
-def _database_url(backend: str, name: str) -> str:
-    base, _, query = ADMIN[backend].rpartition("/")
-    return base + "/" + name + ("?" + query.split("?", 1)[1] if "?" in query else "")
 
 
 def kept_database(backend: str, cases: int) -> tuple[str, bool]:
@@ -69,7 +59,7 @@ def kept_database(backend: str, cases: int) -> tuple[str, bool]:
                                    if backend == "postgresql" else
                                    "SELECT 1 FROM information_schema.schemata WHERE schema_name = :n"),
                               {"n": name}).first()
-        url = _database_url(backend, name)
+        url = database_url(backend, name)
         if exists and _seeded(url, cases):
             admin.dispose()
             return url, True
@@ -88,25 +78,6 @@ def _seeded(url: str, cases: int) -> bool:
         return False
     finally:
         engine.dispose()
-
-
-@contextmanager
-def scratch_database(backend: str, tmp: str) -> Iterator[str]:
-    """Yield the URL of a new empty database; drop it afterwards."""
-    name = f"bench_ind_{uuid.uuid4().hex[:8]}"
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp}/{name}.db"
-        return
-    admin = create_engine(ADMIN[backend], isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    url = _database_url(backend, name)
-    try:
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-        admin.dispose()
 
 
 def best_of(runs: int, action: Callable[[], Any]) -> float:
@@ -217,7 +188,7 @@ def run_backend(backend: str, cases: int, runs: int, tmp: str, keep: bool) -> No
                   flush=True)
         report(backend, url, runs)
         return
-    with scratch_database(backend, tmp) as url:
+    with scratch_database(backend, tmp, "bench_ind") as url:
         seconds = seed(url, cases)
         print(f"[{backend}] seed_bulk({cases:,}) took {seconds:.1f} s", flush=True)
         report(backend, url, runs)

@@ -47,12 +47,12 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
+from bench.scratch import scratch_database  # noqa: E402
 from db import migrate  # noqa: E402
 from db.session import make_engine  # noqa: E402
 
 COOKIE = "dashboard_session"  # dashboard.auth.session.COOKIE (the bench stays import-light)
 
-PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 BIN = Path(sys.executable).parent
 POLL = "shell-poll"
@@ -86,12 +86,7 @@ def bench_database(args: argparse.Namespace) -> Iterator[str]:
         return
     from db.demo.bulk import seed_bulk
 
-    name = f"bench_load_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    url = PG_ADMIN.rsplit("/", 1)[0] + "/" + name
-    try:
+    with scratch_database("postgresql", "", "bench_load") as url:
         migrate.upgrade(url)
         started = time.perf_counter()
         engine = make_engine(url)
@@ -101,12 +96,6 @@ def bench_database(args: argparse.Namespace) -> Iterator[str]:
             conn.execute(text("ANALYZE"))  # planner statistics, as autovacuum would have
         print(f"seeded {args.cases:,} cases in {time.perf_counter() - started:.0f} s", flush=True)
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                              f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"))
-            conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-        admin.dispose()
 
 
 def _free_port() -> int:

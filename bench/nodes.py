@@ -17,52 +17,23 @@ import shutil
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
+from sqlalchemy import func, select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from bench.scratch import scratch_database  # noqa: E402
 from db import migrate  # noqa: E402
 from db.models import Case, CaseEvent, Payment  # noqa: E402
 from db.nodes.counts import node_counts, node_summary  # noqa: E402
 from db.nodes.rules import load_rules  # noqa: E402
 from db.nodes.sql import NodeFilter, node_rows  # noqa: E402
 from db.session import make_engine  # noqa: E402
-
-ADMIN = {
-    "postgresql": os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
-    "mariadb": os.environ.get("BENCH_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/test?charset=utf8mb4"),
-}
-
-
-@contextmanager
-def scratch_database(backend: str, tmp: str, keep: bool = False) -> Iterator[str]:
-    """Yield the URL of a new empty database on `backend`; drop it afterwards unless `keep`."""
-    name = f"bench_nodes_{uuid.uuid4().hex[:8]}"
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp}/{name}.db"
-        return
-    admin = create_engine(ADMIN[backend], isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    base, _, tail = ADMIN[backend].rpartition("/")
-    url = f"{base}/{name}" + ("?" + tail.split("?", 1)[1] if "?" in tail else "")
-    try:
-        yield url
-    finally:
-        if keep:
-            print(f"  kept {url} (measure again with --url)")
-        else:
-            with admin.connect() as conn:
-                conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-        admin.dispose()
 
 
 def timed(label: str, fn: Callable[[], Any]) -> Any:
@@ -131,7 +102,7 @@ def main() -> None:
     tmp = tempfile.mkdtemp(prefix="bench_nodes_")
     for backend in args.backends.split(","):
         print(f"== {backend}, {args.cases:,} cases", flush=True)
-        with scratch_database(backend, tmp, args.keep) as url:
+        with scratch_database(backend, tmp, "bench_nodes", args.keep) as url:
             seed(url, args.cases, args.today)
             measure(url, args.today)
     if args.keep:
