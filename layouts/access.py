@@ -70,7 +70,6 @@ PAGE_RULES: tuple[PageRule, ...] = (
     _rule("export_cases", "/export/cases.xlsx", {EXPORT}, "导出案件清单"),
     _rule("export_supervision", "/export/supervision.xlsx", {ISSUE_SUPERVISION, ANSWER_SUPERVISION}, "导出督办清单"),
     _rule("export_audit", "/export/audit.xlsx", {ADMIN}, "导出审计日志"),
-    _rule("export_supervision", "/export/supervision.xlsx", {ISSUE_SUPERVISION, ANSWER_SUPERVISION}, "导出督办清单"),
 )
 RULES_BY_KEY = {r.key: r for r in PAGE_RULES}
 

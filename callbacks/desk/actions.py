@@ -11,7 +11,7 @@ import dash
 from dash import Input, Output
 
 from callbacks import authz
-from db.access import ISSUE_SUPERVISION
+from db.supervision_access import refusal
 from layouts import ids
 from layouts.desk.components import BUTTON, HIDDEN_BUTTON
 
@@ -20,8 +20,8 @@ PAGES = (ids.Team, ids.Officer, ids.CaseDetail)
 
 
 def may_issue() -> bool:
-    who = authz.current()
-    return who is not None and who.can(ISSUE_SUPERVISION)
+    """Whether the principal may issue a 督办 (the same rule the issue action enforces)."""
+    return refusal(authz.current(), "issue") is None
 
 
 def button_class(_query: Any) -> str:

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from callbacks import authz
 from callbacks.context import app_context, principal
 from callbacks.desk.data import court_today, node_rules, with_session
 from callbacks.desk.params import ParamError, parse_date, parse_id, search
@@ -174,15 +174,8 @@ def case_number_of(case_raw: Any) -> str:
         select(Case.case_number).where(Case.id == case_id))) or ""
 
 
-def _ip() -> str:
-    try:
-        return request.remote_addr or ""
-    except RuntimeError:  # outside a request (CLI, tests without one)
-        return ""
-
-
 def _refuse(session: Session, who: Principal | None, action: str, target: str, message: str) -> None:
-    audit.record(session, actor=who, action=AUDIT_ACTIONS[action], target=target, detail=message, ip=_ip(),
+    audit.record(session, actor=who, action=AUDIT_ACTIONS[action], target=target, detail=message, ip=authz.client_ip(),
                  outcome="denied")
 
 
@@ -221,7 +214,7 @@ def issue_order(form: Mapping[str, Any], who: Principal | None = None) -> int:
                             node_key=form.get("node") if kind == "node" else None,
                             offset_minutes=_offset(), today=court_today(), **ids)
         audit.record(session, actor=who, action="supervision_issue", target=f"督办 {order_id}",
-                     detail=str(form.get("subject") or "").strip(), ip=_ip())
+                     detail=str(form.get("subject") or "").strip(), ip=authz.client_ip())
     return order_id
 
 
@@ -250,7 +243,7 @@ def act(order_raw: Any, action: str, note: str, who: Principal | None = None) ->
     with session_scope(app_context().sessions) as session:
         status = sv.apply(session, order_id, action, note=note or "", actor_id=who.user_id)
         audit.record(session, actor=who, action=AUDIT_ACTIONS[action], target=f"督办 {order_id}",
-                     detail=(note or "").strip(), ip=_ip())
+                     detail=(note or "").strip(), ip=authz.client_ip())
     return sv.ORDER_STATUSES[status]
 
 
