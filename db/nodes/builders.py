@@ -28,8 +28,7 @@ from sqlalchemy.sql.expression import ColumnElement, Subquery
 
 from db.models import Case, CaseEvent, CaseExtension, CasePause, Payment
 from db.nodes.rules import NodeRule, RuleSet
-from db.sqldates import datediff as days_between
-from db.sqldates import local_day
+from db.sqldates import datediff, local_day
 
 
 @dataclass(frozen=True)
@@ -152,7 +151,7 @@ def _term_rule(rule: NodeRule, ctx: Ctx) -> Select[Any]:
     stop = case((Case.closed_on < today, Case.closed_on), else_=literal(today, Date))
     pause_end = case((CasePause.ended_on < stop, CasePause.ended_on), else_=stop)
     pauses = (
-        select(CasePause.case_id, func.sum(days_between(pause_end, CasePause.started_on)).label("d"))
+        select(CasePause.case_id, func.sum(datediff(pause_end, CasePause.started_on)).label("d"))
         .join(Case, Case.id == CasePause.case_id)
         .where(CasePause.started_on <= stop)
         .group_by(CasePause.case_id)

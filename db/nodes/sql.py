@@ -31,8 +31,7 @@ from sqlalchemy.sql.expression import ColumnElement, Subquery, column
 from db.models import Case, Payment
 from db.nodes.builders import BUILDERS, Ctx, NodeFilter, blank
 from db.nodes.rules import NodeRule, RuleSet
-from db.sqldates import add_days, as_date, months
-from db.sqldates import datediff as days_between
+from db.sqldates import add_days, as_date, datediff, months
 
 
 @dataclass(frozen=True)
@@ -88,7 +87,7 @@ def _rule_rows(rule: NodeRule, ctx: Ctx) -> Select[Any]:
         literal(rule.key).label("node"), staged.c.item_id, staged.c.start_on,
         staged.c.deadline, staged.c.done_on,
         _status(staged, ctx.today, rule.warn).label("status"),
-        days_between(staged.c.deadline, func.coalesce(staged.c.done_on, literal(ctx.today, Date)))
+        datediff(staged.c.deadline, func.coalesce(staged.c.done_on, literal(ctx.today, Date)))
         .label("days_left"),
     ).where(
         staged.c.start_on <= ctx.today,
@@ -113,7 +112,7 @@ def _status(staged: Subquery, today: dt.date, warn: int) -> ColumnElement[str]:
         (and_(c.done_on.isnot(None), c.done_on <= c.deadline), literal("done_on_time")),
         (c.done_on.isnot(None), literal("done_late")),
         (c.deadline < literal(today, Date), literal("overdue")),
-        (days_between(c.deadline, literal(today, Date)) <= warn, literal("due_soon")),
+        (datediff(c.deadline, literal(today, Date)) <= warn, literal("due_soon")),
         else_=literal("not_due"),
     )
 

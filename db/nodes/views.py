@@ -14,7 +14,7 @@ from db.models import Case, CaseEvent, Payment
 from db.nodes.counts import node_list
 from db.nodes.rules import RuleSet
 from db.nodes.sql import NodeFilter
-from db.sqldates import datediff as days_between
+from db.sqldates import datediff
 
 DEFAULT_BANDS = (5, 10, 15, 30)
 
@@ -63,7 +63,7 @@ def payment_ageing(
     team_ids: tuple[int, ...] = (),
 ) -> dict[str, Any]:
     """Money received but not paid out as of `today`, by age band (count and amount)."""
-    age = days_between(literal(today), Payment.received_on)
+    age = datediff(literal(today), Payment.received_on)
     band = _band_expr(age, bands)
     stmt = (
         select(band.label("band"), func.count(), func.sum(Payment.amount), func.max(age))
