@@ -140,13 +140,18 @@ def deployment(pg_url: str, redis_prefix, tmp_path: Path) -> Iterator[Deployment
 
 
 def versions_by_worker(dep: Deployment) -> dict[str, int]:
-    """Ask /healthz on fresh connections until both workers have answered."""
+    """Ask /healthz on fresh connections until both workers have answered (for up to a minute:
+    on a loaded machine the second worker may still be booting when the first already serves)."""
     seen: dict[str, int] = {}
-    for _ in range(200):
-        _status, body, headers = dep.health()
-        seen[headers["X-Worker-Pid"]] = body["snapshot_version"]
-        if len(seen) == 2:
-            break
+    deadline = time.monotonic() + 60
+    while len(seen) < 2 and time.monotonic() < deadline:
+        for _ in range(50):
+            _status, body, headers = dep.health()
+            seen[headers["X-Worker-Pid"]] = body["snapshot_version"]
+            if len(seen) == 2:
+                break
+        else:
+            time.sleep(0.5)
     return seen
 
 
