@@ -13,6 +13,7 @@ from sqlalchemy import Integer, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+from sqlalchemy.sql.visitors import iterate, replacement_traverse
 
 
 class cents(FunctionElement[int]):  # noqa: N801
@@ -40,6 +41,22 @@ def _cents_sqlite(element: cents, compiler: Any, **kw: Any) -> str:
 def _cents_mysql(element: cents, compiler: Any, **kw: Any) -> str:
     (amount,) = (compiler.process(arg, **kw) for arg in element.clauses)
     return f"CAST(ROUND(COALESCE({amount}, 0) * 100) AS SIGNED)"
+
+
+# Databases that SUM a DECIMAL column exactly: a grouped pass sums the money as stored and
+# turns the group's sum into cents once, instead of rounding and casting every row (on
+# PostgreSQL that per-row numeric work was a sixth of the case pass).
+EXACT_DECIMAL_SUMS = frozenset({"postgresql", "mysql", "mariadb"})
+
+
+def summand(value: ColumnElement[Any], dialect: str) -> tuple[ColumnElement[Any], int]:
+    """(what to SUM per row, factor for the sum) so that factor × SUM is the sum in cents
+    (or the plain sum, for values that are not money)."""
+    if dialect not in EXACT_DECIMAL_SUMS or not any(isinstance(e, cents) for e in iterate(value)):
+        return value, 1
+    raw = replacement_traverse(
+        value, {}, lambda e: next(iter(e.clauses)) if isinstance(e, cents) else None)
+    return raw, 100
 
 
 class noindex(FunctionElement[Any]):  # noqa: N801

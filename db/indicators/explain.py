@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from db.indicators.payments import (
     OFFICER_LEVELS,
+    PAYMENT_LEVELS,
     PAYMENTS,
     judge_condition,
     payment_condition,
@@ -21,10 +22,8 @@ from db.indicators.settings import SCOPES, IndicatorSettings, load_indicator_set
 from db.indicators.sql import (
     CASES,
     LEVEL_COLUMNS,
-    CaseContext,
     Need,
     case_condition,
-    needs_limits,
     value_expression,
 )
 from db.indicators.sql import C as CC
@@ -74,12 +73,10 @@ def _case_rows(
     session: Session, need: Need, scope: str, entity: Any, period: Period,
     settings: IndicatorSettings,
 ) -> list[dict[str, Any]]:
-    ctx = CaseContext(settings)
-    source = _with_names(ctx.joined(CASES, needs_limits([need.measure])))
     stmt = (
-        select(*_case_columns(), value_expression(need.measure, ctx).label("value"))
-        .select_from(source)
-        .where(case_condition(need, period, ctx), LEVEL_COLUMNS[scope] == entity)
+        select(*_case_columns(), value_expression(need.measure).label("value"))
+        .select_from(_with_names(CASES))
+        .where(case_condition(need, period, settings), LEVEL_COLUMNS[scope] == entity)
         .order_by(CC.filed_on, CC.id)
     )
     return [_case_row(r, need.measure) for r in session.execute(stmt)]
@@ -94,7 +91,7 @@ def _payment_rows(
         select(*_case_columns(), PC.id.label("payment_id"), PC.received_on, PC.paid_out_on,
                payment_value(need.measure).label("value"))
         .select_from(source)
-        .where(payment_condition(need, period, settings), LEVEL_COLUMNS[scope] == entity)
+        .where(payment_condition(need, period, settings), PAYMENT_LEVELS[scope] == entity)
         .order_by(PC.received_on, PC.id)
     )
     rows = []

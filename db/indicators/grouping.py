@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement
 
 from db.indicators.buckets import BucketMatcher, SqlOps, bucket_expression, split_days
-from db.indicators.dialect import aggregate_settings
+from db.indicators.dialect import aggregate_settings, summand
 
 SHAPES: dict[str, str] = {"sqlite": "buckets"}  # any other dialect: "columns"
 NO_LIMIT: dict[str, int] = {"sqlite": -1}  # a LIMIT that limits nothing, per dialect
@@ -140,6 +140,10 @@ def _filter_sum(condition: Any, value: Any) -> Any:
     return _sum(value).filter(condition)
 
 
+def _scaled(total: Any, factor: int) -> Any:
+    return total if factor == 1 else total * factor
+
+
 # How a "columns" pass writes a sum over the rows of one filter, per dialect (default: CASE).
 CONDITIONAL_SUMS: dict[str, Callable[[Any, Any], Any]] = {"postgresql": _filter_sum}
 
@@ -153,8 +157,10 @@ def _column_pass(session: Session, select_from: Any, keys: Sequence[Key],
                  dates: Mapping[str, Any], filters: Mapping[Any, Any], values: Sequence[Any],
                  wanted: Mapping[Any, set[int]], where: Sequence[Any]) -> Sums:
     ops = SqlOps(dates)
-    conditional = CONDITIONAL_SUMS.get(session.get_bind().dialect.name, _case_sum)
-    columns = [(fk, j, conditional(filters[fk](ops), values[j]))
+    dialect = session.get_bind().dialect.name
+    conditional = CONDITIONAL_SUMS.get(dialect, _case_sum)
+    summands = [summand(v, dialect) for v in values]
+    columns = [(fk, j, _scaled(conditional(filters[fk](ops), summands[j][0]), summands[j][1]))
                for fk in wanted for j in sorted(wanted[fk])]
     grouped = [k.column for k in keys if k.column is not None]
     stmt = (

@@ -1,4 +1,8 @@
-"""Measures outside `cases`: 案款 (payments) and 员额法官 (officers), grouped like cases."""
+"""Measures outside `cases`: 案款 (payments) and 员额法官 (officers), grouped like cases.
+
+Each payment row carries its case's holder and category (court_id, team_id, officer_id,
+category: copies kept by database triggers, migration 0005_case_rollups), so the pass reads
+`payments` alone; joining `cases` cost more than a full scan of the case table."""
 from __future__ import annotations
 
 import datetime as dt
@@ -16,14 +20,14 @@ from db.indicators.grouping import choice_key, grouped_sums
 from db.indicators.period import Period
 from db.indicators.registry import split_measure
 from db.indicators.settings import IndicatorSettings
-from db.indicators.sql import CASES, LEVEL_COLUMNS, Need, holder_keys
-from db.indicators.sql import C as CC
+from db.indicators.sql import Need, holder_keys
 from db.models import Officer, Payment
 from db.sqldates import days_between
 
 PAYMENTS = Payment.__table__
 P = PAYMENTS.c
 O = Officer.__table__.c  # noqa: E741
+PAYMENT_LEVELS = {"court": P.court_id, "team": P.team_id, "officer": P.officer_id}
 OFFICER_LEVELS = {"court": O.court_id, "team": O.team_id, "officer": O.id}
 
 
@@ -70,7 +74,7 @@ def _rows_condition(rows: str, p: Period, limit: int) -> Any:
 def payment_condition(need: Need, p: Period, settings: IndicatorSettings) -> Any:
     rows, _ = split_measure(need.measure)
     return and_(
-        CC.category.in_(need.categories), _rows_condition(rows, p, settings.payment_limit_days)
+        P.category.in_(need.categories), _rows_condition(rows, p, settings.payment_limit_days)
     )
 
 
@@ -102,8 +106,9 @@ def payment_sums(
             wanted.setdefault((i, rows), set()).add(column_of[n])
     categories = sorted({c for n in needs for c in n.categories})
     grouped = grouped_sums(
-        session, select_from=PAYMENTS.join(CASES, CC.id == P.case_id),
-        keys=[*holder_keys(session, scope), choice_key(noindex(CC.category), categories)],
+        session, select_from=PAYMENTS,
+        keys=[*holder_keys(session, scope, PAYMENT_LEVELS),
+              choice_key(noindex(P.category), categories)],
         dates=PAYMENT_DATES, wanted=wanted,
         filters={(i, rows): partial(PAYMENT_FILTERS[rows], p, limit)
                  for i, p in enumerate(periods) for rows in set(rows_of.values())},
@@ -135,10 +140,10 @@ def _where(periods: Sequence[Period], categories: Sequence[str], scope: str | No
     where = [
         noindex(P.received_on) <= max(p.end for p in periods),
         or_(P.paid_out_on.is_(None), noindex(P.paid_out_on) >= min(p.start for p in periods)),
-        noindex(CC.category).in_(categories),
+        noindex(P.category).in_(categories),
     ]
     if scope is not None and ids is not None:
-        where.append(noindex(LEVEL_COLUMNS[scope]).in_(list(ids)))  # a full scan, as above
+        where.append(noindex(PAYMENT_LEVELS[scope]).in_(list(ids)))  # a full scan, as above
     return where
 
 

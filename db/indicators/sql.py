@@ -20,12 +20,11 @@ from db.indicators.dialect import cents, noindex
 from db.indicators.grouping import (
     NO_KEY,
     Key,
-    add_sums,
     choice_key,
     grouped_sums,
     id_key,
 )
-from db.indicators.limits import CaseContext, has_adjustment, within_limit_test
+from db.indicators.limits import net_days, within_limit_test
 from db.indicators.period import Period, shift_months
 from db.indicators.registry import split_measure
 from db.indicators.settings import IndicatorSettings
@@ -74,7 +73,7 @@ BASE_FILTERS: dict[str, BaseFilter] = {
 DATE_COLUMNS = {"filed": C.filed_on, "closed": C.closed_on}
 SQL_OPS = SqlOps(DATE_COLUMNS)
 # A per-case condition that does not depend on the period, on top of the base filter.
-ROW_FLAGS: dict[str, Callable[[CaseContext], ColumnElement[bool]]] = {
+ROW_FLAGS: dict[str, Callable[[IndicatorSettings], ColumnElement[bool]]] = {
     "within_limit": within_limit_test,
 }
 # Each row set is a base filter, optionally narrowed to some closing methods (结案方式).
@@ -86,48 +85,34 @@ ROW_SPECS: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "actual": ("closed", ACTUAL),
     "preservation_done": ("closed", ("preservation_done",)),
 }
-VALUES: dict[str, Callable[[CaseContext], ColumnElement[Any]]] = {
-    "days": lambda _: days_between(C.filed_on, C.closed_on),
-    "days_net": lambda ctx: days_between(C.filed_on, C.closed_on) - ctx.pause_days,
-    "target_amount": lambda _: cents(C.target_amount),
-    "recovered_amount": lambda _: cents(C.recovered_amount),
+VALUES: dict[str, Callable[[], ColumnElement[Any]]] = {
+    "days": lambda: days_between(C.filed_on, C.closed_on),
+    "days_net": net_days,
+    "target_amount": lambda: cents(C.target_amount),
+    "recovered_amount": lambda: cents(C.recovered_amount),
 }
-LIMIT_ROWS = frozenset({"within_limit"})
-# How pause/extension days reach the pass, per dialect: "joined" to every row (per-case
-# totals, with a correlated exact sum where a pause runs past 结案), or a "second_pass" over
-# only the cases that have any. SQLite looks joined rows up one by one, and on PostgreSQL
-# the correlated sum keeps the aggregation out of the parallel workers: both cost more than
-# the extra small pass.
-LIMIT_PASS: dict[str, str] = {"sqlite": "second_pass", "postgresql": "second_pass"}
 
 
-def needs_limits(measures: Sequence[str]) -> bool:
-    """Whether any measure needs the pause/extension joins."""
-    return any(
-        split_measure(m)[0] in LIMIT_ROWS or split_measure(m)[1] == "days_net" for m in measures
-    )
-
-
-def row_condition(rows: str, p: Period, ctx: CaseContext) -> ColumnElement[bool]:
+def row_condition(rows: str, p: Period, settings: IndicatorSettings) -> ColumnElement[bool]:
     """The rows of a measure in a period: base filter, row flag and closing methods."""
     base, methods = ROW_SPECS[rows]
-    parts = [BASE_FILTERS[base](p, ctx.settings, SQL_OPS)]
+    parts = [BASE_FILTERS[base](p, settings, SQL_OPS)]
     if base in ROW_FLAGS:
-        parts.append(ROW_FLAGS[base](ctx))
+        parts.append(ROW_FLAGS[base](settings))
     if methods is not None:
         parts.append(C.closing_method.in_(methods) if methods else false())
     return and_(*parts)
 
 
-def case_condition(need: Need, p: Period, ctx: CaseContext) -> ColumnElement[bool]:
+def case_condition(need: Need, p: Period, settings: IndicatorSettings) -> ColumnElement[bool]:
     """The WHERE condition of one measure (explain): its rows, in its categories."""
     rows, _ = split_measure(need.measure)
-    return and_(C.category.in_(need.categories), row_condition(rows, p, ctx))
+    return and_(C.category.in_(need.categories), row_condition(rows, p, settings))
 
 
-def value_expression(measure: str, ctx: CaseContext) -> ColumnElement[Any]:
+def value_expression(measure: str) -> ColumnElement[Any]:
     _, value = split_measure(measure)
-    return literal(1) if value is None else VALUES[value](ctx)
+    return literal(1) if value is None else VALUES[value]()
 
 
 def window(periods: Sequence[Period], categories: set[str]) -> ColumnElement[bool]:
@@ -160,30 +145,13 @@ def case_sums(
     if not needs:
         return {}
     plan = _Plan(needs, periods, settings)
-    naive = CaseContext(settings, adjusted=False)
-    common = {
-        "keys": [*holder_keys(session, scope), choice_key(noindex(C.category), plan.categories),
-                 choice_key(noindex(C.closing_method), plan.methods)],
-        "dates": DATE_COLUMNS, "filters": plan.filters, "wanted": plan.wanted,
-    }
-    where = _where(periods, needs, scope, ids)
-    limits = needs_limits([n.measure for n in needs])
-    full = CaseContext(settings)
-    if limits and LIMIT_PASS.get(session.get_bind().dialect.name, "joined") == "joined":
-        grouped = grouped_sums(session, select_from=full.joined(CASES, True),
-                               values=plan.values(full), where=where, **common)
-        return _by_need(grouped, plan, len(periods))
-    grouped = grouped_sums(session, select_from=CASES, values=plan.values(naive), where=where,
-                           **common)
-    if limits:
-        # Pauses and extensions change only the cases that have one: the pass above counts
-        # every case as if it had none, this one adds the difference for those few cases.
-        exact = CaseContext(settings, per_case=True)
-        difference = [func.coalesce(a, 0) - func.coalesce(b, 0)
-                      for a, b in zip(plan.values(exact), plan.values(naive), strict=True)]
-        touched = [C.closed_on >= plan.first, has_adjustment()]
-        add_sums(grouped, grouped_sums(session, select_from=CASES, values=difference,
-                                       where=[*where, *touched], **common))
+    grouped = grouped_sums(
+        session, select_from=CASES,
+        keys=[*holder_keys(session, scope), choice_key(noindex(C.category), plan.categories),
+              choice_key(noindex(C.closing_method), plan.methods)],
+        dates=DATE_COLUMNS, filters=plan.filters, wanted=plan.wanted, values=plan.values(),
+        where=_where(periods, needs, scope, ids),
+    )
     return _by_need(grouped, plan, len(periods))
 
 
@@ -193,6 +161,7 @@ class _Plan:
     def __init__(self, needs: Sequence[Need], periods: Sequence[Period],
                  settings: IndicatorSettings) -> None:
         self.needs = needs
+        self.settings = settings
         self.first = min(p.start for p in periods)
         self.methods_of = {n: ROW_SPECS[split_measure(n.measure)[0]][1] for n in needs}
         self.base_of = {n: ROW_SPECS[split_measure(n.measure)[0]][0] for n in needs}
@@ -211,14 +180,14 @@ class _Plan:
         self.flagged = {f: sorted({c for n in needs if sums[n][0] == f for c in n.categories})
                         for f, _ in self.sums if f}
 
-    def values(self, ctx: CaseContext) -> list[Any]:
-        return [_value(self._flag(f, ctx) if f else None, VALUES[v](ctx) if v else None)
+    def values(self) -> list[Any]:
+        return [_value(self._flag(f) if f else None, VALUES[v]() if v else None)
                 for f, v in self.sums]
 
-    def _flag(self, name: str, ctx: CaseContext) -> ColumnElement[bool]:
+    def _flag(self, name: str) -> ColumnElement[bool]:
         """A row flag, tested only on rows a measure reads it for (closed, its categories)."""
         return and_(C.closed_on >= self.first, C.category.in_(self.flagged[name]),
-                    ROW_FLAGS[name](ctx))
+                    ROW_FLAGS[name](self.settings))
 
 
 def _by_need(grouped: Mapping[tuple[Any, ...], Mapping[Any, list[int]]], plan: _Plan,
@@ -238,13 +207,16 @@ def _by_need(grouped: Mapping[tuple[Any, ...], Mapping[Any, list[int]]], plan: _
     return out
 
 
-def holder_keys(session: Session, scope: str | None) -> list[Key]:
-    """Grouping keys (court, team, officer): all three, or only the scope's level."""
+def holder_keys(session: Session, scope: str | None,
+                columns: Mapping[str, ColumnElement[Any]] = LEVEL_COLUMNS) -> list[Key]:
+    """Grouping keys (court, team, officer) over `columns` (the case's, or the copies on
+    payments): all three, or only the scope's level. Id ranges come from `cases`, whose
+    holder columns are indexed (the copies hold the same ids)."""
     levels = list(LEVEL_COLUMNS) if scope is None else [scope]
     top = session.execute(select(*(
         select(func.max(LEVEL_COLUMNS[level])).scalar_subquery() for level in levels
     ))).one()
-    found = {level: id_key(noindex(LEVEL_COLUMNS[level]), m)
+    found = {level: id_key(noindex(columns[level]), m)
              for level, m in zip(levels, top, strict=True)}
     return [found.get(level, NO_KEY) for level in LEVEL_COLUMNS]
 

@@ -8,11 +8,13 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    FetchedValue,
     ForeignKey,
     Index,
     Integer,
     String,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -59,6 +61,14 @@ class Case(Base):
     origin_case_id: Mapped[int | None] = mapped_column(
         ForeignKey("cases.id"), comment="恢复执行所依据的原案"
     )
+    # Kept by database triggers from case_pauses / case_extensions (migration 0005), so the
+    # 法定期限内结案 test reads them from the case row. Never written by the app.
+    paused_days: Mapped[int] = mapped_column(
+        Integer, server_default=text("0"), server_onupdate=FetchedValue(),
+        comment="结案前扣除期限天数 (触发器维护)")
+    extension_days: Mapped[int] = mapped_column(
+        Integer, server_default=text("0"), server_onupdate=FetchedValue(),
+        comment="延长期限天数 (触发器维护)")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime, server_default=func.now(), onupdate=func.now()

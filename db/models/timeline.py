@@ -4,7 +4,17 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy import (
+    Date,
+    DateTime,
+    FetchedValue,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, Money
@@ -76,3 +86,17 @@ class Payment(Base):
     paid_out_on: Mapped[dt.date | None] = mapped_column(Date, comment="发放日期")
     paid_amount: Mapped[Decimal | None] = mapped_column(Money, comment="发放金额")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    # The case's holder and category, copied by database triggers (migration 0005) so the
+    # 案款 indicators group payments without joining `cases`. Never written by the app.
+    court_id: Mapped[int | None] = mapped_column(
+        Integer, server_default=FetchedValue(), server_onupdate=FetchedValue(),
+        comment="案件所属法院 (触发器从 cases 复制)")
+    team_id: Mapped[int | None] = mapped_column(
+        Integer, server_default=FetchedValue(), server_onupdate=FetchedValue(),
+        comment="案件承办团队 (触发器从 cases 复制)")
+    officer_id: Mapped[int | None] = mapped_column(
+        Integer, server_default=FetchedValue(), server_onupdate=FetchedValue(),
+        comment="案件承办人 (触发器从 cases 复制)")
+    category: Mapped[str | None] = mapped_column(
+        String(16), server_default=FetchedValue(), server_onupdate=FetchedValue(),
+        comment="案件类别 (触发器从 cases 复制)")
