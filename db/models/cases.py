@@ -23,6 +23,9 @@ from db.base import ZERO, Base, Money
 
 class Case(Base):
     __tablename__ = "cases"
+    # Columns the database triggers write are expired after a flush and read back when next
+    # used: RETURNING would give SQLite's values from before its AFTER triggers ran.
+    __mapper_args__ = {"eager_defaults": False}
     __table_args__ = (
         # The indicator SQL groups by team/officer and filters on 立案/结案 dates.
         Index("ix_cases_team_filed", "team_id", "filed_on"),

@@ -73,6 +73,9 @@ class Payment(Base):
     """案款: one receipt (到账) and its disbursement (发放) once paid out."""
 
     __tablename__ = "payments"
+    # Columns the database triggers write are expired after a flush and read back when next
+    # used: RETURNING would give SQLite's values from before its AFTER triggers ran.
+    __mapper_args__ = {"eager_defaults": False}
     __table_args__ = (
         Index("ix_payments_received_on", "received_on"),
         Index("ix_payments_paid_out_on", "paid_out_on"),
