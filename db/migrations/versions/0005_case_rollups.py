@@ -59,11 +59,25 @@ def _holder_changed(null_safe_equal: Callable[[str, str], str]) -> str:
     return " OR ".join(f"NOT ({null_safe_equal(f'OLD.{c}', f'NEW.{c}')})" for c in HOLDER)
 
 
+def _child_triggers(paused: str) -> list[str]:
+    """MariaDB and SQLite (one event per trigger): a pause or extension that is added,
+    changed or deleted recomputes its case's column (the old and the new case on a move)."""
+    out = []
+    for table, column, value in (("case_pauses", "paused_days", paused),
+                                 ("case_extensions", "extension_days", _extension("cases.id"))):
+        for event, refs in (("INSERT", ("NEW",)), ("DELETE", ("OLD",)), ("UPDATE", ("OLD", "NEW"))):
+            body = " ".join(f"UPDATE cases SET {column} = {value} WHERE cases.id = {r}.case_id;"
+                            for r in refs)
+            out.append(f"CREATE TRIGGER trg_{table}_rollup_{event.lower()} AFTER {event} ON {table} "
+                       f"FOR EACH ROW BEGIN {body} END")
+    return out
+
+
 def _postgresql() -> list[str]:
     paused = _paused("postgresql", "NEW.id", "NEW.closed_on")
     recompute = f"UPDATE cases SET paused_days = {_paused('postgresql', 'cases.id', 'cases.closed_on')}"
     return [
-        f"""CREATE FUNCTION payments_holder() RETURNS trigger LANGUAGE plpgsql AS $$
+        """CREATE FUNCTION payments_holder() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   SELECT c.court_id, c.team_id, c.officer_id, c.category
     INTO NEW.court_id, NEW.team_id, NEW.officer_id, NEW.category
@@ -143,16 +157,7 @@ END""",
         f"SET NEW.paused_days = {_paused('mysql', 'NEW.id', 'NEW.closed_on')}, "
         f"NEW.extension_days = {_extension('NEW.id')}",
     ]
-    # A pause or extension changes: touch its case(s); the BEFORE UPDATE trigger above
-    # recomputes both columns from the rows.
-    for table, column, value in (("case_pauses", "paused_days", paused),
-                                 ("case_extensions", "extension_days", _extension("cases.id"))):
-        for event, refs in (("INSERT", ("NEW",)), ("DELETE", ("OLD",)), ("UPDATE", ("OLD", "NEW"))):
-            body = " ".join(f"UPDATE cases SET {column} = {value} WHERE cases.id = {r}.case_id;"
-                            for r in refs)
-            out.append(f"CREATE TRIGGER trg_{table}_rollup_{event.lower()} AFTER {event} ON {table} "
-                       f"FOR EACH ROW BEGIN {body} END")
-    return out
+    return [*out, *_child_triggers(paused)]
 
 
 def _sqlite() -> list[str]:
@@ -183,14 +188,7 @@ FOR EACH ROW WHEN NEW.paused_days IS NOT {paused_new}
 BEGIN UPDATE cases SET paused_days = {paused_new}, extension_days = {_extension('NEW.id')}
       WHERE id = NEW.id; END""",
     ]
-    for table, column, value in (("case_pauses", "paused_days", paused_row),
-                                 ("case_extensions", "extension_days", _extension("cases.id"))):
-        for event, refs in (("INSERT", ("NEW",)), ("DELETE", ("OLD",)), ("UPDATE", ("OLD", "NEW"))):
-            body = " ".join(f"UPDATE cases SET {column} = {value} WHERE cases.id = {r}.case_id;"
-                            for r in refs)
-            out.append(f"CREATE TRIGGER trg_{table}_rollup_{event.lower()} AFTER {event} ON {table} "
-                       f"FOR EACH ROW BEGIN {body} END")
-    return out
+    return [*out, *_child_triggers(paused_row)]
 
 
 TRIGGERS: dict[str, Callable[[], list[str]]] = {
