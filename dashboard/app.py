@@ -7,6 +7,7 @@ from typing import Any
 
 import dash
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard.auth import init_auth
 from dashboard.cache import init_cache
@@ -25,6 +26,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> dash.Dash:
     server = Flask(__name__, instance_path=str(ROOT / "instance"))
     server.config.update(settings)
     server.config["SECRET_KEY"] = settings["SECRET_KEY"] or "dev-only-not-secret"
+    if settings["PROXY_HOPS"] > 0:  # client address and scheme as the trusted proxies saw them
+        hops = settings["PROXY_HOPS"]
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     engine = make_engine(settings["DATABASE_URL"])
     state = AppContext(settings=settings, engine=engine, sessions=make_session_factory(engine))

@@ -44,11 +44,13 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_IDLE_MIN": 480,  # desk sessions end after this many minutes without use; walls never idle out
     "SESSION_MAX_H": 12,  # desk sessions end this many hours after sign-in at the latest
     "AUTH_RECHECK_S": 30,  # re-check a session's user / wall token in the database at most this often
-    "LOGIN_MAX_FAILURES": 5,  # failed sign-ins per username or address within the window before a lock
+    "LOGIN_MAX_FAILURES": 5,  # failed sign-ins for one username within the window before a lock
+    "LOGIN_MAX_FAILURES_PER_IP": 20,  # … from one address (an office behind one NAT address shares it)
     "LOGIN_WINDOW_MIN": 15,
     "LOGIN_LOCKOUT_MIN": 15,
     "COOKIE_SECURE": "auto",  # auto: Secure cookies when ENV=production; 1/0 force it on/off
     "FRAME_ANCESTORS": "",  # origins allowed to frame the pages (space separated); empty: none
+    "PROXY_HOPS": 0,  # reverse proxies in front whose X-Forwarded-For/-Proto/-Host are trusted
 }
 
 class SettingsError(ValueError):

@@ -1,7 +1,8 @@
 """Sign-in throttling kept in the database, so every worker agrees.
 
-After `max_failures` failed sign-ins for one username, or from one address, within `window`,
-further attempts are refused until `lockout` after the last of those failures.
+After `max_failures` failed sign-ins for one username, or `max_ip_failures` from one address,
+within `window`, further attempts are refused until `lockout` after the last of those failures.
+The address limit is the higher one: many people behind one NAT address or proxy share it.
 """
 from __future__ import annotations
 
@@ -24,9 +25,15 @@ def _locked_until(times: list[dt.datetime], max_failures: int, window: dt.timede
 
 
 def locked_until(session: Session, username: str, ip: str, now: dt.datetime, *,
-                 max_failures: int, window: dt.timedelta, lockout: dt.timedelta) -> dt.datetime | None:
-    """When the lock on this username or address ends, or None when not locked (naive UTC)."""
-    if max_failures <= 0:
+                 max_failures: int, window: dt.timedelta, lockout: dt.timedelta,
+                 max_ip_failures: int | None = None) -> dt.datetime | None:
+    """When the lock on this username or address ends, or None when not locked (naive UTC).
+
+    `max_ip_failures` (default: `max_failures`) applies to the address; 0 or less turns a
+    limit off."""
+    limits = {"username": max_failures,
+              "ip": max_failures if max_ip_failures is None else max_ip_failures}
+    if max(limits.values()) <= 0:
         return None
     since = now - window - lockout
     rows = session.execute(
@@ -35,8 +42,8 @@ def locked_until(session: Session, username: str, ip: str, now: dt.datetime, *,
                or_(LoginAttempt.username == username, LoginAttempt.ip == ip))
         .order_by(LoginAttempt.at)
     ).all()
-    ends = [_locked_until([r.at for r in rows if getattr(r, key) == value], max_failures, window, lockout)
-            for key, value in (("username", username), ("ip", ip)) if value]
+    ends = [_locked_until([r.at for r in rows if getattr(r, key) == value], limits[key], window, lockout)
+            for key, value in (("username", username), ("ip", ip)) if value and limits[key] > 0]
     ends = [end for end in ends if end is not None and end > now]
     return max(ends) if ends else None
 

@@ -95,6 +95,7 @@ def login_submit() -> Response:
     settings, ip, now = current_app.config, client_ip(), utcnow()
     with session_scope(_sessions()) as db:
         until = locked_until(db, username, ip, now, max_failures=settings["LOGIN_MAX_FAILURES"],
+                             max_ip_failures=settings["LOGIN_MAX_FAILURES_PER_IP"],
                              window=dt.timedelta(minutes=settings["LOGIN_WINDOW_MIN"]),
                              lockout=dt.timedelta(minutes=settings["LOGIN_LOCKOUT_MIN"]))
         if until is not None:

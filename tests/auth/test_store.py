@@ -190,3 +190,20 @@ def test_throttle_locks_a_username_and_an_address(db) -> None:
     note_attempt(session, "zhang", "10.0.0.2", True, now + dt.timedelta(minutes=6))
     assert lock("zhang", "10.0.0.9", now + dt.timedelta(minutes=7)) is None
 
+
+def test_the_address_limit_is_its_own_number(db) -> None:
+    session, _ = db
+    now = dt.datetime(2026, 11, 26, 12, 0)
+    window = lockout = dt.timedelta(minutes=15)
+
+    def lock(user: str, ip: str, at: dt.datetime, per_ip: int):
+        return locked_until(session, user, ip, at, max_failures=5, window=window,
+                            lockout=lockout, max_ip_failures=per_ip)
+
+    for i in range(6):  # six people behind one NAT address mistype once each
+        note_attempt(session, f"user{i}", "10.0.0.1", False, now + dt.timedelta(minutes=i))
+    at = now + dt.timedelta(minutes=6)
+    assert lock("user9", "10.0.0.1", at, per_ip=20) is None
+    assert lock("user9", "10.0.0.1", at, per_ip=6) == now + dt.timedelta(minutes=5) + lockout
+    assert lock("user9", "10.0.0.1", at, per_ip=0) is None  # 0: no address limit
+
