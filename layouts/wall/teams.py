@@ -114,7 +114,8 @@ def ranking(snapshot: dict[str, Any]) -> list[Any]:
         return [html.Div("快照中暂无承办人数据", className="w-empty")]
     ranked = rank_officers(officers, RANK_KEY)
     with_team = any(officer.get("team") for officer in officers)
-    head = html.Tr([html.Th("名次"), html.Th("变化"), html.Th("承办人"), html.Th("团队") if with_team else None,
+    head = html.Tr([html.Th("名次"), html.Th("变化"), html.Th("承办人", className="w-rk-h-name"),
+                    html.Th("团队", className="w-rk-h-team") if with_team else None,
                     *[html.Th(c.label) for c in RANK_COLUMNS]])
     table = html.Table([html.Thead(head), html.Tbody([_rank_row(r, with_team) for r in ranked[:RANK_ROWS]])],
                        className="w-rank-table")

@@ -82,6 +82,9 @@ for (const el of document.querySelectorAll(arguments[0])) {
 for (const panel of screen.querySelectorAll('.w-panel')) {
   if (panel.scrollHeight > panel.clientHeight + 1) out.push('panel cut off: ' + panel.textContent.slice(0, 20));
 }
+for (const cell of screen.querySelectorAll('.w-rank-table th, .w-rank-table td, .w-tt-name')) {
+  if (cell.scrollWidth > cell.clientWidth + 1) out.push('text cut: ' + cell.textContent);
+}
 return out;
 """
 
