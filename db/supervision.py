@@ -224,10 +224,13 @@ def _scope_clause(scope: Scope | None) -> Any:
     return false()
 
 
-def status_counts(session: Session, today: dt.date, scope: Scope | None = None) -> dict[str, int]:
-    """Orders by effective status, plus the number still open."""
+def status_counts(session: Session, today: dt.date, scope: Scope | None = None,
+                  flt: OrderFilter | None = None, offset_minutes: int = 480) -> dict[str, int]:
+    """Orders by effective status, plus the number still open; `flt` narrows them like the
+    list page's filters (e.g. one team's or one officer's orders)."""
     status = _effective_status(today)
-    found = dict(session.execute(select(status, func.count()).where(_scope_clause(scope)).group_by(status)).all())
+    where = [_scope_clause(scope), *(_filter_clauses(flt, today, offset_minutes) if flt else [])]
+    found = dict(session.execute(select(status, func.count()).where(*where).group_by(status)).all())
     counts = {key: int(found.get(key, 0)) for key in ORDER_STATUSES}
     counts["open"] = sum(counts[s] for s in OPEN_STATUSES)
     return counts

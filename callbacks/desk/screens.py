@@ -35,7 +35,7 @@ from db.queries.queue import (
     node_queue_items,
     queue_counts,
 )
-from db.supervision import OPEN_STATUSES, list_orders
+from db.supervision import OPEN_STATUSES, OrderFilter, list_orders, status_counts
 
 
 @dataclass
@@ -173,7 +173,17 @@ def _queue_counts(scope: str, sid: int, today: dt.date) -> list[dict[str, Any]]:
     return [{"key": k.key, "label": k.label, "count": len(nodes[k.key]), "href": node_href(k.key, scope, sid)}
             for k in NODE_ALERTS.values()] + [
         {"key": k.key, "label": k.label, "count": counts[k.key], "href": queue_href(k.key, scope, sid)}
-        for k in sorted(QUEUE_KINDS.values(), key=lambda k: k.rank)]
+        for k in sorted(QUEUE_KINDS.values(), key=lambda k: k.rank)] + [_supervision_count(scope, sid, today)]
+
+
+def _supervision_count(scope: str, sid: int, today: dt.date) -> dict[str, Any]:
+    """督办 still open for the team or officer (its overdue ones named), linked to the 督办 list."""
+    flt = OrderFilter(team_id=sid) if scope == "team" else OrderFilter(officer_id=sid)
+    counts = with_session("supervision-counts", (scope, sid, today),
+                          lambda s: status_counts(s, today, flt=flt))
+    return {"key": "supervision", "label": "督办未办结", "count": counts["open"],
+            "href": f"/supervision?{scope}={sid}&status=open",
+            "note": f"其中逾期 {counts['overdue']:,} 件" if counts["overdue"] else ""}
 
 
 def _action_queue(scope: str, sid: int, today: dt.date) -> list[dict[str, Any]]:

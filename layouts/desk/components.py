@@ -190,7 +190,8 @@ def queue_counts(items: Sequence[Mapping[str, Any]]) -> list[Any]:
     """Counts per action-queue kind, each a link to its case list."""
     return [
         html.Div([html.Div(i["label"], className="kpi-name"),
-                  html.Div(_link(f"{i['count']:,}", i["href"], "kpi-value"), className="kpi-figure")],
+                  html.Div(_link(f"{i['count']:,}", i["href"], "kpi-value"), className="kpi-figure"),
+                  html.Div(i["note"], className="kpi-note") if i.get("note") else None],
                  className="kpi-card queue-card" + (" status-bad" if i["count"] else ""))
         for i in items
     ]

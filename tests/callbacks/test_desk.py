@@ -13,6 +13,7 @@ from callbacks.desk import analysis, case, cases, officer, team
 from callbacks.desk.lists import case_list
 from callbacks.desk.params import ParamError, parse_period
 from callbacks.desk.screens import analysis_screen, team_screen
+from callbacks.desk.supervision_data import order_list
 from tests.callbacks.conftest import COURT_VIEWER
 from tests.db.test_case_queries import TODAY
 
@@ -24,6 +25,9 @@ def query_of(href: str) -> dict[str, str]:
 
 
 def listed(href: str, today: dt.date = TODAY) -> list[dict[str, Any]]:
+    """The rows the link's page lists: a case list, or the 督办 list (as the court sees it)."""
+    if urlsplit(href).path == "/supervision":
+        return order_list(query_of(href), who=COURT_VIEWER).rows
     assert urlsplit(href).path == "/cases"
     return case_list(query_of(href), today).rows
 
@@ -147,9 +151,11 @@ def test_team_page_queue_and_officers(desk_app) -> None:
     ids = desk_app[1]
     screen = team_screen(str(ids["简案一组"]), {}, TODAY)
     counts = {c["key"]: c["count"] for c in screen.queue_counts}
-    assert list(counts) == ["overdue", "due_soon", "unpaid", "long12", "long6", "near_termination"]
+    assert list(counts) == ["overdue", "due_soon", "unpaid", "long12", "long6", "near_termination",
+                            "supervision"]
     assert counts | {"overdue": 0, "due_soon": 0} == {
-        "overdue": 0, "due_soon": 0, "unpaid": 1, "long12": 1, "long6": 1, "near_termination": 1}
+        "overdue": 0, "due_soon": 0, "unpaid": 1, "long12": 1, "long6": 1, "near_termination": 1,
+        "supervision": 0}
     assert counts["overdue"] > 0  # the crafted cases miss national node deadlines
     for c in screen.queue_counts:
         assert len(listed(c["href"])) == c["count"], c["key"]

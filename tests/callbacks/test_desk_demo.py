@@ -14,7 +14,8 @@ from callbacks.desk.views import GRID_KEYS
 from dashboard.app import create_app
 from db import migrate
 from db.demo import seed_demo
-from db.session import make_engine
+from db.demo_users import ensure_demo_users
+from db.session import make_engine, make_session_factory, session_scope
 from tests.callbacks.conftest import COURT_VIEWER
 from tests.callbacks.test_desk import assert_lists_match, listed, query_of
 
@@ -27,6 +28,8 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     migrate.upgrade(url)
     engine = make_engine(url)
     seed_demo(engine)
+    with session_scope(make_session_factory(engine)) as session:
+        ensure_demo_users(session)  # as `make run` does: also the demo 督办
     engine.dispose()
     app = create_app({"DATABASE_URL": url, "CACHE_URL": "null://", "SCHEDULER_ENABLED": False})
     with app.server.test_request_context():
@@ -62,7 +65,10 @@ def test_every_demo_team_drill_down_matches_its_numbers(demo_app) -> None:
 
 def test_every_demo_team_desk_queue_counts_match_their_lists(demo_app) -> None:
     court = analysis_screen({}, court_today())
+    supervision = 0
     for row in court.grid:
         desk = team_screen(str(row["id"]), {}, court_today())
         for count in desk.queue_counts:
             assert len(listed(count["href"], court_today())) == count["count"], (row["name"], count["key"])
+        supervision += next(c["count"] for c in desk.queue_counts if c["key"] == "supervision")
+    assert supervision > 0  # the demo's open 督办 show on their teams' desks
