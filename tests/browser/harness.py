@@ -247,14 +247,17 @@ def wait_until(predicate: Callable[[], Any], timeout: float = 20, message: str =
 
 
 _DASH_BUSY_JS = """
+const page = document.getElementById('_pages_content');
 return !document.querySelector('#react-entry-point')
     || !!document.querySelector('._dash-loading')
-    || !!document.querySelector('[data-dash-is-loading="true"]');
+    || !!document.querySelector('[data-dash-is-loading="true"]')
+    || (!!page && !page.hasChildNodes());
 """
 
 
 def wait_for_dash(driver: Any, timeout: float = 30) -> None:
-    """Wait until the Dash renderer has mounted and no callback is pending."""
+    """Wait until the Dash renderer has mounted, the page's layout is in (Dash pages fills
+    `_pages_content` by a callback after mounting) and no callback is pending."""
     wait_until(lambda: not driver.execute_script(_DASH_BUSY_JS), timeout, "Dash idle")
 
 

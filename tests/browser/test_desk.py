@@ -106,7 +106,8 @@ def test_custom_dates_apply_into_the_url(demo_server, driver) -> None:
     driver.get(demo_server.page("/analysis"))
     wait_for_dash(driver, 60)
     for id_, value in (("analysis-start", "2022-01-01"), ("analysis-end", "2022-09-30")):
-        field = driver.find_element(By.ID, id_)
+        # the page's layout arrives after Dash itself is ready: wait for the field
+        field = wait_until(lambda i=id_: driver.find_elements(By.ID, i), 30, f"#{id_}")[0]
         field.click()
         field.send_keys(value, Keys.ENTER)
     driver.find_element(By.ID, "analysis-apply").click()
