@@ -42,6 +42,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> dash.Dash:
         pages_folder="",
         assets_folder=str(ROOT / "assets"),
         serve_locally=True,  # intranet: every script, style and font comes from this app
+        compress=bool(settings["COMPRESS"]),  # 2.6 MB of scripts, 93 KB pages: ~5× smaller
         title="执行指挥中心质效看板",
         update_title=None,
         suppress_callback_exceptions=False,

@@ -50,7 +50,8 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_LOCKOUT_MIN": 15,
     "COOKIE_SECURE": "auto",  # auto: Secure cookies when ENV=production; 1/0 force it on/off
     "FRAME_ANCESTORS": "",  # origins allowed to frame the pages (space separated); empty: none
-    "PROXY_HOPS": 0,  # reverse proxies in front whose X-Forwarded-For/-Proto/-Host are trusted
+    "PROXY_HOPS": 0,
+    "COMPRESS": True,  # gzip/brotli for browsers that accept it; 0 when a reverse proxy compresses  # reverse proxies in front whose X-Forwarded-For/-Proto/-Host are trusted
 }
 
 class SettingsError(ValueError):
