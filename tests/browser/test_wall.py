@@ -158,8 +158,10 @@ def test_new_version_updates_in_place_and_highlights_changes(
         "}}, true);")
     publish_sample(sample_server, 8, bump=5)
     wait_until(lambda: _tile_text(driver, "closed") == "1070件", 60, "tile updated")
-    flashed = wait_until(lambda: driver.execute_script("return window.__flashed"), 5, "highlight")
-    assert "closed" in flashed and "accepted" not in flashed  # only changed figures light up
+    # the chart box and the tiles start their highlight in separate frames: wait for the tile's
+    flashed = wait_until(lambda: (found := driver.execute_script("return window.__flashed"))
+                         and "closed" in found and found, 5, "the changed tile lights up")
+    assert "accepted" not in flashed  # only changed figures light up
     assert driver.execute_script(
         "return window.__wallMarker === 42 && window.__trendNode === document.getElementById('wall-trend')")
     assert _tile_text(driver, "accepted") == "1312件"  # unchanged figures stay
