@@ -3,10 +3,19 @@ from __future__ import annotations
 
 import click
 
-from dashboard.cli import database, demo, indicators, nodes, scheduler, server, users
+from dashboard.cli import (
+    database,
+    demo,
+    indicators,
+    nodes,
+    rollups,
+    scheduler,
+    server,
+    users,
+)
 from dashboard.config import SettingsError
 
-_MODULES = (server, database, scheduler, indicators, demo, nodes, users)
+_MODULES = (server, database, scheduler, indicators, demo, nodes, users, rollups)
 
 
 @click.group(help="执行指挥中心质效看板 命令行工具")

@@ -1,0 +1,90 @@
+"""Check and repair the columns that database triggers keep (migration 0005_case_rollups).
+
+The triggers keep `payments.court_id/team_id/officer_id/category` equal to the payment's case
+and `cases.paused_days` / `cases.extension_days` equal to the sums over the case's pauses and
+extensions. Only a write that bypasses the triggers (a bulk load with triggers disabled, a
+restore into a schema without them) can leave them stale; `check` finds such rows in one
+set-based statement per rule and `repair` rewrites exactly those rows, in the caller's
+transaction. The indicator engine reads these columns, so stale values would skew it.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import case, func, or_, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ColumnElement
+
+from db.models import Case, CaseExtension, CasePause, Payment
+from db.sqldates import days_between
+
+C = Case.__table__.c
+P = Payment.__table__.c
+HOLDER = ("court_id", "team_id", "officer_id", "category")
+
+
+def paused_days_of_case() -> ColumnElement[int]:
+    """What `cases.paused_days` must be (a correlated sum; see the migration's rule)."""
+    p = CasePause.__table__.alias("pause").c
+    stop = case((or_(p.ended_on.is_(None), p.ended_on > C.closed_on), C.closed_on), else_=p.ended_on)
+    total = (select(func.sum(days_between(p.started_on, stop)))
+             .where(p.case_id == C.id, C.closed_on.is_not(None), p.started_on <= C.closed_on)
+             .scalar_subquery())
+    return func.coalesce(total, 0)
+
+
+def extension_days_of_case() -> ColumnElement[int]:
+    """What `cases.extension_days` must be."""
+    e = CaseExtension.__table__.alias("extension").c
+    return func.coalesce(select(func.sum(e.days)).where(e.case_id == C.id).scalar_subquery(), 0)
+
+
+def _of_case(column: str) -> ColumnElement[Any]:
+    return select(C[column]).where(C.id == P.case_id).scalar_subquery()
+
+
+def _differs(stored: ColumnElement[Any], expected: ColumnElement[Any]) -> ColumnElement[bool]:
+    return stored.is_distinct_from(expected)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One kept column set: the table, the columns and what each must equal."""
+
+    label: str
+    table: Any
+    expected: Callable[[], dict[str, ColumnElement[Any]]]
+
+    def stale(self) -> ColumnElement[bool]:
+        return or_(*(_differs(self.table.c[name], value) for name, value in self.expected().items()))
+
+
+RULES: dict[str, Rule] = {
+    "payment_holder": Rule("案款的承办团队/承办人/类别副本", Payment.__table__,
+                           lambda: {name: _of_case(name) for name in HOLDER}),
+    "paused_days": Rule("案件的扣除期限天数", Case.__table__, lambda: {"paused_days": paused_days_of_case()}),
+    "extension_days": Rule("案件的延长期限天数", Case.__table__,
+                           lambda: {"extension_days": extension_days_of_case()}),
+}
+
+
+def check(session: Session) -> dict[str, int]:
+    """{rule key: number of rows whose kept columns differ from their sources}."""
+    return {key: int(session.scalar(select(func.count()).select_from(rule.table).where(rule.stale())) or 0)
+            for key, rule in RULES.items()}
+
+
+def repair(session: Session) -> dict[str, int]:
+    """Rewrite the stale rows from their sources; return {rule key: rows rewritten}."""
+    found = check(session)
+    for key, rule in RULES.items():
+        if found[key]:
+            ids = [row[0] for row in session.execute(select(rule.table.c.id).where(rule.stale()))]
+            for start in range(0, len(ids), 1000):
+                chunk = ids[start:start + 1000]
+                session.execute(update(rule.table).where(rule.table.c.id.in_(chunk))
+                                .values(rule.expected()))
+    session.flush()
+    return found
