@@ -100,14 +100,6 @@ def _add(target: dict[Any, list[int]], filter_key: Any, values: Sequence[int]) -
             found[j] += v
 
 
-def add_sums(into: Sums, more: Mapping[tuple[Any, ...], Mapping[Any, list[int]]]) -> None:
-    """Add the sums of a second grouped_sums result into the first."""
-    for key, by_filter in more.items():
-        target = into.setdefault(key, {})
-        for filter_key, values in by_filter.items():
-            _add(target, filter_key, values)
-
-
 def grouped_sums(
     session: Session, *, select_from: Any, keys: Sequence[Key],
     dates: Mapping[str, ColumnElement[Any]], filters: Mapping[Any, Callable[[Any], Any]],
