@@ -78,13 +78,12 @@ def check(session: Session) -> dict[str, int]:
 
 def repair(session: Session) -> dict[str, int]:
     """Rewrite the stale rows from their sources; return {rule key: rows rewritten}."""
-    found = check(session)
+    found = {}
     for key, rule in RULES.items():
-        if found[key]:
-            ids = [row[0] for row in session.execute(select(rule.table.c.id).where(rule.stale()))]
-            for start in range(0, len(ids), 1000):
-                chunk = ids[start:start + 1000]
-                session.execute(update(rule.table).where(rule.table.c.id.in_(chunk))
-                                .values(rule.expected()))
+        ids = list(session.scalars(select(rule.table.c.id).where(rule.stale())))
+        for start in range(0, len(ids), 1000):
+            session.execute(update(rule.table).where(rule.table.c.id.in_(ids[start:start + 1000]))
+                            .values(rule.expected()))
+        found[key] = len(ids)
     session.flush()
     return found

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import click
 
-from dashboard.config import load_settings
+from dashboard.cli.nodes import open_session
 from db import rollups
-from db.session import make_engine, make_session_factory, session_scope
 
 
 @click.group("rollups", help="检查或修复触发器维护的汇总列（案款承办副本、扣除/延长期限天数）")
@@ -20,10 +19,8 @@ def _report(found: dict[str, int], verb: str) -> None:
 
 @group.command("check", help="检查：与来源不一致的行数；有不一致时退出码为 1")
 def check() -> None:
-    engine = make_engine(load_settings()["DATABASE_URL"])
-    with session_scope(make_session_factory(engine)) as session:
+    with open_session() as (session, _):
         found = rollups.check(session)
-    engine.dispose()
     _report(found, "不一致")
     if any(found.values()):
         raise SystemExit("发现不一致的汇总列，请运行 python -m dashboard rollups repair 修复")
@@ -32,10 +29,8 @@ def check() -> None:
 
 @group.command("repair", help="修复：按来源重写不一致的行（一个事务）")
 def repair() -> None:
-    engine = make_engine(load_settings()["DATABASE_URL"])
-    with session_scope(make_session_factory(engine)) as session:
+    with open_session(write=True) as (session, _):
         found = rollups.repair(session)
-    engine.dispose()
     _report(found, "已修复")
 
 
