@@ -2,12 +2,42 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from db.demo import seed_demo
+from db.demo_users import ensure_demo_users
 from db.models import Case, CaseEvent, Court, Officer, Team, User
+from db.session import make_engine, make_session_factory, session_scope
+from tests.backends import clear_all
+
+
+def demo_court(url: str, today: dt.date, *, with_users: bool = False) -> Iterator[Engine]:
+    """The demo court seeded into the migrated database at `url` as of `today` — with the
+    demo users and their 督办 when asked (as seed-demo and run do) — and wiped afterwards.
+    Use with `yield from` in a module-scoped fixture: seeding takes a while."""
+    eng = make_engine(url)
+    _wipe(eng)
+    seed_demo(eng, today=today)
+    if with_users:
+        with session_scope(make_session_factory(eng)) as session:
+            ensure_demo_users(session)
+    yield eng
+    _wipe(eng)
+    eng.dispose()
+
+
+def _wipe(eng: Engine) -> None:
+    """clear_all, after unlinking 执恢 cases from their originals (MariaDB checks FKs per row)."""
+    with eng.begin() as conn:
+        conn.execute(update(Case).values(origin_case_id=None))
+    clear_all(eng)
+
 
 TYPE_CODES = {"first": "执", "resumed": "执恢", "preservation": "执保", "review": "执异"}
 

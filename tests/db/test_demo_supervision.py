@@ -9,21 +9,20 @@ from collections import Counter
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from db import supervision as sv
 from db.base import Base
-from db.demo import seed_demo
 from db.demo.supervision import WINDOW_DAYS, demo_today, seed_demo_supervision
 from db.demo_users import DEMO_USERS, ensure_demo_users
-from db.models import Case, SupervisionOrder, SupervisionStep, User
+from db.models import SupervisionOrder, SupervisionStep, User
 from db.nodes.builders import NodeFilter
 from db.nodes.rules import load_rules
 from db.nodes.sql import node_rows
-from db.session import make_engine, make_session_factory, session_scope
-from tests.backends import BACKENDS, clear_all
+from tests.backends import BACKENDS
+from tests.db.nodes_factory import demo_court
 
 TODAY = dt.date(2022, 11, 30)
 OFFSET = dt.timedelta(hours=8)
@@ -32,20 +31,7 @@ USERNAMES = {d.role: d.username for d in DEMO_USERS}
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def demo(request: pytest.FixtureRequest, migrated_urls: dict[str, str]) -> Iterator[Engine]:
-    eng = make_engine(migrated_urls[request.param])
-    _wipe(eng)
-    seed_demo(eng, today=TODAY)
-    with session_scope(make_session_factory(eng)) as session:
-        ensure_demo_users(session)
-    yield eng
-    _wipe(eng)
-    eng.dispose()
-
-
-def _wipe(eng: Engine) -> None:
-    with eng.begin() as conn:
-        conn.execute(update(Case).values(origin_case_id=None))
-    clear_all(eng)
+    yield from demo_court(migrated_urls[request.param], TODAY, with_users=True)
 
 
 def _orders(s: Session) -> list[dict]:

@@ -6,18 +6,15 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from db.campaigns import campaign_results, list_campaigns
 from db.compliance import compliance_summary
-from db.demo import seed_demo
-from db.models import Case
 from db.nodes.counts import node_counts, node_summary
 from db.nodes.rules import load_rules
-from db.session import make_engine
-from tests.backends import BACKENDS, clear_all
+from tests.backends import BACKENDS
+from tests.db.nodes_factory import demo_court
 
 TODAY = dt.date(2022, 11, 30)
 
@@ -25,19 +22,7 @@ TODAY = dt.date(2022, 11, 30)
 @pytest.fixture(scope="module", params=BACKENDS)
 def demo(request: pytest.FixtureRequest, migrated_urls: dict[str, str]) -> Iterator[Engine]:
     """The demo court as of 2022-11-30 (seeding takes a while, so once per backend)."""
-    eng = make_engine(migrated_urls[request.param])
-    _wipe(eng)
-    seed_demo(eng, today=TODAY)
-    yield eng
-    _wipe(eng)
-    eng.dispose()
-
-
-def _wipe(eng: Engine) -> None:
-    """clear_all, after unlinking 执恢 cases from their originals (MariaDB checks FKs per row)."""
-    with eng.begin() as conn:
-        conn.execute(update(Case).values(origin_case_id=None))
-    clear_all(eng)
+    yield from demo_court(migrated_urls[request.param], TODAY)
 
 
 def test_jifeng_junma_results(demo: Engine) -> None:
