@@ -21,7 +21,7 @@ from sqlalchemy import event  # noqa: E402
 
 from dashboard.app import create_app  # noqa: E402
 from db import migrate  # noqa: E402
-from db.passwords import hash_password, verify_password  # noqa: E402
+from db.auth.passwords import hash_password, verify_password  # noqa: E402
 from tests.auth_helpers import login, make_user  # noqa: E402
 
 

@@ -24,7 +24,7 @@ from flask import g  # noqa: E402
 from dashboard import guard  # noqa: E402
 from dashboard.app import create_app  # noqa: E402
 from db import migrate  # noqa: E402
-from db.access import Principal  # noqa: E402
+from db.auth.access import Principal  # noqa: E402
 from db.models import Court, Officer, Team  # noqa: E402
 from db.session import make_engine, make_session_factory, session_scope  # noqa: E402
 

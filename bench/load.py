@@ -413,8 +413,8 @@ def _snapshot_ms(prefix: str, version: int) -> Any:
 
 def _wall_cookies(url: str, port: int, count: int) -> list[str]:
     """Issue `count` wall tokens and sign one client in with each; return the session cookies."""
+    from db.auth.wall_tokens import issue_wall_token
     from db.session import make_session_factory, session_scope
-    from db.wall_tokens import issue_wall_token
 
     engine = make_engine(url)
     with session_scope(make_session_factory(engine)) as session:

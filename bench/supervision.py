@@ -24,9 +24,9 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from db import supervision as sv  # noqa: E402
 from db.models import Case, SupervisionOrder, SupervisionStep, Team, User  # noqa: E402
 from db.session import make_engine  # noqa: E402
+from db.supervision import orders as sv  # noqa: E402
 
 
 def _orders(session: Session, n: int, today: dt.date, rng: random.Random) -> None:

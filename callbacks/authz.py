@@ -14,8 +14,8 @@ from flask import g, has_request_context, request
 
 from callbacks.context import app_context
 from callbacks.desk.params import ParamError
-from db import audit
-from db.access import (
+from db.auth import audit
+from db.auth.access import (
     Principal,
     Scope,
     may_see_case,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, g
 
-from db.access import Principal
+from db.auth.access import Principal
 from db.context import AppContext
 
 

@@ -25,7 +25,7 @@ from db.context import AppContext
 from db.snapshot.builder import default_port
 from db.snapshot.lock import DatabaseLease, LeaderLease, RedisLease
 from db.snapshot.refresh import Refresher
-from db.supervision_sweep import OverdueSweep
+from db.supervision.sweep import OverdueSweep
 
 log = logging.getLogger(__name__)
 

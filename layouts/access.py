@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import unquote
 
-from db.access import (
+from db.auth.access import (
     ADMIN,
     ANSWER_SUPERVISION,
     EXPORT,

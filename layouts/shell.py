@@ -4,7 +4,7 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from db.access import Principal
+from db.auth.access import Principal
 from layouts import ids
 from layouts.access import may_open
 

@@ -147,7 +147,7 @@ class Browsers:
         return self.drivers[who]
 
     def _sign_in(self, driver: Any, who: str) -> None:
-        from db.demo_users import DEMO_USERS, DEMO_WALL_TOKEN
+        from db.demo.users import DEMO_USERS, DEMO_WALL_TOKEN
 
         if who == "nobody":
             return

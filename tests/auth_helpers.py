@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from db.auth.users import create_user
 from db.session import make_engine, make_session_factory, session_scope
-from db.users import create_user
 
 PASSWORD = "Test#pass-2026"
 SITE = "http://localhost"

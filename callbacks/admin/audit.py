@@ -12,9 +12,9 @@ from flask import has_request_context, request
 from callbacks import authz
 from callbacks.admin.common import reading, require_admin, with_local_times, zone
 from callbacks.desk.params import ParamError, parse_date, search
-from db import audit
-from db.access import ROLES
-from db.export import Column, Sheet, workbook_bytes
+from db.auth import audit
+from db.auth.access import ROLES
+from db.export.xlsx import Column, Sheet, workbook_bytes
 from layouts import ids
 from layouts.admin.audit import audit_table
 from layouts.admin.common import message

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from callbacks import authz
 from callbacks.context import app_context
-from db.access import ADMIN
+from db.auth.access import ADMIN
 from db.session import session_scope
 
 T = TypeVar("T")

@@ -9,7 +9,7 @@ from flask import has_request_context, request
 
 from callbacks import authz
 from callbacks.admin.common import reading, require_admin, with_local_times, writing
-from db.wall_tokens import issue_wall_token, list_wall_tokens, revoke_wall_token
+from db.auth.wall_tokens import issue_wall_token, list_wall_tokens, revoke_wall_token
 from layouts import ids
 from layouts.admin.common import message
 from layouts.admin.tokens import issued_box, tokens_table

@@ -9,7 +9,7 @@ from dash import Input, Output, State, ctx, no_update
 
 from callbacks import authz
 from callbacks.admin.common import reading, require_admin, with_local_times, writing
-from db import users
+from db.auth import users
 from db.queries.people import officer_choices, team_choices
 from layouts import ids
 from layouts.admin.common import message

@@ -1,6 +1,6 @@
 """Action buttons on the desk pages (督办本团队, 督办, 督办本案) are shown only to who may use them.
 
-The buttons start hidden in the layouts; the server refuses the action anyway (db.supervision_access),
+The buttons start hidden in the layouts; the server refuses the action anyway (db.supervision.access),
 this only keeps a 领导 or 承办人 from being offered a form that will refuse them.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import dash
 from dash import Input, Output
 
 from callbacks import authz
-from db.supervision_access import refusal
+from db.supervision.access import refusal
 from layouts import ids
 from layouts.desk.components import BUTTON, HIDDEN_BUTTON
 

@@ -11,7 +11,7 @@ from callbacks.desk.common import grid_indicators
 from callbacks.desk.data import court_today
 from callbacks.desk.lists import CaseList, case_list
 from callbacks.desk.screens import Screen, analysis_screen
-from db.export import Column, Sheet, workbook_bytes
+from db.export.xlsx import Column, Sheet, workbook_bytes
 from db.session import data_version
 
 UNIT_KINDS = {"%": "percent", "件": "int", "天": "number", "元": "money"}

@@ -17,7 +17,7 @@ from callbacks.desk.data import (
 from callbacks.desk.links import measure_label
 from callbacks.desk.params import PARTS, ParamError, parse_id, parse_range, search
 from callbacks.desk.screens import scope_node_alerts
-from db.access import may_see_team
+from db.auth.access import may_see_team
 from db.indicators.period import Period
 from db.queries.cases import (
     case_rows,

@@ -22,7 +22,7 @@ from callbacks.desk.params import (
     search,
 )
 from callbacks.desk.views import indicator_rows, kpi_items, scope_row
-from db.access import may_see_team
+from db.auth.access import may_see_team
 from db.indicators.period import Period
 from db.queries.cases import court_info, officer_info, team_info
 from db.queries.outlook import load_targets, year_end_outlook
@@ -35,7 +35,7 @@ from db.queries.queue import (
     node_queue_items,
     queue_counts,
 )
-from db.supervision import OPEN_STATUSES, OrderFilter, list_orders, status_counts
+from db.supervision.orders import OPEN_STATUSES, OrderFilter, list_orders, status_counts
 
 
 @dataclass

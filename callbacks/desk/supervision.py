@@ -12,9 +12,9 @@ from callbacks.context import principal
 from callbacks.desk import supervision_data as data
 from callbacks.desk.common import jsonable
 from callbacks.desk.params import ParamError, parse_id, problem, search
-from db import supervision as sv
 from db.errors import ValidationError
-from db.supervision_access import refusal
+from db.supervision import orders as sv
+from db.supervision.access import refusal
 from layouts import ids
 from layouts.desk import components as ui
 from layouts.desk import supervision as ui_sv

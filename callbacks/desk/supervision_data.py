@@ -16,14 +16,14 @@ from callbacks import authz
 from callbacks.context import app_context, principal
 from callbacks.desk.data import court_today, node_rules, with_session
 from callbacks.desk.params import ParamError, parse_date, parse_id, search
-from db import audit
-from db import supervision as sv
-from db.access import Principal, scope_of
+from db.auth import audit
+from db.auth.access import Principal, scope_of
 from db.errors import ValidationError
-from db.export import Column, Sheet, workbook_bytes
+from db.export.xlsx import Column, Sheet, workbook_bytes
 from db.models import Case
 from db.session import session_scope
-from db.supervision_access import refusal
+from db.supervision import orders as sv
+from db.supervision.access import refusal
 from layouts.desk.supervision import FILTER_KEYS
 
 LIST_LIMIT = 2000

@@ -1,7 +1,7 @@
 """Sign-in for the whole app: sessions, the login page, wall tokens, CSRF origin checks, headers.
 
 `init_auth(server, app)` (called by `create_app`) installs everything. Each request gets
-`flask.g.principal` (a `db.access.Principal`, or None on the open paths). This package only
+`flask.g.principal` (a `db.auth.access.Principal`, or None on the open paths). This package only
 AUTHENTICATES; which role may see what is decided by the authorization guard.
 """
 from __future__ import annotations

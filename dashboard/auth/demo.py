@@ -7,8 +7,8 @@ from typing import Any
 import click
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.access import ROLES
-from db.demo_users import (
+from db.auth.access import ROLES
+from db.demo.users import (
     DEMO_WALL_TOKEN,
     demo_wall_token_active,
     ensure_demo_users,

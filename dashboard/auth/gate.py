@@ -52,7 +52,7 @@ def _is_activity() -> bool:
 
 def _audit_end(ended, why: str | None) -> None:
     """One "session_ended" entry when a session is found expired or invalid (never fails the request)."""
-    from db import audit
+    from db.auth import audit
     from db.session import session_scope
 
     try:

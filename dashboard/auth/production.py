@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from db.demo_users import users_with_demo_password
+from db.demo.users import users_with_demo_password
 
 MIN_SECRET = 32
 

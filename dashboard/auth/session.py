@@ -12,7 +12,7 @@ from typing import Any
 from flask import current_app, g, request, session
 from sqlalchemy.exc import SQLAlchemyError
 
-from db.access import Principal
+from db.auth.access import Principal
 from db.session import session_scope
 
 log = logging.getLogger(__name__)
@@ -99,8 +99,8 @@ class Recheck:
 
 def load_all_states(sessions: Callable[[], Any]) -> Callable[[], dict[tuple, Any]]:
     """The loader of `Recheck`: every user's state (None when disabled) and every token's validity."""
-    from db.users import all_states
-    from db.wall_tokens import all_active
+    from db.auth.users import all_states
+    from db.auth.wall_tokens import all_active
 
     def load() -> dict[tuple, Any]:
         with session_scope(sessions) as db:
@@ -120,7 +120,7 @@ def _state():
 
 def user_state(user_id: int, claimed: tuple) -> tuple | None:
     """The user's current (username, role, team, officer, stamp); `claimed` while the DB is down."""
-    from db.users import current_state
+    from db.auth.users import current_state
 
     def load() -> tuple | None:
         with session_scope(_state().sessions) as db:
@@ -130,7 +130,7 @@ def user_state(user_id: int, claimed: tuple) -> tuple | None:
 
 
 def wall_state(token_id: int) -> bool:
-    from db.wall_tokens import token_active
+    from db.auth.wall_tokens import token_active
 
     def load() -> bool:
         with session_scope(_state().sessions) as db:
@@ -196,7 +196,7 @@ def _still_valid(data: dict) -> bool:
 
 
 def claims(principal: Principal) -> tuple:
-    """What the session says about a user, in the shape of db.users.current_state."""
+    """What the session says about a user, in the shape of db.auth.users.current_state."""
     return (principal.username, principal.role, principal.team_id, principal.officer_id,
             principal.extra.get("stamp"))
 

@@ -16,13 +16,13 @@ from flask import (
 )
 
 from dashboard.auth import session as auth_session
-from db import audit
-from db.access import Principal
-from db.login_throttle import locked_until, note_attempt
+from db.auth import audit
+from db.auth.access import Principal
+from db.auth.login_throttle import locked_until, note_attempt
+from db.auth.users import authenticate, principal_for
+from db.auth.wall_tokens import use_wall_token, wall_principal
 from db.models.auth import utcnow
 from db.session import session_scope
-from db.users import authenticate, principal_for
-from db.wall_tokens import use_wall_token, wall_principal
 
 blueprint = Blueprint("auth", __name__, template_folder="templates")
 

@@ -8,6 +8,7 @@ from dashboard.cli import (
     demo,
     indicators,
     nodes,
+    nodes_actions,
     rollups,
     scheduler,
     server,
@@ -15,7 +16,7 @@ from dashboard.cli import (
 )
 from dashboard.config import SettingsError
 
-_MODULES = (server, database, scheduler, indicators, demo, nodes, users, rollups)
+_MODULES = (server, database, scheduler, indicators, demo, nodes, nodes_actions, users, rollups)
 
 
 @click.group(help="执行指挥中心质效看板 命令行工具")

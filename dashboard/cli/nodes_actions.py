@@ -5,7 +5,7 @@ import datetime as dt
 
 import click
 
-from dashboard.cli.nodes import (
+from dashboard.cli.common import (
     DATE,
     actor_id,
     case_ref,
@@ -14,8 +14,9 @@ from dashboard.cli.nodes import (
     echo_row,
     open_session,
 )
-from db import campaigns, compliance
-from db import supervision as sv
+from db.campaigns import measures as campaigns
+from db.nodes import compliance
+from db.supervision import orders as sv
 
 TARGETS = click.Choice(list(sv.TARGET_KINDS))
 
@@ -168,3 +169,8 @@ def campaign_create(court_id: int, name: str, start: dt.datetime, end: dt.dateti
             description=description, case_ids=[case_ref(session, c) for c in cases], team_ids=team_ids,
         )
     click.echo(f"已创建专项行动 {new_id}")
+
+
+def register(group: click.Group) -> None:
+    for command in (supervision, compliance_cmd, campaign):
+        group.add_command(command)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import click
 
-from dashboard.cli.nodes import open_session
-from db import rollups
+from dashboard.cli.common import open_session
+from db.models import rollups
 
 
 @click.group("rollups", help="检查或修复触发器维护的汇总列（案款承办副本、扣除/延长期限天数）")

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from dashboard.config import load_settings
 from db import migrate
-from db.access import ROLES
+from db.auth.access import ROLES
+from db.auth.users import create_user, list_users, set_active, set_password
+from db.auth.wall_tokens import issue_wall_token, list_wall_tokens, revoke_wall_token
 from db.session import make_engine, make_session_factory, session_scope
-from db.users import create_user, list_users, set_active, set_password
-from db.wall_tokens import issue_wall_token, list_wall_tokens, revoke_wall_token
 
 ROLE_CHOICES = [key for key in ROLES if key != "wall"]
 

@@ -1,4 +1,9 @@
-"""The demo court (包头市土默特右旗人民法院), bulk benchmark data and the live simulator."""
+"""The demo court (包头市土默特右旗人民法院), its demo sign-ins (`users`), bulk benchmark data
+and the live simulator.
+
+May import: the ``db`` root modules, ``db.models``, ``db.cases``, ``db.auth``, ``db.nodes``,
+``db.supervision``.
+"""
 from __future__ import annotations
 
 from db.demo.bulk import seed_bulk

@@ -11,14 +11,14 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from db.casenumber import format_case_number
+from db.cases.numbers import format_case_number
+from db.cases.vocab import CLOSING_METHODS
 from db.demo import names
 from db.demo.drafts import TYPE_OF, route, target_cents
 from db.demo.events import add_years, money
 from db.demo.org import COURT_CODE, OrgPlan
 from db.demo.rows import party_rows
 from db.models import Case, CaseAssignment, CaseEvent, CaseParty, Payment, Team
-from db.vocab import CLOSING_METHODS
 
 DAY = dt.timedelta(days=1)
 

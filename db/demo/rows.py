@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from db.casenumber import format_case_number
+from db.cases.numbers import format_case_number
 from db.demo import names
 from db.demo.days import REFORM
 from db.demo.drafts import P1_END, CaseDraft

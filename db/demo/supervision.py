@@ -1,6 +1,6 @@
 """Demo 督办: a realistic handful of orders issued by the demo 指挥中心 over the last four weeks on
 the demo court's real overdue, due-soon and late-finished nodes (and one case, officer and team),
-moved along through db.supervision (issue → 反馈 → 退回/办结, sweeps for 逾期) in time order, so
+moved along through db.supervision.orders (issue → 反馈 → 退回/办结, sweeps for 逾期) in time order, so
 every step of the audit trail is a real one. Deterministic: a seeded rng over sorted candidates.
 
 Only supervision_orders / supervision_steps are written, so no indicator figure changes.
@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db import supervision as sv
 from db.demo import supervision_text as words
 from db.demo.org import COURT_CODE
 from db.demo.special import CAMPAIGN_NAME
@@ -25,6 +24,7 @@ from db.models import Campaign, Case, Court, SupervisionOrder, User
 from db.nodes.builders import NodeFilter
 from db.nodes.rules import RuleSet, load_rules
 from db.nodes.sql import node_rows
+from db.supervision import orders as sv
 
 SEED = 20261101
 WINDOW_DAYS = 28  # orders are issued within the last four weeks

@@ -1,4 +1,7 @@
-"""Indicator engine: registry, court settings, set-based SQL, values and explanations."""
+"""Indicator engine: registry, court settings, set-based SQL, values and explanations.
+
+May import: the ``db`` root modules, ``db.models``, ``db.cases`` (vocabularies).
+"""
 from __future__ import annotations
 
 from db.indicators.engine import compute, compute_all, monthly_trend

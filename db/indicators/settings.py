@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from db.cases.vocab import CATEGORIES, TEAM_KINDS
 from db.indicators.format import ROUNDING_MODES
 from db.indicators.registry import (
     DIRECTIONS,
@@ -18,7 +19,6 @@ from db.indicators.registry import (
     Thresholds,
     measure_source,
 )
-from db.vocab import CATEGORIES, TEAM_KINDS
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "config" / "indicators.toml"
 SCOPES = ("court", "team", "officer")

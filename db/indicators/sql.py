@@ -15,6 +15,7 @@ from sqlalchemy import and_, case, false, func, literal, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement
 
+from db.cases.vocab import CLOSING_METHODS
 from db.indicators.buckets import SqlOps
 from db.indicators.dialect import cents, noindex
 from db.indicators.grouping import (
@@ -30,7 +31,6 @@ from db.indicators.registry import split_measure
 from db.indicators.settings import IndicatorSettings
 from db.models import Case
 from db.sqldates import days_between
-from db.vocab import CLOSING_METHODS
 
 CASES = Case.__table__
 C = CASES.c

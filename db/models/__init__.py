@@ -1,4 +1,8 @@
-"""All ORM models; importing this package registers every table on Base.metadata."""
+"""All ORM models; importing this package registers every table on Base.metadata.
+
+``rollups`` checks and repairs the columns that database triggers keep (migration 0005).
+May import: ``db.base``, ``db.sqldates``.
+"""
 from __future__ import annotations
 
 from db.base import Base

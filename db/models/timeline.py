@@ -21,7 +21,7 @@ from db.base import Base, Money
 
 
 class CaseEvent(Base):
-    """One procedural or field event; `kind` is a key of db.event_kinds.EVENT_KINDS."""
+    """One procedural or field event; `kind` is a key of db.cases.event_kinds.EVENT_KINDS."""
 
     __tablename__ = "case_events"
     __table_args__ = (

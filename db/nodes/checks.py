@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from db.cases.event_kinds import EVENT_KINDS
+from db.cases.vocab import CASE_TYPES, CATEGORIES, CLOSING_METHODS
 from db.errors import ValidationError
-from db.event_kinds import EVENT_KINDS
-from db.vocab import CASE_TYPES, CATEGORIES, CLOSING_METHODS
 
 UNITS: dict[str, str] = {"days": "自然日", "workdays": "工作日", "months": "个月"}
 CASE_DATES: dict[str, str] = {"received_on": "收到材料日期", "filed_on": "立案日期"}

@@ -9,6 +9,7 @@ from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Case, Officer, Team
+from db.nodes.ageing import payment_ageing
 from db.nodes.rules import RuleSet
 from db.nodes.sql import STATUSES, NodeFilter, node_rows
 
@@ -102,8 +103,7 @@ def node_summary(session: Session, today: dt.date, rules: RuleSet) -> dict[str, 
     Covers open cases and cases closed within SUMMARY_WINDOW_DAYS (plus the unfinished nodes that
     rules watch after closing), so its cost follows the live workload, not the archive.
     """
-    from db.nodes.views import payment_ageing
-    from db.supervision import status_counts
+    from db.supervision.orders import status_counts
 
     grouped = _by_node_and_team(session, today, rules)
     totals = {s: 0 for s in STATUSES}

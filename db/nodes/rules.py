@@ -217,8 +217,8 @@ def load_rules_from_settings(settings: Mapping[str, Any]) -> RuleSet:
 
 def describe_rules(rules: RuleSet) -> list[dict[str, Any]]:
     """The rules as plain rows with Chinese labels, for the admin page and exports."""
-    from db.event_kinds import EVENT_KINDS
-    from db.vocab import CATEGORIES
+    from db.cases.event_kinds import EVENT_KINDS
+    from db.cases.vocab import CATEGORIES
 
     def label(key: str) -> str:
         if key in CASE_DATES:

@@ -10,8 +10,16 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
-from db.event_kinds import EVENT_KINDS
-from db.masking import mask_name
+from db.auth.masking import mask_name
+from db.cases.event_kinds import EVENT_KINDS
+from db.cases.vocab import (
+    CATEGORIES,
+    CLOSING_METHODS,
+    PARTY_KINDS,
+    PARTY_ROLES,
+    PAUSE_KINDS,
+    TRACKS,
+)
 from db.models import (
     Case,
     CaseAssignment,
@@ -27,14 +35,6 @@ from db.models import (
 from db.nodes.counts import node_list
 from db.nodes.rules import RuleSet
 from db.nodes.sql import NodeFilter
-from db.vocab import (
-    CATEGORIES,
-    CLOSING_METHODS,
-    PARTY_KINDS,
-    PARTY_ROLES,
-    PAUSE_KINDS,
-    TRACKS,
-)
 
 _CHUNK = 900  # ids per IN (...) list: well under SQLite's bound-parameter limit
 

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Select, false, func, select
 from sqlalchemy.orm import Session
 
-from db.access import Scope
+from db.auth.access import Scope
 from db.models import Case, Court, Officer, Team
 
 COURT = Scope(court=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.cases.vocab import OFFICER_ROLES
 from db.models import Officer, Team
-from db.vocab import OFFICER_ROLES
 
 
 def team_choices(session: Session) -> list[dict[str, object]]:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Select, and_, exists, func, select, true
 from sqlalchemy.orm import Session
 
-from db.event_kinds import EVENT_KINDS
+from db.cases.event_kinds import EVENT_KINDS
 from db.models import Case, CaseEvent, CaseExtension, CasePause, Payment
 from db.nodes.counts import node_list
 from db.nodes.rules import RuleSet

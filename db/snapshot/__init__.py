@@ -1,4 +1,8 @@
-"""Snapshots: compute the standard views once per data change, publish them to the cache."""
+"""Snapshots: compute the standard views once per data change, publish them to the cache.
+
+May import: the ``db`` root modules, ``db.models``, ``db.cases``, ``db.indicators``, ``db.nodes``,
+``db.campaigns``.
+"""
 from __future__ import annotations
 
 from db.snapshot.freshness import Freshness, assess, banner_text, health_report

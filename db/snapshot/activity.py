@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from db.campaigns import campaign_results
-from db.event_kinds import EVENT_KINDS
+from db.campaigns.measures import campaign_results
+from db.cases.event_kinds import EVENT_KINDS
 from db.models import Campaign, Case, CaseEvent, Officer, Team
 
 FEED_SIZE = 50
@@ -78,7 +78,7 @@ def _campaign(session: Session, court_id: int, today: dt.date) -> Campaign | Non
 
 def campaign_summary(session: Session, court_id: int, today: dt.date, *,
                      tz: dt.tzinfo = dt.UTC) -> dict[str, Any] | None:
-    """The current campaign's results so far (db.campaigns rules), or None when none."""
+    """The current campaign's results so far (db.campaigns.measures rules), or None when none."""
     camp = _campaign(session, court_id, today)
     if camp is None:
         return None

@@ -6,7 +6,7 @@ from typing import Any
 
 from dash import dcc, html
 
-from db.access import ROLES
+from db.auth.access import ROLES
 from layouts import ids
 from layouts.admin.common import field, frame, table
 

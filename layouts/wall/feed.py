@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from dash import html
 
-from db.event_kinds import EVENT_KINDS
-from db.masking import mask_name, mask_text
+from db.auth.masking import mask_name, mask_text
+from db.cases.event_kinds import EVENT_KINDS
 from layouts import ids
 
 FEED_ROWS = 11

@@ -14,12 +14,12 @@ from dashboard.app import create_app
 from dashboard.auth import StartupRefused
 from dashboard.cli import cli
 from dashboard.config import ROOT
-from db import audit
-from db.demo_users import DEMO_USERS, DEMO_WALL_TOKEN, ensure_demo_users
+from db.auth import audit
+from db.auth.users import authenticate, set_password
+from db.auth.wall_tokens import revoke_wall_token, token_hash
+from db.demo.users import DEMO_USERS, DEMO_WALL_TOKEN, ensure_demo_users
 from db.models import WallToken
 from db.session import make_session_factory, session_scope
-from db.users import authenticate, set_password
-from db.wall_tokens import revoke_wall_token, token_hash
 
 KEY = "p" * 48
 

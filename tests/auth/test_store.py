@@ -7,13 +7,10 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 
-from db import audit
-from db.access import Principal
-from db.login_throttle import locked_until, note_attempt
-from db.models import AuditEntry, WallToken
-from db.models.auth import AppendOnlyError
-from db.session import make_session_factory, session_scope
-from db.users import (
+from db.auth import audit
+from db.auth.access import Principal
+from db.auth.login_throttle import locked_until, note_attempt
+from db.auth.users import (
     authenticate,
     create_user,
     list_users,
@@ -22,13 +19,16 @@ from db.users import (
     set_password,
     update_user,
 )
-from db.wall_tokens import (
+from db.auth.wall_tokens import (
     issue_wall_token,
     list_wall_tokens,
     revoke_wall_token,
     token_active,
     use_wall_token,
 )
+from db.models import AuditEntry, WallToken
+from db.models.auth import AppendOnlyError
+from db.session import make_session_factory, session_scope
 from tests.db.snapshot_data import seed
 
 GOOD = "Court#pass-2026"

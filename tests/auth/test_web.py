@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import event
 
 from dashboard.auth.session import KEY
-from db import audit
+from db.auth import audit
+from db.auth.users import set_active, set_password, update_user
+from db.auth.wall_tokens import issue_wall_token, revoke_wall_token
 from db.session import session_scope
-from db.users import set_active, set_password, update_user
-from db.wall_tokens import issue_wall_token, revoke_wall_token
 from tests.auth_helpers import PASSWORD, csrf_from, login, make_user, same_site
 from tests.test_scheduler_polling import _poll_request
 

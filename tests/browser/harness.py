@@ -152,9 +152,9 @@ def ensure_user(db_url: str, role: str = "center", **binding: Any) -> tuple[str,
     """(username, password) of the browser user `browser-<role>[-<binding>]`, created if missing."""
     from sqlalchemy import select
 
+    from db.auth.users import create_user
     from db.models import User
     from db.session import make_engine, make_session_factory, session_scope
-    from db.users import create_user
 
     username = "-".join(["browser", role, *(str(v) for v in binding.values())])
     engine = make_engine(db_url)

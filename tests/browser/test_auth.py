@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 
 from selenium.webdriver.common.by import By
 
+from db.auth.wall_tokens import issue_wall_token
 from db.session import make_engine, make_session_factory, session_scope
-from db.wall_tokens import issue_wall_token
 from tests.browser.harness import (
     BROWSER_PASSWORD,
     _plain_get,
@@ -98,7 +98,7 @@ def test_no_page_violates_the_content_security_policy(demo_server, driver) -> No
 
 
 def test_an_open_page_goes_to_login_when_the_user_is_disabled(app_server_factory, driver) -> None:
-    from db.users import set_active
+    from db.auth.users import set_active
 
     server = app_server_factory(overrides={"AUTH_RECHECK_S": 1, "POLL_INTERVAL_S": 1})
     username = server.login(driver, "leader")

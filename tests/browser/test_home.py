@@ -9,7 +9,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from sqlalchemy import text
 
-from db.case_input import add_cases
+from db.cases.input import add_cases
 from db.models import Court, Officer, Team
 from db.session import make_engine, make_session_factory, session_scope
 from layouts.home import SECTIONS

@@ -17,10 +17,10 @@ from selenium.webdriver.common.keys import Keys
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from db import supervision as sv
 from db.models import Case, Officer, SupervisionOrder, SupervisionStep, Team, User
 from db.session import make_engine
 from db.snapshot import current_snapshot
+from db.supervision import orders as sv
 from tests.browser.harness import (
     ensure_user,
     screenshot,

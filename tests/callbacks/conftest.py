@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from dashboard.app import create_app
-from db.access import Principal
+from db.auth.access import Principal
 from db.models import Case
 from tests.auth_helpers import login, make_user
 from tests.db.test_case_queries import TODAY, number, seed_desk

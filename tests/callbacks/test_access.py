@@ -17,9 +17,9 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from db.auth.wall_tokens import issue_wall_token
 from db.models.auth import AuditEntry
 from db.session import make_session_factory, session_scope
-from db.wall_tokens import issue_wall_token
 from layouts.access import PAGE_RULES, SHELL_PREFIXES, rule_for_component
 from tests.auth_helpers import login, make_user, same_site
 from tests.db.test_case_queries import number
@@ -261,7 +261,7 @@ def test_names_are_masked_in_lists_and_full_only_on_an_in_scope_case_page(court)
     other.get("/")
     assert "张三丰" in post(other, payload(app, "case-title", {"case-query.data": {"path_id": str(ids[CASE_A])}}))[1]
     with session_scope(make_session_factory(engine)) as session:
-        from db.users import create_user
+        from db.auth.users import create_user
         create_user(session, "lead-b", "Test#pass-2026", "lead", team_id=ids[B])
     outsider = app.server.test_client()
     login(outsider, "lead-b", "Test#pass-2026")

@@ -9,9 +9,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.auth.users import authenticate
 from db.models import User
 from db.models.auth import AuditEntry, WallToken
-from db.users import authenticate
 from tests.callbacks.test_access import client_as, payload, post
 
 U = "admin-users-"

@@ -237,8 +237,8 @@ def test_unreachable_database_shows_a_chinese_message_not_a_traceback() -> None:
 def test_team_page_lists_its_supervision_orders_open_first(desk_app, sqlite_engine) -> None:
     from sqlalchemy.orm import Session
 
-    from db import supervision
     from db.models import User
+    from db.supervision import orders as supervision
 
     ids = desk_app[1]
     with Session(sqlite_engine) as session, session.begin():

@@ -14,7 +14,7 @@ from callbacks.desk.views import GRID_KEYS
 from dashboard.app import create_app
 from db import migrate
 from db.demo import seed_demo
-from db.demo_users import ensure_demo_users
+from db.demo.users import ensure_demo_users
 from db.session import make_engine, make_session_factory, session_scope
 from tests.callbacks.conftest import COURT_VIEWER
 from tests.callbacks.test_desk import assert_lists_match, listed, query_of

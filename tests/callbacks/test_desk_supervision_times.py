@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from callbacks.desk import supervision as supervision_cb
 from callbacks.desk import team
-from db import supervision
 from db.models import Case, User
+from db.supervision import orders as supervision
 from layouts.desk.grids import supervision_columns
 
 

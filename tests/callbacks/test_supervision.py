@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from callbacks.desk import supervision as cb
 from callbacks.desk import supervision_data as data
 from callbacks.desk.supervision_data import supervision_workbook
-from db import audit
-from db.access import Principal
+from db.auth import audit
+from db.auth.access import Principal
 from db.models import SupervisionOrder, SupervisionStep
 from tests.auth_helpers import make_user
 from tests.db.test_case_queries import TODAY, number

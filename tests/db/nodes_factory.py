@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from db.demo import seed_demo
-from db.demo_users import ensure_demo_users
+from db.demo.users import ensure_demo_users
 from db.models import Case, CaseEvent, Court, Officer, Team, User
 from db.session import make_engine, make_session_factory, session_scope
 from tests.backends import clear_all

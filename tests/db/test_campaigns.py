@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from db.campaigns import campaign_results, create_campaign, list_campaigns
+from db.campaigns.measures import campaign_results, create_campaign, list_campaigns
 from db.errors import ValidationError
 from db.models import Payment
 from tests.db.nodes_factory import D, add_event, make_case, make_org

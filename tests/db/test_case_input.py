@@ -1,4 +1,4 @@
-"""db.case_input.add_cases: valid rows are written; one bad row rejects the whole batch."""
+"""db.cases.input.add_cases: valid rows are written; one bad row rejects the whole batch."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from db.case_input import add_cases
+from db.cases.input import add_cases
 from db.errors import ValidationError
 from db.models import Case, CaseAssignment, CaseParty, Court, Officer, Team
 from db.session import data_version, make_session_factory, session_scope

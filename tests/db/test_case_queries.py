@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from db.auth.masking import mask_name
 from db.indicators import Period, compute, load_indicator_settings
-from db.masking import mask_name
 from db.models import Case, CaseEvent, CaseExtension, CaseParty, CasePause, Officer
 from db.queries.cases import case_rows, case_timeline, team_info
 from db.queries.outlook import Target, load_targets, year_end_outlook

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from db.casenumber import CaseNumber, format_case_number, parse_case_number
+from db.cases.numbers import CaseNumber, format_case_number, parse_case_number
+from db.cases.vocab import CASE_TYPES
 from db.errors import ValidationError
-from db.vocab import CASE_TYPES
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from db.compliance import (
+from db.nodes.compliance import (
     compliance_cases,
     compliance_counts,
     compliance_summary,

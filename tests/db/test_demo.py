@@ -13,10 +13,10 @@ from fractions import Fraction
 import pytest
 from sqlalchemy import Engine, text
 
-from db.casenumber import parse_case_number
+from db.cases.numbers import parse_case_number
+from db.cases.vocab import CLOSING_METHODS
 from db.demo import seed_demo
 from db.session import make_engine
-from db.vocab import CLOSING_METHODS
 from tests.backends import BACKENDS, clear_all
 
 TODAY = dt.date(2024, 3, 31)

@@ -7,7 +7,7 @@ import random
 import pytest
 from sqlalchemy import Engine, func, select
 
-from db.casenumber import parse_case_number
+from db.cases.numbers import parse_case_number
 from db.demo import seed_bulk, simulate_step
 from db.models import Case, CaseEvent, CaseParty, Court, Payment
 from db.session import make_session_factory, session_scope

@@ -1,4 +1,4 @@
-"""db.case_input.add_cases rejects a bad row with a Chinese message and writes nothing."""
+"""db.cases.input.add_cases rejects a bad row with a Chinese message and writes nothing."""
 from __future__ import annotations
 
 import random
@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
-from db.case_input import add_cases
+from db.cases.input import add_cases
 from db.demo.org import build_org
 from db.errors import ValidationError
 from db.models import Case, CaseAssignment

@@ -8,13 +8,13 @@ import time
 import pytest
 from sqlalchemy import Engine, func, select
 
+from db.cases.vocab import CLOSING_METHODS
 from db.context import AppContext
 from db.demo import seed_bulk, simulate_step, start_simulator
 from db.demo.activities import SimContext, close_case, file_case
 from db.demo.org import load_org
 from db.models import Case, CaseAssignment, CaseEvent, CaseParty
 from db.session import data_version, make_session_factory, session_scope
-from db.vocab import CLOSING_METHODS
 
 
 @pytest.fixture

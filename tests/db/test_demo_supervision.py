@@ -1,5 +1,5 @@
 """The demo 督办: seeded with the demo users (ensure_demo_users, as seed-demo and run do), every
-status present, each order's steps a legal walk through db.supervision's transitions, answers by
+status present, each order's steps a legal walk through db.supervision.orders's transitions, answers by
 the demo users who hold the work, targets that really were overdue or due soon, deterministic,
 and nothing but supervision rows written. Seeded once per backend."""
 from __future__ import annotations
@@ -13,14 +13,14 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from db import supervision as sv
 from db.base import Base
 from db.demo.supervision import WINDOW_DAYS, demo_today, seed_demo_supervision
-from db.demo_users import DEMO_USERS, ensure_demo_users
+from db.demo.users import DEMO_USERS, ensure_demo_users
 from db.models import SupervisionOrder, SupervisionStep, User
 from db.nodes.builders import NodeFilter
 from db.nodes.rules import load_rules
 from db.nodes.sql import node_rows
+from db.supervision import orders as sv
 from tests.backends import BACKENDS
 from tests.db.nodes_factory import demo_court
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from db.export import Column, Sheet, cell_value, safe_text, workbook_bytes
+from db.export.xlsx import Column, Sheet, cell_value, safe_text, workbook_bytes
 
 COLUMNS = [
     Column("案号", "case_number"), Column("立案日期", "filed_on", "date"),

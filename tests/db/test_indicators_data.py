@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from db.case_input import add_cases
+from db.cases.input import add_cases
 from db.models import (
     Case,
     CaseAssignment,

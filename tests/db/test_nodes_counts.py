@@ -10,10 +10,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from db.models import Payment
+from db.nodes.ageing import payment_ageing
 from db.nodes.counts import node_counts, node_list, node_summary
 from db.nodes.rules import load_rules
 from db.nodes.sql import NodeFilter
-from db.nodes.views import payment_ageing, renewal_reminders
+from db.nodes.views import renewal_reminders
 from tests.db.nodes_factory import D, add_event, make_case, make_org
 
 TODAY = D(2024, 3, 20)

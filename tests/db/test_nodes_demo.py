@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from db.campaigns import campaign_results, list_campaigns
-from db.compliance import compliance_summary
+from db.campaigns.measures import campaign_results, list_campaigns
+from db.nodes.compliance import compliance_summary
 from db.nodes.counts import node_counts, node_summary
 from db.nodes.rules import load_rules
 from tests.backends import BACKENDS

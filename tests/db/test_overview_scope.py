@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from db.access import Scope
+from db.auth.access import Scope
 from db.queries.overview import court_teams, loaded_courts, period_counts
 from tests.db.test_case_queries import seed_desk
 

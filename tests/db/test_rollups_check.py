@@ -1,4 +1,4 @@
-"""`db.rollups.check` finds rows whose trigger-kept columns were written behind the triggers'
+"""`db.models.rollups.check` finds rows whose trigger-kept columns were written behind the triggers'
 back, and `repair` rewrites exactly those, on SQLite, PostgreSQL and MariaDB."""
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from dashboard.cli import cli
-from db import rollups
-from db.models import Case, CaseExtension, CasePause, Payment
+from db.models import Case, CaseExtension, CasePause, Payment, rollups
 from tests.db.nodes_factory import make_case, make_org
 
 D = dt.date.fromisoformat

@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from db import supervision as sv
 from db.errors import ValidationError
 from db.models import SupervisionOrder, SupervisionStep
 from db.session import data_version
+from db.supervision import orders as sv
 from tests.db.nodes_factory import D, make_case, make_org, make_user
 
 T0 = dt.datetime(2024, 3, 1, 2, 0)  # 10:00 Beijing time, 2024-03-01

@@ -12,11 +12,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard.scheduler import RefreshService
-from db import supervision as sv
-from db.access import Principal, Scope
+from db.auth.access import Principal, Scope
 from db.models import SupervisionOrder, SupervisionStep
-from db.supervision_access import addressed_to, may_view, refusal
-from db.supervision_sweep import OverdueSweep
+from db.supervision import orders as sv
+from db.supervision.access import addressed_to, may_view, refusal
+from db.supervision.sweep import OverdueSweep
 from tests.db.nodes_factory import D, make_case, make_org, make_user
 
 T0 = dt.datetime(2024, 3, 1, 17, 30)  # 01:30 on 2024-03-02 in Beijing: the local day differs from UTC

@@ -7,7 +7,7 @@ from typing import Any
 import plotly.io as pio
 import pytest
 
-from db.masking import mask_name, mask_text
+from db.auth.masking import mask_name, mask_text
 from layouts.wall import feed, figures, nodes, overview, page, teams
 from layouts.wall.marks import change, direction, numeral, tone
 from layouts.wall.params import resolve, screen_key

@@ -11,8 +11,8 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db import audit
-from db.access import Principal
+from db.auth import audit
+from db.auth.access import Principal
 from db.models.auth import WallToken, utcnow
 
 TOKEN_BYTES = 32  # 256 bits, 43 URL-safe characters

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.session import session_scope
-from db.supervision import sweep_overdue
+from db.supervision.orders import sweep_overdue
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.expression import ColumnElement, Subquery
 
+from db.cases.vocab import CLOSING_METHODS
 from db.models import Case, CaseEvent
 from db.sqldates import local_day, months
-from db.vocab import CLOSING_METHODS
 
 TERMINATION_METHODS = tuple(k for k, m in CLOSING_METHODS.items() if m.terminated_this_round)
 

@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy import and_, case, func, insert, literal, or_, select
 from sqlalchemy.orm import Session
 
+from db.cases.vocab import CLOSING_METHODS
 from db.errors import ValidationError
 from db.models import Campaign, CampaignCase, Case, CaseEvent, Court, Payment, Team
 from db.session import bump_data_version
 from db.sqldates import local_day
-from db.vocab import CLOSING_METHODS
 
 COMPLETED_METHODS = tuple(k for k, m in CLOSING_METHODS.items() if m.completed)
 

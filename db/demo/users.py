@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.auth.passwords import verify_password
+from db.auth.users import create_user
+from db.auth.wall_tokens import token_hash
 from db.models import Officer, Team, User
 from db.models.auth import WallToken
-from db.passwords import verify_password
-from db.users import create_user
-from db.wall_tokens import token_hash
 
 DEMO_TEAM = "简案团队"
 DEMO_WALL_SCREEN = "演示大屏"

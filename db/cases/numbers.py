@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from db.cases.vocab import CASE_TYPES
 from db.errors import ValidationError
-from db.vocab import CASE_TYPES
 
 _TYPES = "|".join(sorted(CASE_TYPES, key=len, reverse=True))
 _PATTERN = re.compile(rf"^[（(](\d{{4}})[）)](.+?)({_TYPES})(\d+)号$")

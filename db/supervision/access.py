@@ -1,12 +1,12 @@
 """Who may do what with a 督办: the permission of each action, and whether an order is addressed
-to the principal. Pure functions over `db.access.Principal`; callbacks call `refusal` before acting.
+to the principal. Pure functions over `db.auth.access.Principal`; callbacks call `refusal` before acting.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from db.access import (
+from db.auth.access import (
     ANSWER_SUPERVISION,
     ISSUE_SUPERVISION,
     VIEW_TEAM,

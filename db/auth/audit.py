@@ -11,7 +11,7 @@ import datetime as dt
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from db.access import Principal
+from db.auth.access import Principal
 from db.models.auth import AuditEntry, utcnow
 
 ACTIONS: dict[str, str] = {

@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.casenumber import parse_case_number
+from db.cases.numbers import parse_case_number
+from db.cases.vocab import CLOSING_METHODS, TRACKS
 from db.errors import ValidationError
 from db.models import Case, CaseAssignment, CaseParty, Court, Officer, Team
 from db.session import bump_data_version
-from db.vocab import CLOSING_METHODS, TRACKS
 
 
 def _date(value: Any, label: str, field: str) -> dt.date | None:

@@ -12,10 +12,10 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db import audit
-from db.access import ROLES, Principal
+from db.auth import audit
+from db.auth.access import ROLES, Principal
+from db.auth.passwords import hash_password, password_problem, stamp, verify_password
 from db.models import Officer, Team, User
-from db.passwords import hash_password, password_problem, stamp, verify_password
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{2,64}$")
 _SENTINEL = object()

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from db.access import Scope
+from db.auth.access import Scope
 from db.errors import ValidationError
 from db.models import Case, Officer, SupervisionOrder, SupervisionStep, Team, User
 from db.session import bump_data_version
