@@ -20,7 +20,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> dash.Dash:
     """Build the Dash app; nothing runs (no scheduler, no simulator) until the CLI starts it."""
     import callbacks
     import layouts
-    from dashboard import frozen, guard, routes
+    from dashboard import api, frozen, guard, routes
 
     settings = load_settings(overrides)
     server = Flask(__name__, instance_path=str(ROOT / "instance"))
@@ -53,6 +53,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> dash.Dash:
     callbacks.register(app)
     frozen.freeze_validation_layout(app, server)  # serialized once, not per page load
     routes.register(server)
+    api.register(server)  # /api/v1/: bearer tokens of reporting systems, never the cookie
     init_auth(server, app)  # sign-in gate, login page, wall tokens, CSRF origin check, headers
     guard.register(server)  # authorization: keep after sign-in's before_request hook
     return app

@@ -51,6 +51,10 @@ DEFAULTS: dict[str, Any] = {
     "COOKIE_SECURE": "auto",  # auto: Secure cookies when ENV=production; 1/0 force it on/off
     "FRAME_ANCESTORS": "",  # origins allowed to frame the pages (space separated); empty: none
     "PROXY_HOPS": 0,
+    # field-event API (docs "现场事件接口"): body size, events per call, calls per source a minute
+    "EVENTS_MAX_BODY_KB": 256,
+    "EVENTS_MAX_BATCH": 500,
+    "EVENTS_RATE_PER_MIN": 120,  # 0: no limit
     "COMPRESS": True,  # gzip/brotli for browsers that accept it; 0 when a reverse proxy compresses  # reverse proxies in front whose X-Forwarded-For/-Proto/-Host are trusted
 }
 

@@ -3,6 +3,7 @@
 Open without sign-in: OPEN_PATHS and OPEN_PREFIXES. Not signed in: Dash's data endpoints and
 exports answer 401 (Chinese), pages redirect to /login?next=…. Every POST must come from this
 site (Origin, else Referer, naming this host): cross-site POSTs get 403 whatever the cookie.
+The /api/v1/ endpoints (dashboard/api) skip all of this: they accept bearer tokens only.
 Authorization (which role may see what) is not decided here.
 """
 from __future__ import annotations
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 OPEN_PATHS = frozenset({"/login", "/logout", "/ping", "/healthz", "/favicon.ico", "/_favicon.ico"})
 OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/", "/wall/token/")
 API_PREFIXES = ("/_dash-", "/_reload-hash", "/export/")
+API_BLUEPRINT = "api_v1"  # dashboard/api: bearer tokens of reporting systems
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 POLL_PROPS = (".n_intervals",)  # callbacks fired by timers only are not user activity
 
@@ -69,6 +71,8 @@ def is_open(path: str) -> bool:
 
 def before_request() -> Response | None:
     g.principal = None
+    if request.blueprint == API_BLUEPRINT:  # a routed /api/v1/ endpoint: bearer token only, never the cookie
+        return None
     if request.method in UNSAFE and not same_site():
         return _text("跨站请求被拒绝：请从本系统页面操作", 403)
     path = request.path

@@ -33,6 +33,9 @@ ACTIONS: dict[str, str] = {
     "user_change": "用户变更",
     "wall_token_issue": "签发大屏令牌",
     "wall_token_revoke": "吊销大屏令牌",
+    "event_source_issue": "签发事件接口令牌",
+    "event_source_revoke": "吊销事件接口令牌",
+    "event_post": "上报现场事件",
     "denied": "越权访问被拒",
 }
 OUTCOMES: dict[str, str] = {"ok": "成功", "failed": "失败", "denied": "拒绝"}

@@ -42,6 +42,7 @@ _KINDS = (
     EventKind("search", "搜查", "sanction"),
     EventKind("refusal_referral", "拒执犯罪移送", "sanction"),
     EventKind("eviction", "清场腾退", "realisation"),
+    EventKind("alarm_110", "执行110接警", "field"),
     EventKind("dispatch_110", "执行110派警", "field"),
     EventKind("arrival_110", "执行110到达现场", "field"),
     EventKind("result_110", "执行110处置完毕", "field"),

@@ -9,6 +9,7 @@ from db.base import Base
 from db.models.auth import AuditEntry, LoginAttempt, WallToken
 from db.models.campaigns import Campaign, CampaignCase
 from db.models.cases import Case, CaseAssignment, CaseParty
+from db.models.events import EventApiCall, EventReceipt, EventSource
 from db.models.org import Court, Officer, Team, TeamMembership
 from db.models.snapshots import IndicatorHistory, LeaderLock
 from db.models.supervision import SupervisionOrder, SupervisionStep
@@ -28,6 +29,9 @@ __all__ = [
     "CaseParty",
     "CasePause",
     "Court",
+    "EventApiCall",
+    "EventReceipt",
+    "EventSource",
     "DataState",
     "IndicatorHistory",
     "LeaderLock",
