@@ -65,6 +65,7 @@ PAGE_RULES: tuple[PageRule, ...] = (
     _rule("admin_users", "/admin/users", {ADMIN}, "用户管理", "admin-users-"),
     _rule("admin_tokens", "/admin/tokens", {ADMIN}, "大屏令牌", "admin-tokens-"),
     _rule("admin_audit", "/admin/audit", {ADMIN}, "审计日志", "admin-audit-"),
+    _rule("admin_sources", "/admin/sources", {ADMIN}, "事件接口", "admin-sources-"),
     _rule("admin_rules", "/admin/rules", {ADMIN}, "规则设置", "admin-rules-", "rules-"),
     _rule("export_analysis", "/export/analysis.xlsx", {EXPORT}, "导出会商分析"),
     _rule("export_cases", "/export/cases.xlsx", {EXPORT}, "导出案件清单"),

@@ -198,6 +198,18 @@ class AdminTokens:
     REVOKE = "admin-tokens-revoke"
 
 
+class AdminSources:
+    ROOT = "admin-sources-root"
+    REV = "admin-sources-rev"
+    TABLE = "admin-sources-table"
+    MSG = "admin-sources-msg"
+    NAME = "admin-sources-name"
+    ISSUE = "admin-sources-issue"
+    ISSUED = "admin-sources-issued"  # the new token's plaintext, shown once
+    PICK = "admin-sources-pick"
+    REVOKE = "admin-sources-revoke"
+
+
 class AdminAudit:
     ROOT = "admin-audit-root"
     ACTOR = "admin-audit-actor"

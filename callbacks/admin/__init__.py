@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import dash
 
-from callbacks.admin import audit, tokens, users
+from callbacks.admin import audit, sources, tokens, users
 
-_MODULES = (users, tokens, audit)
+_MODULES = (users, tokens, audit, sources)
 
 
 def register(app: dash.Dash) -> None:

@@ -102,10 +102,11 @@ def audit_count(engine: Engine, action: str) -> int:
 
 PAGES = ("/", "/wall", "/analysis", "/team/{A}", "/team/{B}", "/officer/{乙助理}", "/officer/{丙法官}",
          "/case/{case}", "/cases", "/admin/users", "/admin/tokens", "/admin/audit", "/admin/rules",
-         "/supervision")
+         "/admin/sources", "/supervision")
 ALLOWED_PAGES = {
     "admin": {"/", "/wall", "/analysis", "/team/{A}", "/team/{B}", "/officer/{乙助理}", "/officer/{丙法官}",
-              "/case/{case}", "/cases", "/admin/users", "/admin/tokens", "/admin/audit", "/admin/rules"},
+              "/case/{case}", "/cases", "/admin/users", "/admin/tokens", "/admin/audit", "/admin/rules",
+              "/admin/sources"},
     "center": {"/", "/wall", "/analysis", "/team/{A}", "/team/{B}", "/officer/{乙助理}", "/officer/{丙法官}",
                "/case/{case}", "/cases", "/supervision"},
     "leader": {"/", "/wall", "/analysis", "/team/{A}", "/team/{B}", "/officer/{乙助理}", "/officer/{丙法官}",
@@ -194,6 +195,9 @@ def _attacks(ids: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], set[st
          {"admin"}, "已新增用户"),
         ("issue a wall token", "admin-tokens-issued",
          {"admin-tokens-issue.n_clicks": 1, "admin-tokens-screen.value": "偷看屏"}, {"admin"}, "/wall/token/"),
+        ("issue an event-API token", "admin-sources-issued",
+         {"admin-sources-issue.n_clicks": 1, "admin-sources-name.value": "伪造来源"}, {"admin"}, "Bearer"),
+        ("event sources", "admin-sources-table", {"admin-sources-rev.data": 0}, {"admin"}, "伪造来源"),
         ("audit search", "admin-audit-table", {"admin-audit-apply.n_clicks": 1}, {"admin"}, "越权访问被拒"),
         ("wall figures", "wall-tiles", {"wall-shown-version.data": 1}, {"admin", "center", "leader", "lead",
                                                                         "wall"}, ""),
