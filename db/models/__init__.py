@@ -9,6 +9,7 @@ from db.base import Base
 from db.models.auth import AuditEntry, LoginAttempt, WallToken
 from db.models.campaigns import Campaign, CampaignCase
 from db.models.cases import Case, CaseAssignment, CaseParty
+from db.models.imports import ImportBatch, ImportChange, ImportMapping, SyncState
 from db.models.org import Court, Officer, Team, TeamMembership
 from db.models.snapshots import IndicatorHistory, LeaderLock
 from db.models.supervision import SupervisionOrder, SupervisionStep
@@ -29,6 +30,9 @@ __all__ = [
     "CasePause",
     "Court",
     "DataState",
+    "ImportBatch",
+    "ImportChange",
+    "ImportMapping",
     "IndicatorHistory",
     "LeaderLock",
     "LoginAttempt",
@@ -36,6 +40,7 @@ __all__ = [
     "Payment",
     "SupervisionOrder",
     "SupervisionStep",
+    "SyncState",
     "Team",
     "TeamMembership",
     "User",
