@@ -35,6 +35,7 @@ class Limits:
     max_unzipped: int = 4 * 1024 * 1024 * 1024
     max_ratio: int = 400  # a larger compression ratio on a large part reads as a zip bomb
     max_members: int = 5000
+    bomb_part_bytes: int = 64 * 1024 * 1024  # parts smaller than this are never called bombs
 
 
 @dataclass
@@ -132,7 +133,7 @@ def _check_zip(source: ImportSource, limits: Limits) -> None:
     if len(members) > limits.max_members:
         raise SourceError(f"文件“{source.name}”包含的部件过多（{len(members)} 个），拒绝读取")
     total = sum(m.file_size for m in members)
-    bomb = any(m.file_size > 64 * 1048576 and m.file_size > limits.max_ratio * max(m.compress_size, 1)
+    bomb = any(m.file_size > limits.bomb_part_bytes and m.file_size > limits.max_ratio * max(m.compress_size, 1)
                for m in members)
     if total > limits.max_unzipped or bomb:
         raise SourceError(f"文件“{source.name}”解压后过大（{total / 1048576:.0f} MB），疑似压缩炸弹，拒绝读取")

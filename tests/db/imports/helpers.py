@@ -89,5 +89,5 @@ def snapshot(session: Session) -> dict[str, list[tuple[Any, ...]]]:
                  "case_extensions", "payments", "case_events"):
         table = Base.metadata.tables[name]
         cols = [c for c in table.columns if c.name not in skip]
-        out[name] = sorted((tuple(str(v) for v in r) for r in session.execute(table.select().with_only_columns(*cols))))
+        out[name] = sorted(tuple(str(v) for v in r) for r in session.execute(table.select().with_only_columns(*cols)))
     return out

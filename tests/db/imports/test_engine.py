@@ -22,7 +22,14 @@ from db.models import (
     Team,
 )
 from db.session import data_version
-from tests.db.imports.helpers import CN, read_sheets, snapshot, standard, with_court, workbook
+from tests.db.imports.helpers import (
+    CN,
+    read_sheets,
+    snapshot,
+    standard,
+    with_court,
+    workbook,
+)
 
 
 def _import(factory, data, **kw):
