@@ -7,7 +7,17 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, Numeric, delete, insert, select, update
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Numeric,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -63,6 +73,17 @@ def decode(table: str, text: str) -> dict[str, Any]:
     return out
 
 
+def runs(ids: Iterable[int]) -> list[tuple[int, int]]:
+    """[(first, last)] runs of consecutive ids."""
+    out: list[tuple[int, int]] = []
+    for row_id in sorted(ids):
+        if out and row_id == out[-1][1] + 1:
+            out[-1] = (out[-1][0], row_id)
+        else:
+            out.append((row_id, row_id))
+    return out
+
+
 class Recorder:
     """Buffers the batch's row changes and writes them in bulk."""
 
@@ -73,8 +94,9 @@ class Recorder:
         self.count = 0
 
     def inserted(self, table: str, ids: Iterable[int]) -> None:
-        for row_id in ids:
-            self._add(table, row_id, "insert", None)
+        """New rows, recorded as runs of consecutive ids (one record per run)."""
+        for low, high in runs(ids):
+            self._add(table, low, "insert", None, high)
 
     def updated(self, table: str, row_id: int, before: dict[str, Any]) -> None:
         self._add(table, row_id, "update", encode(before))
@@ -82,9 +104,9 @@ class Recorder:
     def deleted(self, table: str, row_id: int, before: dict[str, Any]) -> None:
         self._add(table, row_id, "delete", encode(before))
 
-    def _add(self, table: str, row_id: int, action: str, before: str | None) -> None:
+    def _add(self, table: str, row_id: int, action: str, before: str | None, last: int | None = None) -> None:
         self.buffer.append({"batch_id": self.batch_id, "table_name": table, "row_id": row_id,
-                            "action": action, "before": before})
+                            "last_row_id": last, "action": action, "before": before})
         self.count += 1
         if len(self.buffer) >= 5000:
             self.flush()
@@ -126,7 +148,8 @@ def undo(session: Session, batch_id: int, actor: str) -> dict[str, int]:
     later = CHANGES.alias("later")
     blocker = session.execute(
         select(later.c.batch_id, mine.c.table_name).select_from(
-            mine.join(later, (later.c.table_name == mine.c.table_name) & (later.c.row_id == mine.c.row_id))
+            mine.join(later, (later.c.table_name == mine.c.table_name) & (later.c.row_id >= mine.c.row_id)
+                      & (later.c.row_id <= func.coalesce(mine.c.last_row_id, mine.c.row_id)))
             .join(ImportBatch.__table__, ImportBatch.__table__.c.id == later.c.batch_id))
         .where(mine.c.batch_id == batch_id, later.c.batch_id > batch_id,
                ImportBatch.__table__.c.status == "done")
@@ -137,20 +160,22 @@ def undo(session: Session, batch_id: int, actor: str) -> dict[str, int]:
     restored: dict[str, int] = {}
     try:
         with session.begin_nested():
-            changes = session.execute(select(CHANGES.c.table_name, CHANGES.c.row_id, CHANGES.c.action,
-                                             CHANGES.c.before)
+            changes = session.execute(select(CHANGES.c.table_name, CHANGES.c.row_id, CHANGES.c.last_row_id,
+                                             CHANGES.c.action, CHANGES.c.before)
                                       .where(CHANGES.c.batch_id == batch_id)
                                       .order_by(CHANGES.c.id.desc()))
-            for table_name, row_id, action, before in changes.all():
+            for table_name, row_id, last_row_id, action, before in changes.all():
                 table = Base.metadata.tables[table_name]
                 if action == "insert":
-                    session.execute(delete(table).where(table.c.id == row_id))
+                    last = last_row_id or row_id
+                    session.execute(delete(table).where(table.c.id.between(row_id, last)))
                 elif action == "update":
                     session.execute(update(table).where(table.c.id == row_id)
                                     .values(decode(table_name, before)))
                 else:
                     session.execute(insert(table).values(decode(table_name, before)))
-                restored[table_name] = restored.get(table_name, 0) + 1
+                count = (last - row_id + 1) if action == "insert" else 1
+                restored[table_name] = restored.get(table_name, 0) + count
             session.execute(update(ImportBatch.__table__).where(ImportBatch.__table__.c.id == batch_id)
                             .values(status="undone", undone_at=utcnow(), undone_by=actor))
             bump_data_version(session)

@@ -6,6 +6,7 @@ dry run rolls the savepoint back, so nothing is written; otherwise the caller co
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 from collections import defaultdict
@@ -15,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from db.auth.masking import mask_id_number
@@ -39,7 +40,6 @@ from db.models import (
     CaseAssignment,
     Court,
     ImportBatch,
-    ImportChange,
     ImportMapping,
     Officer,
     Team,
@@ -130,7 +130,13 @@ def _sheet_of(raw: RawSheet, mapping: Mapping[str, Any] | None, forced: str | No
     if forced:
         return SHEETS.get(forced)
     alias = (mapping or {}).get("sheets", {}).get(raw.name)
-    return SHEETS.get(alias) if alias else match_sheet(raw.name)
+    if alias:
+        return SHEETS.get(alias)
+    found = match_sheet(raw.name)
+    if found is None and raw.kind == "csv":  # 案件_2024.csv, 案件(1).csv
+        found = next((s for name, s in SHEETS.items() if raw.name.startswith(name)
+                      and not "\u4e00" <= raw.name[len(name):len(name) + 1] <= "\u9fff"), None)
+    return found
 
 
 def columns_of(sheet: Sheet, headers: list[Any], mapping: Mapping[str, Any] | None
@@ -183,6 +189,8 @@ class _Run:
         self.bad_cases: set[str] = set()
         self.pending_origins: list[tuple[str, Row, list[Any]]] = []
         self.cases_sheet_failed = False
+        self.updated_cases: set[int] = set()
+        self.inserted_cases: list[tuple[int, int]] = []
         self.rec: batches.Recorder | None = None
 
     # ---- errors -------------------------------------------------------------------------
@@ -392,14 +400,6 @@ class _Run:
         stored = {r.case_number: r for r in self.s.execute(
             select(CASES.c.id, CASES.c.case_number, *(CASES.c[f] for f in fields), CASES.c.origin_case_id)
             .where(CASES.c.case_number.in_(list(keys))))}
-        if stored:
-            self.rec.flush()
-            again = self.s.execute(select(ImportChange.row_id).where(
-                ImportChange.batch_id == self.rec.batch_id, ImportChange.table_name == "cases",
-                ImportChange.row_id.in_([r.id for r in stored.values()]))).scalars().all()
-            again_ids = set(again)
-        else:
-            again_ids = set()
         origin_numbers = {str(r.rec["origin_case_number"]) for r, _ in keys.values()
                           if r.rec.get("origin_case_number") is not None}
         origin_ids = dict(self.s.execute(select(CASES.c.case_number, CASES.c.id)
@@ -412,7 +412,7 @@ class _Run:
             if "origin_case_number" in present:
                 values["origin_case_id"] = origin_ids.get(origin_key) if origin_key else None
             old = stored.get(key)
-            if old is not None and old.id in again_ids:
+            if old is not None and self.touched(old.id):
                 reason = self.error(sheet.name, row.number, self.header_of(columns, "case_number", sheet), key,
                                     "案号在本文件中重复出现")
                 self.reject(sheet.name, raw.headers, row, [reason["message"]])
@@ -425,6 +425,7 @@ class _Run:
                 if before:
                     self.s.execute(update(CASES).where(CASES.c.id == old.id).values({k: values[k] for k in before}))
                     self.rec.updated("cases", old.id, before)
+                    self.updated_cases.add(old.id)
                     counts.updated += 1
                 else:
                     counts.unchanged += 1
@@ -435,6 +436,15 @@ class _Run:
             ids = self.s.execute(select(CASES.c.id).where(
                 CASES.c.case_number.in_([v["case_number"] for v in new_rows]))).scalars().all()
             self.rec.inserted("cases", ids)
+            for run in batches.runs(ids):
+                bisect.insort(self.inserted_cases, run)
+
+    def touched(self, case_id: int) -> bool:
+        """Did this batch already write this case (a 案号 that came earlier in the file)?"""
+        if case_id in self.updated_cases:
+            return True
+        at = bisect.bisect_right(self.inserted_cases, (case_id, float("inf"))) - 1
+        return at >= 0 and self.inserted_cases[at][0] <= case_id <= self.inserted_cases[at][1]
 
     def case_values(self, rec: dict[str, Any], number: CaseNumber, present: set[str]) -> dict[str, Any]:
         court_id = self.courts[number.court_code]
@@ -630,24 +640,23 @@ class _Run:
         return leftover_new[len(leftover_old):]
 
     def first_assignments(self) -> None:
-        """New cases with no 分案记录 get one at 立案 (as db.cases.input.add_cases does)."""
+        """New cases with no 分案记录 get one at 立案 (as db.cases.input.add_cases does);
+        5,000 cases at a time, so memory stays flat."""
         assert self.rec is not None
-        self.rec.flush()
-        ch = ImportChange.__table__
         a = CaseAssignment.__table__
-        query = (select(CASES.c.id, CASES.c.team_id, CASES.c.officer_id, CASES.c.filed_on)
-                 .join(ch, and_(ch.c.row_id == CASES.c.id, ch.c.table_name == "cases", ch.c.action == "insert",
-                                ch.c.batch_id == self.rec.batch_id))
-                 .where(~select(a.c.id).where(a.c.case_id == CASES.c.id).exists())
-                 .order_by(CASES.c.id))
-        pending = self.s.execute(query).all()
-        top = self.s.scalar(select(a.c.id).order_by(a.c.id.desc()).limit(1)) or 0
-        for start in range(0, len(pending), 5000):
-            part = pending[start:start + 5000]
-            self.s.execute(insert(a), [{"case_id": r.id, "team_id": r.team_id, "officer_id": r.officer_id,
-                                        "assigned_on": r.filed_on, "reason": ""} for r in part])
-        if pending:
-            self.rec.inserted("case_assignments", self.s.execute(select(a.c.id).where(a.c.id > top)).scalars())
+        for low, high in self.inserted_cases:
+            for start in range(low, high + 1, 5000):
+                part = self.s.execute(
+                    select(CASES.c.id, CASES.c.team_id, CASES.c.officer_id, CASES.c.filed_on)
+                    .where(CASES.c.id.between(start, min(high, start + 4999)),
+                           ~select(a.c.id).where(a.c.case_id == CASES.c.id).exists())).all()
+                if not part:
+                    continue
+                top = self.s.scalar(select(a.c.id).order_by(a.c.id.desc()).limit(1)) or 0
+                self.s.execute(insert(a), [{"case_id": r.id, "team_id": r.team_id, "officer_id": r.officer_id,
+                                            "assigned_on": r.filed_on, "reason": ""} for r in part])
+                self.rec.inserted("case_assignments",
+                                  self.s.execute(select(a.c.id).where(a.c.id > top)).scalars().all())
 
 
 def _norm(value: Any) -> Any:

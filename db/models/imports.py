@@ -52,6 +52,7 @@ class ImportChange(Base):
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
     table_name: Mapped[str] = mapped_column(String(32))
     row_id: Mapped[int] = mapped_column(Integer)
+    last_row_id: Mapped[int | None] = mapped_column(Integer, comment="新增行：连续 id 区间的末尾")
     action: Mapped[str] = mapped_column(String(8), comment="insert/update/delete")
     before: Mapped[str | None] = mapped_column(Text, comment="改动前的行 (JSON)；新增行为空")
 

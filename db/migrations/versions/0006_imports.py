@@ -50,6 +50,7 @@ def upgrade() -> None:
         sa.Column("batch_id", sa.Integer(), nullable=False),
         sa.Column("table_name", sa.String(length=32), nullable=False),
         sa.Column("row_id", sa.Integer(), nullable=False),
+        sa.Column("last_row_id", sa.Integer(), nullable=True, comment="新增行：连续 id 区间的末尾"),
         sa.Column("action", sa.String(length=8), nullable=False, comment="insert/update/delete"),
         sa.Column("before", sa.Text(), nullable=True, comment="改动前的行 (JSON)；新增行为空"),
         sa.ForeignKeyConstraint(["batch_id"], ["import_batches.id"],
