@@ -56,7 +56,8 @@ DEFAULTS: dict[str, Any] = {
     "IMPORT_MAX_MB": 200,  # larger files are refused before they are read
     "SYNC_SOURCES": "",  # path to a TOML file of [[sources]] (a SQLAlchemy URL and a SELECT per sheet)
     "SYNC_INTERVAL_S": 600,  # how often the leader runs the sync sources
-    "SYNC_ALERT_FAILURES": 3,  # consecutive failures of a source before the wall shows a notice
+    "SYNC_ALERT_FAILURES": 3,
+    "FULL_REBUILD_INTERVAL_S": 600,  # rebuild the snapshot at least this often (raw UPDATEs by other programs)  # consecutive failures of a source before the wall shows a notice
 }
 
 class SettingsError(ValueError):
