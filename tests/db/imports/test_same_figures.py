@@ -11,7 +11,17 @@ from sqlalchemy import select
 from db.cases.input import add_cases
 from db.imports import run_import
 from db.indicators import Period, compute_all
-from db.models import Case, CaseEvent, CaseExtension, CaseParty, CasePause, Court, Officer, Payment, Team
+from db.models import (
+    Case,
+    CaseEvent,
+    CaseExtension,
+    CaseParty,
+    CasePause,
+    Court,
+    Officer,
+    Payment,
+    Team,
+)
 from db.session import make_session_factory
 from tests.backends import clear_all
 from tests.db.imports.helpers import CN, PEOPLE, STANDARD, workbook
