@@ -113,6 +113,7 @@ def make_refresher(state: AppContext) -> Refresher:
         history_days=settings["SNAPSHOT_HISTORY_DAYS"],
         history_interval_s=settings["SNAPSHOT_HISTORY_INTERVAL_S"],
         pg_parallel=settings["SNAPSHOT_PG_PARALLEL"],
+        full_rebuild_s=settings["FULL_REBUILD_INTERVAL_S"],
     )
 
 

@@ -115,6 +115,7 @@ DB_DEPENDS: dict[str, set[str]] = {
     "snapshot": {"models", "cases", "indicators", "nodes", "campaigns"},
     "demo": {"models", "cases", "auth", "nodes", "supervision"},
     "events": {"models", "cases", "auth"},
+    "imports": {"models", "cases", "auth"},
 }
 
 

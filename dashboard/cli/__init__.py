@@ -7,6 +7,7 @@ from dashboard.cli import (
     database,
     demo,
     events,
+    imports,
     indicators,
     nodes,
     nodes_actions,
@@ -17,7 +18,7 @@ from dashboard.cli import (
 )
 from dashboard.config import SettingsError
 
-_MODULES = (server, database, scheduler, indicators, demo, nodes, nodes_actions, users, events, rollups)
+_MODULES = (server, database, scheduler, indicators, demo, nodes, nodes_actions, users, events, rollups, imports)
 
 
 @click.group(help="执行指挥中心质效看板 命令行工具")

@@ -10,6 +10,7 @@ from db.models.auth import AuditEntry, LoginAttempt, WallToken
 from db.models.campaigns import Campaign, CampaignCase
 from db.models.cases import Case, CaseAssignment, CaseParty
 from db.models.events import EventApiCall, EventReceipt, EventSource
+from db.models.imports import ImportBatch, ImportChange, ImportMapping, SyncState
 from db.models.org import Court, Officer, Team, TeamMembership
 from db.models.snapshots import IndicatorHistory, LeaderLock
 from db.models.supervision import SupervisionOrder, SupervisionStep
@@ -33,6 +34,9 @@ __all__ = [
     "EventReceipt",
     "EventSource",
     "DataState",
+    "ImportBatch",
+    "ImportChange",
+    "ImportMapping",
     "IndicatorHistory",
     "LeaderLock",
     "LoginAttempt",
@@ -40,6 +44,7 @@ __all__ = [
     "Payment",
     "SupervisionOrder",
     "SupervisionStep",
+    "SyncState",
     "Team",
     "TeamMembership",
     "User",

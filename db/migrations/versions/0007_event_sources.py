@@ -1,7 +1,7 @@
 """Field-event API: event sources (hashed bearer tokens), receipts (idempotency), call ledger.
 
 Revision ID: 0007_event_sources
-Revises: 0005_case_rollups
+Revises: 0006_imports
 Create Date: 2026-12-03
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_event_sources"
-down_revision = "0005_case_rollups"
+down_revision = "0006_imports"
 branch_labels = None
 depends_on = None
 
