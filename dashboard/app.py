@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from dashboard.auth import init_auth
 from dashboard.cache import init_cache
 from dashboard.config import ROOT, load_settings
+from db.auth.access import IMPORT_DATA, configure_grants
 from db.context import AppContext
 from db.session import make_engine, make_session_factory
 
@@ -23,6 +24,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> dash.Dash:
     from dashboard import api, frozen, guard, routes
 
     settings = load_settings(overrides)
+    configure_grants({"center": {IMPORT_DATA}} if settings["IMPORT_CENTER"] else {})
     server = Flask(__name__, instance_path=str(ROOT / "instance"))
     server.config.update(settings)
     server.config["SECRET_KEY"] = settings["SECRET_KEY"] or "dev-only-not-secret"

@@ -57,6 +57,7 @@ DEFAULTS: dict[str, Any] = {
     "EVENTS_RATE_PER_MIN": 120,  # 0: no limit
     "COMPRESS": True,  # gzip/brotli for browsers that accept it; 0 when a reverse proxy compresses  # reverse proxies in front whose X-Forwarded-For/-Proto/-Host are trusted
     # imports (docs "导入本院数据"): file size limit; scheduled sync sources; forced full rebuild
+    "IMPORT_CENTER": False,  # 指挥中心 may use the 数据导入 page too (管理员 always may)
     "IMPORT_MAX_MB": 200,  # larger files are refused before they are read
     "SYNC_SOURCES": "",  # path to a TOML file of [[sources]] (a SQLAlchemy URL and a SELECT per sheet)
     "SYNC_INTERVAL_S": 600,  # how often the leader runs the sync sources

@@ -66,6 +66,18 @@ def export_audit() -> Response:
     return _xlsx(audit_workbook)
 
 
+def export_import_template() -> Response:
+    from callbacks.admin.imports import template_download
+
+    return _xlsx(template_download)
+
+
+def export_import_rejects() -> Response:
+    from callbacks.admin.imports import rejects_download
+
+    return _xlsx(rejects_download)
+
+
 def register(server: Flask) -> None:
     server.add_url_rule("/ping", "ping", lambda: jsonify({"status": "ok"}))
     server.add_url_rule("/healthz", "healthz", healthz)
@@ -73,3 +85,5 @@ def register(server: Flask) -> None:
     server.add_url_rule("/export/cases.xlsx", "export_cases", export_cases)
     server.add_url_rule("/export/audit.xlsx", "export_audit", export_audit)
     server.add_url_rule("/export/supervision.xlsx", "export_supervision", export_supervision)
+    server.add_url_rule("/export/import-template.xlsx", "export_import_template", export_import_template)
+    server.add_url_rule("/export/import-rejects.xlsx", "export_import_rejects", export_import_rejects)

@@ -198,6 +198,26 @@ class AdminTokens:
     REVOKE = "admin-tokens-revoke"
 
 
+class AdminImport:
+    ROOT = "admin-import-root"
+    UPLOAD = "admin-import-upload"  # dcc.Upload: drag and drop or pick a file
+    FILE = "admin-import-file"  # the uploaded file's name and size
+    PREVIEW = "admin-import-preview"  # which header became which field, the first rows
+    JOB = "admin-import-job"  # store: {"id": the job shown}
+    POLL = "admin-import-poll"  # interval while a job runs
+    STATUS = "admin-import-status"  # progress, then the counts
+    ERRORS = "admin-import-errors"  # grid of the problems (filterable)
+    REJECTS = "admin-import-rejects"  # link to the rejects workbook
+    SKIP = "admin-import-skip"  # checklist: skip the bad rows
+    CONFIRM = "admin-import-confirm"
+    MSG = "admin-import-msg"
+    REV = "admin-import-rev"  # bumped when the history changes
+    HISTORY = "admin-import-history"
+    PICK = "admin-import-pick"  # batch to undo
+    UNDO = "admin-import-undo"
+    UNDO_MSG = "admin-import-undo-msg"
+
+
 class AdminSources:
     ROOT = "admin-sources-root"
     REV = "admin-sources-rev"

@@ -116,6 +116,7 @@ DB_DEPENDS: dict[str, set[str]] = {
     "demo": {"models", "cases", "auth", "nodes", "supervision"},
     "events": {"models", "cases", "auth"},
     "imports": {"models", "cases", "auth"},
+    "uploads": {"models", "imports", "auth"},
 }
 
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import dash
 
-from callbacks.admin import audit, sources, tokens, users
+from callbacks.admin import audit, imports, sources, tokens, users
 
-_MODULES = (users, tokens, audit, sources)
+_MODULES = (users, tokens, audit, sources, imports)
 
 
 def register(app: dash.Dash) -> None:

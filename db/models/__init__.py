@@ -16,6 +16,7 @@ from db.models.snapshots import IndicatorHistory, LeaderLock
 from db.models.supervision import SupervisionOrder, SupervisionStep
 from db.models.system import DataState
 from db.models.timeline import CaseEvent, CaseExtension, CasePause, Payment
+from db.models.uploads import ImportJob
 from db.models.users import User
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "DataState",
     "ImportBatch",
     "ImportChange",
+    "ImportJob",
     "ImportMapping",
     "IndicatorHistory",
     "LeaderLock",

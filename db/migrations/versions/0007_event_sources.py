@@ -1,4 +1,5 @@
-"""Field-event API: event sources (hashed bearer tokens), receipts (idempotency), call ledger.
+"""Field-event API: event sources (hashed bearer tokens), receipts (idempotency), call ledger;
+the 数据导入 page's background jobs (import_jobs).
 
 Revision ID: 0007_event_sources
 Revises: 0006_imports
@@ -8,6 +9,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import mysql
+
+BLOB = sa.LargeBinary().with_variant(mysql.LONGBLOB(), "mysql", "mariadb")
 
 revision = "0007_event_sources"
 down_revision = "0006_imports"
@@ -58,9 +62,34 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("event_api_calls", schema=None) as batch_op:
         batch_op.create_index("ix_event_api_calls_key_at", ["key", "at"], unique=False)
+    op.create_table(
+        "import_jobs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False, comment="dry_run/import"),
+        sa.Column("status", sa.String(length=16), nullable=False, comment="queued/running/done/failed"),
+        sa.Column("actor", sa.String(length=64), nullable=False),
+        sa.Column("file_name", sa.String(length=256), nullable=False),
+        sa.Column("content", BLOB, nullable=True, comment="上传的文件（导入完成后清除）"),
+        sa.Column("skip_invalid", sa.Boolean(), nullable=False),
+        sa.Column("parent_id", sa.Integer(), nullable=True, comment="导入所依据的试导入任务"),
+        sa.Column("result", sa.Text(), nullable=False, comment="结果 (JSON)"),
+        sa.Column("rejects", BLOB, nullable=True, comment="问题行工作簿 (xlsx)"),
+        sa.Column("message", sa.Text(), nullable=False, comment="失败原因"),
+        sa.Column("batch_id", sa.Integer(), nullable=True, comment="写入的导入批次"),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("started_at", sa.DateTime(), nullable=True),
+        sa.Column("finished_at", sa.DateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_import_jobs")),
+        comment="页面导入任务（上传文件、试导入与导入）",
+    )
+    with op.batch_alter_table("import_jobs", schema=None) as batch_op:
+        batch_op.create_index("ix_import_jobs_created_at", ["created_at"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("import_jobs", schema=None) as batch_op:
+        batch_op.drop_index("ix_import_jobs_created_at")
+    op.drop_table("import_jobs")
     with op.batch_alter_table("event_api_calls", schema=None) as batch_op:
         batch_op.drop_index("ix_event_api_calls_key_at")
     op.drop_table("event_api_calls")
