@@ -207,6 +207,7 @@ class AdminImport:
     POLL = "admin-import-poll"  # interval while a job runs
     STATUS = "admin-import-status"  # progress, then the counts
     ERRORS = "admin-import-errors"  # grid of the problems (filterable)
+    ERRORS_BOX = "admin-import-errors-box"  # the grid's frame, hidden while there are no problems
     REJECTS = "admin-import-rejects"  # link to the rejects workbook
     SKIP = "admin-import-skip"  # checklist: skip the bad rows
     CONFIRM = "admin-import-confirm"

@@ -24,7 +24,9 @@ from db.uploads import jobs
 from layouts import ids
 from layouts.admin.common import message
 from layouts.admin.imports import (
+    HIDDEN,
     REJECTS_URL,
+    SHOWN,
     failed_box,
     history_table,
     preview_box,
@@ -96,24 +98,25 @@ def upload(contents: str | None, name: str | None) -> tuple[Any, Any, Any, Any, 
             [progress_box("试导入", "排队中", None, None, None)])
 
 
-def poll(_n: int | None, job: dict | None, rev: int | None) -> tuple[Any, Any, Any, Any, Any, Any]:
-    """The shown job's progress, then its result; the history is re-read once an import ends."""
+def poll(_n: int | None, job: dict | None, rev: int | None) -> tuple[Any, ...]:
+    """The shown job's progress, then its result; the history is re-read once an import ends.
+    Outputs: status, problem rows, their frame's style, rejects link, poll off, confirm off, rev."""
     if not job or not job.get("id"):
-        return no_update, no_update, no_update, True, True, no_update
+        return no_update, no_update, no_update, no_update, True, True, no_update
     try:
         require_import("数据导入")
     except authz.Denied as exc:
-        return message(str(exc), ok=False), [], "", True, True, no_update
+        return message(str(exc), ok=False), [], HIDDEN, "", True, True, no_update
     state = reading(lambda s: jobs.job_state(s, int(job["id"])))
     if state is None:
-        return failed_box("任务不存在，请重新上传"), [], "", True, True, no_update
+        return failed_box("任务不存在，请重新上传"), [], HIDDEN, "", True, True, no_update
     label = jobs.KINDS[state["kind"]]
     if state["status"] in ("queued", "running"):
         seen = app_context().extras["cache"].get(PROGRESS_KEY.format(state["id"])) or {}
         box = progress_box(label, jobs.STATUS[state["status"]], seen.get("sheet"), seen.get("read"), seen.get("total"))
-        return box, no_update, no_update, False, True, no_update
+        return box, no_update, no_update, no_update, False, True, no_update
     if state["status"] == "failed":
-        return failed_box(f"{label}失败：{state['message']}"), [], "", True, True, no_update
+        return failed_box(f"{label}失败：{state['message']}"), [], HIDDEN, "", True, True, no_update
     result = state["result"] or {}
     link = ""
     if state["has_rejects"]:
@@ -121,7 +124,8 @@ def poll(_n: int | None, job: dict | None, rev: int | None) -> tuple[Any, Any, A
                            href=f"{REJECTS_URL}?job={state['id']}", className="btn", id="admin-import-rejects-link")
     can_confirm = state["kind"] == "dry_run" and not state["message"]
     bump = (rev or 0) + 1 if state["kind"] == "import" else no_update
-    return (result_box(state["kind"], result, state["batch_id"]), result.get("errors") or [], link, True,
+    errors = result.get("errors") or []
+    return (result_box(state["kind"], result, state["batch_id"]), errors, SHOWN if errors else HIDDEN, link, True,
             not can_confirm, bump)
 
 
@@ -194,7 +198,7 @@ def register(app: dash.Dash) -> None:
     )(upload)
     app.callback(
         Output(I.STATUS, "children", allow_duplicate=True), Output(I.ERRORS, "rowData"),
-        Output(I.REJECTS, "children"), Output(I.POLL, "disabled", allow_duplicate=True),
+        Output(I.ERRORS_BOX, "style"), Output(I.REJECTS, "children"), Output(I.POLL, "disabled", allow_duplicate=True),
         Output(I.CONFIRM, "disabled"), Output(I.REV, "data"),
         Input(I.POLL, "n_intervals"), Input(I.JOB, "data"), State(I.REV, "data"),
         prevent_initial_call=True,

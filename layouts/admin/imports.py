@@ -13,6 +13,7 @@ from layouts.admin.common import frame, table
 from layouts.desk.grids import LOCALE_ZH
 
 I = ids.AdminImport  # noqa: E741
+HIDDEN, SHOWN = {"display": "none"}, {"display": "block"}
 TEMPLATE_URL = "/export/import-template.xlsx"
 REJECTS_URL = "/export/import-rejects.xlsx"
 COUNTS = (("new", "新增"), ("updated", "更新"), ("unchanged", "未变"), ("rejected", "问题行"), ("deleted", "删除"))
@@ -23,7 +24,8 @@ ERROR_COLUMNS = (("sheet", "工作表", 110), ("row", "行号", 80), ("column", 
 def _cell(cell: Mapping[str, Any]) -> Any:
     if cell.get("error"):
         return html.Span(f"✗ {cell['error']}", className="cell-bad", title=cell["error"])
-    return "" if cell.get("value") is None else str(cell["value"])
+    value = cell.get("value")
+    return {"True": "是", "False": "否", "None": ""}.get(str(value), str(value)) if value is not None else ""
 
 
 def preview_sheet(item: Mapping[str, Any]) -> html.Div:
@@ -143,7 +145,7 @@ def layout(**_: Any) -> html.Div:
         ], className="admin-form"),
         html.Div(id=I.MSG),
         html.Div(id=I.REJECTS),
-        error_grid(),
+        html.Div([html.H3("问题清单（可按列筛选）"), error_grid()], id=I.ERRORS_BOX, style=HIDDEN),
         html.H2("导入历史"),
         html.Div(id=I.HISTORY),
         html.Div([
