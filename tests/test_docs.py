@@ -150,3 +150,50 @@ def test_path_check_can_fail(tmp_path: Path) -> None:
     assert "db/indicators/nope.py" in names and "docs/nope.md" in names
     assert "db/in_a_fence.py" not in names
     assert LINK.findall(_text_without_fences(doc)) == ["nope.md"]
+
+
+# ---- commands ---------------------------------------------------------------------------
+
+COMMAND_RE = re.compile(r"python -m dashboard ((?:[a-z][a-z0-9-]*)(?: [a-z][a-z0-9-]*)?)")
+MAKE_RE = re.compile(r"(?:`|^\s*)make ([a-z][a-z-]*)\b", re.M)  # in code, not prose
+
+
+def _commands_named() -> set[tuple[str, ...]]:
+    found = set()
+    for doc in BOOK:
+        for match in COMMAND_RE.findall(doc.read_text(encoding="utf-8")):
+            found.add(tuple(match.split()))
+    return found
+
+
+def test_named_cli_commands_exist() -> None:
+    missing = []
+    for words in sorted(_commands_named()):
+        command = cli.commands.get(words[0])
+        if command is None:
+            missing.append(" ".join(words))
+        elif len(words) > 1 and hasattr(command, "commands") and words[1] not in command.commands:
+            missing.append(" ".join(words))
+    assert ("indicators-reference",) in {w[:1] for w in _commands_named()}
+    assert not missing, f"the book names commands that do not exist: {missing}"
+
+
+def test_named_make_targets_exist() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    targets = set(re.findall(r"^([a-z][a-z-]*):", makefile, re.M))
+    named = {t for doc in BOOK for t in MAKE_RE.findall(doc.read_text(encoding="utf-8"))}
+    assert {"run", "test"} <= named
+    assert not named - targets, f"the book names make targets that do not exist: {sorted(named - targets)}"
+
+
+def test_architecture_lists_the_declared_db_imports() -> None:
+    """docs/architecture.md's table of db packages is DB_DEPENDS of tests/test_layering.py."""
+    from tests.test_layering import DB_DEPENDS
+
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `db/([a-z_]+)/` \| ([^|]*) \|$", text, re.M)
+    table = {pkg: set(re.findall(r"`([a-z_]+)`", deps)) for pkg, deps in rows}
+    assert table == DB_DEPENDS, (
+        "update the table under “Inside db” in docs/architecture.md to match DB_DEPENDS "
+        f"(documented {table}, declared {DB_DEPENDS})"
+    )
