@@ -197,3 +197,17 @@ def test_architecture_lists_the_declared_db_imports() -> None:
         "update the table under “Inside db” in docs/architecture.md to match DB_DEPENDS "
         f"(documented {table}, declared {DB_DEPENDS})"
     )
+
+
+def test_every_dependency_is_explained() -> None:
+    """Each package pinned in requirements*.txt has a row in docs/development.md saying why."""
+    text = (ROOT / "docs" / "development.md").read_text(encoding="utf-8")
+    explained = {name.lower() for name in re.findall(r"^\| `([A-Za-z0-9_.\-]+)(?:\[[a-z]+\])?`", text, re.M)}
+    pinned = set()
+    for req in ("requirements.txt", "requirements-dev.txt"):
+        for line in (ROOT / req).read_text(encoding="utf-8").splitlines():
+            name = re.match(r"^([A-Za-z0-9_.\-]+)", line.strip())
+            if name and not line.startswith("-r"):
+                pinned.add(name.group(1).lower())
+    missing = sorted(pinned - explained)
+    assert pinned and not missing, f"add a row saying why to 依赖说明 in docs/development.md: {missing}"
