@@ -2,6 +2,7 @@
 relative link and file path named in README.md and docs/*.md exists."""
 from __future__ import annotations
 
+import ast
 import dataclasses
 import re
 from pathlib import Path
@@ -211,3 +212,68 @@ def test_every_dependency_is_explained() -> None:
                 pinned.add(name.group(1).lower())
     missing = sorted(pinned - explained)
     assert pinned and not missing, f"add a row saying why to 依赖说明 in docs/development.md: {missing}"
+
+
+# ---- dotted names -----------------------------------------------------------------------
+
+DOTTED = re.compile(r"(?<![\w/.])((?:db|dashboard|callbacks|layouts)(?:\.[A-Za-z_]\w*)+)")
+
+
+def _module_file(parts: list[str]) -> Path | None:
+    base = ROOT.joinpath(*parts)
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _defined(tree: ast.AST, name: str) -> ast.AST | None:
+    """The top-level statement of `tree` that binds `name`, if any."""
+    for node in getattr(tree, "body", []):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            if node.name == name:
+                return node
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                return node
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            if any((a.asname or a.name.split(".")[0]) == name for a in node.names):
+                return node
+    return None
+
+
+def _resolves(dotted: str) -> bool:
+    """Static: a module path, then a name the module defines (and a method of a class)."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        path = _module_file(parts[:cut])
+        if path is None:
+            continue
+        rest = parts[cut:]
+        if not rest:
+            return True
+        tree: ast.AST | None = ast.parse(path.read_text(encoding="utf-8"))
+        for name in rest:
+            tree = _defined(tree, name) if tree is not None else None
+            if tree is None:
+                return False
+            if not isinstance(tree, ast.ClassDef):
+                return True  # attributes of values are not followed
+        return True
+    return False
+
+
+@pytest.mark.parametrize("doc", BOOK, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_named_python_objects_exist(doc: Path) -> None:
+    names = set(DOTTED.findall(doc.read_text(encoding="utf-8")))
+    missing = sorted(n for n in names if not _resolves(n))
+    assert not missing, f"{doc.relative_to(ROOT)} names modules or objects that do not exist: {missing}"
+
+
+def test_dotted_check_can_fail() -> None:
+    assert _resolves("db.indicators.reference.render_reference")
+    assert _resolves("db.snapshot.refresh.Refresher.run")
+    assert not _resolves("db.snapshot.build_snapshot")
+    assert not _resolves("db.snapshot.refresh.Refresher.nope")
+    assert not _resolves("db.nope")
