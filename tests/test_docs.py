@@ -277,3 +277,12 @@ def test_dotted_check_can_fail() -> None:
     assert not _resolves("db.snapshot.build_snapshot")
     assert not _resolves("db.snapshot.refresh.Refresher.nope")
     assert not _resolves("db.nope")
+
+
+def test_readme_demo_sign_ins_are_the_real_ones() -> None:
+    from db.demo.users import DEMO_USERS, DEMO_WALL_TOKEN
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = set(re.findall(r"^\| `([a-z]+)` \| `([^`]+)` \|", readme, re.M))
+    assert rows == {(u.username, u.password) for u in DEMO_USERS}, "README's 演示账号 table"
+    assert f"/wall/token/{DEMO_WALL_TOKEN}" in readme
