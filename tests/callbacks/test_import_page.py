@@ -212,3 +212,37 @@ def test_center_only_when_configured_others_never(site, sqlite_engine, configure
     assert anonymous.get("/admin/import").status_code == 302
     assert anonymous.get("/export/import-template.xlsx").status_code == 401
     assert anonymous.get("/export/import-rejects.xlsx?job=1").status_code == 401
+
+
+def test_progress_of_a_running_job_from_the_shared_cache(site, sqlite_engine) -> None:
+    """Any worker shows the job's state (database) and its progress (shared cache)."""
+    from callbacks.admin.imports import PROGRESS_KEY
+    from db.uploads.jobs import create_job
+
+    app = site()
+    admin = _client(app, sqlite_engine, "admin")
+    with session_scope(make_session_factory(sqlite_engine)) as session:
+        job = create_job(session, kind="dry_run", actor="someone", file_name="大文件.xlsx", content=b"x")
+    queued = _poll(app, admin, job)
+    assert "试导入排队中" in _text(queued[f"{P}status"]) and queued[f"{P}poll"]["disabled"] is False
+    app.server.extensions["dashboard"].extras["cache"].set(PROGRESS_KEY.format(job),
+                                                          {"sheet": "案件", "read": 1000, "total": 5000})
+    shown = _text(_poll(app, admin, job)[f"{P}status"])
+    assert "工作表“案件”已读 1,000 行 / 共 5,000 行" in shown and '"width": "20%"' in shown
+
+
+def test_wall_token_gets_nothing_of_the_import_page(site, sqlite_engine) -> None:
+    from db.auth.wall_tokens import issue_wall_token
+    from tests.auth_helpers import same_site
+
+    app = site()
+    with session_scope(make_session_factory(sqlite_engine)) as session:
+        token = issue_wall_token(session, "大厅", None)[1]
+    wall = app.server.test_client()
+    same_site(wall)
+    assert wall.get(f"/wall/token/{token}").status_code == 302
+    assert wall.get("/admin/import").status_code == 403
+    assert wall.get("/export/import-template.xlsx").status_code == 403
+    assert wall.get("/export/import-rejects.xlsx?job=1").status_code == 403
+    status, _ = post(wall, payload(app, f"{P}history", {f"{P}rev.data": 0}))
+    assert status == 403
