@@ -156,6 +156,17 @@ def post_events() -> Response:
         return _refuse("数据库暂时不可用，事件未记录，请稍后重试", 503, Retry_After="30")
 
 
+@blueprint.route("/events", methods=["GET", "PUT", "PATCH", "DELETE"])
+def events_other_methods() -> Response:
+    return _refuse("只支持 POST：请用 POST 上报事件（说明见 /api/v1/openapi.json）", 405, Allow="POST")
+
+
+@blueprint.route("/<path:_rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def unknown(_rest: str) -> Response:
+    """Every other /api/v1/ path: a JSON 404, never the sign-in page or Dash's page shell."""
+    return _refuse("没有这个接口（说明见 /api/v1/openapi.json）", 404)
+
+
 @blueprint.get("/openapi.json")
 def openapi() -> Response:
     settings = _state().settings

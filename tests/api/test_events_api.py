@@ -263,3 +263,12 @@ def test_openapi_description(app) -> None:
     assert event["required"] == ["external_id", "case_number", "kind", "occurred_at"]
     assert "到场" in event["properties"]["kind"]["enum"]
     assert doc["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+
+
+def test_other_methods_and_paths_answer_json(app) -> None:
+    client = app.server.test_client()
+    wrong = client.get(URL)
+    assert wrong.status_code == 405 and wrong.headers["Allow"] == "POST" and "只支持 POST" in wrong.get_json()["error"]
+    for path in ("/api/v1/nothing", "/api/v1/../admin/users", "/api/v1/events/1"):
+        missing = client.get(path)
+        assert missing.status_code == 404 and missing.is_json, path
