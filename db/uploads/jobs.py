@@ -104,12 +104,14 @@ def run_job(sessions: sessionmaker[Session], job_id: int, actor: Principal, *, l
             court: Any = None, tz: str = "Asia/Shanghai",
             progress: Callable[[str, int, int | None], None] | None = None) -> None:
     """Run a queued job to its end; never raises (a failure is the job's status and message)."""
+    label = "导入"
     try:
         with session_scope(sessions) as session:
             job = session.get(ImportJob, job_id)
             if job is None or job.status != "queued" or job.content is None:
                 return
             kind, name, content, skip = job.kind, job.file_name, job.content, job.skip_invalid
+            label = KINDS[kind]
             job.status, job.started_at = "running", utcnow()
         with session_scope(sessions) as session:
             result = run_import(session, content, actor=actor.username, name=name, dry_run=kind == "dry_run",
@@ -133,10 +135,10 @@ def run_job(sessions: sessionmaker[Session], job_id: int, actor: Principal, *, l
                                 + (f"；{len(result.errors)} 处问题" if result.errors else ""),
                          outcome=outcome)
     except ImportFailed as exc:
-        _finish_failed(sessions, job_id, actor, str(exc), kind_label="导入")
-    except (SQLAlchemyError, OSError, ValueError) as exc:
+        _finish_failed(sessions, job_id, actor, str(exc), kind_label=label)
+    except Exception as exc:  # noqa: BLE001 - the thread's top: any failure becomes the job's state
         log.exception("import job %s failed", job_id)
-        _finish_failed(sessions, job_id, actor, f"导入出错：{type(exc).__name__}，请联系运维查看日志", kind_label="导入")
+        _finish_failed(sessions, job_id, actor, f"出错：{type(exc).__name__}，请联系运维查看日志", kind_label=label)
 
 
 def _finish_failed(sessions: sessionmaker[Session], job_id: int, actor: Principal, message: str,

@@ -54,7 +54,10 @@ def preview_sheet(item: Mapping[str, Any]) -> html.Div:
 
 
 def preview_box(name: str, size: int, sheets: Sequence[Mapping[str, Any]]) -> list[Any]:
-    return [html.P(f"文件：{name}（{size / 1024:,.1f} KB）", className="note"),
+    known = [item for item in sheets if item.get("sheet")]
+    warn = [] if known else [html.P("没有识别出任何标准工作表（案件、人员、当事人……）：请对照“下载空白模板”检查工作表名和表头",
+                                    className="admin-msg error")]
+    return [html.P(f"文件：{name}（{size / 1024:,.1f} KB）", className="note"), *warn,
             *[preview_sheet(item) for item in sheets]]
 
 

@@ -246,3 +246,18 @@ def test_wall_token_gets_nothing_of_the_import_page(site, sqlite_engine) -> None
     assert wall.get("/export/import-rejects.xlsx?job=1").status_code == 403
     status, _ = post(wall, payload(app, f"{P}history", {f"{P}rev.data": 0}))
     assert status == 403
+
+
+def test_a_workbook_without_known_sheets_fails_its_dry_run_with_the_reason(site, sqlite_engine) -> None:
+    app = site()
+    admin = _client(app, sqlite_engine, "admin")
+    shown = _upload(app, admin, workbook({"Sheet1": [["甲", "乙"], [1, 2]]}), name="随便.xlsx")
+    assert "没有识别出任何标准工作表" in _text(shown[f"{P}preview"])
+    job = shown[f"{P}job"]["data"]["id"]
+    state = _wait(sqlite_engine, job)
+    assert state["status"] == "failed" and state["message"]
+    polled = _poll(app, admin, job)
+    assert "试导入失败：" in _text(polled[f"{P}status"]) and polled[f"{P}confirm"]["disabled"] is True
+    with make_session_factory(sqlite_engine)() as session:
+        entry = audit.search(session, action="import")[0]
+    assert entry["outcome"] == "failed" and entry["detail"].startswith("试导入失败：")
