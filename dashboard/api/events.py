@@ -22,6 +22,7 @@ from db.auth.access import Principal
 from db.events import intake, throttle
 from db.events.sources import source_for_token, source_principal
 from db.models.auth import utcnow
+from db.models.events import EventSource
 from db.session import session_scope
 
 log = logging.getLogger(__name__)
@@ -127,9 +128,10 @@ def _post(actor: Principal, source_id: int) -> Response:
     for attempt in (1, 2):
         try:
             with session_scope(_state().sessions) as db:
-                from db.models.events import EventSource
-
                 source = db.get(EventSource, source_id)
+                if source is None or source.revoked_at is not None:  # revoked since the token check
+                    _audit(actor, "令牌已吊销", "denied", target)
+                    return _refuse("未认证：令牌已吊销", 401, WWW_Authenticate='Bearer realm="events"')
                 items = intake.items_of(payload, settings["EVENTS_MAX_BATCH"])
                 answer = intake.accept(db, source, items, tz=tz, now=utcnow(), actor=actor)
             break
