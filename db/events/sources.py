@@ -63,11 +63,15 @@ def revoke_source(session: Session, source_id: int, by: Principal | None) -> Non
 
 
 def source_for_token(session: Session, plaintext: str) -> EventSource | None:
-    """The active source this bearer token belongs to (its last use noted), else None."""
+    """The active source this bearer token belongs to (its last use noted), else None.
+
+    The row is read FOR UPDATE, as the transaction's first statement: concurrent calls of one
+    source queue here, and (MariaDB's REPEATABLE READ taking its snapshot at the first plain
+    read) the rate-limit count that follows sees the calls committed meanwhile."""
     if not plaintext or len(plaintext) > MAX_TOKEN_LENGTH:
         return None
     source = session.scalars(
-        select(EventSource).where(EventSource.token_hash == token_hash(plaintext))).first()
+        select(EventSource).where(EventSource.token_hash == token_hash(plaintext)).with_for_update()).first()
     if source is None or source.revoked_at is not None:
         return None
     source.last_used_at = utcnow()

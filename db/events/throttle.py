@@ -4,9 +4,9 @@ A key (``source:<id>`` for a known source, ``ip:<address>`` for a caller without
 may make `limit` calls within `window`; a refused call is not counted. Rows older than the window
 are deleted for the key on each counted call.
 
-Exact per source: the caller notes the source's last use (an UPDATE of its row) in the same
-transaction first, so concurrent calls of one source queue on that row lock (PostgreSQL,
-MariaDB) or on the database's write lock (SQLite). Callers without a valid token have no such
+Exact per source: the caller locks the source's row first in the same transaction
+(`sources.source_for_token`), so concurrent calls of one source queue on that row lock
+(PostgreSQL, MariaDB) or on the database's write lock (SQLite). Callers without a valid token have no such
 row: under a burst from one address on several workers a few calls more may pass.
 """
 from __future__ import annotations

@@ -119,3 +119,29 @@ def test_source_tokens_issue_list_revoke(engine) -> None:
     with session_scope(sessions) as session:
         assert source_for_token(session, plaintext) is None
         assert source_for_token(session, "") is None and source_for_token(session, "x" * 500) is None
+
+
+def test_concurrent_calls_of_one_source_never_exceed_the_limit(engine) -> None:
+    """Eight workers at once, a limit of three: exactly three calls pass (the source row lock)."""
+    import threading
+
+    sessions = make_session_factory(engine)
+    with session_scope(sessions) as session:
+        _sid, plaintext = issue_source_token(session, "执行110", None)
+    passed: list[bool] = []
+    start = threading.Barrier(8)
+
+    def call() -> None:
+        start.wait()
+        with session_scope(sessions) as session:
+            source = source_for_token(session, plaintext)
+            assert source is not None
+            passed.append(throttle.take(session, f"source:{source.id}", dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                                        limit=3, window=MINUTE) is None)
+
+    threads = [threading.Thread(target=call) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(passed) == 8 and passed.count(True) == 3
