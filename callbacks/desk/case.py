@@ -14,7 +14,7 @@ from callbacks.desk.lists import case_detail
 from callbacks.desk.params import ParamError, problem
 from layouts import ids
 from layouts.desk import case as ui_case
-from layouts.desk import components as ui
+from layouts.desk import common as ui
 
 D = ids.CaseDetail
 

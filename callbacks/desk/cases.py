@@ -12,7 +12,7 @@ from callbacks.desk.data import court_today
 from callbacks.desk.lists import CaseList, case_list
 from callbacks.desk.params import ParamError, problem
 from layouts import ids
-from layouts.desk import components as ui
+from layouts.desk import common as ui
 from layouts.desk.grids import case_columns
 
 C = ids.Cases

@@ -12,7 +12,7 @@ from callbacks.desk.data import court_today
 from callbacks.desk.params import ParamError, problem
 from callbacks.desk.screens import officer_screen
 from layouts import ids
-from layouts.desk import components as ui
+from layouts.desk import common as ui
 
 OF = ids.Officer
 

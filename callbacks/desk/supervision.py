@@ -16,7 +16,7 @@ from db.errors import ValidationError
 from db.supervision import orders as sv
 from db.supervision.access import refusal
 from layouts import ids
-from layouts.desk import components as ui
+from layouts.desk import common as ui
 from layouts.desk import supervision as ui_sv
 
 S = ids.Supervision

@@ -13,7 +13,7 @@ from callbacks.desk.params import ParamError, problem
 from callbacks.desk.screens import team_screen
 from callbacks.desk.supervision_data import local_time
 from layouts import ids
-from layouts.desk import components as ui
+from layouts.desk import common as ui
 from layouts.desk.grids import indicator_columns
 from layouts.desk.supervision import supervise_link
 

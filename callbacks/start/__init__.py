@@ -1,0 +1,10 @@
+"""Callbacks of the start page (/); `register(app)` wires them."""
+from __future__ import annotations
+
+import dash
+
+from callbacks.start import home
+
+
+def register(app: dash.Dash) -> None:
+    home.register(app)

@@ -1,0 +1,10 @@
+"""Callbacks of the video wall (/wall); `register(app)` wires them."""
+from __future__ import annotations
+
+import dash
+
+from callbacks.wall import wall
+
+
+def register(app: dash.Dash) -> None:
+    wall.register(app)
