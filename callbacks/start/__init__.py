@@ -5,6 +5,9 @@ import dash
 
 from callbacks.start import home
 
+_MODULES = (home,)
+
 
 def register(app: dash.Dash) -> None:
-    home.register(app)
+    for module in _MODULES:
+        module.register(app)

@@ -5,6 +5,9 @@ import dash
 
 from callbacks.wall import wall
 
+_MODULES = (wall,)
+
 
 def register(app: dash.Dash) -> None:
-    wall.register(app)
+    for module in _MODULES:
+        module.register(app)
