@@ -714,6 +714,23 @@ def run_import(session: Session, source: Any, *, actor: str, mapping: Mapping[st
     return result
 
 
+def run_sheets(session: Session, raws: list[RawSheet], *, name: str, actor: str,
+               mapping: Mapping[str, Any] | None = None, court: Court | int | str | None = None,
+               dry_run: bool = False, skip_invalid: bool = False, tz: str = "Asia/Shanghai",
+               origin: str = "sync", fingerprint: str = "") -> ImportResult:
+    """The engine over sheets that come from elsewhere than a file (the sync's SELECTs)."""
+    the_court = resolve_court(session, court)
+    if mapping is not None:
+        check_mapping(mapping)
+    result = ImportResult(file_name=name, sha256=fingerprint, dry_run=dry_run, skip_invalid=skip_invalid)
+    try:
+        _run(session, ImportSource(name), raws, result, the_court, actor, mapping, dry_run, skip_invalid,
+             None, None, tz, origin)
+    except SourceError as exc:
+        raise ImportFailed(str(exc)) from None
+    return result
+
+
 def _plan(src: ImportSource, raws: list[RawSheet], result: ImportResult, mapping: Mapping[str, Any] | None,
           forced: str | None) -> list[tuple[Sheet, RawSheet]]:
     plan: list[tuple[Sheet, RawSheet]] = []
