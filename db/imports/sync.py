@@ -243,3 +243,31 @@ def status(session: Session, alert_after: int = 3) -> list[dict[str, Any]]:
                     "last_ok_at": s.last_ok_at, "failures": s.failures, "last_error": s.last_error,
                     "alert": s.failures >= alert_after})
     return out
+
+
+STATUS_KEY = "import_sync_status"
+
+
+def json_safe(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v.isoformat() if isinstance(v, dt.datetime) else v for k, v in row.items()} for row in rows]
+
+
+def publish_status(cache: Any, rows: list[dict[str, Any]]) -> None:
+    """Keep the sources' status in the shared cache: /healthz and the wall read it there."""
+    cache.set(STATUS_KEY, json_safe(rows), timeout=0)
+
+
+def cached_status(cache: Any) -> list[dict[str, Any]]:
+    try:
+        return list(cache.get(STATUS_KEY) or [])
+    except Exception:  # noqa: BLE001 - a cache outage must not break /healthz or the banner
+        return []
+
+
+def notice_text(cache: Any) -> str | None:
+    """The wall/desk banner when a source failed SYNC_ALERT_FAILURES times in a row."""
+    alerts = [s for s in cached_status(cache) if s.get("alert")]
+    if not alerts:
+        return None
+    parts = [f"“{s['name']}”已连续失败 {s['failures']} 次" for s in alerts]
+    return "数据同步失败：" + "；".join(parts) + "，显示的是最后一次成功同步的数据"
