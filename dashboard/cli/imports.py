@@ -141,7 +141,8 @@ def import_file(path: Path, sheet: str | None, mapping_path: Path | None, dry_ru
         if mapping is not None and result.written and result.batch is not None:
             court_id = session.scalar(select(Court.id).where(Court.code == court)) if court else \
                 session.scalar(select(Court.id))
-            save_mapping(session, court_id, mapping)
+            if court_id is not None:
+                save_mapping(session, court_id, mapping)
         written_rejects = None
         if skip_invalid and result.rejected_rows and not dry_run:
             written_rejects = rejects or path.with_name(f"{path.stem}.拒绝行.xlsx")

@@ -80,7 +80,7 @@ def load_sources(path: str | Path) -> list[SyncSource]:
 
 
 def sources_from_dict(data: Mapping[str, Any]) -> list[SyncSource]:
-    out = []
+    out: list[SyncSource] = []
     for index, item in enumerate(data.get("sources", []), start=1):
         name = str(item.get("name") or f"同步源{index}")
         if not item.get("url"):
