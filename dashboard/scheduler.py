@@ -20,6 +20,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 
 from callbacks.wall import wall
+from dashboard import sync_job
 from dashboard.cache import is_redis
 from db.context import AppContext
 from db.snapshot.builder import default_port
@@ -141,6 +142,7 @@ def start(server: Flask, *, force: bool = False) -> RefreshService | None:
                                     timezone=dt.UTC)
     service.scheduler = scheduler
     _add_jobs(scheduler, service, interval)
+    sync_job.add_job(scheduler, service, state)  # the import sync sources (SYNC_SOURCES)
     scheduler.start()
     state.extras["scheduler"] = service
     atexit.register(service.stop)

@@ -141,7 +141,8 @@ def import_file(path: Path, sheet: str | None, mapping_path: Path | None, dry_ru
         if mapping is not None and result.written and result.batch is not None:
             court_id = session.scalar(select(Court.id).where(Court.code == court)) if court else \
                 session.scalar(select(Court.id))
-            save_mapping(session, court_id, mapping)
+            if court_id is not None:
+                save_mapping(session, court_id, mapping)
         written_rejects = None
         if skip_invalid and result.rejected_rows and not dry_run:
             written_rejects = rejects or path.with_name(f"{path.stem}.拒绝行.xlsx")
@@ -196,6 +197,42 @@ def import_undo(batch: int, actor: str | None) -> None:
 def import_template(out: Path) -> None:
     out.write_bytes(template_workbook())
     click.echo(f"标准模板已写入 {out}")
+
+
+@import_group.command("sync", help="立即运行定时同步源（SYNC_SOURCES 配置文件中的各个源）")
+@click.option("--full", is_flag=True, help="全量比对（不用变更时间水位）")
+@click.option("--source", "only", help="只运行这个名称的同步源")
+@click.option("--sources", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="同步源配置文件（默认为设置 SYNC_SOURCES）")
+def import_sync(full: bool, only: str | None, path: Path | None) -> None:
+    from dashboard.config import load_settings
+    from db.imports.sync import SyncConfigError, load_sources, run_all
+    from db.session import make_engine, make_session_factory
+
+    settings = load_settings()
+    where = path or settings["SYNC_SOURCES"]
+    if not where:
+        raise click.ClickException("没有配置同步源：设置 DASHBOARD_SYNC_SOURCES 或使用 --sources")
+    try:
+        sources = [s for s in load_sources(where) if only is None or s.name == only]
+    except SyncConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not sources:
+        raise click.ClickException(f"没有名为“{only}”的同步源")
+    engine = make_engine(settings["DATABASE_URL"])
+    try:
+        outcomes = run_all(make_session_factory(engine), sources, full=full, tz=settings["TIMEZONE"])
+    finally:
+        engine.dispose()
+    for o in outcomes:
+        if o.ok and o.result is not None:
+            d = o.result.as_dict()
+            click.echo(f"{o.name}：批次 {d['batch']}，新增 {d['new']} 更新 {d['updated']} 未变 {d['unchanged']} "
+                       f"删除 {d['deleted']}")
+        else:
+            click.echo(f"{o.name}：失败（连续 {o.failures} 次），保留上次数据：{o.error}")
+    if not all(o.ok for o in outcomes):
+        sys.exit(1)
 
 
 @click.group("court", help="法院：登记与列出（法院代字即案号中的代字，如 内0221）")

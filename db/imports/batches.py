@@ -23,13 +23,14 @@ from sqlalchemy.orm import Session
 
 from db.base import Base
 from db.errors import ValidationError
-from db.models import ImportBatch, ImportChange
+from db.models import ImportBatch
 from db.session import bump_data_version
 
 # Written by database triggers or by the database clock: never imaged, never restored.
 NOT_IMAGED = {"paused_days", "extension_days", "created_at", "updated_at"}
 TRIGGER_KEPT = {"payments": {"court_id", "team_id", "officer_id", "category"}}
-CHANGES = ImportChange.__table__
+CHANGES = Base.metadata.tables["import_changes"]
+BATCHES = Base.metadata.tables["import_batches"]
 
 
 class UndoError(ValidationError):
@@ -150,9 +151,9 @@ def undo(session: Session, batch_id: int, actor: str) -> dict[str, int]:
         select(later.c.batch_id, mine.c.table_name).select_from(
             mine.join(later, (later.c.table_name == mine.c.table_name) & (later.c.row_id >= mine.c.row_id)
                       & (later.c.row_id <= func.coalesce(mine.c.last_row_id, mine.c.row_id)))
-            .join(ImportBatch.__table__, ImportBatch.__table__.c.id == later.c.batch_id))
+            .join(BATCHES, BATCHES.c.id == later.c.batch_id))
         .where(mine.c.batch_id == batch_id, later.c.batch_id > batch_id,
-               ImportBatch.__table__.c.status == "done")
+               BATCHES.c.status == "done")
         .order_by(later.c.batch_id.desc()).limit(1)).first()
     if blocker is not None:
         raise UndoError(f"导入批次 {batch_id} 之后的批次 {blocker[0]} 又改动了同一些数据，"
@@ -176,7 +177,7 @@ def undo(session: Session, batch_id: int, actor: str) -> dict[str, int]:
                     session.execute(insert(table).values(decode(table_name, before)))
                 count = (last - row_id + 1) if action == "insert" else 1
                 restored[table_name] = restored.get(table_name, 0) + count
-            session.execute(update(ImportBatch.__table__).where(ImportBatch.__table__.c.id == batch_id)
+            session.execute(update(BATCHES).where(BATCHES.c.id == batch_id)
                             .values(status="undone", undone_at=utcnow(), undone_by=actor))
             bump_data_version(session)
     except IntegrityError:

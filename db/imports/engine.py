@@ -16,10 +16,11 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.auth.masking import mask_id_number
+from db.base import Base
 from db.cases.numbers import CaseNumber
 from db.cases.vocab import CLOSING_METHODS
 from db.imports import batches
@@ -36,8 +37,6 @@ from db.imports.schema import (
 from db.imports.source import ImportSource, Limits, RawSheet, SourceError, open_sheets
 from db.imports.values import is_blank, parse_value, text
 from db.models import (
-    Case,
-    CaseAssignment,
     Court,
     ImportBatch,
     ImportMapping,
@@ -48,7 +47,7 @@ from db.session import bump_data_version
 
 CHUNK = 1000
 Progress = Callable[[str, int, int | None], None]
-T = {name: table for name, table in Case.metadata.tables.items()}
+T: dict[str, Table] = dict(Base.metadata.tables)
 CASES = T["cases"]
 CASE_FIELDS = ("received_on", "filed_on", "closed_on", "closing_method", "track", "non_litigation",
                "team_id", "officer_id", "target_amount", "recovered_amount", "cause", "origin_case_id")
@@ -191,7 +190,16 @@ class _Run:
         self.cases_sheet_failed = False
         self.updated_cases: set[int] = set()
         self.inserted_cases: list[tuple[int, int]] = []
-        self.rec: batches.Recorder | None = None
+        self._rec: batches.Recorder | None = None
+
+    @property
+    def rec(self) -> batches.Recorder:
+        assert self._rec is not None, "the batch is not open"
+        return self._rec
+
+    @rec.setter
+    def rec(self, value: batches.Recorder) -> None:
+        self._rec = value
 
     # ---- errors -------------------------------------------------------------------------
     def error(self, sheet: str, number: int, column: str, value: Any, message: str) -> dict[str, Any]:
@@ -248,11 +256,10 @@ class _Run:
         found = self.teams.get((court_id, name))
         if found is None and (kind is not None or self.auto_people):
             kind = kind or team_kind_from_name(name)
-            found = self.s.execute(insert(Team).values(court_id=court_id, name=name, kind=kind, active=True,
-                                                       sort_order=0)).inserted_primary_key[0]
+            found = _new_id(self.s.execute(insert(Team).values(court_id=court_id, name=name, kind=kind, active=True,
+                                                       sort_order=0)))
             self.teams[(court_id, name)] = found
             self.team_kinds[found] = kind
-            assert self.rec is not None
             self.rec.inserted("teams", [found])
         return found
 
@@ -261,10 +268,9 @@ class _Run:
             return None
         found = self.officers.get((court_id, name))
         if found is None and self.auto_people:
-            found = self.s.execute(insert(Officer).values(court_id=court_id, team_id=team_id, name=name,
-                                                          role="judge", active=True)).inserted_primary_key[0]
+            found = _new_id(self.s.execute(insert(Officer).values(court_id=court_id, team_id=team_id, name=name,
+                                                          role="judge", active=True)))
             self.officers[(court_id, name)] = found
-            assert self.rec is not None
             self.rec.inserted("officers", [found])
         return found
 
@@ -287,8 +293,10 @@ class _Run:
                 self.reject(sheet.name, raw.headers, row, reasons)
                 continue
             seen[key] = row.number
+            assert self.court is not None  # checked above
             court_id = self.court.id
             team_id = self.team_id(court_id, rec["team"], rec.get("team_kind") or team_kind_from_name(rec["team"]))
+            assert team_id is not None  # a named team is found or made
             if "team_kind" in present and rec.get("team_kind") and self.team_kinds.get(team_id) != rec["team_kind"]:
                 before = {"kind": self.team_kinds[team_id]}
                 self.s.execute(update(T["teams"]).where(T["teams"].c.id == team_id).values(kind=rec["team_kind"]))
@@ -307,7 +315,7 @@ class _Run:
             if "active" in present or found is None:
                 values["active"] = True if "active" not in present else bool(rec.get("active"))
             if found is None:
-                new_id = self.s.execute(insert(table).values(court_id=court_id, **values)).inserted_primary_key[0]
+                new_id = _new_id(self.s.execute(insert(table).values(court_id=court_id, **values)))
                 self.rec.inserted("officers", [new_id])
                 counts.new += 1
                 found = new_id
@@ -338,6 +346,7 @@ class _Run:
                     self.bad_cases.add(str(number))
                 self.reject(sheet.name, raw.headers, row, reasons)
                 continue
+            assert number is not None  # a required field: missing means a reason above
             chunk.append((row, number))
             if len(chunk) >= CHUNK:
                 self.write_cases(sheet, raw, columns, present, chunk)
@@ -402,7 +411,7 @@ class _Run:
             .where(CASES.c.case_number.in_(list(keys))))}
         origin_numbers = {str(r.rec["origin_case_number"]) for r, _ in keys.values()
                           if r.rec.get("origin_case_number") is not None}
-        origin_ids = dict(self.s.execute(select(CASES.c.case_number, CASES.c.id)
+        origin_ids: dict[str, int] = dict(self.s.execute(select(CASES.c.case_number, CASES.c.id)
                                          .where(CASES.c.case_number.in_(list(origin_numbers))))
                           .all()) if origin_numbers else {}
         new_rows = []
@@ -494,6 +503,7 @@ class _Run:
                 if key:
                     bad_groups[key].append(str(row.number))
                 continue
+            assert key is not None
             groups[key].append(row)
         keys = list(groups)
         for start in range(0, len(keys), CHUNK):
@@ -642,8 +652,7 @@ class _Run:
     def first_assignments(self) -> None:
         """New cases with no 分案记录 get one at 立案 (as db.cases.input.add_cases does);
         5,000 cases at a time, so memory stays flat."""
-        assert self.rec is not None
-        a = CaseAssignment.__table__
+        a = T["case_assignments"]
         for low, high in self.inserted_cases:
             for start in range(low, high + 1, 5000):
                 part = self.s.execute(
@@ -657,6 +666,11 @@ class _Run:
                                             "assigned_on": r.filed_on, "reason": ""} for r in part])
                 self.rec.inserted("case_assignments",
                                   self.s.execute(select(a.c.id).where(a.c.id > top)).scalars().all())
+
+
+def _new_id(result: Any) -> int:
+    """The primary key of a single-row INSERT."""
+    return int(result.inserted_primary_key[0])
 
 
 def _norm(value: Any) -> Any:
@@ -709,6 +723,23 @@ def run_import(session: Session, source: Any, *, actor: str, mapping: Mapping[st
         with open_sheets(src, limits, sheet) as raws:
             _run(session, src, raws, result, the_court, actor, mapping, dry_run, skip_invalid,
                  progress, sheet, tz, origin)
+    except SourceError as exc:
+        raise ImportFailed(str(exc)) from None
+    return result
+
+
+def run_sheets(session: Session, raws: list[RawSheet], *, name: str, actor: str,
+               mapping: Mapping[str, Any] | None = None, court: Court | int | str | None = None,
+               dry_run: bool = False, skip_invalid: bool = False, tz: str = "Asia/Shanghai",
+               origin: str = "sync", fingerprint: str = "") -> ImportResult:
+    """The engine over sheets that come from elsewhere than a file (the sync's SELECTs)."""
+    the_court = resolve_court(session, court)
+    if mapping is not None:
+        check_mapping(mapping)
+    result = ImportResult(file_name=name, sha256=fingerprint, dry_run=dry_run, skip_invalid=skip_invalid)
+    try:
+        _run(session, ImportSource(name), raws, result, the_court, actor, mapping, dry_run, skip_invalid,
+             None, None, tz, origin)
     except SourceError as exc:
         raise ImportFailed(str(exc)) from None
     return result

@@ -30,7 +30,7 @@ def preview(source: Any, mapping: Mapping[str, Any] | None = None, *, rows: int 
                     continue
                 columns, ignored = columns_of(spec, raw.headers, mapping)
                 keys = {c.field.key for c in columns}
-                item = {"file_sheet": raw.name, "sheet": spec.name,
+                item: dict[str, Any] = {"file_sheet": raw.name, "sheet": spec.name,
                         "columns": [{"header": c.header, "field": c.field.key, "label": c.field.label}
                                     for c in columns],
                         "ignored_columns": ignored,

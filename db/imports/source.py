@@ -168,11 +168,12 @@ def _xlsx_sheets(source: ImportSource, stack: ExitStack) -> Iterator[RawSheet]:
         header = next(rows, None)
         if header is None:
             continue
-        numbered = enumerate(rows, start=2)
+        plain = enumerate(rows, start=2)
+        numbered: Iterator[tuple[int, tuple[Any, ...], tuple[int, ...]]]
         if _has_formulas(book, ws):
-            numbered = _with_formula_check(source, stack, ws.title, numbered)
+            numbered = _with_formula_check(source, stack, ws.title, plain)
         else:
-            numbered = ((n, r, ()) for n, r in numbered)
+            numbered = ((n, r, ()) for n, r in plain)
         total = ws.max_row if isinstance(ws.max_row, int) and ws.max_row > 1 else None
         yield RawSheet(ws.title, list(header), numbered, total=total, kind="xlsx")
 

@@ -215,3 +215,28 @@ def test_no_court_is_a_clear_failure(engine) -> None:
 
     with make_session_factory(engine)() as s, pytest.raises(ImportFailed, match="court add"):
         run_import(s, workbook(standard()), name="x.xlsx", actor="admin")
+
+
+def test_undo_is_refused_when_an_added_case_is_referenced_elsewhere(sqlite_engine) -> None:
+    factory = with_court(sqlite_engine)
+    first = _import(factory, workbook({"案件": standard()["案件"]}))
+    with factory() as s:
+        case_id = s.scalar(select(Case.id).where(Case.case_number == CN.format(1)))
+        s.add(CaseEvent(case_id=case_id, kind="interview", occurred_at=dt.datetime(2024, 2, 1), detail="约谈"))
+        s.commit()
+    with factory() as s, pytest.raises(UndoError, match="已被其他数据引用"):
+        undo(s, first.batch, "admin")
+    with factory() as s:
+        assert s.scalar(select(func.count()).select_from(Case)) == 3
+        assert history(s)[0]["status"] == "done"
+
+
+def test_progress_is_reported_per_sheet(sqlite_engine) -> None:
+    factory = with_court(sqlite_engine)
+    rows = [standard()["案件"][0]] + [[CN.format(i), "2024-01-05"] + [""] * 10 for i in range(1, 2501)]
+    seen = []
+    result = _import(factory, workbook({"案件": rows}), progress=lambda sheet, done, total: seen.append(
+        (sheet, done, total)))
+    assert result.sheets["案件"].new == 2500
+    assert [d for _, d, _ in seen] == [1000, 2000, 2500] and {s for s, _, _ in seen} == {"案件"}
+    assert seen[-1][2] == 2501  # the workbook's row count, header included
