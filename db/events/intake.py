@@ -255,22 +255,21 @@ def accept(session: Session, source: EventSource, payload_items: Sequence[Any], 
                  for c in checked if c.external_id in stored and stored[c.external_id].fingerprint != c.fingerprint]
     if conflicts:
         raise IntakeError(conflicts, status=409)
-    results: list[dict[str, Any]] = []
-    created = 0
-    for item in checked:
-        receipt = stored.get(item.external_id)
-        if receipt is not None:
-            results.append({"external_id": item.external_id, "status": "duplicate", "event_id": receipt.event_id})
-            continue
-        event = CaseEvent(case_id=item.case_id, kind=item.kind, occurred_at=item.occurred_at,
-                          expires_on=item.expires_on, detail=item.detail, media_ref=item.media_ref)
-        session.add(event)
-        session.flush()
-        session.add(EventReceipt(source_id=source.id, external_id=item.external_id, event_id=event.id,
-                                 fingerprint=item.fingerprint, received_at=now))
-        results.append({"external_id": item.external_id, "status": "created", "event_id": event.id})
-        created += 1
+    fresh = [item for item in checked if item.external_id not in stored]
+    events = [CaseEvent(case_id=item.case_id, kind=item.kind, occurred_at=item.occurred_at,
+                        expires_on=item.expires_on, detail=item.detail, media_ref=item.media_ref) for item in fresh]
+    session.add_all(events)
+    session.flush()  # one multi-row INSERT … RETURNING for the ids
+    session.add_all(EventReceipt(source_id=source.id, external_id=item.external_id, event_id=event.id,
+                                 fingerprint=item.fingerprint, received_at=now) for item, event in zip(fresh, events, strict=True))
     session.flush()
+    new_ids = {item.external_id: event.id for item, event in zip(fresh, events, strict=True)}
+    results: list[dict[str, Any]] = [
+        {"external_id": item.external_id, "status": "created", "event_id": new_ids[item.external_id]}
+        if item.external_id in new_ids else
+        {"external_id": item.external_id, "status": "duplicate", "event_id": stored[item.external_id].event_id}
+        for item in checked]
+    created = len(fresh)
     if created:
         bump_data_version(session)
     duplicates = len(results) - created
