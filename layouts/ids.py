@@ -201,6 +201,7 @@ class AdminTokens:
 class AdminImport:
     ROOT = "admin-import-root"
     UPLOAD = "admin-import-upload"  # dcc.Upload: drag and drop or pick a file
+    TEMPLATE = "admin-import-template"  # link to the empty template workbook
     FILE = "admin-import-file"  # the uploaded file's name and size
     PREVIEW = "admin-import-preview"  # which header became which field, the first rows
     JOB = "admin-import-job"  # store: {"id": the job shown}
@@ -208,7 +209,8 @@ class AdminImport:
     STATUS = "admin-import-status"  # progress, then the counts
     ERRORS = "admin-import-errors"  # grid of the problems (filterable)
     ERRORS_BOX = "admin-import-errors-box"  # the grid's frame, hidden while there are no problems
-    REJECTS = "admin-import-rejects"  # link to the rejects workbook
+    REJECTS = "admin-import-rejects"  # where the link to the rejects workbook goes
+    REJECTS_LINK = "admin-import-rejects-link"
     SKIP = "admin-import-skip"  # checklist: skip the bad rows
     CONFIRM = "admin-import-confirm"
     MSG = "admin-import-msg"

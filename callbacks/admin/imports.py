@@ -121,7 +121,7 @@ def poll(_n: int | None, job: dict | None, rev: int | None) -> tuple[Any, ...]:
     link = ""
     if state["has_rejects"]:
         link = dash.html.A(f"下载问题行工作簿（{result.get('error_count', 0)} 处问题，含“错误原因”列）",
-                           href=f"{REJECTS_URL}?job={state['id']}", className="btn", id="admin-import-rejects-link")
+                           href=f"{REJECTS_URL}?job={state['id']}", className="btn", id=I.REJECTS_LINK)
     can_confirm = state["kind"] == "dry_run" and not state["message"]
     bump = (rev or 0) + 1 if state["kind"] == "import" else no_update
     errors = result.get("errors") or []

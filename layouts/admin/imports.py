@@ -134,7 +134,7 @@ def layout(**_: Any) -> html.Div:
         dcc.Interval(id=I.POLL, interval=1000, disabled=True),
         html.P(["上传本院的标准导入工作簿（xlsx、xls 或 CSV）。上传后先预览表头识别和前几行，系统自动试导入"
                 "（不写入数据）并列出问题；核对无误后确认导入。每次导入都可撤销。",
-                html.A("下载空白模板", href=TEMPLATE_URL, id="admin-import-template", className="btn",
+                html.A("下载空白模板", href=TEMPLATE_URL, id=I.TEMPLATE, className="btn",
                        style={"marginLeft": "12px"})], className="note"),
         dcc.Upload(id=I.UPLOAD, multiple=False, className="import-drop",
                    children=html.Div(["把文件拖放到这里，或 ", html.A("点击选择文件")])),
