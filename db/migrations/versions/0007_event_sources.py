@@ -87,13 +87,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("import_jobs", schema=None) as batch_op:
-        batch_op.drop_index("ix_import_jobs_created_at")
+    # dropping a table drops its indexes (MariaDB refuses to drop an FK's index on its own)
     op.drop_table("import_jobs")
-    with op.batch_alter_table("event_api_calls", schema=None) as batch_op:
-        batch_op.drop_index("ix_event_api_calls_key_at")
     op.drop_table("event_api_calls")
-    with op.batch_alter_table("event_receipts", schema=None) as batch_op:
-        batch_op.drop_index("ix_event_receipts_event_id")
     op.drop_table("event_receipts")
     op.drop_table("event_sources")
