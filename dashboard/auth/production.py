@@ -11,6 +11,9 @@ from sqlalchemy.orm import Session
 from db.demo.users import users_with_demo_password
 
 MIN_SECRET = 32
+DEV_SECRET = "dev-only-not-secret"  # development only: anyone can forge sessions with it
+# keys copied from examples or docs are as public as the development key
+KNOWN_WEAK = frozenset({DEV_SECRET, "change-me", "changeme", "secret", "dev", "development"})
 
 
 class StartupRefused(SystemExit):
@@ -25,6 +28,8 @@ def problems(settings: Mapping[str, Any], engine: Engine) -> list[str]:
     if not secret:
         found.append("未设置 DASHBOARD_SECRET_KEY（请设置一个随机长字符串，例如 "
                      "python -c \"import secrets; print(secrets.token_urlsafe(48))\" 的输出）")
+    elif secret.strip().lower() in KNOWN_WEAK or DEV_SECRET in secret:
+        found.append("DASHBOARD_SECRET_KEY 是公开的开发用密钥，任何人都能伪造登录会话；请换成随机长字符串")
     elif len(secret) < MIN_SECRET:
         found.append(f"DASHBOARD_SECRET_KEY 过短（{len(secret)} 个字符），至少 {MIN_SECRET} 个字符")
     if inspect(engine).has_table("users"):

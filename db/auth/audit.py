@@ -12,7 +12,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.auth.access import Principal
+from db.auth.login_throttle import take_burst
 from db.models.auth import AuditEntry, utcnow
+
+BURST = 5  # anonymous failures written one by one per action and address per window …
+BURST_WINDOW = dt.timedelta(minutes=10)  # … the rest are counted and summed up in one entry
 
 ACTIONS: dict[str, str] = {
     "login_ok": "登录成功",
@@ -66,6 +70,25 @@ def record(session: Session, *, actor: Principal | None, action: str, target: st
         ip=_clip(ip or (actor.extra.get("ip", "") if actor else ""), 64), outcome=outcome,
     ))
     session.flush()
+
+
+def record_anonymous_failure(session: Session, action: str, ip: str, *, target: str = "",
+                             detail: str = "", outcome: str = "failed", now: dt.datetime | None = None,
+                             burst: int = BURST, window: dt.timedelta = BURST_WINDOW) -> bool:
+    """An anonymous failure (bad wall token, locked sign-in) without flooding the log: at most
+    `burst` entries per action and address per `window`; further ones are only counted (one
+    atomic UPDATE) and written as one summary entry when that address next fails after the
+    window. Returns whether an entry for this failure was written."""
+    now = now or utcnow()
+    write, dropped = take_burst(session, f"{action}|{ip}", now, burst, window)
+    if dropped is not None:
+        since, count = dropped
+        record(session, actor=None, action=action, ip=ip, outcome=outcome,
+               detail=f"{since:%Y-%m-%d %H:%M} UTC 起 {int(window.total_seconds() // 60)} 分钟内"
+                      f"另有 {count} 次同类失败未逐条记录（已合并）")
+    if write:
+        record(session, actor=None, action=action, target=target, detail=detail, ip=ip, outcome=outcome)
+    return write
 
 
 def _naive_utc(moment: dt.datetime | dt.date) -> dt.datetime:
