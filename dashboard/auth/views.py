@@ -97,9 +97,9 @@ def login_submit() -> Response:
                     max_ip_failures=settings["LOGIN_MAX_FAILURES_PER_IP"],
                     window=dt.timedelta(minutes=settings["LOGIN_WINDOW_MIN"]),
                     lockout=dt.timedelta(minutes=settings["LOGIN_LOCKOUT_MIN"]))
-    with session_scope(_sessions()) as db:  # committed before the password is checked
-        until = reserve_attempt(db, username, ip, now, limits)
-        if until is not None:
+    until = reserve_attempt(_sessions(), username, ip, now, limits)  # commits before the check
+    if until is not None:
+        with session_scope(_sessions()) as db:
             audit.record_anonymous_failure(db, "login_locked", ip, target=username, outcome="denied",
                                            detail=f"锁定至 {until:%Y-%m-%d %H:%M} UTC")
     if until is not None:

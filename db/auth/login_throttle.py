@@ -14,9 +14,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import and_, insert, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 
 from db.models.auth import LoginCounter
+from db.session import session_scope
 
 USER, IP = "user", "ip"
 
@@ -36,6 +38,10 @@ def _keys(username: str, ip: str, limits: Limits) -> list[tuple[str, str, int]]:
 
 def ensure_counter(session: Session, kind: str, key: str, now: dt.datetime) -> None:
     """The counter row exists afterwards, whoever inserted it (no error when a parallel request did)."""
+    found = session.execute(select(LoginCounter.id).where(LoginCounter.kind == kind,
+                                                          LoginCounter.key == key)).first()
+    if found is not None:  # no insert, so no shared lock on the row (MariaDB would deadlock on it)
+        return
     values = {"kind": kind, "key": key, "failures": 0, "first_at": now, "last_at": now}
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
@@ -51,19 +57,35 @@ def ensure_counter(session: Session, kind: str, key: str, now: dt.datetime) -> N
     session.execute(stmt)
 
 
-def _reserve_one(session: Session, kind: str, key: str, limit: int, now: dt.datetime,
-                 limits: Limits) -> bool:
+def _retrying(sessions: sessionmaker[Session], work, tries: int = 5):
+    """Run `work(session)` in its own short transaction; a deadlock victim (MariaDB) tries again."""
+    for attempt in range(tries):
+        try:
+            with session_scope(sessions) as session:
+                return work(session)
+        except OperationalError:
+            if attempt == tries - 1:
+                raise
+    return None
+
+
+def _reserve_one(sessions: sessionmaker[Session], kind: str, key: str, limit: int,
+                 now: dt.datetime, limits: Limits) -> bool:
     mine = and_(LoginCounter.kind == kind, LoginCounter.key == key)
-    ensure_counter(session, kind, key, now)
-    # a window that has run out, or a lock that has ended, starts over (idempotent: once reset,
-    # the condition no longer holds, so a parallel reset cannot erase a reservation)
-    session.execute(update(LoginCounter).where(mine, or_(
-        and_(LoginCounter.failures < limit, LoginCounter.first_at < now - limits.window),
-        and_(LoginCounter.failures >= limit, LoginCounter.last_at < now - limits.lockout),
-    )).values(failures=0, first_at=now))
-    taken = session.execute(update(LoginCounter).where(mine, LoginCounter.failures < limit)
-                            .values(failures=LoginCounter.failures + 1, last_at=now))
-    return bool(taken.rowcount)
+    _retrying(sessions, lambda s: ensure_counter(s, kind, key, now))
+
+    def take(session: Session) -> bool:
+        # a window that has run out, or a lock that has ended, starts over (idempotent: once
+        # reset, the condition no longer holds, so a parallel reset cannot erase a reservation)
+        session.execute(update(LoginCounter).where(mine, or_(
+            and_(LoginCounter.failures < limit, LoginCounter.first_at < now - limits.window),
+            and_(LoginCounter.failures >= limit, LoginCounter.last_at < now - limits.lockout),
+        )).values(failures=0, first_at=now))
+        taken = session.execute(update(LoginCounter).where(mine, LoginCounter.failures < limit)
+                                .values(failures=LoginCounter.failures + 1, last_at=now))
+        return bool(taken.rowcount)
+
+    return bool(_retrying(sessions, take))
 
 
 def _refund(session: Session, kind: str, key: str) -> None:
@@ -84,21 +106,22 @@ def locked_until(session: Session, username: str, ip: str, now: dt.datetime,
     return max(ends) if ends else None
 
 
-def reserve_attempt(session: Session, username: str, ip: str, now: dt.datetime,
+def reserve_attempt(sessions: sessionmaker[Session], username: str, ip: str, now: dt.datetime,
                     limits: Limits) -> dt.datetime | None:
     """Count this attempt as a failure of its username and address BEFORE its password is checked.
 
-    Returns None when the attempt may go on (commit at once, then check the password), else when
-    the lock ends (nothing is counted then). Call `settle_attempt` after a success."""
+    Commits on its own (one short transaction per counter, so the reservation is visible to
+    parallel requests at once and no two counter rows are ever locked together). Returns None
+    when the attempt may go on, else when the lock ends (nothing stays counted then). Call
+    `settle_attempt` after the check."""
     taken = []
     for kind, key, limit in _keys(username, ip, limits):
-        if not _reserve_one(session, kind, key, limit, now, limits):
+        if not _reserve_one(sessions, kind, key, limit, now, limits):
             for done_kind, done_key in taken:
-                _refund(session, done_kind, done_key)
-            session.flush()
-            return locked_until(session, username, ip, now, limits) or now + limits.lockout
+                _retrying(sessions, lambda s, k=done_kind, v=done_key: _refund(s, k, v))
+            with session_scope(sessions) as session:
+                return locked_until(session, username, ip, now, limits) or now + limits.lockout
         taken.append((kind, key))
-    session.flush()
     return None
 
 

@@ -165,15 +165,16 @@ def test_wall_tokens_store_only_a_hash(db) -> None:
     assert actions == ["wall_token_revoke", "wall_token_issue"]
 
 
-def test_throttle_locks_a_username_and_an_address(db) -> None:
-    session, _ = db
+def test_throttle_locks_a_username_and_an_address(engine: Engine) -> None:
+    factory = make_session_factory(engine)
     now = dt.datetime(2026, 11, 26, 12, 0)
     limits = Limits(5, 5, dt.timedelta(minutes=15), dt.timedelta(minutes=15))
 
     def attempt(user: str, ip: str, at: dt.datetime, ok: bool = False):
-        until = reserve_attempt(session, user, ip, at, limits)
+        until = reserve_attempt(factory, user, ip, at, limits)
         if until is None:
-            settle_attempt(session, user, ip, ok)
+            with session_scope(factory) as session:
+                settle_attempt(session, user, ip, ok)
         return until
 
     for i in range(5):
@@ -190,18 +191,19 @@ def test_throttle_locks_a_username_and_an_address(db) -> None:
     for i in range(4):
         attempt("zhao", "10.0.0.4", now + dt.timedelta(minutes=i))
     assert attempt("zhao", "10.0.0.5", now + dt.timedelta(minutes=5), ok=True) is None
-    assert locked_until(session, "zhao", "10.0.0.6", now + dt.timedelta(minutes=6), limits) is None
+    with session_scope(factory) as session:
+        assert locked_until(session, "zhao", "10.0.0.6", now + dt.timedelta(minutes=6), limits) is None
     for i in range(4):
         assert attempt("zhao", "10.0.0.6", now + dt.timedelta(minutes=6 + i)) is None
 
 
-def test_the_address_limit_is_its_own_number(db) -> None:
-    session, _ = db
+def test_the_address_limit_is_its_own_number(engine: Engine) -> None:
+    factory = make_session_factory(engine)
     now = dt.datetime(2026, 11, 26, 12, 0)
     window = lockout = dt.timedelta(minutes=15)
 
     def attempt(user: str, ip: str, at: dt.datetime, per_ip: int):
-        return reserve_attempt(session, user, ip, at, Limits(5, per_ip, window, lockout))
+        return reserve_attempt(factory, user, ip, at, Limits(5, per_ip, window, lockout))
 
     for i in range(6):  # six people behind one NAT address mistype once each
         assert attempt(f"user{i}", "10.0.0.1", now + dt.timedelta(minutes=i), per_ip=20) is None
