@@ -10,7 +10,7 @@ import dash
 from dash.exceptions import DependencyException
 from flask import Flask, Response
 
-from dashboard.auth import gate, headers
+from dashboard.auth import badinput, gate, headers
 from dashboard.auth.production import StartupRefused, refuse_if_unsafe
 from dashboard.auth.session import (
     COOKIE,
@@ -50,6 +50,7 @@ def init_auth(server: Flask, app: dash.Dash | None = None) -> None:
     login_manager.init_app(server, add_context_processor=False)
     server.register_blueprint(blueprint)
     # an unknown file under /_dash-component-suites/ is a 404, not Dash's exception (a 500)
+    badinput.install(server)  # malformed callback/export input: 400, never 500
     server.register_error_handler(
         DependencyException, lambda _e: Response("未找到该文件", 404, mimetype="text/plain; charset=utf-8"))
     server.before_request(gate.before_request)
