@@ -10,11 +10,14 @@ from __future__ import annotations
 import json
 import logging
 
+from dash.exceptions import InvalidCallbackReturnValue, UnsupportedRelativePath
 from flask import Flask, Response, request
 
 log = logging.getLogger(__name__)
 BAD_INPUT = (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError,
-             RecursionError, UnicodeError)
+             RecursionError, UnicodeError,
+             # a crafted callback body whose outputs do not match the callback, a relative page path
+             InvalidCallbackReturnValue, UnsupportedRelativePath)
 INPUT_PREFIXES = ("/_dash-update-component", "/export/")
 MESSAGE = "请求参数无效，无法处理（请刷新页面后重试）"
 

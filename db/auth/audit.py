@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from db.auth.access import Principal
@@ -109,12 +109,9 @@ def _row(entry: AuditEntry) -> dict:
     }
 
 
-def search(session: Session, *, actor: str | None = None, action: str | list[str] | None = None,
-           since: dt.datetime | dt.date | None = None, until: dt.datetime | dt.date | None = None,
-           text: str | None = None, outcome: str | None = None, limit: int = 500) -> list[dict]:
-    """Entries newest first. `since` ≤ at < `until` (UTC; aware datetimes are converted, a date
-    means its midnight UTC); `text` matches actor, target, detail or ip as a substring."""
-    query = select(AuditEntry)
+def _filtered(query, *, actor: str | None = None, action: str | list[str] | None = None,
+              since: dt.datetime | dt.date | None = None, until: dt.datetime | dt.date | None = None,
+              text: str | None = None, outcome: str | None = None):
     if actor:
         query = query.where(AuditEntry.actor == actor)
     if action:
@@ -130,5 +127,19 @@ def search(session: Session, *, actor: str | None = None, action: str | list[str
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(or_(*(column.like(pattern, escape="\\") for column in (
             AuditEntry.actor, AuditEntry.target, AuditEntry.detail, AuditEntry.ip))))
-    query = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(max(1, int(limit)))
+    return query
+
+
+def search(session: Session, *, limit: int = 500, offset: int = 0, **filters) -> list[dict]:
+    """Entries newest first, `limit` of them from `offset` (a page). Filters: `actor`, `action`
+    (a key or a list), `outcome`, `since` ≤ at < `until` (UTC; aware datetimes are converted, a
+    date means its midnight UTC), `text` (a substring of actor, target, detail or ip)."""
+    query = _filtered(select(AuditEntry), **filters)
+    query = (query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+             .limit(max(1, int(limit))).offset(max(0, int(offset))))
     return [_row(entry) for entry in session.scalars(query)]
+
+
+def count(session: Session, **filters) -> int:
+    """How many entries `search` with these filters would page through."""
+    return int(session.scalar(_filtered(select(func.count(AuditEntry.id)), **filters)) or 0)
