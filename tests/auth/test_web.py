@@ -202,8 +202,8 @@ def _cookie(reply) -> str:
 
 @pytest.mark.parametrize(("overrides", "secure"), [
     ({}, False),
-    ({"ENV": "production", "SECRET_KEY": "k" * 40}, True),
-    ({"ENV": "production", "SECRET_KEY": "k" * 40, "COOKIE_SECURE": "0"}, False),
+    ({"ENV": "production", "SECRET_KEY": "k3Jx9Qw2-Lm8Zr4Tb7Vn1Yc6Hs5Pd0Fg_Ue2Wa9XoRt"}, True),
+    ({"ENV": "production", "SECRET_KEY": "k3Jx9Qw2-Lm8Zr4Tb7Vn1Yc6Hs5Pd0Fg_Ue2Wa9XoRt", "COOKIE_SECURE": "0"}, False),
     ({"COOKIE_SECURE": "1"}, True),
 ])
 def test_session_cookie_flags(app_factory, overrides, secure) -> None:
