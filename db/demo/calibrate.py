@@ -1,6 +1,6 @@
 """Calibrate the court-level golden figures by moving dates of 繁案-team cases only.
 
-Rules (docs/counting.md): 受理 = filed <= end AND (open OR closed >= start); 结案 = closed in
+Rules (docs/data-model.md, 统计口径): 受理 = filed <= end AND (open OR closed >= start); 结案 = closed in
 [start, end]; court scope = 首执 + 执恢; 首执 average days over 首执 closed in the period.
 """
 from __future__ import annotations
@@ -201,6 +201,7 @@ def calibrate_days(drafts: list[CaseDraft], w: Window, rng: random.Random) -> No
     while left:
         progress = False
         for d in movable:
+            assert d.closed is not None  # movable holds closed drafts only
             low, high = max(d.min_close(), w.start), w.end
             if left > 0:
                 step = min(step_cap, left, (high - d.closed).days)

@@ -1,6 +1,6 @@
 """Row filters written once, read three ways: as SQL, as date boundaries, and per bucket.
 
-A row filter (counting.md) only compares a row's dates with fixed days: 立案 ≤ 期末,
+A row filter (docs/data-model.md, 统计口径) only compares a row's dates with fixed days: 立案 ≤ 期末,
 结案 ≥ 期初, … . Written against an `Ops` object it becomes
 
 * SQL (`SqlOps`): the WHERE condition `explain` lists rows with;
@@ -131,7 +131,7 @@ class BucketOps:
 
 def bucket_expression(column: ColumnElement[Any], days: Sequence[dt.date]) -> Any:
     """The index of the interval of sorted `days` the value falls into; NULL: len(days) + 1."""
-    whens = [(column.is_(None), literal(len(days) + 1))]
+    whens: list[tuple[ColumnElement[bool], Any]] = [(column.is_(None), literal(len(days) + 1))]
     whens += [(column < day, literal(i)) for i, day in enumerate(days)]
     return case(*whens, else_=literal(len(days)))
 

@@ -139,7 +139,7 @@ def _periods(period: Period | None, compare: Period | bool | None) -> list[Perio
         raise ValueError("必须指定统计期间")
     if compare is False:
         return [period]
-    return [period, period.previous_year() if compare in (None, True) else compare]
+    return [period, compare if isinstance(compare, Period) else period.previous_year()]
 
 
 def _results(
@@ -167,7 +167,7 @@ def compute(
     period: Period | None = None, compare: Period | bool | None = None,
     settings: IndicatorSettings | None = None, keys: Iterable[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Return one JSON-safe object per entity of `scope` (see README "指标")."""
+    """Return one JSON-safe object per entity of `scope` (see docs/data-model.md, 指标引擎)."""
     if scope not in SCOPES:
         raise ValueError(f"统计层级“{scope}”无效，应为 court/team/officer")
     settings = settings or load_indicator_settings(None)
