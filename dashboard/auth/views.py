@@ -162,7 +162,7 @@ def wall_token_signin(token: str, confirmed: bool = False) -> Response:
         found = use_wall_token(db, token)
         principal = wall_principal(found) if found is not None else None
         if principal is not None:
-            audit.record(db, actor=principal, action="wall_signin", target=principal.screen, ip=ip)
+            audit.record(db, actor=principal, action="wall_signin", target=principal.screen or "", ip=ip)
         else:
             audit.record_anonymous_failure(db, "wall_signin", ip, detail="令牌无效或已吊销")
     if principal is None:

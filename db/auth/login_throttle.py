@@ -11,14 +11,17 @@ after the last failure. The address limit is the higher one: people behind one N
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models.auth import LoginCounter
-from db.session import session_scope
+from db.session import affected, session_scope
 
 USER, IP = "user", "ip"
 
@@ -44,6 +47,7 @@ def ensure_counter(session: Session, kind: str, key: str, now: dt.datetime) -> N
         return
     values = {"kind": kind, "key": key, "failures": 0, "first_at": now, "last_at": now}
     dialect = session.get_bind().dialect.name
+    stmt: Any
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
@@ -57,7 +61,7 @@ def ensure_counter(session: Session, kind: str, key: str, now: dt.datetime) -> N
     session.execute(stmt)
 
 
-def _retrying(sessions: sessionmaker[Session], work, tries: int = 5):
+def _retrying(sessions: sessionmaker[Session], work: Callable[[Session], Any], tries: int = 5) -> Any:
     """Run `work(session)` in its own short transaction; a deadlock victim (MariaDB) tries again."""
     for attempt in range(tries):
         try:
@@ -83,9 +87,13 @@ def _reserve_one(sessions: sessionmaker[Session], kind: str, key: str, limit: in
         )).values(failures=0, first_at=now))
         taken = session.execute(update(LoginCounter).where(mine, LoginCounter.failures < limit)
                                 .values(failures=LoginCounter.failures + 1, last_at=now))
-        return bool(taken.rowcount)
+        return bool(affected(taken))
 
     return bool(_retrying(sessions, take))
+
+
+def _refund_in(session: Session, *, kind: str, key: str) -> None:
+    _refund(session, kind, key)
 
 
 def _refund(session: Session, kind: str, key: str) -> None:
@@ -114,11 +122,11 @@ def reserve_attempt(sessions: sessionmaker[Session], username: str, ip: str, now
     parallel requests at once and no two counter rows are ever locked together). Returns None
     when the attempt may go on, else when the lock ends (nothing stays counted then). Call
     `settle_attempt` after the check."""
-    taken = []
+    taken: list[tuple[str, str]] = []
     for kind, key, limit in _keys(username, ip, limits):
         if not _reserve_one(sessions, kind, key, limit, now, limits):
             for done_kind, done_key in taken:
-                _retrying(sessions, lambda s, k=done_kind, v=done_key: _refund(s, k, v))
+                _retrying(sessions, functools.partial(_refund_in, kind=done_kind, key=done_key))
             with session_scope(sessions) as session:
                 return locked_until(session, username, ip, now, limits) or now + limits.lockout
         taken.append((kind, key))
@@ -152,12 +160,12 @@ def take_burst(session: Session, key: str, now: dt.datetime, burst: int,
         reset = session.execute(update(LoginCounter).where(
             mine, LoginCounter.failures == old.failures, LoginCounter.first_at == old.first_at,
         ).values(failures=0, first_at=now))
-        if reset.rowcount and old.failures > burst:
+        if affected(reset) and old.failures > burst:
             dropped = (old.first_at, old.failures - burst)
     taken = session.execute(update(LoginCounter).where(mine, LoginCounter.failures < burst)
                             .values(failures=LoginCounter.failures + 1, last_at=now))
-    if not taken.rowcount:
+    if not affected(taken):
         session.execute(update(LoginCounter).where(mine).values(failures=LoginCounter.failures + 1,
                                                                 last_at=now))
     session.flush()
-    return bool(taken.rowcount), dropped
+    return bool(affected(taken)), dropped

@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import Any
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.models.auth import AuthSession, utcnow
+from db.session import affected
 
 SECRET_BYTES = 32
 # why a session ended (auth_sessions.ended_why)
@@ -56,12 +58,12 @@ def session_owner(session: Session, key: str) -> tuple[int | None, int | None] |
     return None if row is None else (row.user_id, row.wall_token_id)
 
 
-def _end(session: Session, condition, why: str) -> int:
+def _end(session: Session, condition: Any, why: str) -> int:
     if why not in WHY:
         raise ValueError(f"未知的会话结束原因“{why}”")
     result = session.execute(update(AuthSession).where(condition, AuthSession.ended_at.is_(None))
                              .values(ended_at=utcnow(), ended_why=why))
-    return int(result.rowcount or 0)
+    return affected(result)
 
 
 def end_session(session: Session, key: str, why: str) -> int:
