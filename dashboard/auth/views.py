@@ -178,6 +178,12 @@ def wall_token_signin(token: str, confirmed: bool = False) -> Response:
     return redirect(f"/wall?{query}")
 
 
+@blueprint.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico; Dash serves the icon at /_favicon.ico (never the app page)."""
+    return redirect("/_favicon.ico", 301)  # type: ignore[return-value]
+
+
 @blueprint.get("/wall/token/<token>")
 def wall_token_route(token: str) -> Response:
     return wall_token_signin(token)
