@@ -13,12 +13,14 @@ from dashboard.cli import (
     nodes_actions,
     rollups,
     scheduler,
+    security,
     server,
     users,
 )
 from dashboard.config import SettingsError
 
-_MODULES = (server, database, scheduler, indicators, demo, nodes, nodes_actions, users, events, rollups, imports)
+_MODULES = (server, database, scheduler, indicators, demo, nodes, nodes_actions, users, events, rollups, imports,
+            security)
 
 
 @click.group(help="执行指挥中心质效看板 命令行工具")

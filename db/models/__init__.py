@@ -6,7 +6,13 @@ May import: ``db.base``, ``db.sqldates``.
 from __future__ import annotations
 
 from db.base import Base
-from db.models.auth import AuditEntry, LoginAttempt, WallToken
+from db.models.auth import (
+    AuditEntry,
+    AuthSession,
+    LoginAttempt,
+    LoginCounter,
+    WallToken,
+)
 from db.models.campaigns import Campaign, CampaignCase
 from db.models.cases import Case, CaseAssignment, CaseParty
 from db.models.events import EventApiCall, EventReceipt, EventSource
@@ -21,6 +27,7 @@ from db.models.users import User
 
 __all__ = [
     "AuditEntry",
+    "AuthSession",
     "Base",
     "Campaign",
     "CampaignCase",
@@ -42,6 +49,7 @@ __all__ = [
     "IndicatorHistory",
     "LeaderLock",
     "LoginAttempt",
+    "LoginCounter",
     "Officer",
     "Payment",
     "SupervisionOrder",
