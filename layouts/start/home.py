@@ -126,7 +126,7 @@ def empty_panel() -> html.Section:
 
 
 def layout(**_: str) -> html.Div:
-    """Skeleton; the court panel is filled by callbacks.home once the page loads."""
+    """Skeleton; the court panel is filled by callbacks.start.home once the page loads."""
     return html.Div(
         [
             html.Header(
