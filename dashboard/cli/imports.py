@@ -1,12 +1,14 @@
 """`import FILE`, `import history`, `import undo BATCH`, `import template`; `court add/list`."""
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import json
 import sys
 import tomllib
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 from sqlalchemy import select
@@ -166,8 +168,9 @@ def _user() -> str:
 @click.option("--limit", default=50, show_default=True, help="最多列出多少批")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="输出格式")
 def import_history(limit: int, fmt: str) -> None:
-    with open_session() as (session, _):
+    with open_session() as (session, settings):
         rows = history(session, limit)
+    tz = ZoneInfo(settings["TIMEZONE"])
     if fmt == "json":
         echo_json(rows)
         return
@@ -175,7 +178,8 @@ def import_history(limit: int, fmt: str) -> None:
         click.echo("还没有导入批次")
     for b in rows:
         status = "已撤销" if b["status"] == "undone" else "有效"
-        echo_row([b["id"], f"{b['started_at']:%Y-%m-%d %H:%M}", b["actor"], b["file_name"], status,
+        local = b["started_at"].replace(tzinfo=dt.UTC).astimezone(tz)
+        echo_row([b["id"], f"{local:%Y-%m-%d %H:%M}", b["actor"], b["file_name"], status,
                   f"新增 {b['new']}", f"更新 {b['updated']}", f"未变 {b['unchanged']}", f"删除 {b['deleted']}",
                   f"拒绝 {b['rejected']}", b["sha256"][:12]])
 

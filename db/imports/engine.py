@@ -340,7 +340,7 @@ class _Run:
         for row, reasons in self.rows(sheet, raw, columns):
             number = row.rec.get("case_number")
             if number is not None:
-                reasons += self.check_case(sheet, columns, row, number)
+                reasons += self.check_case(sheet, columns, row, number, clean=not reasons)
             if reasons:
                 if number is not None:
                     self.bad_cases.add(str(number))
@@ -354,7 +354,10 @@ class _Run:
         if chunk:
             self.write_cases(sheet, raw, columns, present, chunk)
 
-    def check_case(self, sheet: Sheet, columns: list[Column], row: Row, number: CaseNumber) -> list[str]:  # noqa: C901
+    def check_case(self, sheet: Sheet, columns: list[Column], row: Row, number: CaseNumber,  # noqa: C901
+                   clean: bool = True) -> list[str]:
+        """The row's cross-field errors; its team and officer are looked up (and, with no 人员
+        sheet, created) only when the row has no other error, so a rejected row adds nobody."""
         rec, out = row.rec, []
 
         def bad(key: str, message: str) -> None:
@@ -384,7 +387,7 @@ class _Run:
         origin = rec.get("origin_case_number")
         if origin is not None and str(origin) == str(number):
             bad("origin_case_number", "原案号不能是本案自己")
-        if court_id is not None and not out:
+        if court_id is not None and clean and not out:
             if rec.get("team") and self.team_id(court_id, rec["team"]) is None:
                 bad("team", "团队不存在（不在数据库中，也不在本文件的“人员”表中）")
             team_id = self.teams.get((court_id, rec.get("team") or ""))

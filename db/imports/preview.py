@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from db.auth.masking import mask_id_number, mask_name
 from db.imports.engine import ImportFailed, _sheet_of, check_mapping, columns_of
 from db.imports.source import ImportSource, Limits, SourceError, open_sheets
 from db.imports.values import is_blank, parse_value, text
@@ -50,7 +51,7 @@ def preview(source: Any, mapping: Mapping[str, Any] | None = None, *, rows: int 
                         else:
                             try:
                                 parsed = parse_value(c.field, value, c.unit)
-                                cell["value"] = str(parsed) if parsed is not None else None
+                                cell["value"] = _shown(spec.name, c.field.key, parsed)
                             except ValueError as exc:
                                 cell["error"] = str(exc)
                         cells[c.field.label] = cell
@@ -59,3 +60,14 @@ def preview(source: Any, mapping: Mapping[str, Any] | None = None, *, rows: int 
     except SourceError as exc:
         raise ImportFailed(str(exc)) from None
     return out
+
+
+def _shown(sheet: str, key: str, value: Any) -> str | None:
+    """A recognised value as the preview shows it: parties' names and ID numbers masked."""
+    if value is None:
+        return None
+    if sheet == "当事人" and key == "id_number":
+        return mask_id_number(str(value))
+    if sheet == "当事人" and key == "name":
+        return mask_name(str(value))
+    return str(value)

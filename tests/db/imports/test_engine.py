@@ -240,3 +240,13 @@ def test_progress_is_reported_per_sheet(sqlite_engine) -> None:
     assert result.sheets["案件"].new == 2500
     assert [d for _, d, _ in seen] == [1000, 2000, 2500] and {s for s, _, _ in seen} == {"案件"}
     assert seen[-1][2] == 2501  # the workbook's row count, header included
+
+
+def test_a_rejected_row_creates_no_team_or_officer(sqlite_engine) -> None:
+    factory = with_court(sqlite_engine)
+    rows = [standard()["案件"][0], [CN.format(7), "2024-01-05", "", "", "", "新团队", "新法官", "-1"] + [""] * 4]
+    result = _import(factory, workbook({"案件": rows}), skip_invalid=True)
+    assert result.sheets["案件"].rejected == 1 and result.batch is not None
+    with factory() as s:
+        assert s.scalar(select(func.count()).select_from(Team)) == 0
+        assert s.scalar(select(func.count()).select_from(Officer)) == 0

@@ -224,3 +224,14 @@ def test_missing_required_column_rejects_the_file(sqlite_engine) -> None:
     rows = [["案号", "结案日期"], [CN.format(1), "2024-01-09"]]
     result = _import(factory, workbook({"案件": rows}))
     assert result.rejected and result.errors[0]["row"] == 1 and "缺少必填列“立案日期”" in result.errors[0]["message"]
+
+
+def test_preview_names_the_fields_and_masks_parties() -> None:
+    shown = {item["sheet"]: item for item in preview(workbook(standard()), name="x.xlsx", rows=2)}
+    assert set(shown) == set(standard())
+    first = shown["当事人"]["rows"][0]
+    assert first["row"] == 2 and first["cells"]["名称"]["value"] == "王*"
+    assert first["cells"]["证件号码"]["value"] == "*" * 18
+    assert shown["案件"]["rows"][0]["cells"]["申请执行标的金额"]["value"] == "10000.00"
+    bad = preview(workbook({"案件": [["案号", "立案日期"], ["x", "2024-13-01"]]}), name="x.xlsx")[0]
+    assert bad["rows"][0]["cells"]["立案日期"]["error"] and bad["missing"] == []
