@@ -114,6 +114,7 @@ DB_DEPENDS: dict[str, set[str]] = {
     "queries": {"models", "cases", "auth", "indicators", "nodes"},
     "snapshot": {"models", "cases", "indicators", "nodes", "campaigns", "auth"},
     "demo": {"models", "cases", "auth", "nodes", "supervision"},
+    "imports": {"models", "cases", "auth"},
 }
 
 

@@ -6,6 +6,7 @@ import click
 from dashboard.cli import (
     database,
     demo,
+    imports,
     indicators,
     nodes,
     nodes_actions,
@@ -17,7 +18,8 @@ from dashboard.cli import (
 )
 from dashboard.config import SettingsError
 
-_MODULES = (server, database, scheduler, indicators, demo, nodes, nodes_actions, users, rollups, security)
+_MODULES = (server, database, scheduler, indicators, demo, nodes, nodes_actions, users, rollups, security,
+            imports)
 
 
 @click.group(help="执行指挥中心质效看板 命令行工具")

@@ -15,6 +15,7 @@ from db.models.auth import (
 )
 from db.models.campaigns import Campaign, CampaignCase
 from db.models.cases import Case, CaseAssignment, CaseParty
+from db.models.imports import ImportBatch, ImportChange, ImportMapping, SyncState
 from db.models.org import Court, Officer, Team, TeamMembership
 from db.models.snapshots import IndicatorHistory, LeaderLock
 from db.models.supervision import SupervisionOrder, SupervisionStep
@@ -36,6 +37,9 @@ __all__ = [
     "CasePause",
     "Court",
     "DataState",
+    "ImportBatch",
+    "ImportChange",
+    "ImportMapping",
     "IndicatorHistory",
     "LeaderLock",
     "LoginAttempt",
@@ -44,6 +48,7 @@ __all__ = [
     "Payment",
     "SupervisionOrder",
     "SupervisionStep",
+    "SyncState",
     "Team",
     "TeamMembership",
     "User",

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_sessions"
-down_revision = "0005_case_rollups"
+down_revision = "0006_imports"
 branch_labels = None
 depends_on = None
 
