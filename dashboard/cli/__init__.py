@@ -19,8 +19,8 @@ from dashboard.cli import (
 )
 from dashboard.config import SettingsError
 
-_MODULES = (server, database, scheduler, indicators, demo, nodes, nodes_actions, users, events, rollups, imports,
-            security)
+_MODULES = (server, database, scheduler, indicators, demo, nodes, nodes_actions, users, events, rollups, security,
+            imports)
 
 
 @click.group(help="执行指挥中心质效看板 命令行工具")

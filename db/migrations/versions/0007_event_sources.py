@@ -2,7 +2,7 @@
 the 数据导入 page's background jobs (import_jobs).
 
 Revision ID: 0007_event_sources
-Revises: 0006_imports
+Revises: 0008_sessions
 Create Date: 2026-12-03
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import mysql
 BLOB = sa.LargeBinary().with_variant(mysql.LONGBLOB(), "mysql", "mariadb")
 
 revision = "0007_event_sources"
-down_revision = "0006_imports"
+down_revision = "0008_sessions"
 branch_labels = None
 depends_on = None
 

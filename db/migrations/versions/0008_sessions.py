@@ -5,7 +5,7 @@ the row ends the session for every copy of the cookie. login_counters: failures 
 per address, reserved by a conditional UPDATE before a password is checked (no lockout race).
 
 Revision ID: 0008_sessions
-Revises: 0007_event_sources
+Revises: 0005_case_rollups
 Create Date: 2026-12-03
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_sessions"
-down_revision = "0007_event_sources"  # chained after 0006_imports and 0007 on branch events
+down_revision = "0006_imports"
 branch_labels = None
 depends_on = None
 
