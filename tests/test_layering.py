@@ -112,7 +112,7 @@ DB_DEPENDS: dict[str, set[str]] = {
     "nodes": {"models", "cases", "supervision"},
     "campaigns": {"models", "cases"},
     "queries": {"models", "cases", "auth", "indicators", "nodes"},
-    "snapshot": {"models", "cases", "indicators", "nodes", "campaigns"},
+    "snapshot": {"models", "cases", "indicators", "nodes", "campaigns", "export"},
     "demo": {"models", "cases", "auth", "nodes", "supervision"},
 }
 

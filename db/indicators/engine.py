@@ -178,20 +178,76 @@ def compute(
     return _results(session, scope, ids, groups, indicators, settings, len(periods) > 1)
 
 
+def _raw_parts(ind: Indicator, sums: Sums, cats: tuple[str, ...]) -> tuple[int, int | None]:
+    num = sums.get((0, Need(ind.numerator, cats)), 0)
+    den = sums.get((0, Need(ind.denominator, cats)), 0) if ind.denominator else None
+    return num, den
+
+
+def court_parts(
+    groups: Mapping[tuple[Any, ...], Sums], indicators: Sequence[Indicator],
+    settings: IndicatorSettings, team_ids: Sequence[int],
+) -> dict[str, Any]:
+    """The court's figures split by team, in the court's own case scope.
+
+    Each indicator's numerator and denominator (counts, days, amounts: all additive) per
+    team of `team_ids`, and the rest under "other" (未分配/其他: cases with no team or a
+    team not listed). The court's figures are the sum of these parts (`python -m dashboard
+    check` verifies it on every snapshot)."""
+    by_team = rollup(groups, "team")
+    listed = set(team_ids)
+    raw: dict[Any, dict[str, list[int | None]]] = {}
+    for team, sums in by_team.items():
+        slot = team if team in listed else "other"
+        target = raw.setdefault(slot, {})
+        for ind in indicators:
+            num, den = _raw_parts(ind, sums, settings.categories(ind, "court"))
+            have = target.setdefault(ind.key, [0, None if den is None else 0])
+            have[0] += num
+            if den is not None:
+                have[1] = (have[1] or 0) + den
+
+    def entry(slot: Any) -> dict[str, Any]:
+        found = raw.get(slot, {})
+        out = {}
+        for ind in indicators:
+            num, den = found.get(ind.key, [0, 0 if ind.denominator else None])
+            out[ind.key] = {
+                "numerator": _json_number(ind.numerator, num),
+                "denominator": None if den is None else _json_number(ind.denominator or "", den),
+            }
+        return out
+
+    return {"categories": sorted({c for ind in indicators
+                                  for c in settings.categories(ind, "court")}),
+            "teams": [{"id": t, "indicators": entry(t)} for t in team_ids],
+            "other": {"name": OTHER_NAME, "indicators": entry("other")}}
+
+
+OTHER_NAME = "未分配/其他"
+
+
 def compute_all(
     session: Session, period: Period, compare: Period | bool | None = None,
     settings: IndicatorSettings | None = None, keys: Iterable[str] | None = None,
-) -> dict[str, list[dict[str, Any]]]:
-    """Compute court, every team and every officer from one pass per source table."""
+    parts_for: Sequence[int] | None = None,
+) -> dict[str, Any]:
+    """Compute court, every team and every officer from one pass per source table.
+
+    With `parts_for` (team ids), also "court_parts": the court's figures split over those
+    teams and 未分配/其他, from the same groups (see court_parts)."""
     settings = settings or load_indicator_settings(None)
     indicators = _indicators(settings, keys)
     periods = _periods(period, compare)
     needs = needs_by_source(indicators, settings, SCOPES)
     groups = gather(session, periods, needs, settings)
-    return {
+    out: dict[str, Any] = {
         scope: _results(session, scope, None, groups, indicators, settings, len(periods) > 1)
         for scope in SCOPES
     }
+    if parts_for is not None:
+        out["court_parts"] = court_parts(groups, indicators, settings, parts_for)
+    return out
 
 
 def monthly_trend(

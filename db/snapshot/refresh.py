@@ -12,7 +12,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import Case
-from db.session import data_version, session_scope
+from db.session import begin_consistent_read, data_version, session_scope
 from db.snapshot import history, store
 from db.snapshot.builder import IndicatorPort, build_snapshot
 from db.snapshot.store import CacheLike, RefreshState, iso
@@ -95,6 +95,8 @@ class Refresher:
         started = time.perf_counter()
         store.write_state(self.cache, state.computing(now))  # not stale while it computes
         with session_scope(self.sessions) as session:
+            # every pass of the build reads the same instant of the database (issue #15 §1)
+            begin_consistent_read(session)
             self._limit_parallelism(session)
             body = self.build(session, self.port(), today=today,
                               court_code=self.court_code, tz=self.tz)
