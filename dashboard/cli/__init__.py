@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from dashboard.cli import (
+    check,
     database,
     demo,
     indicators,
@@ -16,7 +17,8 @@ from dashboard.cli import (
 )
 from dashboard.config import SettingsError
 
-_MODULES = (server, database, scheduler, indicators, demo, nodes, nodes_actions, users, rollups)
+_MODULES = (server, database, scheduler, indicators, demo, nodes, nodes_actions, users, rollups,
+            check)
 
 
 @click.group(help="执行指挥中心质效看板 命令行工具")
