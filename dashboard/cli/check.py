@@ -46,9 +46,9 @@ def run_check(session: Session, settings: dict[str, Any], today: dt.date,
     begin_consistent_read(session)
     port = default_port(settings["INDICATOR_SETTINGS"], settings)
     as_of = iso(data_as_of(session))
-    usable = (cached is not None and cached.get("as_of") == as_of
-              and (cached.get("periods") or {}).get("ytd", {}).get("end") == today.isoformat())
-    if usable:
+    body: dict[str, Any]
+    if (cached is not None and cached.get("as_of") == as_of
+            and (cached.get("periods") or {}).get("ytd", {}).get("end") == today.isoformat()):
         body = cached
         what = f"共享缓存中的当前快照（第 {cached.get('version')} 版，数据截至 {as_of}）"
     else:

@@ -196,22 +196,20 @@ def court_parts(
     check` verifies it on every snapshot)."""
     by_team = rollup(groups, "team")
     listed = set(team_ids)
-    raw: dict[Any, dict[str, list[int | None]]] = {}
+    raw: dict[Any, dict[str, tuple[int, int | None]]] = {}
     for team, sums in by_team.items():
-        slot = team if team in listed else "other"
-        target = raw.setdefault(slot, {})
+        target = raw.setdefault(team if team in listed else "other", {})
         for ind in indicators:
             num, den = _raw_parts(ind, sums, settings.categories(ind, "court"))
-            have = target.setdefault(ind.key, [0, None if den is None else 0])
-            have[0] += num
-            if den is not None:
-                have[1] = (have[1] or 0) + den
+            had_num, had_den = target.get(ind.key, (0, None))
+            target[ind.key] = (had_num + num,
+                               None if den is None else (had_den or 0) + den)
 
     def entry(slot: Any) -> dict[str, Any]:
         found = raw.get(slot, {})
         out = {}
         for ind in indicators:
-            num, den = found.get(ind.key, [0, 0 if ind.denominator else None])
+            num, den = found.get(ind.key, (0, 0 if ind.denominator else None))
             out[ind.key] = {
                 "numerator": _json_number(ind.numerator, num),
                 "denominator": None if den is None else _json_number(ind.denominator or "", den),

@@ -18,7 +18,7 @@ A violation names the rule, where, and both numbers; the checker never repairs a
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -156,7 +156,7 @@ def _cli_violations(session: Session, body: Mapping[str, Any], settings: Indicat
     return found
 
 
-def _row_total(rows: list[Mapping[str, Any]], measure: str) -> Decimal:
+def _row_total(rows: Sequence[Mapping[str, Any]], measure: str) -> Decimal:
     if split_measure(measure)[1] is None:
         return Decimal(len(rows))
     return sum((Decimal(str(r.get("value") or 0)) for r in rows), Decimal(0))
