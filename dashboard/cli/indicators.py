@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 from dashboard.config import load_settings
 from db.indicators import Period, compute, explain, load_indicator_settings
 from db.indicators.settings import IndicatorSettings
+from db.indicators.texts import STATUS_WORDS
 from db.session import make_engine
 
 SCOPE_CHOICE = click.Choice(["court", "team", "officer"])
 FORMAT_CHOICE = click.Choice(["table", "json"])
-STATUS_LABELS = {"good": "良好", "warn": "关注", "bad": "预警", "none": ""}
+STATUS_LABELS = STATUS_WORDS
 
 
 @contextmanager

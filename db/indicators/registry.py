@@ -47,6 +47,28 @@ PAYMENT_VALUES: dict[str, str] = {"days": "到账至发放天数", "amount": "�
 OFFICER_ROWS: dict[str, str] = {"judges": "员额法官人数（在岗、角色为员额法官）"}
 
 UNITS = ("件", "%", "天", "元")
+
+
+@dataclass(frozen=True)
+class CaveatRule:
+    """When a ratio is too young or too thin to judge (issue #15 §3).
+
+    A ratio (an indicator with a denominator) whose period has fewer than `min_days` days,
+    or whose counted denominator is below `min_denominator`, keeps its value but gets a
+    caveat word and the neutral status "caveat" instead of a traffic light: 5.91% on
+    3 December is not a red flag, it is three days of data."""
+
+    min_days: int = 7
+    min_denominator: int = 10
+
+
+CAVEAT_RULE = CaveatRule()
+
+# Indicators judged against a time-progress target rather than their fixed thresholds when
+# the period runs from 1 January: indicator key → monthly_targets series (settings). The
+# wall's trend chart draws the same series as its target line, so a tile and its chart agree:
+# 本年累计结案率 on 3 December is judged against December's floor (e.g. 93%), not against 80%.
+PACE_TARGETS: dict[str, str] = {"closure_rate": "closure_rate_ytd"}
 DIRECTIONS = ("higher", "lower", "range", "none")
 
 

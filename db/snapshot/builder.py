@@ -214,6 +214,16 @@ def _trend(session: Session, port: IndicatorPort, org: Org, today: dt.date) -> d
     return out
 
 
+def _definitions(settings: Any) -> dict[str, Any]:
+    """Formula and case-scope label of every indicator per level (the wall's tooltips)."""
+    from db.indicators.texts import definitions
+
+    try:
+        return definitions(settings)
+    except AttributeError:  # an injected test port without real settings
+        return {}
+
+
 def build_snapshot(session: Session, port: IndicatorPort, *, today: dt.date,
                    court_code: str = "", tz: dt.tzinfo = dt.UTC) -> dict[str, Any]:
     """Compute the snapshot body (everything but version, timing and status)."""
@@ -223,6 +233,7 @@ def build_snapshot(session: Session, port: IndicatorPort, *, today: dt.date,
     periods = standard_periods(today)
     court = pick_court(session, court_code)
     body: dict[str, Any] = {"as_of": iso(as_of), "court": None,
+                            "definitions": _definitions(port.settings),
                             "periods": periods, "views": {}, "trend": None, "nodes": None,
                             "feed": [], "campaign": None}
     if court is None:

@@ -109,9 +109,24 @@ def _trend_violations(body: Mapping[str, Any]) -> list[Violation]:
     return found
 
 
+def _target_violations(body: Mapping[str, Any]) -> list[Violation]:
+    """A figure judged against a progress target uses the target line its chart draws."""
+    trend = body.get("trend") or {}
+    found = []
+    for series, (period, key) in CUMULATIVE.items():
+        line = (trend.get("targets") or {}).get(series) or []
+        entry = _indicators(((body.get("views") or {}).get(period) or {}).get("court")).get(key)
+        if not line or entry is None or line[-1] is None or entry.get("value") is None:
+            continue
+        if f"{float(line[-1]):g}%" not in (entry.get("basis") or ""):
+            found.append(Violation("目标", f"{PERIOD_NAMES[period]} · {entry.get('name')}",
+                                   f"状态依据“{entry.get('basis')}”不是趋势图的目标线 {line[-1]}%"))
+    return found
+
+
 def snapshot_violations(body: Mapping[str, Any]) -> list[Violation]:
     """The invariants that hold inside one snapshot."""
-    found = []
+    found = _target_violations(body)
     for period, view in (body.get("views") or {}).items():
         if period in PERIOD_NAMES:
             found += _parts_violations(period, view or {})

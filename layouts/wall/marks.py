@@ -7,6 +7,8 @@ from typing import Any
 
 from dash import html
 
+from db.indicators.texts import STATUS_WORDS
+
 
 @dataclass(frozen=True)
 class Light:
@@ -16,13 +18,15 @@ class Light:
 
 
 # Indicator status (from the engine's threshold check) → symbol + words + colour class.
+# The words are the one vocabulary of db/indicators/texts.py (also the desk, CLI and exports).
 LIGHTS: dict[str, Light] = {
-    "good": Light("●", "达标", "good"),
-    "ok": Light("●", "达标", "good"),
-    "warn": Light("◆", "临界", "warn"),
-    "warning": Light("◆", "临界", "warn"),
-    "bad": Light("■", "未达标", "bad"),
-    "alert": Light("■", "未达标", "bad"),
+    "good": Light("●", STATUS_WORDS["good"], "good"),
+    "ok": Light("●", STATUS_WORDS["good"], "good"),
+    "warn": Light("◆", STATUS_WORDS["warn"], "warn"),
+    "warning": Light("◆", STATUS_WORDS["warn"], "warn"),
+    "bad": Light("■", STATUS_WORDS["bad"], "bad"),
+    "alert": Light("■", STATUS_WORDS["bad"], "bad"),
+    "caveat": Light("○", STATUS_WORDS["caveat"], "caveat"),
 }
 BELOW = frozenset({"bad", "alert"})
 
