@@ -103,6 +103,7 @@ def _t(good: str, warn: str) -> Thresholds:
 
 
 FIRST = ("first",)
+ALL_CATEGORIES = ("first", "resumed", "preservation", "review")
 _INDICATORS = (
     Indicator("accepted", "受理数", "件", "accepted",
               description="旧存＋新收；最高法执行案件质量评估口径"),
@@ -162,8 +163,10 @@ _INDICATORS = (
     Indicator("payment_avg_days", "案款发放平均天数", "天", "payments_paid.days",
               "payments_paid", direction="lower", digits=2, thresholds=_t("10", "30"),
               description="期内发放案款的（发放日－到账日）平均天数；执行款发放平均天数"),
+    # every case type: money held is money held, whatever the case; the 案款 ageing bands of
+    # node control (db/nodes/ageing.py) count the same rows, so tile and bands agree
     Indicator("pending_payout", "待发放案款", "元", "payments_pending.amount",
-              direction="lower", digits=2,
+              categories=ALL_CATEGORIES, direction="lower", digits=2,
               description="期末已到账尚未发放的案款金额；执行款物管理规定（到账后30日内发放）"),
     Indicator("payment_timely_rate", "案款发放及时率", "%", "payments_timely",
               "payments_due", direction="higher", digits=2, thresholds=_t("95", "85"),

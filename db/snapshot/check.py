@@ -124,9 +124,26 @@ def _target_violations(body: Mapping[str, Any]) -> list[Violation]:
     return found
 
 
+def _money_violations(body: Mapping[str, Any]) -> list[Violation]:
+    """待发放案款: one definition, one number — the tile, the ageing total, the bands' sum."""
+    payments = (body.get("nodes") or {}).get("payments")
+    entry = _indicators(((body.get("views") or {}).get("ytd") or {}).get("court")).get(
+        "pending_payout")
+    if not payments or entry is None:
+        return []
+    found = []
+    bands = sum((Decimal(str(b.get("amount") or 0)) for b in payments.get("bands") or []),
+                Decimal(0))
+    for label, amount in (("账龄合计", _number(payments.get("amount"))), ("各账龄之和", bands)):
+        if amount != _number(entry.get("value")):
+            found.append(Violation("待发放案款", label,
+                                   f"指标 {entry.get('value')} 元 ≠ {label} {amount} 元"))
+    return found
+
+
 def snapshot_violations(body: Mapping[str, Any]) -> list[Violation]:
     """The invariants that hold inside one snapshot."""
-    found = _target_violations(body)
+    found = _target_violations(body) + _money_violations(body)
     for period, view in (body.get("views") or {}).items():
         if period in PERIOD_NAMES:
             found += _parts_violations(period, view or {})
