@@ -92,3 +92,22 @@ def test_check_uses_the_shared_cache_snapshot(demo, tmp_path) -> None:
     result = _invoke(demo, env={"DASHBOARD_CACHE_URL": url})
     assert result.exit_code == 0, result.output
     assert "共享缓存中的当前快照（第 " in result.output
+
+
+def test_start_page_counts_use_the_walls_scope(demo) -> None:
+    """本年新收/本年结案 of the start page equal the wall's 新收/结案 (same case scope)."""
+    from db.indicators import Period, compute, load_indicator_settings
+    from db.queries.overview import loaded_courts, period_counts
+
+    settings = load_indicator_settings(None)
+    cats = settings.scope_categories["court"]
+    with Session(demo) as session:
+        court = loaded_courts(session, categories=cats)[0]
+        counts = period_counts(session, TODAY.replace(month=1, day=1), TODAY, categories=cats)
+        (wall,) = compute(session, "court", period=Period(TODAY.replace(month=1, day=1), TODAY),
+                          compare=False, settings=settings)
+        everything = period_counts(session, TODAY.replace(month=1, day=1), TODAY)
+    assert counts[court["id"]]["filed"] == wall["indicators"]["new"]["numerator"]
+    assert counts[court["id"]]["closed"] == wall["indicators"]["closed"]["numerator"]
+    assert court["open_cases"] == wall["indicators"]["pending"]["numerator"]
+    assert everything[court["id"]]["filed"] > counts[court["id"]]["filed"]  # 执保 left out
