@@ -48,6 +48,8 @@ class CaseList:
     period: Period | None = None
     value_label: str = ""
     crumbs: list[tuple[str, str]] = field(default_factory=list)
+    # what the export's file name says: ("团队", "简案团队", "结案率") — else the title
+    file_parts: list[str] = field(default_factory=list)
 
 
 def _scope(query: Mapping[str, Any]) -> tuple[str, int, str]:
@@ -135,7 +137,9 @@ def indicator_list(query: Mapping[str, Any], today: dt.date) -> CaseList:
     listed = _enrich(rows, today)
     value_label = measure_label(measure) if rows and "value" in rows[0] else ""
     return CaseList(title, lines, _kind(rows), listed, entry[part], period, value_label,
-                    crumbs_for(scope, sid, period, f"{ind.name}·{PARTS[part]}"))
+                    crumbs_for(scope, sid, period, f"{ind.name}·{PARTS[part]}"),
+                    [SCOPE_LABELS[scope], name, ind.name,
+                     *([PARTS[part]] if part == "denominator" else [])])
 
 
 def queue_list(query: Mapping[str, Any], today: dt.date) -> CaseList:
