@@ -46,13 +46,16 @@ def is_below(indicator: dict[str, Any] | None) -> bool:
     return bool(indicator) and (indicator.get("status") or "") in BELOW
 
 
-def light_badge(status: str | None, class_name: str = "w-light") -> html.Span | None:
-    """A traffic light: coloured symbol plus its word, or None when there is no threshold."""
+def light_badge(status: str | None, class_name: str = "w-light",
+                caveat: str | None = None) -> html.Span | None:
+    """A traffic light: coloured symbol plus its word, or None when there is no threshold.
+    A caveat status shows the entry's own word (月初, 样本少) in the neutral colour."""
     mark = light(status)
     if mark is None:
         return None
+    text = caveat if status == "caveat" and caveat else mark.text
     return html.Span(
-        [html.Span(mark.symbol, className="w-light-sym"), html.Span(mark.text, className="w-light-txt")],
+        [html.Span(mark.symbol, className="w-light-sym"), html.Span(text, className="w-light-txt")],
         className=f"{class_name} {class_name}--{mark.css}",
     )
 

@@ -63,7 +63,7 @@ def has_cases(team: dict[str, Any]) -> bool:
 def _cell(spec: TileSpec, cell: dict[str, Any] | None) -> html.Td:
     cell = cell or {}
     below = is_below(cell)
-    return html.Td([numeral(cell.get("display")), light_badge(cell.get("status"), "w-dot")],
+    return html.Td([numeral(cell.get("display")), light_badge(cell.get("status"), "w-dot", cell.get("caveat"))],
                    className="w-tt-val w-flash-on-change" + (" w-tt-val--below" if below else ""),
                    **{"data-key": spec.key})
 

@@ -68,7 +68,7 @@ def scope_tag(definition: dict[str, Any] | None) -> html.Span | None:
     scope = (definition or {}).get("scope")
     if not scope or scope == "含执保":
         return None
-    return html.Span(scope, className="w-kpi-scope")
+    return html.Span(f" · {scope}", className="w-kpi-scope")
 
 
 def kpi_tile(spec: TileSpec, indicator: dict[str, Any] | None,
@@ -89,13 +89,14 @@ def kpi_tile(spec: TileSpec, indicator: dict[str, Any] | None,
     return html.Div(
         [
             html.Div(
-                [html.Span([spec.label, scope_tag(definition)], className="w-kpi-label"),
-                 light_badge(indicator.get("status"))],
+                [html.Span(spec.label, className="w-kpi-label"),
+                 light_badge(indicator.get("status"), caveat=indicator.get("caveat"))],
                 className="w-kpi-head",
             ),
             html.Div(numeral(indicator.get("display")), className="w-kpi-value w-flash-on-change"),
             change(indicator, spec.better),
-            html.Div(f"去年同期 {compare}" if compare else "去年同期 —", className="w-kpi-foot"),
+            html.Div([f"去年同期 {compare}" if compare else "去年同期 —", scope_tag(definition)],
+                     className="w-kpi-foot"),
         ],
         className="w-kpi w-kpi--below" if below else "w-kpi",
         title=tooltip(spec, indicator, definition),
@@ -112,7 +113,8 @@ def mini_stat(spec: TileSpec, indicator: dict[str, Any] | None,
     return html.Div(
         [
             html.Div([html.Span(spec.label, className="w-mini-label"),
-                      light_badge(indicator.get("status"))], className="w-mini-head"),
+                      light_badge(indicator.get("status"), caveat=indicator.get("caveat"))],
+                     className="w-mini-head"),
             html.Div(numeral(indicator.get("display")), className="w-mini-value w-flash-on-change"),
             change(indicator, spec.better),
         ],
