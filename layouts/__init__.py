@@ -5,6 +5,7 @@ import dash
 
 from layouts import shell, wall
 from layouts.admin import audit as admin_audit
+from layouts.admin import check as admin_check
 from layouts.admin import rules as admin_rules
 from layouts.admin import tokens as admin_tokens
 from layouts.admin import users as admin_users
@@ -27,6 +28,7 @@ PAGES = (
     ("admin_audit", "/admin/audit", "审计日志", admin_audit.layout, False),
     ("supervision", "/supervision", "督办", supervision.layout, True),
     ("admin_rules", "/admin/rules", "节点规则", admin_rules.layout, True),
+    ("admin_check", "/admin/check", "数字核对", admin_check.layout, False),
 )
 
 

@@ -150,6 +150,18 @@ def snapshot_violations(body: Mapping[str, Any]) -> list[Violation]:
     return found + _trend_violations(body)
 
 
+RULE_NAMES = ("团队合计", "趋势末点", "目标", "待发放案款")
+
+
+def check_report(body: Mapping[str, Any], at: str | None) -> dict[str, Any]:
+    """The in-snapshot invariants as plain data (stored in the snapshot as "check")."""
+    if body.get("court") is None:
+        return {"at": at, "rules": list(RULE_NAMES), "violations": [], "skipped": True}
+    return {"at": at, "rules": list(RULE_NAMES), "skipped": False,
+            "violations": [{"rule": v.rule, "where": v.where, "detail": v.detail}
+                           for v in snapshot_violations(body)]}
+
+
 def _period(body: Mapping[str, Any], key: str) -> tuple[Period, Period]:
     info = body["periods"][key]
     return (Period.parse(f"{info['start']}:{info['end']}"),
