@@ -2,8 +2,8 @@
  *
  * The pages' own version poll runs through Dash callbacks, so with the server or the network
  * gone nothing on screen would change: the wall's clock would keep ticking over the last
- * figures, bright, as if live. This script asks /healthz (no sign-in, no database: the cache's
- * refresh state) every poll interval, by itself, with a timeout:
+ * figures, bright, as if live. This script asks /ping (no sign-in, no database: always 200 with
+ * the cache's refresh state, the /healthz body) every poll interval, by itself, with a timeout:
  *   - no answer for WATCHDOG_LOST_S seconds  → 「连接中断 · 数据截至 HH:MM」
  *   - an answer whose snapshot was last confirmed current more than STALE_AFTER_INTERVALS
  *     refresh intervals ago (or that says "stale")  → 「数据未更新 · 截至 HH:MM」
@@ -90,13 +90,15 @@
     state.busy = true;
     var abort = typeof AbortController === 'function' ? new AbortController() : null;
     var limit = setTimeout(function () { if (abort) { abort.abort(); } }, Math.max(1000, Math.min(cfg.pollMs, 4000)));
-    fetch('/healthz', { cache: 'no-store', credentials: 'same-origin', signal: abort ? abort.signal : undefined })
+    fetch('/ping', { cache: 'no-store', credentials: 'same-origin', signal: abort ? abort.signal : undefined })
       .then(function (response) {
-        // 200 fresh, 503 stale: both are answers with the refresh state; anything else is not
-        if (response.status !== 200 && response.status !== 503) { throw new Error('HTTP ' + response.status); }
+        if (!response.ok) { throw new Error('HTTP ' + response.status); }
         return response.json();
       })
-      .then(function (body) { onAnswer(body, cfg); })
+      .then(function (body) {
+        if (!body || !body.snapshot) { throw new Error('no refresh state'); }
+        onAnswer(body.snapshot, cfg);
+      })
       .catch(function () { onFailure(cfg); })
       .then(function () { clearTimeout(limit); state.busy = false; });
   }

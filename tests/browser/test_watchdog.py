@@ -11,7 +11,13 @@ from werkzeug.serving import make_server
 
 from dashboard import scheduler
 from db.snapshot import current_snapshot
-from tests.browser.harness import LiveServer, _QuietHandler, wait_for_dash, wait_until
+from tests.browser.harness import (
+    LiveServer,
+    _QuietHandler,
+    console_errors,
+    wait_for_dash,
+    wait_until,
+)
 
 LOST_S = 3
 SETTINGS = {"REFRESH_INTERVAL_S": 1, "POLL_INTERVAL_S": 1, "WATCHDOG_LOST_S": LOST_S}
@@ -83,6 +89,7 @@ def test_desk_page_says_data_not_updated_when_the_refresher_stops(
         service.stop()
         seen = wait_until(lambda: _state(driver)["text"], 20, "stale marker")
         assert seen.startswith("数据未更新 · 截至 ") and "wd-stale" in _state(driver)["classes"]
+        assert console_errors(driver) == []  # a stale snapshot is an answer, not an HTTP error
         grey = driver.execute_script("return getComputedStyle(document.querySelector('.page')).filter")
         assert "grayscale" in grey
         service = scheduler.start(server.app.server, force=True)
