@@ -34,7 +34,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> dash.Dash:
     settings = load_settings(overrides)
     server = Flask(__name__, instance_path=str(ROOT / "instance"))
     server.config.update(settings)
-    server.config["SECRET_KEY"] = settings["SECRET_KEY"] or "dev-only-not-secret"
+    from dashboard.auth.production import DEV_SECRET
+
+    server.config["SECRET_KEY"] = settings["SECRET_KEY"] or DEV_SECRET  # production refuses DEV_SECRET
     if settings["PROXY_HOPS"] > 0:  # client address and scheme as the trusted proxies saw them
         hops = settings["PROXY_HOPS"]
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
@@ -55,6 +57,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> dash.Dash:
         title="执行指挥中心质效看板",
         update_title=None,
         suppress_callback_exceptions=False,
+        enable_mcp=False,  # /_mcp would run callbacks around the guard: off whatever DASH_MCP_ENABLED says
     )
     layouts.register_pages()
     app.layout = functools.partial(guard.shell_layout,  # navigation filtered per principal

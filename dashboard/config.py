@@ -53,6 +53,12 @@ DEFAULTS: dict[str, Any] = {
     "FRAME_ANCESTORS": "",  # origins allowed to frame the pages (space separated); empty: none
     "PROXY_HOPS": 0,
     "COMPRESS": True,  # gzip/brotli for browsers that accept it; 0 when a reverse proxy compresses  # reverse proxies in front whose X-Forwarded-For/-Proto/-Host are trusted
+    # imports (docs "导入本院数据"): file size limit; scheduled sync sources; forced full rebuild
+    "IMPORT_MAX_MB": 200,  # larger files are refused before they are read
+    "SYNC_SOURCES": "",  # path to a TOML file of [[sources]] (a SQLAlchemy URL and a SELECT per sheet)
+    "SYNC_INTERVAL_S": 600,  # how often the leader runs the sync sources
+    "SYNC_ALERT_FAILURES": 3,
+    "FULL_REBUILD_INTERVAL_S": 600,  # rebuild the snapshot at least this often (raw UPDATEs by other programs)  # consecutive failures of a source before the wall shows a notice
 }
 
 class SettingsError(ValueError):

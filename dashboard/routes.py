@@ -9,6 +9,7 @@ from urllib.parse import quote
 from flask import Flask, Response, current_app, jsonify, request
 
 from db import snapshot
+from db.imports.sync import cached_status
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -31,6 +32,7 @@ def healthz() -> tuple[Response, int]:
     fresh = snapshot.assess(snapshot.read_state(state.extras["cache"]),
                             dt.datetime.now(dt.UTC), state.settings["REFRESH_INTERVAL_S"])
     body, status = snapshot.health_report(fresh)
+    body["sync"] = cached_status(state.extras["cache"])  # the import sync sources, if any
     response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Worker-Pid"] = str(os.getpid())  # which worker answered (ops, tests)

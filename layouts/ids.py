@@ -217,3 +217,6 @@ class AdminAudit:
     COUNT = "admin-audit-count"
     TABLE = "admin-audit-table"
     EXPORT = "admin-audit-export"
+    PAGE = "admin-audit-page"  # Store: the page shown (0 = newest), paged on the server
+    PREV = "admin-audit-prev"
+    NEXT = "admin-audit-next"

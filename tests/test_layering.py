@@ -112,8 +112,9 @@ DB_DEPENDS: dict[str, set[str]] = {
     "nodes": {"models", "cases", "supervision"},
     "campaigns": {"models", "cases"},
     "queries": {"models", "cases", "auth", "indicators", "nodes"},
-    "snapshot": {"models", "cases", "indicators", "nodes", "campaigns", "export"},
+    "snapshot": {"models", "cases", "indicators", "nodes", "campaigns", "auth", "export"},
     "demo": {"models", "cases", "auth", "nodes", "supervision"},
+    "imports": {"models", "cases", "auth"},
 }
 
 

@@ -7,18 +7,20 @@ from dashboard.cli import (
     check,
     database,
     demo,
+    imports,
     indicators,
     nodes,
     nodes_actions,
     rollups,
     scheduler,
+    security,
     server,
     users,
 )
 from dashboard.config import SettingsError
 
-_MODULES = (server, database, scheduler, indicators, demo, nodes, nodes_actions, users, rollups,
-            check)
+_MODULES = (server, database, scheduler, indicators, demo, nodes, nodes_actions, users, rollups, security,
+            imports, check)
 
 
 @click.group(help="执行指挥中心质效看板 命令行工具")

@@ -23,6 +23,7 @@ _KINDS = (
     EventKind("property_investigation", "财产调查", "query", feed=False),
     EventKind("lead_verified", "财产线索核实", "query", feed=False),
     EventKind("interview", "约谈", "other"),
+    EventKind("service", "送达", "notice", feed=False),
     EventKind("seizure", "查封", "control", has_expiry=True),
     EventKind("distraint", "扣押", "control", has_expiry=True),
     EventKind("freeze", "冻结", "control", has_expiry=True, has_amount=True),

@@ -6,9 +6,16 @@ May import: ``db.base``, ``db.sqldates``.
 from __future__ import annotations
 
 from db.base import Base
-from db.models.auth import AuditEntry, LoginAttempt, WallToken
+from db.models.auth import (
+    AuditEntry,
+    AuthSession,
+    LoginAttempt,
+    LoginCounter,
+    WallToken,
+)
 from db.models.campaigns import Campaign, CampaignCase
 from db.models.cases import Case, CaseAssignment, CaseParty
+from db.models.imports import ImportBatch, ImportChange, ImportMapping, SyncState
 from db.models.org import Court, Officer, Team, TeamMembership
 from db.models.snapshots import IndicatorHistory, LeaderLock
 from db.models.supervision import SupervisionOrder, SupervisionStep
@@ -18,6 +25,7 @@ from db.models.users import User
 
 __all__ = [
     "AuditEntry",
+    "AuthSession",
     "Base",
     "Campaign",
     "CampaignCase",
@@ -29,13 +37,18 @@ __all__ = [
     "CasePause",
     "Court",
     "DataState",
+    "ImportBatch",
+    "ImportChange",
+    "ImportMapping",
     "IndicatorHistory",
     "LeaderLock",
     "LoginAttempt",
+    "LoginCounter",
     "Officer",
     "Payment",
     "SupervisionOrder",
     "SupervisionStep",
+    "SyncState",
     "Team",
     "TeamMembership",
     "User",

@@ -7,9 +7,10 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
 
+from db.auth.masking import mask_text
 from db.campaigns.measures import campaign_results
 from db.cases.event_kinds import EVENT_KINDS
-from db.models import Campaign, Case, CaseEvent, Officer, Team
+from db.models import Campaign, Case, CaseEvent, CaseParty, Officer, Team
 
 FEED_SIZE = 50
 FEED_KINDS = tuple(k for k, kind in EVENT_KINDS.items() if kind.feed)
@@ -39,7 +40,7 @@ def _feed_rows(session: Session, court_id: int, size: int,
     # the case's team paired with someone from another team.
     stmt = (
         select(CaseEvent.occurred_at, CaseEvent.kind, CaseEvent.detail, CaseEvent.amount,
-               Case.case_number,
+               CaseEvent.case_id, Case.case_number,
                case((actor.id.is_not(None), actor_team.name), else_=Team.name).label("team"),
                func.coalesce(actor.name, holder.name).label("officer"))
         .join(Case, Case.id == CaseEvent.case_id)
@@ -59,15 +60,24 @@ def _feed_rows(session: Session, court_id: int, size: int,
 
 def latest_feed(session: Session, court_id: int, *, tz: dt.tzinfo, size: int = FEED_SIZE,
                 now: dt.datetime | None = None) -> list[dict[str, Any]]:
-    """Return the court's latest feed events, newest first."""
+    """Return the court's latest feed events, newest first. The detail is masked HERE, at the
+    source, with the case's own party names as well as the free-text rules (db.auth.masking):
+    the snapshot (cached, shown on walls) never holds a party's name or number."""
     now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     rows = _feed_rows(session, court_id, size, now - FEED_WINDOW, now)
     if len(rows) < size:
         rows = _feed_rows(session, court_id, size, None, now)
+    names: dict[int, list[str]] = {}
+    case_ids = sorted({r.case_id for r in rows})
+    if case_ids:
+        for case_id, name in session.execute(select(CaseParty.case_id, CaseParty.name)
+                                             .where(CaseParty.case_id.in_(case_ids))):
+            names.setdefault(case_id, []).append(name)
     return [
         {"at": _local_iso(r.occurred_at, tz), "kind": r.kind,
          "label": EVENT_KINDS[r.kind].label, "case_number": r.case_number,
-         "team": r.team, "officer": r.officer, "detail": _detail(r.detail, r.amount, r.kind)}
+         "team": r.team, "officer": r.officer,
+         "detail": mask_text(_detail(r.detail, r.amount, r.kind), names.get(r.case_id, ()))}
         for r in rows
     ]
 

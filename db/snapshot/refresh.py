@@ -58,6 +58,10 @@ class Refresher:
     after_publish: Callable[[int], None] | None = None
     # PostgreSQL: parallel workers per query of a build (None or < 0: the server's default)
     pg_parallel: int | None = None
+    # Rebuild at least this often even when the fingerprint did not move: a raw UPDATE by
+    # another program that touches neither data_state nor cases.updated_at still reaches
+    # the wall within this many seconds (0: never force).
+    full_rebuild_s: int = 600
     _port: IndicatorPort | None = field(default=None, init=False)
 
     def run(self) -> str:
@@ -79,12 +83,21 @@ class Refresher:
         with session_scope(self.sessions) as session:
             fingerprint = data_fingerprint(session)
         today = now.astimezone(self.tz).date().isoformat()
-        if (state.fingerprint == fingerprint and state.day == today
+        if (state.fingerprint == fingerprint and state.day == today and not self._rebuild_due(state, now)
                 and store.has_snapshot(self.cache, state.version)):
             store.write_state(self.cache, state.confirmed(now))
             return UNCHANGED
         self._publish(state, now, fingerprint, dt.date.fromisoformat(today))
         return PUBLISHED
+
+    def _rebuild_due(self, state: RefreshState, now: dt.datetime) -> bool:
+        """The last snapshot is older than `full_rebuild_s`: build again whatever the fingerprint."""
+        if not self.full_rebuild_s or not state.computed_at:
+            return False
+        computed = dt.datetime.fromisoformat(state.computed_at)
+        if computed.tzinfo is None:
+            computed = computed.replace(tzinfo=dt.UTC)
+        return (now - computed).total_seconds() >= self.full_rebuild_s
 
     def port(self) -> IndicatorPort:
         if self._port is None:

@@ -21,7 +21,7 @@ from db.demo.users import DEMO_USERS, DEMO_WALL_TOKEN, ensure_demo_users
 from db.models import WallToken
 from db.session import make_session_factory, session_scope
 
-KEY = "p" * 48
+KEY = "k3Jx9Qw2-Lm8Zr4Tb7Vn1Yc6Hs5Pd0Fg_Ue2Wa9XoRt4Ey7I"  # strong: long and varied
 
 
 @pytest.fixture

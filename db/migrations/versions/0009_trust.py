@@ -9,7 +9,7 @@ days by which its stop passes both its own start and the latest stop of the paus
 (start order, then id). db/models/rollups.py checks and repairs with the same rule.
 
 Revision ID: 0009_trust
-Revises: 0005_case_rollups
+Revises: 0008_sessions
 Create Date: 2026-12-03
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Callable
 from alembic import op
 
 revision = "0009_trust"
-down_revision = "0005_case_rollups"
+down_revision = "0008_sessions"  # chained after main's 0006_imports, 0008_sessions at the merge
 branch_labels = None
 depends_on = None
 
