@@ -56,7 +56,7 @@ def test_scope_labels() -> None:
 def test_one_status_vocabulary() -> None:
     from callbacks.desk.views import STATUS_LABELS
     from dashboard.cli.indicators import STATUS_LABELS as CLI
-    from layouts.desk.components import STATUS_TEXT
+    from layouts.desk.common import STATUS_TEXT
     from layouts.wall.marks import LIGHTS
 
     for status in ("good", "warn", "bad"):
