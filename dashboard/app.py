@@ -17,6 +17,15 @@ from db.context import AppContext
 from db.session import make_engine, make_session_factory
 
 
+def watchdog_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """What assets/watchdog.js needs: when the connection counts as lost, when data as stale."""
+    from db.snapshot.freshness import STALE_AFTER_INTERVALS
+
+    return {"lost-s": settings["WATCHDOG_LOST_S"],
+            "stale-s": STALE_AFTER_INTERVALS * float(settings["REFRESH_INTERVAL_S"]),
+            "tz": settings["TIMEZONE"]}
+
+
 def create_app(overrides: Mapping[str, Any] | None = None) -> dash.Dash:
     """Build the Dash app; nothing runs (no scheduler, no simulator) until the CLI starts it."""
     import callbacks
@@ -54,7 +63,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> dash.Dash:
     )
     layouts.register_pages()
     app.layout = functools.partial(guard.shell_layout,  # navigation filtered per principal
-                                   poll_ms=int(settings["POLL_INTERVAL_S"] * 1000))
+                                   poll_ms=int(settings["POLL_INTERVAL_S"] * 1000),
+                                   watchdog=watchdog_settings(settings))
     callbacks.register(app)
     frozen.freeze_validation_layout(app, server)  # serialized once, not per page load
     routes.register(server)

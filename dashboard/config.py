@@ -36,6 +36,7 @@ DEFAULTS: dict[str, Any] = {
     "SNAPSHOT_PG_PARALLEL": 0,  # PostgreSQL parallel workers per query of a snapshot build; -1 = server default
     "CACHE_PREFIX": "dash:",  # key prefix in the shared cache (several deployments, one Redis)
     "POLL_INTERVAL_S": 5,  # how often each open page asks for the snapshot version
+    "WATCHDOG_LOST_S": 15,  # a page greys its figures: 连接中断 after this many seconds without an answer
     "COURT_CODE": "",  # court shown by the snapshot (法院代字); empty: the first court
     # node control (docs/nodes.md): stricter local node rules; holiday calendar override
     "NODE_RULES_LOCAL": "",  # path to a TOML file of local [[nodes]] overrides/additions

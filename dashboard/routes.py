@@ -14,6 +14,18 @@ from db.imports.sync import cached_status
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def ping() -> Response:
+    """Always 200 while the server answers, with the snapshot's freshness (the /healthz body) for
+    the pages' own watchdog (assets/watchdog.js): a stale snapshot is not an HTTP error there."""
+    state = current_app.extensions["dashboard"]
+    fresh = snapshot.assess(snapshot.read_state(state.extras["cache"]),
+                            dt.datetime.now(dt.UTC), state.settings["REFRESH_INTERVAL_S"])
+    body, _status = snapshot.health_report(fresh)
+    response = jsonify({"status": "ok", "snapshot": body})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def healthz() -> tuple[Response, int]:
     """Report the snapshot's freshness from the cache only (no database access)."""
     state = current_app.extensions["dashboard"]
@@ -81,7 +93,7 @@ def export_import_rejects() -> Response:
 
 
 def register(server: Flask) -> None:
-    server.add_url_rule("/ping", "ping", lambda: jsonify({"status": "ok"}))
+    server.add_url_rule("/ping", "ping", ping)
     server.add_url_rule("/healthz", "healthz", healthz)
     server.add_url_rule("/export/analysis.xlsx", "export_analysis", export_analysis)
     server.add_url_rule("/export/cases.xlsx", "export_cases", export_cases)

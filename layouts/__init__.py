@@ -5,6 +5,7 @@ import dash
 
 from layouts import shell, wall
 from layouts.admin import audit as admin_audit
+from layouts.admin import check as admin_check
 from layouts.admin import imports as admin_import
 from layouts.admin import rules as admin_rules
 from layouts.admin import sources as admin_sources
@@ -31,6 +32,7 @@ PAGES = (
     ("admin_sources", "/admin/sources", "事件接口", admin_sources.layout, False),
     ("supervision", "/supervision", "督办", supervision.layout, True),
     ("admin_rules", "/admin/rules", "节点规则", admin_rules.layout, True),
+    ("admin_check", "/admin/check", "数字核对", admin_check.layout, False),
 )
 
 

@@ -69,6 +69,7 @@ PAGE_RULES: tuple[PageRule, ...] = (
     _rule("admin_import", "/admin/import", {IMPORT_DATA}, "数据导入", "admin-import-"),
     _rule("admin_sources", "/admin/sources", {ADMIN}, "事件接口", "admin-sources-"),
     _rule("admin_rules", "/admin/rules", {ADMIN}, "规则设置", "admin-rules-", "rules-"),
+    _rule("admin_check", "/admin/check", {ADMIN}, "数字核对", "admin-check-"),
     _rule("export_analysis", "/export/analysis.xlsx", {EXPORT}, "导出会商分析"),
     _rule("export_cases", "/export/cases.xlsx", {EXPORT}, "导出案件清单"),
     _rule("export_supervision", "/export/supervision.xlsx", {ISSUE_SUPERVISION, ANSWER_SUPERVISION}, "导出督办清单"),

@@ -158,6 +158,12 @@ class Supervision:
     NEW_MSG = "supervision-new-msg"
 
 
+class AdminCheck:
+    QUERY = "admin-check-query"
+    SUMMARY = "admin-check-summary"
+    LIST = "admin-check-list"
+
+
 class AdminRules:
     QUERY = "admin-rules-query"
     ERROR = "admin-rules-error"

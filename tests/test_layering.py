@@ -112,7 +112,7 @@ DB_DEPENDS: dict[str, set[str]] = {
     "nodes": {"models", "cases", "supervision"},
     "campaigns": {"models", "cases"},
     "queries": {"models", "cases", "auth", "indicators", "nodes"},
-    "snapshot": {"models", "cases", "indicators", "nodes", "campaigns", "auth"},
+    "snapshot": {"models", "cases", "indicators", "nodes", "campaigns", "auth", "export"},
     "demo": {"models", "cases", "auth", "nodes", "supervision"},
     "events": {"models", "cases", "auth"},
     "imports": {"models", "cases", "auth"},

@@ -22,7 +22,7 @@ from layouts.admin.common import message
 A = ids.AdminAudit
 PAGE_SIZE = 100  # rows per page of the audit page (paged in the database, never all at once)
 LIMIT = 10000  # rows of one export
-COLUMNS = [Column("时间", "at"), Column("用户", "actor"), Column("角色", "actor_role"),
+COLUMNS = [Column("时间", "at", "datetime"), Column("用户", "actor"), Column("角色", "actor_role"),
            Column("动作", "action_label"), Column("对象", "target"), Column("详情", "detail"),
            Column("来源地址", "ip"), Column("结果", "outcome_label")]
 

@@ -60,6 +60,8 @@ class CaseList:
     period: Period | None = None
     value_label: str = ""
     crumbs: list[tuple[str, str]] = field(default_factory=list)
+    # what the export's file name says: ("团队", "简案团队", "结案率") — else the title
+    file_parts: list[str] = field(default_factory=list)
 
 
 def _entity(scope: Scope) -> tuple[int, str]:
@@ -141,7 +143,9 @@ def indicator_list(request: CasesRequest, today: dt.date) -> CaseList:
         lines.append(OUTSIDE_NOTE.format(n=hidden))
     value_label = measure_label(measure) if rows and "value" in rows[0] else ""
     return CaseList(title, lines, _kind(rows), listed, entry[part], period, value_label,
-                    crumbs_for(request, sid, f"{ind.name}·{PARTS[part]}"))
+                    crumbs_for(request, sid, f"{ind.name}·{PARTS[part]}"),
+                    [request.scope.label, name, ind.name,
+                     *([PARTS[part]] if part == "denominator" else [])])
 
 
 def queue_list(request: CasesRequest, today: dt.date) -> CaseList:

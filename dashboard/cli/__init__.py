@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from dashboard.cli import (
+    check,
     database,
     demo,
     events,
@@ -20,7 +21,7 @@ from dashboard.cli import (
 from dashboard.config import SettingsError
 
 _MODULES = (server, database, scheduler, indicators, demo, nodes, nodes_actions, users, events, rollups, security,
-            imports)
+            imports, check)
 
 
 @click.group(help="执行指挥中心质效看板 命令行工具")

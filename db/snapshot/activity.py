@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from db.auth.masking import mask_text
@@ -34,13 +34,19 @@ def _feed_rows(session: Session, court_id: int, size: int,
                since: dt.datetime | None, until: dt.datetime) -> list[Any]:
     actor = aliased(Officer)
     holder = aliased(Officer)
+    actor_team = aliased(Team)
+    # Who did it, with their own team: the event's officer (e.g. the center's bailiff on an
+    # 执行110 call-out) with the team they belong to; else the case's holder and team. Never
+    # the case's team paired with someone from another team.
     stmt = (
         select(CaseEvent.occurred_at, CaseEvent.kind, CaseEvent.detail, CaseEvent.amount,
-               CaseEvent.case_id, Case.case_number, Team.name.label("team"),
+               CaseEvent.case_id, Case.case_number,
+               case((actor.id.is_not(None), actor_team.name), else_=Team.name).label("team"),
                func.coalesce(actor.name, holder.name).label("officer"))
         .join(Case, Case.id == CaseEvent.case_id)
         .outerjoin(Team, Team.id == Case.team_id)
         .outerjoin(actor, actor.id == CaseEvent.officer_id)
+        .outerjoin(actor_team, actor_team.id == actor.team_id)
         .outerjoin(holder, holder.id == Case.officer_id)
         # nothing recorded for later than now (a demo day's or a skewed clock's future rows)
         .where(Case.court_id == court_id, CaseEvent.kind.in_(FEED_KINDS), CaseEvent.occurred_at <= until)

@@ -12,9 +12,10 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import Case
-from db.session import data_version, session_scope
+from db.session import begin_consistent_read, data_version, session_scope
 from db.snapshot import history, store
 from db.snapshot.builder import IndicatorPort, build_snapshot
+from db.snapshot.check import check_report
 from db.snapshot.store import CacheLike, RefreshState, iso
 
 log = logging.getLogger(__name__)
@@ -108,10 +109,15 @@ class Refresher:
         started = time.perf_counter()
         store.write_state(self.cache, state.computing(now))  # not stale while it computes
         with session_scope(self.sessions) as session:
+            # every pass of the build reads the same instant of the database (issue #15 §1)
+            begin_consistent_read(session)
             self._limit_parallelism(session)
             body = self.build(session, self.port(), today=today,
                               court_code=self.court_code, tz=self.tz)
             floor = max(state.version or 0, history.last_version(session))
+        # the invariants inside the snapshot, checked on every build (the admin page shows them;
+        # `python -m dashboard check` adds the CLI, drill-down and export comparisons)
+        body["check"] = check_report(body, iso(self.clock()))
         snapshot = {"version": floor + 1, **body, "computed_at": iso(self.clock()),
                     "duration_ms": round((time.perf_counter() - started) * 1000),
                     "status": "ok", "last_error": None}
