@@ -83,12 +83,14 @@ def closed_holder_of_case() -> dict[str, ColumnElement[Any]]:
     once closed, the holder of its latest assignment on or before closed_on (ties: the
     highest id), or its current holder when it has none (migration 0010_closed_holder)."""
     a = CaseAssignment.__table__.alias("assignment").c
-    b = CaseAssignment.__table__.alias("chosen").c
-    latest = (select(a.id).where(a.case_id == C.id, a.assigned_on <= C.closed_on)
-              .order_by(a.assigned_on.desc(), a.id.desc()).limit(1).scalar_subquery())
+
+    def latest(column: Any) -> ColumnElement[Any]:
+        return (select(column).where(a.case_id == C.id, a.assigned_on <= C.closed_on)
+                .order_by(a.assigned_on.desc(), a.id.desc()).limit(1).scalar_subquery())
+
     return {kept: case((C.closed_on.is_(None), None),
-                       (latest.is_(None), C[source]),
-                       else_=select(b[source]).where(b.id == latest).scalar_subquery())
+                       (latest(a.id).is_(None), C[source]),
+                       else_=latest(a[source]))
             for kept, source in CLOSED_HOLDER}
 
 

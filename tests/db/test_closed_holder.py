@@ -81,6 +81,10 @@ def test_rollups_check_finds_a_wrong_holder_at_closure_and_repair_restores_it(en
                              officer_id=org.officers[0].id, assigned_on=D("2025-01-10")))
         case_id, a, x = case.id, org.teams[0].id, org.officers[0].id
         b = org.teams[1].id
+        other = make_case(s, org, D("2025-02-10"), team=1, closed_on=D("2025-04-01"),
+                          closing_method="completed")  # its history must not leak into case's
+        s.add(CaseAssignment(case_id=other.id, team_id=b, officer_id=org.officers[1].id,
+                             assigned_on=D("2025-02-10")))
     with Session(engine) as s:
         assert rollups.check(s)["closed_holder"] == 0
     with engine.begin() as conn:  # a direct write while the case stays closed
