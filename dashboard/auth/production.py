@@ -1,9 +1,20 @@
-"""Production mode refuses to start without a secret key or while a demo user keeps its demo password."""
+"""Production mode refuses to start without a secret key or while a demo user keeps its demo password.
+
+The demo-password check needs the database. When it is down at start the process starts anyway
+(a worker recycled during an outage must not take the service down) and `DeferredCheck` runs the
+check on the first request after the database is back; if it then finds demo passwords, every
+request answers 503 with the refusal until they are changed.
+"""
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections.abc import Mapping
 from typing import Any
 
+from flask import Response
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -17,7 +28,16 @@ class StartupRefused(SystemExit):
     """Raised at start-up in production when it is not safe to serve (message in Chinese)."""
 
 
+log = logging.getLogger(__name__)
+OUTAGE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
+
+
 def problems(settings: Mapping[str, Any], engine: Engine) -> list[str]:
+    return config_problems(settings) + database_problems(settings, engine)
+
+
+def config_problems(settings: Mapping[str, Any]) -> list[str]:
+    """What the settings alone make unsafe (no database needed)."""
     if settings.get("ENV") != "production":
         return []
     found = []
@@ -27,6 +47,14 @@ def problems(settings: Mapping[str, Any], engine: Engine) -> list[str]:
                      "python -c \"import secrets; print(secrets.token_urlsafe(48))\" 的输出）")
     elif len(secret) < MIN_SECRET:
         found.append(f"DASHBOARD_SECRET_KEY 过短（{len(secret)} 个字符），至少 {MIN_SECRET} 个字符")
+    return found
+
+
+def database_problems(settings: Mapping[str, Any], engine: Engine) -> list[str]:
+    """Demo users still on their demo passwords (raises SQLAlchemy's error when the database is down)."""
+    if settings.get("ENV") != "production":
+        return []
+    found = []
     if inspect(engine).has_table("users"):
         with Session(engine) as session:
             demo = users_with_demo_password(session)
@@ -37,7 +65,47 @@ def problems(settings: Mapping[str, Any], engine: Engine) -> list[str]:
     return found
 
 
-def refuse_if_unsafe(settings: Mapping[str, Any], engine: Engine) -> None:
-    found = problems(settings, engine)
+def refusal(found: list[str]) -> str:
+    return "生产模式（DASHBOARD_ENV=production）拒绝启动：\n  - " + "\n  - ".join(found)
+
+
+def refuse_if_unsafe(settings: Mapping[str, Any], engine: Engine) -> DeferredCheck | None:
+    """Raise StartupRefused on unsafe settings; return a DeferredCheck when the database is down."""
+    found = config_problems(settings)
     if found:
-        raise StartupRefused("生产模式（DASHBOARD_ENV=production）拒绝启动：\n  - " + "\n  - ".join(found))
+        raise StartupRefused(refusal(found))
+    try:
+        found = database_problems(settings, engine)
+    except OUTAGE as exc:
+        log.warning("数据库暂不可用，演示密码检查将在数据库恢复后进行：%s", type(exc).__name__)
+        return DeferredCheck(settings, engine)
+    if found:
+        raise StartupRefused(refusal(found))
+    return None
+
+
+class DeferredCheck:
+    """The demo-password check postponed by an outage; a before_request hook runs it."""
+
+    RETRY_S = 10.0
+
+    def __init__(self, settings: Mapping[str, Any], engine: Engine) -> None:
+        self.settings, self.engine = settings, engine
+        self.found: list[str] | None = None  # None: not checked yet; []: passed
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def before_request(self) -> Response | None:
+        if self.found is None and time.monotonic() >= self._next and self._lock.acquire(blocking=False):
+            try:
+                self.found = database_problems(self.settings, self.engine)
+                if self.found:
+                    log.error(refusal(self.found))
+            except OUTAGE:
+                self._next = time.monotonic() + self.RETRY_S
+            finally:
+                self._lock.release()
+        if self.found:
+            return Response(refusal(self.found).replace("拒绝启动", "拒绝服务"), status=503,
+                            mimetype="text/plain; charset=utf-8")
+        return None

@@ -16,6 +16,7 @@ from db.session import data_version, session_scope
 from db.snapshot import history, store
 from db.snapshot.builder import IndicatorPort, build_snapshot
 from db.snapshot.store import CacheLike, RefreshState, iso
+from db.timeouts import TIMEOUT_OPTION, server_statement_limit
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,14 @@ class Refresher:
     after_publish: Callable[[int], None] | None = None
     # PostgreSQL: parallel workers per query of a build (None or < 0: the server's default)
     pg_parallel: int | None = None
+    # the build's statements may run this long (the web's statement timeout is shorter)
+    deadline_s: float | None = None
+    # asked right before anything is written: False (lease lost, refresh abandoned) drops it
+    may_write: Callable[[], bool] | None = None
     _port: IndicatorPort | None = field(default=None, init=False)
+
+    def _allowed(self) -> bool:
+        return self.may_write is None or self.may_write()
 
     def run(self) -> str:
         """Check, maybe recompute and publish; log and record any failure."""
@@ -71,7 +79,8 @@ class Refresher:
                 log.warning("快照刷新仍然失败：%s", cause)
             else:
                 log.exception("快照刷新失败，继续使用上一份快照：%s", cause)
-            self._record_failure(state, now, exc)
+            if self._allowed():
+                self._record_failure(state, now, exc)
             return FAILED
 
     def _refresh(self, state: RefreshState, now: dt.datetime) -> str:
@@ -80,6 +89,8 @@ class Refresher:
         today = now.astimezone(self.tz).date().isoformat()
         if (state.fingerprint == fingerprint and state.day == today
                 and store.has_snapshot(self.cache, state.version)):
+            if not self._allowed():
+                return FAILED
             store.write_state(self.cache, state.confirmed(now))
             return UNCHANGED
         self._publish(state, now, fingerprint, dt.date.fromisoformat(today))
@@ -95,10 +106,13 @@ class Refresher:
         started = time.perf_counter()
         store.write_state(self.cache, state.computing(now))  # not stale while it computes
         with session_scope(self.sessions) as session:
+            self._allow_long(session)
             self._limit_parallelism(session)
             body = self.build(session, self.port(), today=today,
                               court_code=self.court_code, tz=self.tz)
             floor = max(state.version or 0, history.last_version(session))
+        if not self._allowed():
+            raise RuntimeError("不再持有主控锁，本次刷新结果未写入")
         snapshot = {"version": floor + 1, **body, "computed_at": iso(self.clock()),
                     "duration_ms": round((time.perf_counter() - started) * 1000),
                     "status": "ok", "last_error": None}
@@ -111,6 +125,12 @@ class Refresher:
             computed_at=snapshot["computed_at"], as_of=snapshot["as_of"],
             checked_at=iso(self.clock()), duration_ms=snapshot["duration_ms"]))
         log.info("快照 %s 已发布，用时 %s 毫秒", snapshot["version"], snapshot["duration_ms"])
+
+    def _allow_long(self, session: Session) -> None:
+        """Give the build's transaction the refresh deadline instead of a page's statement limit."""
+        if self.deadline_s:
+            conn = session.connection(execution_options={TIMEOUT_OPTION: self.deadline_s})
+            server_statement_limit(conn, self.deadline_s)
 
     def _limit_parallelism(self, session: Session) -> None:
         """Keep a build's scans from taking every core (PostgreSQL; this transaction only)."""
