@@ -139,8 +139,8 @@ def check(settings: Mapping[str, Any]) -> None:
         if isinstance(value, bool) or not isinstance(value, int | float):
             continue
         if not low <= value <= high:
-            raise SettingsError(f"环境变量 DASHBOARD_{key} 应在 {_number(low)}–{_number(high)}{unit}"
-                                f" 之间，实际为“{_number(value)}”，请改为范围内的值")
+            raise SettingsError(f"环境变量 DASHBOARD_{key} 应在 {_number(low)}–{_number(high)} {unit}"
+                                f"之间，实际为“{_number(value)}”，请改为范围内的值")
     _check_database_url(str(settings.get("DATABASE_URL", "")))
     _check_cache_url(str(settings.get("CACHE_URL", "")))
 

@@ -23,6 +23,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 
 from db import snapshot
+from db.snapshot.store import parse_iso
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ def last_good_time(cache: Any, tz: dt.tzinfo) -> str | None:
     state = snapshot.read_state(cache)
     if state is None or state.version is None:
         return None
-    moment = snapshot.parse_iso(state.checked_at or state.computed_at)
+    moment = parse_iso(state.checked_at or state.computed_at)
     return f"{moment.astimezone(tz):%H:%M}" if moment else None
 
 
