@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import MetaData, Numeric
+from sqlalchemy import MetaData, Numeric, Table
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -21,3 +21,8 @@ ZERO = Decimal("0.00")
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a mapped class, typed as a Table (for Core multi-row inserts)."""
+    return Base.metadata.tables[model.__tablename__]

@@ -5,9 +5,10 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, cast
 
 from sqlalchemy import Engine, create_engine, event, select, update
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -91,7 +92,7 @@ def bump_data_version(session: Session, key: str = DATA_KEY) -> None:
         .where(DataState.key == key)
         .values(version=DataState.version + 1, changed_at=now)
     )
-    if result.rowcount == 0:
+    if affected(result) == 0:
         session.add(DataState(key=key, version=1, changed_at=now))
     session.flush()
 
@@ -102,3 +103,8 @@ def data_version(session: Session, key: str = DATA_KEY) -> tuple[int, dt.datetim
         select(DataState.version, DataState.changed_at).where(DataState.key == key)
     ).first()
     return (row[0], row[1]) if row else (0, None)
+
+
+def affected(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE touched (its result is a CursorResult)."""
+    return cast(CursorResult[Any], result).rowcount or 0

@@ -166,7 +166,7 @@ def campaign_create(court_id: int, name: str, start: dt.datetime, end: dt.dateti
     with open_session(write=True) as (session, _):
         new_id = campaigns.create_campaign(
             session, court_id=court_id, name=name, started_on=start.date(), ended_on=end.date(),
-            description=description, case_ids=[case_ref(session, c) for c in cases], team_ids=team_ids,
+            description=description, case_ids=[i for c in cases if (i := case_ref(session, c)) is not None], team_ids=team_ids,
         )
     click.echo(f"已创建专项行动 {new_id}")
 

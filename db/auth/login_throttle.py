@@ -44,8 +44,8 @@ def locked_until(session: Session, username: str, ip: str, now: dt.datetime, *,
     ).all()
     ends = [_locked_until([r.at for r in rows if getattr(r, key) == value], limits[key], window, lockout)
             for key, value in (("username", username), ("ip", ip)) if value and limits[key] > 0]
-    ends = [end for end in ends if end is not None and end > now]
-    return max(ends) if ends else None
+    future = [end for end in ends if end is not None and end > now]
+    return max(future) if future else None
 
 
 def note_attempt(session: Session, username: str, ip: str, ok: bool, now: dt.datetime,

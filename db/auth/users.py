@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -89,7 +90,8 @@ def update_user(session: Session, username: str, *, role: str | None = None,
     new_role = role or user.role
     new_team = user.team_id if team_id is _SENTINEL else team_id
     new_officer = user.officer_id if officer_id is _SENTINEL else officer_id
-    new_team, new_officer = _check_binding(session, new_role, new_team, new_officer)
+    new_team, new_officer = _check_binding(session, new_role, cast("int | None", new_team),
+                                           cast("int | None", new_officer))
     changes = []
     if new_role != user.role:
         changes.append(f"角色 {ROLES[user.role].label if user.role in ROLES else user.role}→{ROLES[new_role].label}")

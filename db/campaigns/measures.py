@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, insert, literal, or_, select
 from sqlalchemy.orm import Session
 
+from db.base import table_of
 from db.cases.vocab import CLOSING_METHODS
 from db.errors import ValidationError
 from db.models import Campaign, CampaignCase, Case, CaseEvent, Court, Payment, Team
@@ -46,7 +47,7 @@ def create_campaign(
     session.add(row)
     session.flush()
     if targets:
-        session.execute(insert(CampaignCase.__table__),
+        session.execute(insert(table_of(CampaignCase)),
                         [{"campaign_id": row.id, "case_id": cid} for cid in sorted(targets)])
     bump_data_version(session)
     return row.id

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from db.base import table_of
 from db.cases.numbers import format_case_number
 from db.cases.vocab import CLOSING_METHODS
 from db.demo import names
@@ -35,7 +36,7 @@ class SimContext:
               **extra: Any) -> None:
         row = {"case_id": case_id, "kind": kind, "occurred_at": self.now, "officer_id": officer,
                "detail": detail, "media_ref": "", "expires_on": None, "amount": None, **extra}
-        self.session.execute(insert(CaseEvent.__table__), [row])
+        self.session.execute(insert(table_of(CaseEvent)), [row])
 
     def center(self, role: str) -> int:
         return self.rng.choice(self.org.officers("center", role))
@@ -73,8 +74,8 @@ def file_case(sim: SimContext) -> str | None:
     sim.session.add(case)
     sim.session.flush()
     parties = party_rows(_Stub(case.id), rng)
-    sim.session.execute(insert(CaseParty.__table__), parties)
-    sim.session.execute(insert(CaseAssignment.__table__), [{
+    sim.session.execute(insert(table_of(CaseParty)), parties)
+    sim.session.execute(insert(table_of(CaseAssignment)), [{
         "case_id": case.id, "team_id": case.team_id, "officer_id": officer,
         "assigned_on": sim.today, "reason": "立案分案"}])
     if category != "preservation":
@@ -137,7 +138,7 @@ def close_case(sim: SimContext) -> str | None:
 
 
 def _receive(sim: SimContext, case_id: int, amount: Decimal) -> None:
-    sim.session.execute(insert(Payment.__table__), [{
+    sim.session.execute(insert(table_of(Payment)), [{
         "case_id": case_id, "received_on": sim.today, "amount": amount,
         "paid_out_on": None, "paid_amount": None}])
 

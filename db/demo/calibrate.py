@@ -201,6 +201,7 @@ def calibrate_days(drafts: list[CaseDraft], w: Window, rng: random.Random) -> No
     while left:
         progress = False
         for d in movable:
+            assert d.closed is not None  # movable holds closed drafts only
             low, high = max(d.min_close(), w.start), w.end
             if left > 0:
                 step = min(step_cap, left, (high - d.closed).days)

@@ -154,11 +154,13 @@ def new_case(rng: random.Random, org: OrgPlan, filed: dt.date, category: str,
     else:
         officer = pick(rng, org.judges(team))
     method, days = draw_outcome(rng, _outcome_table(category, team, filed))
-    closed = filed + dt.timedelta(days=days)
-    closed = _year_end_push(rng, filed, closed, method)
-    closed = _backlog_clearance(rng, filed, closed, method)
-    if closed > today:
-        closed, method = None, None
+    drawn = filed + dt.timedelta(days=days)
+    drawn = _year_end_push(rng, filed, drawn, method)
+    drawn = _backlog_clearance(rng, filed, drawn, method)
+    closed: dt.date | None = drawn
+    chosen: str | None = method
+    if drawn > today:
+        closed, chosen = None, None
     non_lit = category == "first" and rng.random() < 0.03
     target = target_cents(rng, category)
     track = "simple" if team in ("simple", "preservation") else "complex"
@@ -166,8 +168,8 @@ def new_case(rng: random.Random, org: OrgPlan, filed: dt.date, category: str,
         track = "simple" if target < 50_000_00 and rng.random() < 0.5 else "complex"
     return CaseDraft(
         category=category, type_code=TYPE_OF.get(category) or pick(rng, ("执异", "执异", "执复")),
-        filed=filed, closed=closed, method=method, team=team, officer=officer, track=track,
-        target=target, recovered=recovered_cents(rng, method, target),
+        filed=filed, closed=closed, method=chosen, team=team, officer=officer, track=track,
+        target=target, recovered=recovered_cents(rng, chosen, target),
         cause=names.cause(rng, non_lit), non_litigation=non_lit,
     )
 

@@ -171,7 +171,7 @@ def _enforcement(tl: Timeline) -> None:
         tl.add("termination_ruling", c.closed, detail="裁定终结本次执行程序")
     if c.method in ("completed", "settled") and controls and c.closed:
         tl.add("release", c.closed, detail="执行完毕，解除查封冻结措施")
-    if c.tag == "case2690":
+    if c.tag == "case2690" and c.closed:
         tl.add("interview", c.closed - 5 * DAY, detail="双方均为藏族同胞，法官以手势、写字、画图释法明理")
 
 

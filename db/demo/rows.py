@@ -5,7 +5,7 @@ import bisect
 import datetime as dt
 import random
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from db.cases.numbers import format_case_number
 from db.demo import names
@@ -99,7 +99,17 @@ def case_row(d: CaseDraft, court_id: int, org: OrgPlan, rng: random.Random) -> d
     }
 
 
-def party_rows(d: CaseDraft, rng: random.Random) -> list[dict[str, Any]]:
+class PartySource(Protocol):
+    """What party_rows needs of a case: a generated draft, or a live case the simulator files."""
+
+    id: int
+    non_litigation: bool
+
+    @property
+    def parties(self) -> list[dict[str, str]] | None: ...
+
+
+def party_rows(d: PartySource, rng: random.Random) -> list[dict[str, Any]]:
     """申请执行人 and 被执行人 rows (fake people and companies)."""
     if d.parties:
         return [{"case_id": d.id, **p} for p in d.parties]

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
 
+from db.base import table_of
 from db.demo.calibrate import calibrate
 from db.demo.days import DEFAULT_TZ, court_today, utc_offset
 from db.demo.drafts import P1_END, CaseDraft, background
@@ -72,5 +73,5 @@ def _write_campaign(session: Session, org: OrgPlan, campaign: list[CaseDraft]) -
                    ended_on=CAMPAIGN_DAY, description=CAMPAIGN_TEXT)
     session.add(row)
     session.flush()
-    session.execute(insert(CampaignCase.__table__),
+    session.execute(insert(table_of(CampaignCase)),
                     [{"campaign_id": row.id, "case_id": d.id} for d in campaign])

@@ -79,8 +79,9 @@ def _cast(session: Session, usernames: dict[str, str]) -> Cast | None:
     if "center" not in users:
         return None
     lead, officer = users.get("lead"), users.get("officer")
-    return Cast(center=users["center"].id, lead=lead and lead.id, lead_team=lead and lead.team_id,
-                officer=officer and officer.id, officer_id=officer and officer.officer_id)
+    return Cast(center=users["center"].id, lead=lead.id if lead else None,
+                lead_team=lead.team_id if lead else None, officer=officer.id if officer else None,
+                officer_id=officer.officer_id if officer else None)
 
 
 def seed_demo_supervision(session: Session, usernames: dict[str, str], *, today: dt.date | None = None,

@@ -44,8 +44,9 @@ PRESERVATION_SPEC = WindowSpec(216, 214, {"preservation_done": 214}, (Fraction(1
 RESUMED_SHARE = 0.11
 
 # 2,690 元: two Tibetan co-workers, a fight over unpaid wages (source article).
-CASE_2690 = {"filed": dt.date(2022, 8, 9), "closed": dt.date(2022, 9, 15), "cents": 269_000,
-             "cause": "生命权、身体权、健康权纠纷"}
+# The published case (2022)内0221执2690号: filed, closed, amount in cents, cause.
+CASE_2690_FILED, CASE_2690_CLOSED = dt.date(2022, 8, 9), dt.date(2022, 9, 15)
+CASE_2690_CENTS, CASE_2690_CAUSE = 269_000, "生命权、身体权、健康权纠纷"
 TIBETAN_PARTIES = (
     {"role": "applicant", "kind": "natural", "name": "扎西多吉", "id_number": "542121199203150419"},
     {"role": "respondent", "kind": "natural", "name": "次仁旺堆", "id_number": "54212219901102035X"},
@@ -101,9 +102,9 @@ def _blank(rng: random.Random, org: OrgPlan, team: str, category: str) -> CaseDr
 
 def _case_2690(org: OrgPlan, rng: random.Random) -> CaseDraft:
     return CaseDraft(
-        category="first", type_code="执", filed=CASE_2690["filed"], closed=CASE_2690["closed"],
+        category="first", type_code="执", filed=CASE_2690_FILED, closed=CASE_2690_CLOSED,
         method="completed", team="simple", officer=org.judges("simple")[0], track="simple",
-        target=CASE_2690["cents"], recovered=CASE_2690["cents"], cause=CASE_2690["cause"],
+        target=CASE_2690_CENTS, recovered=CASE_2690_CENTS, cause=CASE_2690_CAUSE,
         fixed=True, tag="case2690", parties=[dict(p) for p in TIBETAN_PARTIES],
     )
 
@@ -125,6 +126,7 @@ def _assign_methods(rng: random.Random, closed: list[CaseDraft], methods: dict[s
     todo = [c for c in closed if not c.method]
     counts = dict(methods)
     for c in fixed:
+        assert c.method is not None
         counts[c.method] -= 1
     slow = counts.pop("terminated_this_round", 0)
     eligible = [c for c in todo if c.filed <= P1_END - 120 * DAY]
@@ -146,6 +148,7 @@ def _fit_days(rng: random.Random, closed: list[CaseDraft], mean: tuple[Fraction,
         if case.filed >= P1_END:  # a case closed in the window needs at least a day
             case.filed = random_day(rng, P1_END - 20 * DAY, P1_END - DAY)
         if case.closed is None:
+            assert case.method is not None
             low, median, sigma = table.days[case.method]
             days = low + int(rng.lognormvariate(math.log(median), sigma))
             case.closed = min(case.filed + days * DAY, P1_END)
@@ -157,6 +160,7 @@ def _fit_days(rng: random.Random, closed: list[CaseDraft], mean: tuple[Fraction,
         progress = False
         for case in rng.sample(movable, len(movable)):
             step = 1 if left > 0 else -1
+            assert case.closed is not None
             new = case.closed + step * DAY
             if case.min_close() <= new <= P1_END:
                 case.closed, left, progress = new, left - step, True

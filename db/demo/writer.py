@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from db.base import table_of
 from db.demo.drafts import CaseDraft
 from db.demo.events import EventContext, case_events, transfers
 from db.demo.money import extensions, pauses, payments
@@ -28,10 +29,10 @@ from db.models import (
 
 BATCH = 5000
 TABLES: dict[str, Table] = {
-    "cases": Case.__table__, "case_parties": CaseParty.__table__,
-    "case_assignments": CaseAssignment.__table__, "case_events": CaseEvent.__table__,
-    "payments": Payment.__table__, "case_pauses": CasePause.__table__,
-    "case_extensions": CaseExtension.__table__,
+    "cases": table_of(Case), "case_parties": table_of(CaseParty),
+    "case_assignments": table_of(CaseAssignment), "case_events": table_of(CaseEvent),
+    "payments": table_of(Payment), "case_pauses": table_of(CasePause),
+    "case_extensions": table_of(CaseExtension),
 }
 
 

@@ -131,7 +131,7 @@ class BucketOps:
 
 def bucket_expression(column: ColumnElement[Any], days: Sequence[dt.date]) -> Any:
     """The index of the interval of sorted `days` the value falls into; NULL: len(days) + 1."""
-    whens = [(column.is_(None), literal(len(days) + 1))]
+    whens: list[tuple[ColumnElement[bool], Any]] = [(column.is_(None), literal(len(days) + 1))]
     whens += [(column < day, literal(i)) for i, day in enumerate(days)]
     return case(*whens, else_=literal(len(days)))
 

@@ -54,8 +54,10 @@ def summand(value: ColumnElement[Any], dialect: str) -> tuple[ColumnElement[Any]
     (or the plain sum, for values that are not money)."""
     if dialect not in EXACT_DECIMAL_SUMS or not any(isinstance(e, cents) for e in iterate(value)):
         return value, 1
-    raw = replacement_traverse(
-        value, {}, lambda e: next(iter(e.clauses)) if isinstance(e, cents) else None)
+    def unwrap(e: Any) -> Any:
+        return next(iter(e.clauses)) if isinstance(e, cents) else None
+
+    raw: ColumnElement[Any] = replacement_traverse(value, {}, unwrap)  # type: ignore[call-overload]
     return raw, 100
 
 

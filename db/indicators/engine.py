@@ -139,7 +139,7 @@ def _periods(period: Period | None, compare: Period | bool | None) -> list[Perio
         raise ValueError("必须指定统计期间")
     if compare is False:
         return [period]
-    return [period, period.previous_year() if compare in (None, True) else compare]
+    return [period, compare if isinstance(compare, Period) else period.previous_year()]
 
 
 def _results(

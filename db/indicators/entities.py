@@ -15,7 +15,7 @@ from db.models import Court, Officer, Team
 class Level:
     """How to list the entities of one scope level: the query and its `active` flag."""
 
-    query: Callable[[], Select[Any]]  # (id, name, team kind, team name), ordered
+    query: Callable[[], Select[Any, Any, Any, Any]]  # (id, name, team kind, team name), ordered
     active: Callable[[], Any] | None  # None: every entity is listed (courts)
 
 

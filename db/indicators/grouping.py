@@ -142,7 +142,7 @@ CONDITIONAL_SUMS: dict[str, Callable[[Any, Any], Any]] = {"postgresql": _filter_
 
 def _execute(session: Session, stmt: Any) -> list[Any]:
     with aggregate_settings(session):
-        return session.execute(stmt).all()
+        return list(session.execute(stmt).all())
 
 
 def _column_pass(session: Session, select_from: Any, keys: Sequence[Key],

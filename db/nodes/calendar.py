@@ -123,7 +123,9 @@ def parse_calendar(data: dict[str, Any]) -> WorkCalendar:
     """Build a calendar from the parsed TOML document, validating every year."""
     holidays: set[dt.date] = set()
     workdays: set[dt.date] = set()
-    complete, incomplete, sources = set(), set(), {}
+    complete: set[int] = set()
+    incomplete: set[int] = set()
+    sources: dict[int, str] = {}
     for index, entry in enumerate(data.get("years", []), start=1):
         year = entry.get("year")
         if not isinstance(year, int):

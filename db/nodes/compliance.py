@@ -129,7 +129,7 @@ def compliance_counts(
     chosen = tuple(ids or ())
     if chosen:
         stmt = stmt.where(key.in_(chosen))
-    result = {i: {"cases": 0, "compliant": 0, "rate": None} for i in chosen}
+    result: dict[int, dict[str, Any]] = {i: {"cases": 0, "compliant": 0, "rate": None} for i in chosen}
     for ident, n, ok in session.execute(stmt):
         if ident is not None:
             result[ident] = {"cases": int(n), "compliant": int(ok or 0), "rate": rate_pct(int(ok or 0), int(n))}

@@ -24,7 +24,8 @@ def _filter_for(scope: str, ids: Iterable[int] | None) -> NodeFilter:
     chosen = tuple(ids or ())
     if scope not in SCOPES:
         raise ValueError(f"统计范围应为 {'/'.join(SCOPES)} 之一，实际为“{scope}”")
-    return NodeFilter(**{f"{scope}_ids": chosen}) if chosen else NodeFilter()
+    narrowing: dict[str, Any] = {f"{scope}_ids": chosen} if chosen else {}
+    return NodeFilter(**narrowing)
 
 
 def _open_cases(session: Session, col: Any, today: dt.date, rules: RuleSet, ids: tuple[int, ...]) -> dict[int, int]:
@@ -107,8 +108,9 @@ def node_summary(session: Session, today: dt.date, rules: RuleSet) -> dict[str, 
 
     grouped = _by_node_and_team(session, today, rules)
     totals = {s: 0 for s in STATUSES}
-    by_node = {r.key: {"key": r.key, "name": r.name, "kind": r.kind, **{s: 0 for s in STATUSES}}
-               for r in rules.nodes}
+    by_node: dict[str, dict[str, Any]] = {
+        r.key: {"key": r.key, "name": r.name, "kind": r.kind, **{s: 0 for s in STATUSES}}
+        for r in rules.nodes}
     by_team: dict[int | None, dict[str, int]] = {}
     for node, team, status, n in grouped:
         totals[status] += n

@@ -13,7 +13,7 @@ from db.models import Case, Court, Officer, Team
 COURT = Scope(court=True)
 
 
-def _narrow(stmt: Select, scope: Scope, team_col: object, officer_col: object | None) -> Select:
+def _narrow(stmt: Select, scope: Scope, team_col: Any, officer_col: Any | None) -> Select:
     """Keep the rows of the scope: all (court), one team's, or one officer's; nothing otherwise."""
     if scope.court:
         return stmt
@@ -26,7 +26,7 @@ def _narrow(stmt: Select, scope: Scope, team_col: object, officer_col: object | 
 
 def loaded_courts(session: Session, scope: Scope = COURT) -> list[dict[str, Any]]:
     """One row per court with its team, officer and case counts (within the scope)."""
-    def by_court(stmt: Select, team_col: object, officer_col: object | None) -> dict[int, int]:
+    def by_court(stmt: Select, team_col: Any, officer_col: Any | None) -> dict[int, int]:
         return dict(session.execute(_narrow(stmt, scope, team_col, officer_col)).all())
 
     cases = by_court(select(Case.court_id, func.count()).group_by(Case.court_id), Case.team_id, Case.officer_id)
@@ -52,7 +52,7 @@ def loaded_courts(session: Session, scope: Scope = COURT) -> list[dict[str, Any]
 def period_counts(session: Session, start: dt.date, end: dt.date,
                   scope: Scope = COURT) -> dict[int, dict[str, int]]:
     """Per court: cases filed (新收) and closed (结案) in [start, end], all categories, within the scope."""
-    def count(column: object) -> dict[int, int]:
+    def count(column: Any) -> dict[int, int]:
         stmt = select(Case.court_id, func.count()).where(column.between(start, end)).group_by(Case.court_id)
         return dict(session.execute(_narrow(stmt, scope, Case.team_id, Case.officer_id)).all())
 

@@ -172,7 +172,8 @@ NODE_ALERTS: dict[str, QueueKind] = {
 
 
 def _node_filter(scope: str, scope_id: int | None) -> NodeFilter:
-    return NodeFilter(**{f"{scope}_ids": (scope_id,)}) if scope_id is not None else NodeFilter()
+    narrowing: dict[str, Any] = {f"{scope}_ids": (scope_id,)} if scope_id is not None else {}
+    return NodeFilter(**narrowing)
 
 
 def node_alerts(session: Session, scope: str, scope_id: int | None, *, today: dt.date,

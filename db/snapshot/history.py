@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.models import DataState, IndicatorHistory
+from db.session import affected
 
 # Court and team scopes of these periods are kept; officers would multiply the rows ~10×.
 HISTORY_PERIODS = ("ytd", "mtd")
@@ -49,7 +50,7 @@ def prune_history(session: Session, now: dt.datetime, keep_days: int) -> int:
     """Delete rows older than `keep_days`; return how many went."""
     cutoff = now - dt.timedelta(days=keep_days)
     result = session.execute(delete(IndicatorHistory).where(IndicatorHistory.computed_at < cutoff))
-    return result.rowcount or 0
+    return affected(result)
 
 
 def last_history_at(session: Session) -> dt.datetime | None:
@@ -71,8 +72,8 @@ def last_version(session: Session) -> int:
 
 def record_version(session: Session, version: int, now: dt.datetime) -> None:
     """Remember `version` as the last published one."""
-    done = session.execute(update(DataState).where(DataState.key == VERSION_KEY)
-                           .values(version=version, changed_at=now)).rowcount
+    done = affected(session.execute(update(DataState).where(DataState.key == VERSION_KEY)
+                                    .values(version=version, changed_at=now)))
     if not done:
         session.add(DataState(key=VERSION_KEY, version=version, changed_at=now))
 
