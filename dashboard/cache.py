@@ -104,11 +104,11 @@ class FailoverRedisCache(BaseCache):
                 self.local.set(key, value, timeout=0)
         return self._call("get", key, mirror=keep)
 
-    def set(self, key: str, value: Any, timeout: int | None = None) -> Any:
+    def set(self, key: str, value: Any, timeout: Any = None) -> Any:
         self.local.set(key, value, timeout=timeout)
         return self._call("set", key, value, timeout=timeout)
 
-    def add(self, key: str, value: Any, timeout: int | None = None) -> Any:
+    def add(self, key: str, value: Any, timeout: Any = None) -> Any:
         return self._call("add", key, value, timeout=timeout)
 
     def delete(self, key: str) -> Any:
@@ -129,7 +129,7 @@ class FailoverRedisCache(BaseCache):
     def get_many(self, *keys: str) -> list[Any]:
         return self._call("get_many", *keys)
 
-    def set_many(self, mapping: dict[str, Any], timeout: int | None = None) -> Any:
+    def set_many(self, mapping: dict[str, Any], timeout: Any = None) -> Any:
         return self._call("set_many", mapping, timeout=timeout)
 
     def inc(self, key: str, delta: int = 1) -> Any:

@@ -28,7 +28,7 @@ from db.snapshot.store import parse_iso
 log = logging.getLogger(__name__)
 
 # what an outage looks like to SQLAlchemy: refused/dropped/timed-out connections, a full pool
-OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
+OUTAGE_ERRORS: tuple[type[Exception], ...] = (
     sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError,
 )
 

@@ -33,6 +33,7 @@ def scheduler() -> None:
     preflight.check_cache(settings)
     app = create_app({"SCHEDULER_ENABLED": True})
     service = wiring.start(app.server, force=True)
+    assert service is not None  # force=True always starts it
     click.echo(f"定时刷新已启动：每 {settings['REFRESH_INTERVAL_S']} 秒检查数据变化"
                f"（进程 {service.lease.holder}），Ctrl+C 退出")
     _wait_for_signal()
