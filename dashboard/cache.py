@@ -48,7 +48,7 @@ class FailoverRedisCache(BaseCache):
     each change between Redis and the local copy is logged once, without a traceback.
     """
 
-    RETRY_S = 5.0
+    RETRY_S = 2.0
 
     def __init__(self, primary: BaseCache, default_timeout: int = 300) -> None:
         super().__init__(default_timeout)

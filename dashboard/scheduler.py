@@ -69,14 +69,17 @@ class RefreshService:
     deadline_s: float = 300.0
     leading: bool = False
     _renewed: float = 0.0
-    _guard: threading.Lock = field(default_factory=threading.Lock)
+    _guard: threading.Lock = field(default_factory=threading.Lock)  # renewals, one at a time
+    _run_lock: threading.Lock = field(default_factory=threading.Lock)
     _run: _Run | None = None
     _stopping: threading.Event = field(default_factory=threading.Event)
     _heartbeat: threading.Thread | None = None
+    _renew_error: str = ""
 
     def __post_init__(self) -> None:
         if getattr(self.refresher, "may_write", False) is None:
             self.refresher.may_write = self.may_write
+            self.refresher.may_record = self.may_record
 
     # -- the lease -------------------------------------------------------------------------
     def renew(self) -> bool:
@@ -88,9 +91,17 @@ class RefreshService:
             try:
                 ok = self.lease.acquire()
             except Exception as exc:  # noqa: BLE001 - keep the heartbeat alive; retry next beat
-                log.warning("主控锁续期失败：%s", describe(exc))
+                cause = describe(exc)
+                if cause != self._renew_error:  # once per state change, no traceback
+                    log.warning("主控锁续期失败：%s", cause)
+                    self._renew_error = cause
                 ok = self.leading and now - self._renewed < self.ttl_s
+                if self.leading and not ok:
+                    self._record(lambda state: state.failed(dt.datetime.now(dt.UTC), cause))
             else:
+                if self._renew_error:
+                    log.info("主控锁存储已恢复")
+                    self._renew_error = ""
                 if ok:
                     self._renewed = now
             became_leader = ok and not self.leading
@@ -126,6 +137,14 @@ class RefreshService:
             self.leading = False
             log.warning("主控锁已被其他实例取得，放弃本次刷新的写入：%s", self.lease.holder)
         return ok
+
+    def may_record(self) -> bool:
+        """May a failure be recorded: this process's clock says it still leads, and the refresh
+        recording it was not abandoned (no store round trip: the store may be what failed)."""
+        run = self._run
+        if run is not None and run.thread is threading.current_thread() and run.abandoned:
+            return False
+        return self.holds_lease()
 
     def _stuck(self) -> bool:
         run = self._run
@@ -180,7 +199,7 @@ class RefreshService:
         """The scheduled job: start a refresh on its own thread unless one is still running."""
         if self._stopping.is_set() or not self.holds_lease():
             return
-        with self._guard:
+        with self._run_lock:  # never the lease's lock: a renewal may be waiting on the store
             run = self._run
             if run is not None and run.thread.is_alive():
                 self._note_slow(run)

@@ -56,6 +56,8 @@ def connect_args(backend: str, timeouts: Timeouts) -> dict[str, Any]:
         return args
     if backend in ("mysql", "mariadb"):
         args = {"connect_timeout": connect}
+        if statement_ms:  # PyMySQL's socket timeout: also bounds the handshake a hung server never sends
+            args["read_timeout"] = args["write_timeout"] = max(1, int(round(timeouts.statement_s or 1)))
         if statement_ms:  # a lock wait ends with an error; a long build is not cut server-side
             args["init_command"] = (f"SET SESSION innodb_lock_wait_timeout = "
                                     f"{max(1, int(timeouts.statement_s or 1))}")
@@ -139,6 +141,22 @@ def _cut(conn: Any) -> None:
 WATCHDOG = _Watchdog()
 
 
+@contextlib.contextmanager
+def _socket_timeout(conn: Any, budget: float | None, default: float):
+    """PyMySQL reads with a socket timeout of DB_STATEMENT_TIMEOUT_S: widen it for a longer budget."""
+    sock = getattr(conn, "_sock", None)
+    if sock is None or not budget or budget == default:
+        yield
+        return
+    sock.settimeout(budget)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            if conn._sock is not None:
+                conn._sock.settimeout(default)
+
+
 def _budget(context: Any, default: float | None) -> float | None:
     options = getattr(context, "execution_options", None) or {}
     return options.get(TIMEOUT_OPTION, default)
@@ -155,7 +173,9 @@ def install(engine: Engine, timeouts: Timeouts) -> None:
         @functools.wraps(method)
         def run(cursor: Any, statement: str, *args: Any, **kwargs: Any) -> Any:
             context = kwargs.get("context", args[-1] if args else None)
-            with WATCHDOG.watch(getattr(cursor, "connection", None), _budget(context, default)):
+            budget = _budget(context, default)
+            conn = getattr(cursor, "connection", None)
+            with WATCHDOG.watch(conn, budget), _socket_timeout(conn, budget, default):
                 return method(cursor, statement, *args, **kwargs)
         return run
 
@@ -175,7 +195,8 @@ def install(engine: Engine, timeouts: Timeouts) -> None:
     def _timed_out(ctx: Any) -> Any:
         conn = getattr(ctx.connection, "connection", None) if ctx.connection is not None else None
         dbapi_conn = getattr(conn, "dbapi_connection", None)
-        if dbapi_conn is None or id(dbapi_conn) not in WATCHDOG.fired:
+        socket_timeout = "timed out" in str(ctx.original_exception)  # PyMySQL's read timeout
+        if not socket_timeout and (dbapi_conn is None or id(dbapi_conn) not in WATCHDOG.fired):
             return None
         WATCHDOG.fired.discard(id(dbapi_conn))
         ctx.is_disconnect = True

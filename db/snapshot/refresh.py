@@ -62,6 +62,7 @@ class Refresher:
     deadline_s: float | None = None
     # asked right before anything is written: False (lease lost, refresh abandoned) drops it
     may_write: Callable[[], bool] | None = None
+    may_record: Callable[[], bool] | None = None  # … and before a failure is recorded
     _port: IndicatorPort | None = field(default=None, init=False)
 
     def _allowed(self) -> bool:
@@ -79,7 +80,7 @@ class Refresher:
                 log.warning("快照刷新仍然失败：%s", cause)
             else:
                 log.exception("快照刷新失败，继续使用上一份快照：%s", cause)
-            if self._allowed():
+            if self.may_record is None or self.may_record():
                 self._record_failure(state, now, exc)
             return FAILED
 
