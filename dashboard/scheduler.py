@@ -229,11 +229,14 @@ class RefreshService:
     def halt(self) -> None:
         """Stop at once without releasing the lease, as a killed process would (tests)."""
         self._stopping.set()
+        self.leading = False
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
 
     def stop(self) -> None:
-        """Stop the jobs and hand the lease over at once."""
+        """Stop the jobs and hand the lease over at once (once; later calls do nothing)."""
+        if self._stopping.is_set() and not self.leading:
+            return
         self._stopping.set()
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
