@@ -6,7 +6,7 @@ Builds the app on an empty migrated SQLite file with one team and one officer, t
 `check_request()` inside a request context for: a wall poll callback (allowed), a desk callback
 (allowed), an admin callback refused for a team lead (403 + audit entry), a page GET whose path
 names an officer (one small query), and the page router asked for a case page. Prints the mean
-microseconds per decision. Numbers, not assertions: the README quotes a run.
+microseconds per decision. Numbers, not assertions: docs/operations.md (基准) quotes a run.
 """
 from __future__ import annotations
 

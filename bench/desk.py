@@ -3,7 +3,7 @@
     .venv/bin/python bench/desk.py [--db URL]      # default: seed the demo court into a temp SQLite file
 
 Prints one line per page: cold and warm milliseconds and the SQL statements each needed.
-Numbers, not assertions: the README quotes a run.
+Numbers, not assertions: docs/operations.md (基准) quotes a run.
 """
 from __future__ import annotations
 

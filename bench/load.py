@@ -57,7 +57,7 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 BIN = Path(sys.executable).parent
 POLL = "shell-poll"
 OWN_XACTS = 3  # the bench's own autocommit reads of the counters
-WORKERS, THREADS = 3, 8  # the README's production command (2-core machine)
+WORKERS, THREADS = 3, 8  # the production command of docs/install.md (2-core machine)
 SCREENS = ("wall-tiles",)  # one callback fills all four screens
 
 

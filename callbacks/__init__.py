@@ -1,12 +1,16 @@
-"""Thin callbacks, wired explicitly by `register(app)`; logic lives in db/ and layouts/."""
+"""Thin callbacks, wired explicitly by `register(app)`; logic lives in db/ and layouts/.
+
+A page is `layouts/<area>/<page>.py` (the skeleton) + `callbacks/<area>/<page>.py` (parse the
+URL, fetch, render); each area package registers its pages. Modules at this level serve every
+page: `shell` (version poll, stale banner), `authz` (scope checks), `context`, `render_cache`.
+"""
 from __future__ import annotations
 
 import dash
 
-from callbacks import admin as admin_pages
-from callbacks import admin_rules, desk, freshness, home, wall
+from callbacks import admin, desk, shell, start, wall
 
-_MODULES = (freshness, home, desk, wall, admin_pages, admin_rules)
+_MODULES = (shell, start, desk, wall, admin)
 
 
 def register(app: dash.Dash) -> None:

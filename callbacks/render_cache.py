@@ -6,7 +6,7 @@ JSON data: no Dash component or Plotly figure is built or walked again per reque
 
 Three levels, fastest first: this process's memo (the latest few versions), the shared cache
 (``render:<name>:v:<version>``, a compact JSON string, written by whoever built it first —
-normally the refresher right after publishing, see `callbacks.wall.prerender`), and building
+normally the refresher right after publishing, see `callbacks.wall.wall.prerender`), and building
 it. Concurrent requests of one process for the same entry build it once; the others wait.
 """
 from __future__ import annotations

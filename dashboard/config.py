@@ -1,6 +1,6 @@
 """Settings: defaults overridden by DASHBOARD_* environment variables, then by overrides.
 
-Every key is documented in the README ("配置"). Types follow the default's type.
+Every key is documented in docs/install.md ("配置"). Types follow the default's type.
 """
 from __future__ import annotations
 
@@ -27,20 +27,20 @@ DEFAULTS: dict[str, Any] = {
     "CACHE_URL": "simple://",  # simple:// | filesystem:///path | redis://host:port/db | null://
     "INDICATOR_SETTINGS": "",  # path to a TOML file with the court's indicator variants
     "SNAPSHOT_HISTORY_DAYS": 400,
-    # video wall (README "大屏"): default rotation, screens in order, periodic safe reload
+    # video wall (docs/wall.md): default rotation, screens in order, periodic safe reload
     "WALL_ROTATE_S": 45,  # seconds per screen; 0: no rotation (URL ?rotate= overrides)
     "WALL_SCREENS": "overview,teams,nodes,feed",  # or 总览,团队,节点,动态
     "WALL_RELOAD_H": 24,  # reload the wall page every N hours when the server answers; 0: never
-    # refresh pipeline (README "定时刷新"): history rows at most once per this many seconds
+    # refresh pipeline (docs/operations.md): history rows at most once per this many seconds
     "SNAPSHOT_HISTORY_INTERVAL_S": 3600,
     "SNAPSHOT_PG_PARALLEL": 0,  # PostgreSQL parallel workers per query of a snapshot build; -1 = server default
     "CACHE_PREFIX": "dash:",  # key prefix in the shared cache (several deployments, one Redis)
     "POLL_INTERVAL_S": 5,  # how often each open page asks for the snapshot version
     "COURT_CODE": "",  # court shown by the snapshot (法院代字); empty: the first court
-    # node control (README "节点管控"): stricter local node rules; holiday calendar override
+    # node control (docs/nodes.md): stricter local node rules; holiday calendar override
     "NODE_RULES_LOCAL": "",  # path to a TOML file of local [[nodes]] overrides/additions
     "HOLIDAYS_FILE": "",  # path to a holidays TOML; empty: config/holidays.toml
-    # sign-in (README "登录、角色与权限"): sessions, throttling, cookies, framing
+    # sign-in (docs/security.md): sessions, throttling, cookies, framing
     "SESSION_IDLE_MIN": 480,  # desk sessions end after this many minutes without use; walls never idle out
     "SESSION_MAX_H": 12,  # desk sessions end this many hours after sign-in at the latest
     "AUTH_RECHECK_S": 30,  # re-check a session's user / wall token in the database at most this often

@@ -19,7 +19,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 
-from callbacks import wall
+from callbacks.wall import wall
 from dashboard.cache import is_redis
 from dashboard.config import lease_ttl_s
 from db.context import AppContext

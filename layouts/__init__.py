@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import dash
 
-from layouts import admin_rules, home, shell, wall
+from layouts import shell, wall
 from layouts.admin import audit as admin_audit
+from layouts.admin import rules as admin_rules
 from layouts.admin import tokens as admin_tokens
 from layouts.admin import users as admin_users
 from layouts.desk import analysis, case, cases, officer, supervision, team
+from layouts.start import home
 
 __all__ = ["register_pages", "shell"]
 

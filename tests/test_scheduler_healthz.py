@@ -7,7 +7,7 @@ import pytest
 from dash import no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.freshness import poll_version
+from callbacks.shell import poll_version
 from dashboard.app import create_app
 from db.snapshot import store
 from db.snapshot.store import RefreshState, iso

@@ -13,7 +13,7 @@ from dash import Input, Output
 from callbacks import authz
 from db.supervision.access import refusal
 from layouts import ids
-from layouts.desk.components import BUTTON, HIDDEN_BUTTON
+from layouts.desk.common import BUTTON, HIDDEN_BUTTON
 
 # pages with a 督办 button: the store the page fills from its URL, and the button
 PAGES = (ids.Team, ids.Officer, ids.CaseDetail)

@@ -10,9 +10,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from callbacks.desk.common import applied_search, grid_indicators, jsonable
 from callbacks.desk.data import court_today
 from callbacks.desk.params import ParamError, problem
-from callbacks.desk.screens import analysis_screen
+from callbacks.desk.request import AnalysisRequest
+from callbacks.desk.screens import fetch_analysis
 from layouts import ids
-from layouts.desk import components as ui
+from layouts.desk import common as ui
 from layouts.desk.grids import indicator_columns
 
 A = ids.Analysis
@@ -23,7 +24,9 @@ EMPTY = ([], "会商分析", "", None, [], [], [], [], {"display": "none"}, "", 
 def render_analysis(query: dict[str, Any] | None) -> tuple[Any, ...]:
     """Crumbs, title, period line, error, KPIs, outlook, grid, indicator table."""
     try:
-        screen = analysis_screen(query or {}, court_today())
+        today = court_today()
+        request = AnalysisRequest.parse(query or {}, today)
+        screen = fetch_analysis(request, today)
     except (ParamError, SQLAlchemyError) as exc:
         return EMPTY[:3] + (ui.error_box(problem(exc)),) + EMPTY[4:]
     grid_title = GRID_NAMES.get(screen.grid_scope or "", "")

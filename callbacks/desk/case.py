@@ -10,11 +10,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from callbacks import authz
 from callbacks.desk.actions import may_issue
 from callbacks.desk.data import court_today
-from callbacks.desk.lists import case_detail
+from callbacks.desk.lists import fetch_case
 from callbacks.desk.params import ParamError, problem
+from callbacks.desk.request import CaseRequest
 from layouts import ids
 from layouts.desk import case as ui_case
-from layouts.desk import components as ui
+from layouts.desk import common as ui
 
 D = ids.CaseDetail
 
@@ -22,7 +23,8 @@ D = ids.CaseDetail
 def render_case(data: dict[str, Any] | None) -> tuple[Any, ...]:
     """Title, error, header facts, parties, timeline items, tables."""
     try:
-        detail = case_detail((data or {}).get("path_id"), court_today())
+        request = CaseRequest.parse((data or {}).get("path_id"))
+        detail = fetch_case(request, court_today())
     except (ParamError, SQLAlchemyError) as exc:
         return "案件详情", ui.error_box(problem(exc)), [], [], [], []
     h = detail["header"]

@@ -1,4 +1,5 @@
-"""/cases?…: the list behind a number; its length is the number clicked."""
+"""/cases?…: the list behind a number; its length is the number clicked. Parse the URL into a
+CasesRequest, fetch the list, render it."""
 from __future__ import annotations
 
 from typing import Any
@@ -9,10 +10,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks.desk.common import jsonable
 from callbacks.desk.data import court_today
-from callbacks.desk.lists import CaseList, case_list
+from callbacks.desk.lists import CaseList, fetch_case_list, parse_cases
 from callbacks.desk.params import ParamError, problem
 from layouts import ids
-from layouts.desk import components as ui
+from layouts.desk import common as ui
 from layouts.desk.grids import case_columns
 
 C = ids.Cases
@@ -27,7 +28,8 @@ def list_rows(found: CaseList) -> list[dict[str, Any]]:
 def render_cases(query: dict[str, Any] | None) -> tuple[Any, ...]:
     """Title, error, summary, columns and rows of the list."""
     try:
-        found = case_list(query or {}, court_today())
+        request = parse_cases(query or {})
+        found = fetch_case_list(request, court_today())
     except (ParamError, SQLAlchemyError) as exc:
         return "案件清单", ui.error_box(problem(exc)), [], [], [], []
     unit = {"officers": "人", "payments": "笔", "nodes": "个节点"}.get(found.kind, "件")

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 from callbacks.context import app_context
 from callbacks.desk.common import grid_indicators
 from callbacks.desk.data import court_today
-from callbacks.desk.lists import CaseList, case_list
-from callbacks.desk.screens import Screen, analysis_screen
+from callbacks.desk.lists import CaseList, fetch_case_list, parse_cases
+from callbacks.desk.request import AnalysisRequest
+from callbacks.desk.screens import Screen, fetch_analysis
 from db.export.xlsx import Column, Sheet, workbook_bytes
 from db.session import data_version
 
@@ -70,7 +71,8 @@ def analysis_sheets(screen: Screen) -> list[Sheet]:
 
 def analysis_workbook(query: Mapping[str, Any]) -> tuple[bytes, str]:
     """(.xlsx bytes, file name) of /analysis for this URL query."""
-    screen = analysis_screen(query, court_today())
+    today = court_today()
+    screen = fetch_analysis(AnalysisRequest.parse(query, today), today)
     return workbook_bytes(analysis_sheets(screen)), f"会商分析-{screen.title}-{screen.choice.period}.xlsx"
 
 
@@ -94,7 +96,7 @@ def case_sheet(found: CaseList) -> Sheet:
 
 def cases_workbook(query: Mapping[str, Any]) -> tuple[bytes, str]:
     """(.xlsx bytes, file name) of /cases for this URL query."""
-    found = case_list(query, court_today())
+    found = fetch_case_list(parse_cases(query), court_today())
     return workbook_bytes([case_sheet(found)]), "案件清单.xlsx"
 
 

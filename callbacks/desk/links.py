@@ -1,9 +1,7 @@
 """Which list a number opens, the /cases URL for it, and the formula text of an indicator."""
 from __future__ import annotations
 
-from typing import Any
-
-from callbacks.desk.params import search
+from callbacks.desk.request import CasesRequest, Scope
 from db.indicators.period import Period
 from db.indicators.registry import (
     CASE_ROWS,
@@ -49,17 +47,14 @@ def formula_text(ind: Indicator) -> str:
     return f"{ind.name} = {expr}；{ind.description}" if ind.description else f"{ind.name} = {expr}"
 
 
-def cases_href(key: str, part: str, scope: str, scope_id: Any, period: Period) -> str:
+def cases_href(key: str, part: str, scope: str, scope_id: int, period: Period) -> str:
     """The /cases URL listing the rows behind one part of one indicator."""
-    return "/cases" + search({
-        "indicator": key, "part": part, "scope": scope, "id": scope_id,
-        "start": period.start.isoformat(), "end": period.end.isoformat(),
-    })
+    return CasesRequest("indicator", key, Scope(scope, scope_id), part, period).href()
 
 
-def queue_href(kind: str, scope: str, scope_id: Any) -> str:
-    return "/cases" + search({"queue": kind, "scope": scope, "id": scope_id})
+def queue_href(kind: str, scope: str, scope_id: int) -> str:
+    return CasesRequest("queue", kind, Scope(scope, scope_id)).href()
 
 
-def node_href(status: str, scope: str, scope_id: Any) -> str:
-    return "/cases" + search({"node": status, "scope": scope, "id": scope_id})
+def node_href(status: str, scope: str, scope_id: int) -> str:
+    return CasesRequest("node", status, Scope(scope, scope_id)).href()

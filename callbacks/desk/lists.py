@@ -15,7 +15,8 @@ from callbacks.desk.data import (
     with_session,
 )
 from callbacks.desk.links import measure_label
-from callbacks.desk.params import PARTS, ParamError, parse_id, parse_range, search
+from callbacks.desk.params import PARTS, ParamError, search
+from callbacks.desk.request import CaseRequest, CasesRequest, Scope
 from callbacks.desk.screens import scope_node_alerts
 from db.auth.access import may_see_team
 from db.indicators.period import Period
@@ -26,14 +27,7 @@ from db.queries.cases import (
     officer_info,
     team_info,
 )
-from db.queries.queue import (
-    NODE_ALERTS,
-    QUEUE_KINDS,
-    SCOPES,
-    queue_case_ids,
-)
-
-SCOPE_LABELS = {"court": "全院", "team": "团队", "officer": "承办人"}
+from db.queries.queue import NODE_ALERTS, QUEUE_KINDS, queue_case_ids
 
 
 @dataclass
@@ -50,27 +44,27 @@ class CaseList:
     crumbs: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _scope(query: Mapping[str, Any]) -> tuple[str, int, str]:
-    scope = str(query.get("scope") or "court")
-    if scope not in SCOPES:
-        raise ParamError(f"未知的统计层级“{scope}”（可选：court 全院、team 团队、officer 承办人）")
-    sid = parse_id(query, "id", f"{SCOPE_LABELS[scope]}编号", required=scope != "court")
+def _entity(scope: Scope) -> tuple[int, str]:
+    """(id, name) of the scope's court, team or officer, after the principal's scope check."""
+    sid = scope.id
     finders = {"court": lambda s: court_info(s), "team": lambda s: team_info(s, sid),
                "officer": lambda s: officer_info(s, sid)}
-    if scope == "court":
+    if scope.level == "court":
         authz.require_court()
-    elif scope == "team":
+    elif scope.level == "team":
         authz.require_team(sid)
-    found = with_session(f"scope-{scope}", (sid,), finders[scope])
-    if found is None or (scope == "court" and sid and found["id"] != sid):
-        raise ParamError(f"{SCOPE_LABELS[scope]}编号 {sid} 不存在")
-    if scope == "officer":
+    found = with_session(f"scope-{scope.level}", (sid,), finders[scope.level])
+    if found is None or (scope.level == "court" and sid and found["id"] != sid):
+        raise ParamError(f"{scope.label}编号 {sid} 不存在")
+    if scope.level == "officer":
         authz.require_officer(found["id"], found["team_id"])
-    return scope, found["id"], found["name"]
+    return found["id"], found["name"]
 
 
-def crumbs_for(scope: str, sid: int, period: Period | None, leaf: str) -> list[tuple[str, str]]:
-    """Breadcrumbs back up the drill path: 全院 › 团队 › 承办人 › this list."""
+def crumbs_for(request: CasesRequest, sid: int, leaf: str) -> list[tuple[str, str]]:
+    """Breadcrumbs back up the drill path: 全院 › 团队 › 承办人 › this list. An indicator list's
+    crumbs open /analysis for the list's period; a queue or node list's the team and officer desks."""
+    scope, period = request.scope.level, request.period
     base = ({"preset": "custom", "start": period.start.isoformat(), "end": period.end.isoformat()}
             if period else {})
     court = with_session("court", (), court_info)
@@ -111,23 +105,15 @@ def _kind(rows: list[dict[str, Any]]) -> str:
     return "cases"
 
 
-def indicator_list(query: Mapping[str, Any], today: dt.date) -> CaseList:
-    """/cases?indicator=KEY&part=numerator|denominator&scope=…&id=…&start=…&end=…"""
-    key = str(query.get("indicator") or "")
-    settings = indicator_settings()
-    if key not in settings.indicators:
-        raise ParamError(f"未知的指标“{key}”")
-    part = str(query.get("part") or "numerator")
-    if part not in PARTS:
-        raise ParamError(f"part 应为 numerator（分子）或 denominator（分母），实际为“{part}”")
-    ind = settings.indicators[key]
-    if part == "denominator" and not ind.denominator:
-        raise ParamError(f"指标“{ind.name}”没有分母")
-    period = parse_range(query, "start", "end", "统计期间")
-    scope, sid, name = _scope(query)
-    (result,) = scope_results(scope, [sid], period, None)
-    entry = result["indicators"][key]
-    rows = explained(key, scope, sid, period)[part]
+def indicator_list(request: CasesRequest, today: dt.date) -> CaseList:
+    """The rows behind one part (numerator or denominator) of one indicator for a scope and period."""
+    ind = indicator_settings().indicators[request.key]
+    period, part = request.period, request.part
+    assert period is not None  # an indicator request always has its period
+    sid, name = _entity(request.scope)
+    (result,) = scope_results(request.scope.level, [sid], period, None)
+    entry = result["indicators"][request.key]
+    rows = explained(request.key, request.scope.level, sid, period)[part]
     measure = getattr(ind, part)
     title = f"{name} · {ind.name} · {PARTS[part]}：{measure_label(measure)}"
     lines = [f"统计期间 {period.start} 至 {period.end}",
@@ -135,53 +121,55 @@ def indicator_list(query: Mapping[str, Any], today: dt.date) -> CaseList:
     listed = _enrich(rows, today)
     value_label = measure_label(measure) if rows and "value" in rows[0] else ""
     return CaseList(title, lines, _kind(rows), listed, entry[part], period, value_label,
-                    crumbs_for(scope, sid, period, f"{ind.name}·{PARTS[part]}"))
+                    crumbs_for(request, sid, f"{ind.name}·{PARTS[part]}"))
 
 
-def queue_list(query: Mapping[str, Any], today: dt.date) -> CaseList:
-    """/cases?queue=KIND&scope=team|officer&id=…: the cases behind an action-queue count."""
-    kind_key = str(query.get("queue") or "")
-    if kind_key not in QUEUE_KINDS:
-        raise ParamError(f"未知的待办类型“{kind_key}”（可选：{'、'.join(QUEUE_KINDS)}）")
-    kind = QUEUE_KINDS[kind_key]
-    scope, sid, name = _scope(query)
-    ids = with_session("queue-ids", (kind_key, scope, sid, today),
-                       lambda s: queue_case_ids(s, kind_key, scope, sid, today=today))
+def queue_list(request: CasesRequest, today: dt.date) -> CaseList:
+    """The cases behind an action-queue count of a team or officer, as of today."""
+    kind = QUEUE_KINDS[request.key]
+    sid, name = _entity(request.scope)
+    scope = request.scope.level
+    ids = with_session("queue-ids", (request.key, scope, sid, today),
+                       lambda s: queue_case_ids(s, request.key, scope, sid, today=today))
     rows = with_session("case-rows", (tuple(ids), today), lambda s: case_rows(s, ids, today=today))
     return CaseList(f"{name} · {kind.label}", [f"截至 {today}", f"处理建议：{kind.action}"],
-                    "cases", rows, len(ids), crumbs=crumbs_for(scope, sid, None, kind.label))
+                    "cases", rows, len(ids), crumbs=crumbs_for(request, sid, kind.label))
 
 
-def node_list_view(query: Mapping[str, Any], today: dt.date) -> CaseList:
-    """/cases?node=overdue|due_soon&scope=…&id=…: the process nodes behind a node-alert count."""
-    status = str(query.get("node") or "")
-    if status not in NODE_ALERTS:
-        raise ParamError(f"未知的节点状态“{status}”（可选：overdue 超期、due_soon 临期）")
-    scope, sid, name = _scope(query)
-    rows = scope_node_alerts(scope, sid, today)[status]
+def node_list_view(request: CasesRequest, today: dt.date) -> CaseList:
+    """The process nodes behind a node-alert count (overdue / due soon), as of today."""
+    sid, name = _entity(request.scope)
+    rows = scope_node_alerts(request.scope.level, sid, today)[request.key]
     listed = [{"id": r["case_id"], "case_number": r["case_number"], "node": r["node_name"],
                "deadline": r["deadline"], "done_on": r["done_on"], "status": r["status_label"],
                "days_left": r["days_left"], "team": r["team_name"] or "", "officer": r["officer_name"] or ""}
               for r in rows]
-    kind = NODE_ALERTS[status]
+    kind = NODE_ALERTS[request.key]
     return CaseList(f"{name} · {kind.label}", [f"截至 {today}", f"处理建议：{kind.action}"],
-                    "nodes", listed, len(listed), crumbs=crumbs_for(scope, sid, None, kind.label))
+                    "nodes", listed, len(listed), crumbs=crumbs_for(request, sid, kind.label))
+
+
+LISTS = {"indicator": indicator_list, "queue": queue_list, "node": node_list_view}
+
+
+def fetch_case_list(request: CasesRequest, today: dt.date) -> CaseList:
+    """The list a parsed /cases URL asks for."""
+    return LISTS[request.list](request, today)
+
+
+def parse_cases(query: Mapping[str, Any]) -> CasesRequest:
+    """A /cases URL query → CasesRequest (against the court's indicator settings)."""
+    return CasesRequest.parse(query, indicator_settings().indicators)
 
 
 def case_list(query: Mapping[str, Any], today: dt.date) -> CaseList:
-    """Dispatch on the URL: an indicator part, an action-queue kind or a node alert."""
-    if query.get("node"):
-        return node_list_view(query, today)
-    if query.get("queue"):
-        return queue_list(query, today)
-    if query.get("indicator"):
-        return indicator_list(query, today)
-    raise ParamError("请指定要查看的指标（indicator=…&part=…）、待办类型（queue=…）或节点状态（node=…）")
+    """Parse a /cases URL query, then fetch its list (for callers that hold a URL: the export)."""
+    return fetch_case_list(parse_cases(query), today)
 
 
-def case_detail(case_raw: Any, today: dt.date) -> dict[str, Any]:
+def fetch_case(request: CaseRequest, today: dt.date) -> dict[str, Any]:
     """/case/<id>: the case header with full party names and its merged timeline."""
-    case_id = parse_id({"case": case_raw}, "case", "案件编号", required=True)
+    case_id = request.case_id
     detail = with_session("case", (case_id, today), lambda s: case_timeline(
         s, case_id, today=today, rules=node_rules()))
     if detail is None:

@@ -10,9 +10,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from callbacks.desk.common import jsonable, register_apply
 from callbacks.desk.data import court_today
 from callbacks.desk.params import ParamError, problem
-from callbacks.desk.screens import officer_screen
+from callbacks.desk.request import OfficerRequest
+from callbacks.desk.screens import fetch_officer
 from layouts import ids
-from layouts.desk import components as ui
+from layouts.desk import common as ui
 
 OF = ids.Officer
 
@@ -21,7 +22,9 @@ def render_officer(data: dict[str, Any] | None) -> tuple[Any, ...]:
     """Crumbs, title, error, queue counts, indicator table, deadline grid."""
     data = data or {}
     try:
-        screen = officer_screen(data.get("path_id"), data.get("query") or {}, court_today())
+        today = court_today()
+        request = OfficerRequest.parse(data.get("path_id"), data.get("query") or {}, today)
+        screen = fetch_officer(request, today)
     except (ParamError, SQLAlchemyError) as exc:
         return [], "承办人", ui.error_box(problem(exc)), [], [], []
     deadlines = [d | {"case_number__href": f"/case/{d['case_id']}"} for d in screen.deadlines]

@@ -14,13 +14,8 @@ from callbacks.desk.data import (
     with_session,
 )
 from callbacks.desk.links import cases_href, node_href, queue_href
-from callbacks.desk.params import (
-    ParamError,
-    PeriodChoice,
-    parse_id,
-    parse_period,
-    search,
-)
+from callbacks.desk.params import ParamError, PeriodChoice
+from callbacks.desk.request import AnalysisRequest, OfficerRequest, TeamRequest
 from callbacks.desk.views import indicator_rows, kpi_items, scope_row
 from db.auth.access import may_see_team
 from db.indicators.period import Period
@@ -114,18 +109,17 @@ def _scoped_drill(officer_id: int | None, team_id: int | None) -> tuple[int | No
 def _upper_crumbs(choice: PeriodChoice, court: dict[str, Any], team_id: int | None,
                   team_name: str | None) -> list[tuple[str, str]]:
     """全院 and 团队 crumbs, each only when the principal may open it."""
-    out = [(court["name"], "/analysis" + search(choice.query()))] if authz.scope().court else []
+    out = [(court["name"], AnalysisRequest(choice).href())] if authz.scope().court else []
     if team_id and may_see_team(authz.current(), team_id):
-        out.append((team_name or str(team_id), f"/team/{team_id}" + search(choice.query())))
+        out.append((team_name or str(team_id), TeamRequest(team_id, choice).href()))
     return out
 
 
-def analysis_screen(query: Mapping[str, Any], today: dt.date) -> Screen:
+def fetch_analysis(request: AnalysisRequest, today: dt.date) -> Screen:
     """Court → team → officer drill-down for meetings."""
-    choice = parse_period(query, today)
-    base = choice.query()
+    choice = request.choice
     court = _court()
-    officer_id, team_id = _scoped_drill(parse_id(query, "officer", "承办人"), parse_id(query, "team", "团队"))
+    officer_id, team_id = _scoped_drill(request.officer_id, request.team_id)
     officer = _officer(officer_id) if officer_id else None
     if officer:
         authz.require_officer(officer["id"], officer["team_id"])
@@ -134,12 +128,11 @@ def analysis_screen(query: Mapping[str, Any], today: dt.date) -> Screen:
     elif team_id:
         authz.require_team(team_id)
     team = _team(team_id) if team_id else None
-    crumbs = [(court["name"], "/analysis" + search(base))] if authz.scope().court else []
+    crumbs = [(court["name"], AnalysisRequest(choice).href())] if authz.scope().court else []
     if team and may_see_team(authz.current(), team["id"]):
-        crumbs.append((team["name"], "/analysis" + search(base | {"team": team["id"]})))
+        crumbs.append((team["name"], AnalysisRequest(choice, team["id"]).href()))
     if officer:
-        crumbs.append((officer["name"], "/analysis" + search(base | {"team": team_id or "",
-                                                                     "officer": officer["id"]})))
+        crumbs.append((officer["name"], AnalysisRequest(choice, team_id, officer["id"]).href()))
     if officer:
         screen = Screen(choice, f"{officer['name']}（{officer['team'] or '未分配团队'}）", "officer", officer["id"], crumbs)
         _fill_focus(screen, "officer", officer["id"])
@@ -148,7 +141,7 @@ def analysis_screen(query: Mapping[str, Any], today: dt.date) -> Screen:
         screen = Screen(choice, team["name"], "team", team["id"], crumbs, grid_scope="officer")
         _fill_focus(screen, "team", team["id"])
         results = scope_results("officer", team["holder_ids"], choice.period, choice.compare) if team["holder_ids"] else []
-        screen.grid = [scope_row(r, choice.period, "/analysis" + search(base | {"team": team["id"], "officer": r["id"]}))
+        screen.grid = [scope_row(r, choice.period, AnalysisRequest(choice, team["id"], r["id"]).href())
                        for r in results]
         screen.outlook = _outlook("team", team["id"], today)
         return screen
@@ -156,9 +149,14 @@ def analysis_screen(query: Mapping[str, Any], today: dt.date) -> Screen:
     screen = Screen(choice, court["name"], "court", court["id"], crumbs, grid_scope="team")
     _fill_focus(screen, "court", court["id"])
     teams = scope_results("team", None, choice.period, choice.compare)
-    screen.grid = [scope_row(r, choice.period, "/analysis" + search(base | {"team": r["id"]})) for r in teams]
+    screen.grid = [scope_row(r, choice.period, AnalysisRequest(choice, r["id"]).href()) for r in teams]
     screen.outlook = _outlook("court", court["id"], today)
     return screen
+
+
+def analysis_screen(query: Mapping[str, Any], today: dt.date) -> Screen:
+    """Parse an /analysis URL query, then fetch (for callers that hold a URL: the export)."""
+    return fetch_analysis(AnalysisRequest.parse(query, today), today)
 
 
 def scope_node_alerts(scope: str, sid: int, today: dt.date) -> dict[str, list[dict[str, Any]]]:
@@ -192,10 +190,9 @@ def _action_queue(scope: str, sid: int, today: dt.date) -> list[dict[str, Any]]:
                                 lambda s: action_queue(s, scope, sid, today=today))
 
 
-def team_screen(team_raw: Any, query: Mapping[str, Any], today: dt.date) -> Screen:
+def fetch_team(request: TeamRequest, today: dt.date) -> Screen:
     """A team lead's desk: team indicators, officer grid, action queue."""
-    choice = parse_period(query, today)
-    team_id = parse_id({"team": team_raw}, "team", "团队", required=True)
+    choice, team_id = request.choice, request.team_id
     authz.require_team(team_id)
     team = _team(team_id)
     court = _court()
@@ -203,7 +200,7 @@ def team_screen(team_raw: Any, query: Mapping[str, Any], today: dt.date) -> Scre
     screen = Screen(choice, team["name"], "team", team_id, crumbs, grid_scope="officer")
     _fill_focus(screen, "team", team_id)
     results = scope_results("officer", team["holder_ids"], choice.period, choice.compare) if team["holder_ids"] else []
-    screen.grid = [scope_row(r, choice.period, f"/officer/{r['id']}" + search(choice.query())) for r in results]
+    screen.grid = [scope_row(r, choice.period, OfficerRequest(r["id"], choice).href()) for r in results]
     screen.queue_counts = _queue_counts("team", team_id, today)
     screen.queue = _action_queue("team", team_id, today)
     orders = with_session("supervision", (team_id, today), lambda s: list_orders(s, today, team_id=team_id))
@@ -211,15 +208,19 @@ def team_screen(team_raw: Any, query: Mapping[str, Any], today: dt.date) -> Scre
     return screen
 
 
-def officer_screen(officer_raw: Any, query: Mapping[str, Any], today: dt.date) -> Screen:
+def team_screen(team_raw: Any, query: Mapping[str, Any], today: dt.date) -> Screen:
+    """Parse a /team/<id> URL, then fetch."""
+    return fetch_team(TeamRequest.parse(team_raw, query, today), today)
+
+
+def fetch_officer(request: OfficerRequest, today: dt.date) -> Screen:
     """An officer's own indicators, action queue counts and case deadlines."""
-    choice = parse_period(query, today)
-    officer_id = parse_id({"officer": officer_raw}, "officer", "承办人", required=True)
+    choice, officer_id = request.choice, request.officer_id
     officer = _officer(officer_id)
     authz.require_officer(officer_id, officer["team_id"])
     court = _court()
     crumbs = _upper_crumbs(choice, court, officer["team_id"], officer["team"])
-    crumbs.append((officer["name"], f"/officer/{officer_id}" + search(choice.query())))
+    crumbs.append((officer["name"], request.href()))
     screen = Screen(choice, f"{officer['name']}（{officer['team'] or '未分配团队'}）", "officer", officer_id, crumbs)
     _fill_focus(screen, "officer", officer_id)
     screen.queue_counts = _queue_counts("officer", officer_id, today)

@@ -11,12 +11,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from callbacks.context import principal
 from callbacks.desk import supervision_data as data
 from callbacks.desk.common import jsonable
-from callbacks.desk.params import ParamError, parse_id, problem, search
+from callbacks.desk.data import court_today
+from callbacks.desk.params import ParamError, problem, search
+from callbacks.desk.request import OfficerRequest, SupervisionRequest
 from db.errors import ValidationError
 from db.supervision import orders as sv
 from db.supervision.access import refusal
 from layouts import ids
-from layouts.desk import components as ui
+from layouts.desk import common as ui
 from layouts.desk import supervision as ui_sv
 
 S = ids.Supervision
@@ -30,9 +32,9 @@ def _msg(text: str, ok: bool) -> html.Div:
 
 def render_list(query: dict[str, Any] | None, _rev: int | None = None) -> tuple[Any, ...]:
     """Error, statistics, summary, grid rows, export link."""
-    query = query or {}
     try:
-        found = data.order_list(query)
+        request = SupervisionRequest.parse(query or {})
+        found = data.fetch_orders(request)
         stats = data.team_statistics()
     except (ParamError, SQLAlchemyError) as exc:
         return ui.error_box(problem(exc)), [], [], [], no_update
@@ -40,9 +42,8 @@ def render_list(query: dict[str, Any] | None, _rev: int | None = None) -> tuple[
     summary.append(html.Strong(f"共 {len(found.rows):,} 件", className="list-count"))
     if found.truncated:
         summary.append(html.Span(f"只显示最新的 {data.LIST_LIMIT:,} 件，请缩小筛选范围", className="sv-refused"))
-    keep = {k: query.get(k) for k in ui_sv.FILTER_KEYS}
     return (None, ui_sv.stats_table(stats), summary, jsonable(found.rows),
-            "/export/supervision.xlsx" + search(keep))
+            "/export/supervision.xlsx" + search(request.filter_query()))
 
 
 def render_choices(query: dict[str, Any] | None) -> tuple[Any, ...]:
@@ -51,18 +52,22 @@ def render_choices(query: dict[str, Any] | None) -> tuple[Any, ...]:
         options = data.choices()
     except SQLAlchemyError:
         return ([],) * 8 + ("",)
-    case_number = data.case_number_of((query or {}).get("case")) if (query or {}).get("new") else ""
+    try:
+        request = SupervisionRequest.parse(query or {})
+        case_number = data.case_number_of(request.filters.case_id) if request.new else ""
+    except (ParamError, SQLAlchemyError):
+        case_number = ""
     return (options["status"], options["team"], options["officer"], options["kind"],
             options["kind"], options["node"], options["team"], options["officer"], case_number)
 
 
 def render_detail(query: dict[str, Any] | None, _rev: int | None = None) -> tuple[Any, ...]:
     """The selected order's facts and steps; only the buttons the principal may use are shown."""
-    raw = (query or {}).get("order")
-    if not raw:
-        return [], [], HIDDEN, HIDDEN, HIDDEN
     try:
-        order, steps = data.order_detail(raw)
+        request = SupervisionRequest.parse(query or {})
+        if request.order_id is None:
+            return [], [], HIDDEN, HIDDEN, HIDDEN
+        order, steps = data.order_detail(request.order_id)
     except (ParamError, SQLAlchemyError) as exc:
         return ui.error_box(problem(exc)), [], HIDDEN, HIDDEN, HIDDEN
     who = principal()
@@ -110,7 +115,8 @@ def submit_action(_a: int | None, _c: int | None, _b: int | None, note: Any, que
 def run_action(action: str, note: Any, query: dict[str, Any] | None, rev: int | None) -> tuple[Any, Any, Any]:
     """Message, next revision, cleared note (unchanged revision and note when refused)."""
     try:
-        label = data.act((query or {}).get("order"), action, str(note or ""))
+        order_id = SupervisionRequest.parse(query or {}).required_order()
+        label = data.act(order_id, action, str(note or ""))
     except (data.ActionRefused, ValidationError, ParamError) as exc:
         return _msg(str(exc), False), no_update, no_update
     except SQLAlchemyError as exc:
@@ -120,9 +126,10 @@ def run_action(action: str, note: Any, query: dict[str, Any] | None, rev: int | 
 
 def officer_orders(store: dict[str, Any] | None) -> list[dict[str, Any]]:
     """The officer page's 督办 (open first), in the principal's scope."""
+    store = store or {}
     try:
-        officer_id = parse_id({"officer": (store or {}).get("path_id")}, "officer", "承办人", required=True)
-        found = data.order_list({"officer": officer_id})
+        officer_id = OfficerRequest.parse(store.get("path_id"), store.get("query") or {}, court_today()).officer_id
+        found = data.fetch_orders(SupervisionRequest(sv.OrderFilter(officer_id=officer_id)))
     except (ParamError, SQLAlchemyError):
         return []
     rows = sorted(found.rows, key=lambda o: (o["status"] not in sv.OPEN_STATUSES, o["due_on"]))

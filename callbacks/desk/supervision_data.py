@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from callbacks import authz
 from callbacks.context import app_context, principal
 from callbacks.desk.data import court_today, node_rules, with_session
-from callbacks.desk.params import ParamError, parse_date, parse_id, search
+from callbacks.desk.params import ParamError, search
+from callbacks.desk.request import STATUS_CHOICES, SupervisionRequest
 from db.auth import audit
 from db.auth.access import Principal, scope_of
 from db.errors import ValidationError
@@ -24,13 +25,10 @@ from db.models import Case
 from db.session import session_scope
 from db.supervision import orders as sv
 from db.supervision.access import refusal
-from layouts.desk.supervision import FILTER_KEYS
 
 LIST_LIMIT = 2000
-STATUS_CHOICES: dict[str, str] = {"open": "未办结（已下发、已反馈、逾期）", **sv.ORDER_STATUSES}
 AUDIT_ACTIONS = {"issue": "supervision_issue", "answer": "supervision_answer", "close": "supervision_close",
                  "send_back": "supervision_return"}
-DATE_FILTERS = (("ifrom", "ito", "下发日期"), ("dfrom", "dto", "办理期限"))
 
 
 class ActionRefused(Exception):
@@ -43,32 +41,6 @@ class OrderList:
     filters: sv.OrderFilter
     lines: list[str]
     truncated: bool
-
-
-def _choice(query: Mapping[str, Any], key: str, choices: Mapping[str, str], label: str) -> str | None:
-    value = str(query.get(key) or "").strip()
-    if value and value not in choices:
-        raise ParamError(f"{label}“{value}”无效（可选：{'、'.join(choices.values())}）")
-    return value or None
-
-
-def _dates(query: Mapping[str, Any], lo_key: str, hi_key: str, label: str) -> tuple[dt.date | None, ...]:
-    lo = parse_date(query[lo_key], f"{label}开始（{lo_key}）") if query.get(lo_key) else None
-    hi = parse_date(query[hi_key], f"{label}结束（{hi_key}）") if query.get(hi_key) else None
-    if lo and hi and lo > hi:
-        raise ParamError(f"{label}开始 {lo} 晚于结束 {hi}，请调换或重新选择")
-    return lo, hi
-
-
-def parse_filter(query: Mapping[str, Any]) -> sv.OrderFilter:
-    """URL parameters → OrderFilter; a bad value raises ParamError naming the field."""
-    (ifrom, ito), (dfrom, dto) = (_dates(query, *d) for d in DATE_FILTERS)
-    return sv.OrderFilter(
-        status=_choice(query, "status", STATUS_CHOICES, "状态"),
-        team_id=parse_id(query, "team", "团队"), officer_id=parse_id(query, "officer", "承办人"),
-        case_id=parse_id(query, "case", "案件"), target_kind=_choice(query, "kind", sv.TARGET_KINDS, "督办对象"),
-        issued_from=ifrom, issued_to=ito, due_from=dfrom, due_to=dto, text=str(query.get("q") or "").strip()[:100],
-    )
 
 
 def zone() -> ZoneInfo:
@@ -106,13 +78,13 @@ def _offset() -> int:
     return node_rules().utc_offset_minutes
 
 
-def order_list(query: Mapping[str, Any], who: Principal | None = None) -> OrderList:
+def fetch_orders(request: SupervisionRequest, who: Principal | None = None) -> OrderList:
     """The filtered list the grid shows and the export writes (same rows, same order)."""
     who = who if who is not None else principal()
-    flt, today, scope = parse_filter(query), court_today(), scope_of(who)
+    flt, today, scope = request.filters, court_today(), scope_of(who)
     found = with_session("supervision-list", (flt, scope, today, LIST_LIMIT + 1), lambda s: sv.list_orders(
         s, today, flt=flt, scope=scope, offset_minutes=_offset(), limit=LIST_LIMIT + 1))
-    keep = {k: query.get(k) for k in FILTER_KEYS if query.get(k)}
+    keep = request.filter_query()
     rows = [order_row(o, today, keep) for o in found[:LIST_LIMIT]]
     lines = [f"截至 {today}", *[text for _, text in _filter_lines(flt)]]
     if scope.empty:
@@ -120,6 +92,11 @@ def order_list(query: Mapping[str, Any], who: Principal | None = None) -> OrderL
     elif not scope.court:
         lines.append("只显示您所在团队或本人的督办")
     return OrderList(rows, flt, lines, len(found) > LIST_LIMIT)
+
+
+def order_list(query: Mapping[str, Any], who: Principal | None = None) -> OrderList:
+    """Parse a /supervision URL query, then fetch its list (for callers that hold a URL)."""
+    return fetch_orders(SupervisionRequest.parse(query), who)
 
 
 def team_statistics(who: Principal | None = None) -> list[dict[str, Any]]:
@@ -147,9 +124,8 @@ def choices() -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def order_detail(order_raw: Any, who: Principal | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def order_detail(order_id: int, who: Principal | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """(order row, steps) of one order in the principal's scope; ParamError otherwise."""
-    order_id = parse_id({"order": order_raw}, "order", "督办编号", required=True)
     scope, today = scope_of(who if who is not None else principal()), court_today()
 
     def run(s: Session) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
@@ -162,12 +138,8 @@ def order_detail(order_raw: Any, who: Principal | None = None) -> tuple[dict[str
     return order_row(order, today, {}), steps
 
 
-def case_number_of(case_raw: Any) -> str:
+def case_number_of(case_id: int | None) -> str:
     """The 案号 of a case id (to pre-fill the form), or "" when there is none."""
-    try:
-        case_id = parse_id({"case": case_raw}, "case", "案件")
-    except ParamError:
-        return ""
     if case_id is None:
         return ""
     return with_session("case-number", (case_id,), lambda s: s.scalar(
@@ -227,10 +199,9 @@ def _int(raw: Any, label: str) -> int:
         raise ValidationError(f"{label}“{raw}”不是有效的编号", field=label) from None
 
 
-def act(order_raw: Any, action: str, note: str, who: Principal | None = None) -> str:
+def act(order_id: int, action: str, note: str, who: Principal | None = None) -> str:
     """反馈 / 办结 / 退回重办 on one order; returns the new status label."""
     who = who if who is not None else principal()
-    order_id = parse_id({"order": order_raw}, "order", "督办编号", required=True)
     today = court_today()
     with app_context().sessions() as session:
         order = sv.get_order(session, order_id, today, scope=scope_of(who))
@@ -276,7 +247,7 @@ def _officer_name(officer_id: int) -> str:
 
 def supervision_workbook(query: Mapping[str, Any]) -> tuple[bytes, str]:
     """(.xlsx bytes, file name) of the list /supervision shows for this URL query."""
-    found = order_list(query)
+    found = fetch_orders(SupervisionRequest.parse(query))
     now = dt.datetime.now(zone()).replace(tzinfo=None, microsecond=0)
     rows = [r | {"issued_at": r["issued_at"].strftime("%Y-%m-%d %H:%M") if r["issued_at"] else ""}
             for r in found.rows]

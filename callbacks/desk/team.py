@@ -10,10 +10,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from callbacks.desk.common import grid_indicators, jsonable, register_apply
 from callbacks.desk.data import court_today
 from callbacks.desk.params import ParamError, problem
-from callbacks.desk.screens import team_screen
+from callbacks.desk.request import TeamRequest
+from callbacks.desk.screens import fetch_team
 from callbacks.desk.supervision_data import local_time
 from layouts import ids
-from layouts.desk import components as ui
+from layouts.desk import common as ui
 from layouts.desk.grids import indicator_columns
 from layouts.desk.supervision import supervise_link
 
@@ -33,7 +34,9 @@ def render_team(data: dict[str, Any] | None) -> tuple[Any, ...]:
     """Crumbs, title, error, queue counts, indicator table, officer grid, queue grid."""
     data = data or {}
     try:
-        screen = team_screen(data.get("path_id"), data.get("query") or {}, court_today())
+        today = court_today()
+        request = TeamRequest.parse(data.get("path_id"), data.get("query") or {}, today)
+        screen = fetch_team(request, today)
     except (ParamError, SQLAlchemyError) as exc:
         return [], "团队工作台", ui.error_box(problem(exc)), [], [], [], [], [], ui.grid_style(0), []
     return (

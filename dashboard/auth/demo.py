@@ -27,7 +27,7 @@ def ensure_and_print(sessions: sessionmaker[Session], settings: Mapping[str, Any
         wall = demo_wall_token_active(session)
     if not usable and not wall:
         return
-    click.echo("演示账号（密码公开，仅供演示；生产环境须改密或停用，见 README“登录、角色与权限”）：")
+    click.echo("演示账号（密码公开，仅供演示；生产环境须改密或停用，见 docs/security.md）：")
     for demo in usable:
         click.echo(f"  {ROLES[demo.role].label:<6} 用户名 {demo.username:<8} 密码 {demo.password}")
     if wall:

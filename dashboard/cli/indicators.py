@@ -1,10 +1,12 @@
-"""Indicator commands: `indicators` (values per scope) and `explain` (the cases behind one)."""
+"""Indicator commands: `indicators` (values per scope), `explain` (the cases behind one) and
+`indicators-reference` (docs/indicators.md from the registry and the settings)."""
 from __future__ import annotations
 
 import json
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
@@ -13,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from dashboard.config import load_settings
 from db.indicators import Period, compute, explain, load_indicator_settings
-from db.indicators.settings import IndicatorSettings
+from db.indicators.reference import COMMAND, REFERENCE_PATH, render_reference
+from db.indicators.settings import DEFAULT_PATH, IndicatorSettings
 from db.session import make_engine
 
 SCOPE_CHOICE = click.Choice(["court", "team", "officer"])
@@ -139,6 +142,31 @@ def explain_command(indicator: str, period: Period, scope: str, entity: int, fmt
         click.echo(_explain_text(indicator, rows))
 
 
+@click.command("indicators-reference",
+               help="由指标注册表与指标配置生成指标参考文档（docs/indicators.md）")
+@click.option("--settings", "settings_file", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="指标配置文件（默认 config/indicators.toml，不读环境变量）")
+@click.option("--write", is_flag=True, help=f"写入 {REFERENCE_PATH.name}（默认打印到标准输出）")
+@click.option("--check", is_flag=True, help="只比对：文档与生成结果不同时退出码为 1")
+def reference_command(settings_file: Path | None, write: bool, check: bool) -> None:
+    path = settings_file or DEFAULT_PATH
+    try:
+        text = render_reference(load_indicator_settings(path), path)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    if check:
+        current = REFERENCE_PATH.read_text(encoding="utf-8") if REFERENCE_PATH.exists() else ""
+        if current != text:
+            raise click.ClickException(f"{REFERENCE_PATH} 已过期，请运行 {COMMAND}")
+        click.echo(f"{REFERENCE_PATH} 与注册表一致")
+    elif write:
+        REFERENCE_PATH.write_text(text, encoding="utf-8")
+        click.echo(f"已写入 {REFERENCE_PATH}")
+    else:
+        click.echo(text, nl=False)
+
+
 def register(group: click.Group) -> None:
     group.add_command(indicators_command)
     group.add_command(explain_command)
+    group.add_command(reference_command)

@@ -91,7 +91,7 @@ def run() -> None:
     _serve(with_scheduler=True)
 
 
-@click.command(help="仅启动网页服务（生产环境的网页进程请用 gunicorn，见 README）")
+@click.command(help="仅启动网页服务（生产环境的网页进程请用 gunicorn，见 docs/install.md）")
 def serve() -> None:
     _serve(with_scheduler=False)
 

@@ -1,6 +1,6 @@
 """Calibrate the court-level golden figures by moving dates of 繁案-team cases only.
 
-Rules (docs/counting.md): 受理 = filed <= end AND (open OR closed >= start); 结案 = closed in
+Rules (docs/data-model.md, 统计口径): 受理 = filed <= end AND (open OR closed >= start); 结案 = closed in
 [start, end]; court scope = 首执 + 执恢; 首执 average days over 首执 closed in the period.
 """
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Row filters written once, read three ways: as SQL, as date boundaries, and per bucket.
 
-A row filter (counting.md) only compares a row's dates with fixed days: 立案 ≤ 期末,
+A row filter (docs/data-model.md, 统计口径) only compares a row's dates with fixed days: 立案 ≤ 期末,
 结案 ≥ 期初, … . Written against an `Ops` object it becomes
 
 * SQL (`SqlOps`): the WHERE condition `explain` lists rows with;

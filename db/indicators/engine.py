@@ -167,7 +167,7 @@ def compute(
     period: Period | None = None, compare: Period | bool | None = None,
     settings: IndicatorSettings | None = None, keys: Iterable[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Return one JSON-safe object per entity of `scope` (see README "指标")."""
+    """Return one JSON-safe object per entity of `scope` (see docs/data-model.md, 指标引擎)."""
     if scope not in SCOPES:
         raise ValueError(f"统计层级“{scope}”无效，应为 court/team/officer")
     settings = settings or load_indicator_settings(None)

@@ -2,7 +2,7 @@
 
 A measure name is "<rows>" (count the rows) or "<rows>.<value>" (sum a value over them).
 Case rows are defined in db/indicators/sql.py, payment rows in db/indicators/payments.py;
-docs/counting.md states each rule in words. Variants a court may choose (denominators,
+docs/data-model.md (统计口径) states each rule in words. Variants a court may choose (denominators,
 case scope, rounding, limits) are settings (config/indicators.toml), not code branches.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-# Rows of `cases` a measure can count or sum over (period-relative, see counting.md).
+# Rows of `cases` a measure can count or sum over (period-relative, see docs/data-model.md).
 CASE_ROWS: dict[str, str] = {
     "accepted": "受理（旧存＋新收）",
     "carried": "旧存",

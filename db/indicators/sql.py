@@ -1,4 +1,4 @@
-"""Set-based SQL over `cases`: row filters per counting.md and the grouped aggregate.
+"""Set-based SQL over `cases`: row filters per docs/data-model.md (统计口径) and the grouped aggregate.
 
 One SELECT counts and sums the cases per (court, team, officer, category, 结案方式) and per
 立案/结案 date bucket (buckets.py), for all periods at once; engine.py rolls the groups up

@@ -6,7 +6,7 @@ from typing import Any
 from dash import dcc, html
 
 from layouts import ids
-from layouts.desk.components import period_bar, search
+from layouts.desk.common import period_bar, search
 from layouts.desk.grids import grid
 
 A = ids.Analysis

@@ -7,7 +7,7 @@ from typing import Any
 from dash import dcc, html
 
 from layouts import ids
-from layouts.desk.components import HIDDEN_BUTTON
+from layouts.desk.common import HIDDEN_BUTTON
 from layouts.desk.supervision import supervise_href
 
 D = ids.CaseDetail

@@ -6,7 +6,7 @@ from typing import Any
 from dash import dcc, html
 
 from layouts import ids
-from layouts.desk.components import search
+from layouts.desk.common import search
 from layouts.desk.grids import grid
 
 C = ids.Cases

@@ -6,7 +6,7 @@ from typing import Any
 from dash import html
 
 from layouts import ids
-from layouts.desk.components import entity_desk
+from layouts.desk.common import entity_desk
 from layouts.desk.grids import deadline_columns, grid, supervision_columns
 from layouts.desk.supervision import supervise_href
 

@@ -8,7 +8,7 @@ from typing import Any
 from dash import dcc, html
 
 from layouts import ids
-from layouts.desk.components import search
+from layouts.desk.common import search
 from layouts.desk.grids import CASE_NUMBER_WIDTH, grid, link_column
 
 S = ids.Supervision

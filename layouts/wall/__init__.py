@@ -1,6 +1,7 @@
-"""The /wall video-wall page (大屏): builders only; data arrives through callbacks/wall.py."""
+"""The /wall video-wall page (大屏): `wall.py` is the page, the other modules build its screens;
+data arrives through callbacks/wall/wall.py."""
 from __future__ import annotations
 
-from layouts.wall.page import frozen_layout, layout
+from layouts.wall.wall import frozen_layout, layout
 
 __all__ = ["frozen_layout", "layout"]

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from db.cases.input import add_cases
 from db.models import Court, Officer, Team
 from db.session import make_engine, make_session_factory, session_scope
-from layouts.home import SECTIONS
+from layouts.start.home import SECTIONS
 from tests.browser.harness import (
     console_errors,
     screenshot,

@@ -1,6 +1,6 @@
 """/supervision in Chromium on a copy of the demo court: issue one 督办 through the form, see it
 in the list with its history; the wall's 节点 screen shows the snapshot's 督办 counts.
-Screenshots of these crafted states go to a temporary folder; the README's come from the demo
+Screenshots of these crafted states go to a temporary folder; the book's (docs/) come from the demo
 court through `make screenshots` (scripts/screenshots.py)."""
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from dash import html
 
-from callbacks.admin_rules import render_rules
+from callbacks.admin.rules import render_rules
 from dashboard.app import create_app
 from dashboard.cli import cli
 

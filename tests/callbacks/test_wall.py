@@ -11,7 +11,8 @@ import pytest
 from dash.exceptions import PreventUpdate
 from sqlalchemy import event
 
-from callbacks import render_cache, wall
+from callbacks import render_cache
+from callbacks.wall import wall
 from dashboard.app import create_app
 from db.snapshot.store import RefreshState, publish, write_state
 from tests.layouts.wall_sample import sample_snapshot

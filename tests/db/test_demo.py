@@ -1,4 +1,4 @@
-"""The demo court reproduces the published figures, counted with plain SQL (docs/counting.md).
+"""The demo court reproduces the published figures, counted with plain SQL (docs/data-model.md, “统计口径”).
 
 The SQL here is written from the counting rules, independently of the indicator engine.
 Seeded once per backend (module scope); every test only reads.

@@ -5,7 +5,7 @@ import json
 
 from plotly.io.json import to_json_plotly
 
-from layouts.wall import page
+from layouts.wall import wall as page
 
 
 def test_frozen_layout_is_the_layout_as_json_built_once() -> None:

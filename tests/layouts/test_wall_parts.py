@@ -8,7 +8,8 @@ import plotly.io as pio
 import pytest
 
 from db.auth.masking import mask_name, mask_text
-from layouts.wall import feed, figures, nodes, overview, page, teams
+from layouts.wall import feed, figures, nodes, overview, teams
+from layouts.wall import wall as page
 from layouts.wall.marks import change, direction, numeral, tone
 from layouts.wall.params import resolve, screen_key
 from layouts.wall.ranking import movement, rank_officers

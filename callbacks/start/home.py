@@ -13,7 +13,7 @@ from db.queries.overview import court_teams, loaded_courts, period_counts
 from db.session import data_version
 from layouts import ids
 from layouts.access import may_open
-from layouts.home import SECTIONS, court_summary, section_grid
+from layouts.start.home import SECTIONS, court_summary, section_grid
 
 
 def _local(moment: dt.datetime | None, zone: ZoneInfo) -> str | None:

@@ -119,14 +119,14 @@ def empty_panel() -> html.Section:
         [
             html.H2("数据库中还没有法院数据", className="court-name"),
             html.P(["载入演示法院：", html.Code("python -m dashboard seed-demo"),
-                    "；导入本院数据见 README。"], className="court-meta"),
+                    "；导入本院数据见 docs/import.md。"], className="court-meta"),
         ],
         className="court-card is-empty",
     )
 
 
 def layout(**_: str) -> html.Div:
-    """Skeleton; the court panel is filled by callbacks.home once the page loads."""
+    """Skeleton; the court panel is filled by callbacks.start.home once the page loads."""
     return html.Div(
         [
             html.Header(
@@ -142,7 +142,7 @@ def layout(**_: str) -> html.Div:
             html.Div(id=ids.Home.SUMMARY, className="home-summary"),
             html.H2("功能入口", className="home-heading"),
             html.Div([], id=ids.Home.SECTIONS, className="section-grid"),  # filled per viewer
-            html.Footer("全部页面、脚本与字体均由本系统提供，不访问互联网。统计口径见 README《统计口径》。",
+            html.Footer("全部页面、脚本与字体均由本系统提供，不访问互联网。统计口径见 docs/data-model.md《统计口径》。",
                         className="home-foot"),
             dcc.Interval(id=ids.Home.LOAD, max_intervals=0),
         ],

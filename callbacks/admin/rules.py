@@ -10,9 +10,9 @@ from callbacks.context import app_context
 from callbacks.desk.data import court_today, node_rules
 from db.nodes.calendar import WorkCalendar
 from db.nodes.rules import describe_rules, load_rules_from_settings
-from layouts import admin_rules as ui
 from layouts import ids
-from layouts.desk.components import error_box
+from layouts.admin import rules as ui
+from layouts.desk.common import error_box
 
 R = ids.AdminRules
 
