@@ -87,7 +87,7 @@ def refuse_if_unsafe(settings: Mapping[str, Any], engine: Engine) -> DeferredChe
 class DeferredCheck:
     """The demo-password check postponed by an outage; a before_request hook runs it."""
 
-    RETRY_S = 10.0
+    RETRY_S = 2.0
 
     def __init__(self, settings: Mapping[str, Any], engine: Engine) -> None:
         self.settings, self.engine = settings, engine

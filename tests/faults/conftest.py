@@ -69,9 +69,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             terminalreporter.write_line(f"{seconds:7.2f} s  {what}")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def seeded_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """One migrated, seeded database per server backend for the module (made on first use)."""
+    """One migrated, seeded database per server backend for the run (made on first use)."""
     tmp = str(tmp_path_factory.mktemp("faults"))
     stack: list = []
 
