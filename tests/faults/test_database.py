@@ -158,3 +158,25 @@ def test_hung_statement_is_cut_client_side(proxied: Proxied) -> None:
             assert conn.execute(text("SELECT 3")).scalar() == 3
     finally:
         engine.dispose()
+
+
+def test_sqlite_statement_is_interrupted(tmp_path) -> None:  # noqa: ANN001
+    """SQLite (no socket to hang): a statement past DB_STATEMENT_TIMEOUT_S is interrupted."""
+    from sqlalchemy import text
+
+    from db.session import make_engine
+    from db.timeouts import DatabaseTimeout, Timeouts
+
+    engine = make_engine(f"sqlite:///{tmp_path}/slow.db", Timeouts(connect_s=2, statement_s=1, pool_s=1))
+    endless = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+               "SELECT count(*) FROM n")
+    try:
+        with engine.connect() as conn:
+            started = time.monotonic()
+            with pytest.raises(DatabaseTimeout):
+                conn.execute(text(endless))
+            assert time.monotonic() - started < 3
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT 1")).scalar() == 1
+    finally:
+        engine.dispose()
