@@ -42,7 +42,7 @@ def _sqlite_engine(url: str, database: str | None, timeouts: Timeouts, **kwargs:
     if memory:
         kwargs.setdefault("poolclass", StaticPool)
     else:
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        Path(str(database)).parent.mkdir(parents=True, exist_ok=True)
         if timeouts.pool_s and "poolclass" not in kwargs:
             kwargs.setdefault("pool_timeout", timeouts.pool_s)
     busy = timeouts.statement_s or 30  # waiting for another writer's lock
