@@ -40,10 +40,26 @@ def is_outage(exc: BaseException) -> bool:
 class DatabaseHealth:
     """Up/down as last seen by this process's engine; state changes are logged once."""
 
+    PROBE_S = 1.0  # while down, one connection attempt at a time, at most once a second
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.down_since: float | None = None
         self.cause = ""
+        self._probing = False
+        self._next_probe = 0.0
+
+    def _may_probe(self) -> bool:
+        with self._lock:
+            if self._probing or time.monotonic() < self._next_probe:
+                return False
+            self._probing = True
+            return True
+
+    def _probed(self) -> None:
+        with self._lock:
+            self._probing = False
+            self._next_probe = time.monotonic() + self.PROBE_S
 
     @property
     def down(self) -> bool:
@@ -67,6 +83,28 @@ class DatabaseHealth:
                 self.down_since, self.cause = None, ""
 
     def watch(self, engine: Engine) -> None:
+        """Follow `engine`; while the database is down, fail fast: pooled connections are not
+        pinged (a hung server would hold each request for its timeout) and only one probe at a
+        time, once a second, tries to connect; every other request gets the notice at once."""
+        dialect = engine.dialect
+        ping = dialect.do_ping
+
+        def do_ping(dbapi_connection: Any) -> bool:
+            return False if self.down else ping(dbapi_connection)  # False: reconnect (the probe)
+
+        dialect.do_ping = do_ping  # type: ignore[method-assign]
+
+        @event.listens_for(engine, "do_connect")
+        def _breaker(dialect: Any, _rec: Any, cargs: Any, cparams: Any) -> Any:
+            if not self.down:
+                return None  # connect as usual
+            if not self._may_probe():
+                raise dialect.loaded_dbapi.OperationalError(f"数据库暂不可用（{self.cause[:120]}）")
+            try:
+                return dialect.connect(*cargs, **cparams)
+            finally:
+                self._probed()
+
         @event.listens_for(engine, "checkout")
         def _up(*_args: Any) -> None:  # a connection passed its pre-ping or was just opened
             self.mark_up()

@@ -85,6 +85,10 @@ def _outage_checks(live: dict[str, Any], timings: dict[str, float], what: str) -
     officer = client.get("/officer/1")  # needs the database: the notice with the snapshot's time
     assert officer.status_code == 503 and NOTICE.search(_no_error_page(officer))
     assert wait_for(lambda: NOTICE.search(_banner(client)), 10, "banner on every open page") >= 0
+    started = time.monotonic()  # known down: a request needing the database fails fast
+    assert client.get("/officer/1").status_code == 503
+    timings[f"{what}: a desk request once the outage is known"] = fast = time.monotonic() - started
+    assert fast < 1.0, fast
     stranger = app.server.test_client()
     reply = login(stranger, user.username)
     assert reply.status_code == 503 and SIGN_IN_DOWN in _no_error_page(reply)
