@@ -48,6 +48,8 @@ class DatabaseHealth:
         self.cause = ""
         self._probing = False
         self._next_probe = 0.0
+        self._engine: Engine | None = None
+        self._prober: threading.Thread | None = None
 
     def _may_probe(self) -> bool:
         with self._lock:
@@ -73,6 +75,28 @@ class DatabaseHealth:
             if self.down_since is None:
                 self.down_since, self.cause = time.time(), cause
                 log.warning("数据库暂不可用，页面改为显示缓存中的快照：%s", cause)
+                self._start_prober()
+
+    def _start_prober(self) -> None:
+        """Probe in the background until the database answers, so a process that only serves
+        polls (a wall's worker) notices the recovery too; no request ever waits for it."""
+        engine = self._engine
+        if engine is None or (self._prober is not None and self._prober.is_alive()):
+            return
+
+        def probe() -> None:
+            from sqlalchemy import text
+
+            while self.down:
+                time.sleep(self.PROBE_S)
+                try:
+                    with engine.connect() as conn:
+                        conn.execute(text("SELECT 1"))
+                except Exception:  # noqa: BLE001 - still down (or not our turn to probe)
+                    continue
+
+        self._prober = threading.Thread(target=probe, name="db-recovery-probe", daemon=True)
+        self._prober.start()
 
     def mark_up(self) -> None:
         if self.down_since is None:
@@ -86,6 +110,7 @@ class DatabaseHealth:
         """Follow `engine`; while the database is down, fail fast: pooled connections are not
         pinged (a hung server would hold each request for its timeout) and only one probe at a
         time, once a second, tries to connect; every other request gets the notice at once."""
+        self._engine = engine
         dialect = engine.dialect
         ping = dialect.do_ping
 

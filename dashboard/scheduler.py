@@ -92,7 +92,7 @@ class RefreshService:
                 ok = self.lease.acquire()
             except Exception as exc:  # noqa: BLE001 - keep the heartbeat alive; retry next beat
                 cause = describe(exc)
-                if cause != self._renew_error:  # once per state change, no traceback
+                if not self._renew_error:  # once per state change, no traceback
                     log.warning("主控锁续期失败：%s", cause)
                     self._renew_error = cause
                 ok = self.leading and now - self._renewed < self.ttl_s

@@ -37,6 +37,18 @@ def _text(driver) -> str:  # noqa: ANN001
     return driver.find_element("tag name", "body").text
 
 
+def _healthy(url: str) -> bool:
+    import json
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=5) as reply:  # noqa: S310 - the local app
+            return json.loads(reply.read())["status"] == "ok"
+    except urllib.error.HTTPError:
+        return False
+
+
 def walkthrough(out: Path) -> dict[str, Path]:
     from sqlalchemy.engine import make_url
 
@@ -90,9 +102,14 @@ def walkthrough(out: Path) -> dict[str, Path]:
 
             proxy.set_mode("pass")
             back = time.monotonic()
+            # the open page (the 503 notice) retries by itself every 30 s; a person reloads sooner
+            wait_until(lambda: _healthy(server.page("/healthz")), 30, "/healthz ok")
             desk.get(server.page("/"))
             wait_for_dash(desk)
-            wait_until(lambda: NOTICE not in _text(desk) and "土默特右旗" in _text(desk), 30, "recovery")
+            try:
+                wait_until(lambda: NOTICE not in _text(desk) and "土默特右旗" in _text(desk), 30, "recovery")
+            except TimeoutError:
+                raise TimeoutError(f"no recovery; the page shows: {_text(desk)[:300]}") from None
             print(f"3. 数据库恢复，{time.monotonic() - back:.1f} 秒后页面恢复正常（无需重启）", flush=True)
         finally:
             desk.quit()

@@ -184,3 +184,22 @@ def test_sqlite_statement_is_interrupted(tmp_path) -> None:  # noqa: ANN001
             assert conn.execute(text("SELECT 1")).scalar() == 1
     finally:
         engine.dispose()
+
+
+def test_a_process_that_only_serves_polls_notices_the_recovery(proxied: Proxied) -> None:
+    """No refresher, no desk request: the banner still clears once the database is back."""
+    app = create_app({"DATABASE_URL": proxied.url, "CACHE_URL": "simple://", "SCHEDULER_ENABLED": False,
+                      **FAST})
+    user = make_user(proxied.direct_url, "admin")
+    client = app.server.test_client()
+    try:
+        assert login(client, user.username).status_code == 302
+        proxied.proxy.set_mode("refuse")
+        assert client.get("/officer/1").status_code == 503
+        assert "数据库暂不可用" in _banner(client)
+        proxied.proxy.set_mode("pass")
+        # (no refresher here, so the banner then says the data is not ready yet)
+        wait_for(lambda: "数据库暂不可用" not in _banner(client), 2 * FAST["REFRESH_INTERVAL_S"] + 1,
+                 "outage notice cleared by the probe")
+    finally:
+        app.server.extensions["dashboard"].engine.dispose()
