@@ -16,7 +16,7 @@ _PATTERNS = (
     # scheme://user:password@host  (database and Redis URLs)
     (re.compile(r"(?P<head>\b[a-z][a-z0-9+.\-]*://[^:/@\s]*:)(?P<secret>[^@\s/]+)(?P<tail>@)", re.I), None),
     # /wall/token/<token>
-    (re.compile(r"(?P<head>/wall/token/)(?P<secret>[^/?#\s\"'<>]+)(?P<tail>)"), None),
+    (re.compile(r"(?P<head>/wall/token/)(?P<secret>[A-Za-z0-9_.~%+=\-]+)(?P<tail>)"), None),
     # token=…, password=…, secret_key=…, api_key=…, csrf_token=… in query strings, forms, dicts
     (re.compile(r"(?P<head>\b[a-z_]*(?:token|password|passwd|pwd|secret(?:_key)?|api_key)"
                 r"[\"']?\s*[=:]\s*[\"']?)(?P<secret>[^&\s\"',;)}]+)(?P<tail>)", re.I), None),
