@@ -10,7 +10,7 @@ RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint browser screenshots bench clean distclean
+.PHONY: help run test lint browser screenshots bench bench-import clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -53,6 +53,9 @@ bench: $(DEV_STAMP)  ## run every bench/*.py in order; each prints its numbers
 	for script in "$${scripts[@]}"; do \
 		echo "== $$script"; $(PY) "$$script" || exit 1; \
 	done
+
+bench-import: $(DEV_STAMP)  ## import time vs. only reading the file (1M-row CSV, 100k-row xlsx; SQLite, PostgreSQL)
+	$(PY) bench/imports.py $(BENCH_IMPORT_ARGS)
 
 clean:  ## remove caches and generated files (keeps .venv and the database)
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -print0 | xargs -0 rm -rf

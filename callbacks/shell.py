@@ -11,6 +11,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.context import app_context
 from db import snapshot
+from db.imports.sync import notice_text
 from layouts import ids
 
 CACHE_DOWN = "缓存服务不可用，已改用本机缓存"
@@ -50,7 +51,8 @@ def poll_version(_n: int | None, shown: int | None, banner: str | None,
     """Publish a new snapshot version and the banner; send nothing when nothing changed."""
     fresh, tz = _freshness()
     version = fresh.state.version if fresh.state else None
-    text = outage_banner(fresh) or snapshot.banner_text(fresh, tz)
+    text = (outage_banner(fresh) or snapshot.banner_text(fresh, tz)
+            or notice_text(app_context().extras["cache"]))
     wanted = (version, text or "", text is None, STALE_CLASS if text else SHELL_CLASS)
     current = (shown, banner or "", not banner, root_class or SHELL_CLASS)
     if wanted == current:

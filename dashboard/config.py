@@ -36,6 +36,7 @@ DEFAULTS: dict[str, Any] = {
     "SNAPSHOT_PG_PARALLEL": 0,  # PostgreSQL parallel workers per query of a snapshot build; -1 = server default
     "CACHE_PREFIX": "dash:",  # key prefix in the shared cache (several deployments, one Redis)
     "POLL_INTERVAL_S": 5,  # how often each open page asks for the snapshot version
+    "WATCHDOG_LOST_S": 15,  # a page greys its figures: 连接中断 after this many seconds without an answer
     "COURT_CODE": "",  # court shown by the snapshot (法院代字); empty: the first court
     # node control (docs/nodes.md): stricter local node rules; holiday calendar override
     "NODE_RULES_LOCAL": "",  # path to a TOML file of local [[nodes]] overrides/additions
@@ -51,8 +52,19 @@ DEFAULTS: dict[str, Any] = {
     "COOKIE_SECURE": "auto",  # auto: Secure cookies when ENV=production; 1/0 force it on/off
     "FRAME_ANCESTORS": "",  # origins allowed to frame the pages (space separated); empty: none
     "PROXY_HOPS": 0,
+    # field-event API (docs "现场事件接口"): body size, events per call, calls per source a minute
+    "EVENTS_MAX_BODY_KB": 256,
+    "EVENTS_MAX_BATCH": 500,
+    "EVENTS_RATE_PER_MIN": 120,  # 0: no limit
     "COMPRESS": True,  # gzip/brotli for browsers that accept it; 0 when a reverse proxy compresses
-    # outages (docs/faults.md "故障与恢复"): every wait on a database or Redis is bounded
+    # imports (docs "导入本院数据"): file size limit; scheduled sync sources; forced full rebuild
+    "IMPORT_CENTER": False,  # 指挥中心 may use the 数据导入 page too (管理员 always may)
+    "IMPORT_MAX_MB": 200,  # larger files are refused before they are read
+    "SYNC_SOURCES": "",  # path to a TOML file of [[sources]] (a SQLAlchemy URL and a SELECT per sheet)
+    "SYNC_INTERVAL_S": 600,  # how often the leader runs the sync sources
+    "SYNC_ALERT_FAILURES": 3,  # consecutive failures of a source before the wall shows a notice
+    "FULL_REBUILD_INTERVAL_S": 600,  # rebuild the snapshot at least this often (raw UPDATEs by other programs)
+    # outages (docs/operations.md "故障与恢复"): every wait on a database or Redis is bounded
     "DB_CONNECT_TIMEOUT_S": 5,  # opening a database connection
     "DB_STATEMENT_TIMEOUT_S": 30,  # one statement of a page or sign-in (server- and client-side)
     "DB_POOL_TIMEOUT_S": 3,  # waiting for a free pooled connection before the stale notice
@@ -86,8 +98,16 @@ BOUNDS: dict[str, tuple[float, float, str]] = {
     "REFRESH_DEADLINE_S": (2, 86400, "秒"),
     "LEASE_TTL_S": (0, 3600, "秒"),
     "CACHE_TIMEOUT_S": (1, 600, "秒"),
+    "WATCHDOG_LOST_S": (1, 3600, "秒"),
+    "EVENTS_MAX_BODY_KB": (1, 10240, "KB"),
+    "EVENTS_MAX_BATCH": (1, 5000, "条"),
+    "EVENTS_RATE_PER_MIN": (0, 1000000, "次"),
+    "IMPORT_MAX_MB": (1, 10240, "MB"),
+    "SYNC_INTERVAL_S": (1, 86400 * 7, "秒"),
+    "SYNC_ALERT_FAILURES": (1, 1000, "次"),
 }
 MIN_LEASE_TTL_S = 10  # the default lease outlives a heartbeat late by several seconds
+
 
 class SettingsError(ValueError):
     """A DASHBOARD_* variable holds a bad value (message in Chinese: the setting, what is wrong,

@@ -147,9 +147,9 @@ def check_request() -> Response | None:
     return _page_403(target)
 
 
-def shell_layout(poll_ms: int) -> Any:
+def shell_layout(poll_ms: int, watchdog: dict[str, Any] | None = None) -> Any:
     """The page frame for this request: the navigation lists only what the principal may open."""
-    return shell.layout(poll_ms=poll_ms, principal=authz.current())
+    return shell.layout(poll_ms=poll_ms, principal=authz.current(), watchdog=watchdog)
 
 
 def register(server: Flask) -> None:

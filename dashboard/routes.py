@@ -9,9 +9,22 @@ from urllib.parse import quote
 from flask import Flask, Response, current_app, jsonify, request
 
 from db import snapshot
+from db.imports.sync import cached_status
 from db.snapshot.store import parse_iso
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def ping() -> Response:
+    """Always 200 while the server answers, with the snapshot's freshness (the /healthz body) for
+    the pages' own watchdog (assets/watchdog.js): a stale snapshot is not an HTTP error there."""
+    state = current_app.extensions["dashboard"]
+    fresh = snapshot.assess(snapshot.read_state(state.extras["cache"]),
+                            dt.datetime.now(dt.UTC), state.settings["REFRESH_INTERVAL_S"])
+    body, _status = snapshot.health_report(fresh)
+    response = jsonify({"status": "ok", "snapshot": body})
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def healthz() -> tuple[Response, int]:
@@ -21,6 +34,7 @@ def healthz() -> tuple[Response, int]:
                             dt.datetime.now(dt.UTC), state.settings["REFRESH_INTERVAL_S"])
     body, status = snapshot.health_report(fresh)
     body.update(_slowness(fresh, float(state.settings["REFRESH_INTERVAL_S"])))
+    body["sync"] = cached_status(state.extras["cache"])  # the import sync sources, if any
     response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Worker-Pid"] = str(os.getpid())  # which worker answered (ops, tests)
@@ -82,10 +96,24 @@ def export_audit() -> Response:
     return _xlsx(audit_workbook)
 
 
+def export_import_template() -> Response:
+    from callbacks.admin.imports import template_download
+
+    return _xlsx(template_download)
+
+
+def export_import_rejects() -> Response:
+    from callbacks.admin.imports import rejects_download
+
+    return _xlsx(rejects_download)
+
+
 def register(server: Flask) -> None:
-    server.add_url_rule("/ping", "ping", lambda: jsonify({"status": "ok"}))
+    server.add_url_rule("/ping", "ping", ping)
     server.add_url_rule("/healthz", "healthz", healthz)
     server.add_url_rule("/export/analysis.xlsx", "export_analysis", export_analysis)
     server.add_url_rule("/export/cases.xlsx", "export_cases", export_cases)
     server.add_url_rule("/export/audit.xlsx", "export_audit", export_audit)
     server.add_url_rule("/export/supervision.xlsx", "export_supervision", export_supervision)
+    server.add_url_rule("/export/import-template.xlsx", "export_import_template", export_import_template)
+    server.add_url_rule("/export/import-rejects.xlsx", "export_import_rejects", export_import_rejects)

@@ -20,6 +20,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 
 from callbacks.wall import wall
+from dashboard import sync_job
 from dashboard.cache import is_redis
 from dashboard.config import lease_ttl_s
 from db.context import AppContext
@@ -276,6 +277,7 @@ def make_refresher(state: AppContext) -> Refresher:
         history_days=settings["SNAPSHOT_HISTORY_DAYS"],
         history_interval_s=settings["SNAPSHOT_HISTORY_INTERVAL_S"],
         pg_parallel=settings["SNAPSHOT_PG_PARALLEL"],
+        full_rebuild_s=settings["FULL_REBUILD_INTERVAL_S"],
         deadline_s=float(settings["REFRESH_DEADLINE_S"]),
         may_write=None,  # RefreshService puts its lease check here
     )
@@ -305,6 +307,7 @@ def start(server: Flask, *, force: bool = False) -> RefreshService | None:
                                     timezone=dt.UTC)
     service.scheduler = scheduler
     _add_jobs(scheduler, service, interval)
+    sync_job.add_job(scheduler, service, state)  # the import sync sources (SYNC_SOURCES)
     scheduler.start()
     service.start_heartbeat()
     state.extras["scheduler"] = service

@@ -17,5 +17,9 @@ the packages named in its own docstring; nothing in ``db`` imports Dash or the l
     campaigns/   专项行动 and their measures
     snapshot/    the scheduled snapshot: build, store, freshness, leader lock
     export/      Excel workbooks of what a page shows
+    imports/     the import engine: workbooks and CSV in, validated, upserted, batched, undoable;
+                 the scheduled sync from a court's case system
+    uploads/     the 数据导入 page's jobs (uploaded file, background dry run and import)
+    events/      field events reported by other systems through the event API
     demo/        the demo court, bulk benchmark data and the live simulator
 """

@@ -63,6 +63,22 @@ def _sqlite_engine(url: str, database: str | None, timeouts: Timeouts, **kwargs:
     return engine
 
 
+def begin_consistent_read(session: Session) -> None:
+    """Make the session's (new) transaction one consistent read of the whole database.
+
+    Every statement of the transaction then sees the data as of its first read, whatever
+    other connections commit meanwhile: REPEATABLE READ on PostgreSQL (a snapshot per
+    transaction) and on MariaDB/MySQL (a consistent snapshot per transaction), and an
+    explicit read transaction on SQLite, which in WAL mode keeps one snapshot from its
+    first read to its end (pysqlite alone would run each SELECT in its own transaction).
+    Call it before the session's first statement; the caller still commits or rolls back.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql("BEGIN")
+    else:
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, future=True)
 

@@ -5,7 +5,10 @@ import dash
 
 from layouts import shell, wall
 from layouts.admin import audit as admin_audit
+from layouts.admin import check as admin_check
+from layouts.admin import imports as admin_import
 from layouts.admin import rules as admin_rules
+from layouts.admin import sources as admin_sources
 from layouts.admin import tokens as admin_tokens
 from layouts.admin import users as admin_users
 from layouts.desk import analysis, case, cases, officer, supervision, team
@@ -25,8 +28,11 @@ PAGES = (
     ("admin_users", "/admin/users", "用户管理", admin_users.layout, True),
     ("admin_tokens", "/admin/tokens", "大屏令牌", admin_tokens.layout, False),
     ("admin_audit", "/admin/audit", "审计日志", admin_audit.layout, False),
+    ("admin_import", "/admin/import", "数据导入", admin_import.layout, True),
+    ("admin_sources", "/admin/sources", "事件接口", admin_sources.layout, False),
     ("supervision", "/supervision", "督办", supervision.layout, True),
     ("admin_rules", "/admin/rules", "节点规则", admin_rules.layout, True),
+    ("admin_check", "/admin/check", "数字核对", admin_check.layout, False),
 )
 
 

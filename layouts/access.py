@@ -18,6 +18,7 @@ from db.auth.access import (
     ADMIN,
     ANSWER_SUPERVISION,
     EXPORT,
+    IMPORT_DATA,
     ISSUE_SUPERVISION,
     VIEW_CASES,
     VIEW_COURT,
@@ -65,11 +66,16 @@ PAGE_RULES: tuple[PageRule, ...] = (
     _rule("admin_users", "/admin/users", {ADMIN}, "用户管理", "admin-users-"),
     _rule("admin_tokens", "/admin/tokens", {ADMIN}, "大屏令牌", "admin-tokens-"),
     _rule("admin_audit", "/admin/audit", {ADMIN}, "审计日志", "admin-audit-"),
+    _rule("admin_import", "/admin/import", {IMPORT_DATA}, "数据导入", "admin-import-"),
+    _rule("admin_sources", "/admin/sources", {ADMIN}, "事件接口", "admin-sources-"),
     _rule("admin_rules", "/admin/rules", {ADMIN}, "规则设置", "admin-rules-", "rules-"),
+    _rule("admin_check", "/admin/check", {ADMIN}, "数字核对", "admin-check-"),
     _rule("export_analysis", "/export/analysis.xlsx", {EXPORT}, "导出会商分析"),
     _rule("export_cases", "/export/cases.xlsx", {EXPORT}, "导出案件清单"),
     _rule("export_supervision", "/export/supervision.xlsx", {ISSUE_SUPERVISION, ANSWER_SUPERVISION}, "导出督办清单"),
     _rule("export_audit", "/export/audit.xlsx", {ADMIN}, "导出审计日志"),
+    _rule("import_template", "/export/import-template.xlsx", {IMPORT_DATA}, "下载导入模板"),
+    _rule("import_rejects", "/export/import-rejects.xlsx", {IMPORT_DATA}, "下载问题行工作簿"),
 )
 RULES_BY_KEY = {r.key: r for r in PAGE_RULES}
 

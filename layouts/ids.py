@@ -158,6 +158,12 @@ class Supervision:
     NEW_MSG = "supervision-new-msg"
 
 
+class AdminCheck:
+    QUERY = "admin-check-query"
+    SUMMARY = "admin-check-summary"
+    LIST = "admin-check-list"
+
+
 class AdminRules:
     QUERY = "admin-rules-query"
     ERROR = "admin-rules-error"
@@ -198,6 +204,41 @@ class AdminTokens:
     REVOKE = "admin-tokens-revoke"
 
 
+class AdminImport:
+    ROOT = "admin-import-root"
+    UPLOAD = "admin-import-upload"  # dcc.Upload: drag and drop or pick a file
+    TEMPLATE = "admin-import-template"  # link to the empty template workbook
+    FILE = "admin-import-file"  # the uploaded file's name and size
+    PREVIEW = "admin-import-preview"  # which header became which field, the first rows
+    JOB = "admin-import-job"  # store: {"id": the job shown}
+    POLL = "admin-import-poll"  # interval while a job runs
+    STATUS = "admin-import-status"  # progress, then the counts
+    ERRORS = "admin-import-errors"  # grid of the problems (filterable)
+    ERRORS_BOX = "admin-import-errors-box"  # the grid's frame, hidden while there are no problems
+    REJECTS = "admin-import-rejects"  # where the link to the rejects workbook goes
+    REJECTS_LINK = "admin-import-rejects-link"
+    SKIP = "admin-import-skip"  # checklist: skip the bad rows
+    CONFIRM = "admin-import-confirm"
+    MSG = "admin-import-msg"
+    REV = "admin-import-rev"  # bumped when the history changes
+    HISTORY = "admin-import-history"
+    PICK = "admin-import-pick"  # batch to undo
+    UNDO = "admin-import-undo"
+    UNDO_MSG = "admin-import-undo-msg"
+
+
+class AdminSources:
+    ROOT = "admin-sources-root"
+    REV = "admin-sources-rev"
+    TABLE = "admin-sources-table"
+    MSG = "admin-sources-msg"
+    NAME = "admin-sources-name"
+    ISSUE = "admin-sources-issue"
+    ISSUED = "admin-sources-issued"  # the new token's plaintext, shown once
+    PICK = "admin-sources-pick"
+    REVOKE = "admin-sources-revoke"
+
+
 class AdminAudit:
     ROOT = "admin-audit-root"
     ACTOR = "admin-audit-actor"
@@ -211,3 +252,6 @@ class AdminAudit:
     COUNT = "admin-audit-count"
     TABLE = "admin-audit-table"
     EXPORT = "admin-audit-export"
+    PAGE = "admin-audit-page"  # Store: the page shown (0 = newest), paged on the server
+    PREV = "admin-audit-prev"
+    NEXT = "admin-audit-next"

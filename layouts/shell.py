@@ -1,6 +1,8 @@
 """The frame around every page: navigation, stale-data banner, page container."""
 from __future__ import annotations
 
+from typing import Any
+
 import dash
 from dash import dcc, html
 
@@ -38,7 +40,13 @@ def freshness(poll_ms: int) -> list:
     ]
 
 
-def layout(poll_ms: int = 5000, principal: Principal | None = None) -> html.Div:
+def watchdog_attributes(watchdog: dict[str, Any] | None) -> dict[str, str]:
+    """data-watchdog-* settings of assets/watchdog.js (poll, lost and stale seconds, zone)."""
+    return {f"data-watchdog-{key}": str(value) for key, value in (watchdog or {}).items()}
+
+
+def layout(poll_ms: int = 5000, principal: Principal | None = None,
+           watchdog: dict[str, Any] | None = None) -> html.Div:
     return html.Div(
         [
             dcc.Location(id=ids.URL),
@@ -50,4 +58,5 @@ def layout(poll_ms: int = 5000, principal: Principal | None = None) -> html.Div:
         ],
         id=ids.Shell.ROOT,
         className="shell",
+        **watchdog_attributes({"poll-ms": poll_ms, **(watchdog or {})}),
     )

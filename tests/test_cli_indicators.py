@@ -11,7 +11,7 @@ from tests.db import test_indicators_data as data
 PERIOD = "2022-01-01:2022-06-30"
 ENTRY_KEYS = {"name", "unit", "value", "display", "numerator", "denominator", "status",
               "compare_value", "compare_display", "compare_numerator", "compare_denominator",
-              "delta", "delta_display"}
+              "delta", "delta_display", "caveat", "basis"}
 
 
 def _invoke(engine, *args: str):

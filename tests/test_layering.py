@@ -112,8 +112,11 @@ DB_DEPENDS: dict[str, set[str]] = {
     "nodes": {"models", "cases", "supervision"},
     "campaigns": {"models", "cases"},
     "queries": {"models", "cases", "auth", "indicators", "nodes"},
-    "snapshot": {"models", "cases", "indicators", "nodes", "campaigns"},
+    "snapshot": {"models", "cases", "indicators", "nodes", "campaigns", "auth", "export"},
     "demo": {"models", "cases", "auth", "nodes", "supervision"},
+    "events": {"models", "cases", "auth"},
+    "imports": {"models", "cases", "auth"},
+    "uploads": {"models", "imports", "auth"},
 }
 
 

@@ -1,11 +1,11 @@
-"""Callbacks of the admin pages (users, wall tokens, audit log, node rules); `register(app)` wires them."""
+"""Callbacks of the admin pages (users, wall tokens, audit log, node rules, figure check); `register(app)` wires them."""
 from __future__ import annotations
 
 import dash
 
-from callbacks.admin import audit, rules, tokens, users
+from callbacks.admin import audit, check, imports, rules, sources, tokens, users
 
-_MODULES = (users, tokens, audit, rules)
+_MODULES = (users, tokens, audit, rules, sources, imports, check)
 
 
 def register(app: dash.Dash) -> None:

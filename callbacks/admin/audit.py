@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import dash
-from dash import Input, Output, State
+from dash import Input, Output, State, ctx
 from flask import has_request_context, request
 
 from callbacks import authz
@@ -20,8 +20,9 @@ from layouts.admin.audit import audit_table
 from layouts.admin.common import message
 
 A = ids.AdminAudit
-LIMIT = 2000
-COLUMNS = [Column("时间", "at"), Column("用户", "actor"), Column("角色", "actor_role"),
+PAGE_SIZE = 100  # rows per page of the audit page (paged in the database, never all at once)
+LIMIT = 10000  # rows of one export
+COLUMNS = [Column("时间", "at", "datetime"), Column("用户", "actor"), Column("角色", "actor_role"),
            Column("动作", "action_label"), Column("对象", "target"), Column("详情", "detail"),
            Column("来源地址", "ip"), Column("结果", "outcome_label")]
 
@@ -49,11 +50,24 @@ def parse_filters(query: Mapping[str, Any]) -> dict[str, Any]:
             "until": _midnight(until + dt.timedelta(days=1)) if until else None}
 
 
-def find(query: Mapping[str, Any]) -> list[dict[str, Any]]:
+def find(query: Mapping[str, Any], limit: int = LIMIT, offset: int = 0) -> list[dict[str, Any]]:
     filters = parse_filters(query)
-    rows = reading(lambda s: audit.search(s, limit=LIMIT, **filters))
+    rows = reading(lambda s: audit.search(s, limit=limit, offset=offset, **filters))
     return [r | {"actor_role": ROLES[r["actor_role"]].label if r["actor_role"] in ROLES else r["actor_role"]}
             for r in with_local_times(rows, "at")]
+
+
+def _page(raw: Any) -> int:
+    return min(raw, 10**6) if isinstance(raw, int) and not isinstance(raw, bool) and raw > 0 else 0
+
+
+def turn_page(_apply: int | None, _prev: int | None, _next: int | None, page: Any) -> int:
+    """A new search starts at the newest page; 上一页/下一页 move by one (the list clamps the end)."""
+    if ctx.triggered_id == A.PREV:
+        return max(0, _page(page) - 1)
+    if ctx.triggered_id == A.NEXT:
+        return _page(page) + 1
+    return 0
 
 
 def filter_query(actor: str | None, actions: list[str] | None, outcome: str | None, since: str | None,
@@ -62,20 +76,22 @@ def filter_query(actor: str | None, actions: list[str] | None, outcome: str | No
             "since": since or "", "until": until or "", "text": text or ""}
 
 
-def render_audit(_n: int | None, actor: str | None, actions: list[str] | None, outcome: str | None,
+def render_audit(page: Any, actor: str | None, actions: list[str] | None, outcome: str | None,
                  since: str | None, until: str | None, text: str | None) -> tuple[Any, ...]:
-    """Options, message, count, table and export link for the filters."""
+    """Options, message, count, one page of the table and the export link for the filters."""
     options = ([{"value": k, "label": v} for k, v in audit.ACTIONS.items()],
                [{"value": k, "label": v} for k, v in audit.OUTCOMES.items()])
     query = filter_query(actor, actions, outcome, since, until, text)
     try:
         require_admin("审计日志")
-        rows = find(query)
+        total = reading(lambda s: audit.count(s, **parse_filters(query)))
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = min(_page(page), pages - 1)
+        rows = find(query, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
     except ParamError as exc:  # Denied is a ParamError too: message, no rows
         return (*options, message(str(exc), ok=False), "", "", "/export/audit.xlsx")
-    more = f"（只显示最新 {LIMIT} 条，请缩小条件）" if len(rows) >= LIMIT else ""
-    return (*options, None, f"共 {len(rows):,} 条{more}", audit_table(rows),
-            "/export/audit.xlsx" + search(query))
+    summary = f"共 {total:,} 条，第 {page + 1}/{pages} 页（每页 {PAGE_SIZE} 条，新的在前）"
+    return (*options, None, summary, audit_table(rows), "/export/audit.xlsx" + search(query))
 
 
 def audit_workbook(query: Mapping[str, Any]) -> tuple[bytes, str]:
@@ -96,10 +112,15 @@ def register(app: dash.Dash) -> None:
     app.callback(
         Output(A.ACTION, "options"), Output(A.OUTCOME, "options"), Output(A.MSG, "children"),
         Output(A.COUNT, "children"), Output(A.TABLE, "children"), Output(A.EXPORT, "href"),
-        Input(A.APPLY, "n_clicks"),
+        Input(A.PAGE, "data"),
         State(A.ACTOR, "value"), State(A.ACTION, "value"), State(A.OUTCOME, "value"),
         State(A.SINCE, "date"), State(A.UNTIL, "date"), State(A.TEXT, "value"),
     )(render_audit)
+    app.callback(
+        Output(A.PAGE, "data"),
+        Input(A.APPLY, "n_clicks"), Input(A.PREV, "n_clicks"), Input(A.NEXT, "n_clicks"),
+        State(A.PAGE, "data"), prevent_initial_call=True,
+    )(turn_page)
 
 
 

@@ -25,9 +25,13 @@ def require_admin(what: str) -> None:
 
 @contextmanager
 def writing() -> Iterator[Session]:
-    """A session that commits the change and its audit entry together, or neither."""
+    """A session that commits the change and its audit entry together, or neither. Afterwards this
+    process re-reads sign-in states at once (a disabled user's or revoked token's sessions end now)."""
     with session_scope(app_context().sessions) as session:
         yield session
+    recheck = app_context().extras.get("auth_recheck")
+    if recheck is not None:
+        recheck.clear()
 
 
 def reading(fn: Callable[[Session], T]) -> T:

@@ -21,7 +21,7 @@ C = ids.Cases
 
 def list_rows(found: CaseList) -> list[dict[str, Any]]:
     """Grid rows of a case list (case numbers link to the case page)."""
-    return jsonable([r | ({"case_number__href": f"/case/{r['id']}"} if "case_number" in r else {})
+    return jsonable([r | ({"case_number__href": f"/case/{r['id']}"} if "case_number" in r and "id" in r else {})
                      for r in found.rows])
 
 

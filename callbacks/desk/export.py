@@ -12,15 +12,14 @@ from callbacks.desk.data import court_today
 from callbacks.desk.lists import CaseList, fetch_case_list, parse_cases
 from callbacks.desk.request import AnalysisRequest
 from callbacks.desk.screens import Screen, fetch_analysis
-from db.export.xlsx import Column, Sheet, workbook_bytes
+from db.export.xlsx import UNIT_KINDS, Column, Sheet, file_name, workbook_bytes
 from db.session import data_version
 
-UNIT_KINDS = {"%": "percent", "件": "int", "天": "number", "元": "money"}
 GRID_NAMES = {"team": "团队", "officer": "承办人"}
 INDICATOR_COLUMNS = [
-    Column("指标", "name"), Column("本期值", "value", "number"), Column("单位", "unit"),
+    Column("指标", "name"), Column("本期值", "value", "by_unit"), Column("单位", "unit"),
     Column("分子", "numerator", "number"), Column("分母", "denominator", "number"),
-    Column("对比期值", "compare_value", "number"), Column("变化", "delta", "number"),
+    Column("对比期值", "compare_value", "by_unit"), Column("变化", "delta", "number"),
     Column("变化单位", "delta_unit"), Column("状态", "status_label"), Column("计算公式", "formula"),
 ]
 CASE_COLUMNS = [
@@ -73,7 +72,8 @@ def analysis_workbook(query: Mapping[str, Any]) -> tuple[bytes, str]:
     """(.xlsx bytes, file name) of /analysis for this URL query."""
     today = court_today()
     screen = fetch_analysis(AnalysisRequest.parse(query, today), today)
-    return workbook_bytes(analysis_sheets(screen)), f"会商分析-{screen.title}-{screen.choice.period}.xlsx"
+    return workbook_bytes(analysis_sheets(screen)), file_name(
+        "会商分析", screen.title, screen.choice.period, day=today)
 
 
 def case_sheet(found: CaseList) -> Sheet:
@@ -97,6 +97,7 @@ def case_sheet(found: CaseList) -> Sheet:
 def cases_workbook(query: Mapping[str, Any]) -> tuple[bytes, str]:
     """(.xlsx bytes, file name) of /cases for this URL query."""
     found = fetch_case_list(parse_cases(query), court_today())
-    return workbook_bytes([case_sheet(found)]), "案件清单.xlsx"
+    return workbook_bytes([case_sheet(found)]), file_name(*(found.file_parts or [found.title]),
+                                                          day=court_today())
 
 

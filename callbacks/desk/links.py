@@ -3,18 +3,9 @@ from __future__ import annotations
 
 from callbacks.desk.request import CasesRequest, Scope
 from db.indicators.period import Period
-from db.indicators.registry import (
-    CASE_ROWS,
-    CASE_VALUES,
-    OFFICER_ROWS,
-    PAYMENT_ROWS,
-    PAYMENT_VALUES,
-    Indicator,
-    split_measure,
-)
-
-ROW_LABELS = CASE_ROWS | PAYMENT_ROWS | OFFICER_ROWS
-VALUE_LABELS = CASE_VALUES | PAYMENT_VALUES
+from db.indicators.registry import Indicator, split_measure
+from db.indicators.texts import formula_text as registry_formula
+from db.indicators.texts import measure_text
 
 
 def is_count(measure: str | None) -> bool:
@@ -29,22 +20,9 @@ def value_part(ind: Indicator) -> str:
     return "denominator"
 
 
-def measure_label(measure: str | None) -> str:
-    if not measure:
-        return ""
-    rows, value = split_measure(measure)
-    label = ROW_LABELS.get(rows, rows)
-    return f"{label}的{VALUE_LABELS.get(value, value)}之和" if value else f"{label}数"
-
-
-def formula_text(ind: Indicator) -> str:
-    """E.g. 结案率 = 结案数 ÷ 受理（旧存＋新收）数 × 100%；说明."""
-    expr = measure_label(ind.numerator)
-    if ind.denominator:
-        expr += f" ÷ {measure_label(ind.denominator)}"
-        if ind.unit == "%":
-            expr += " × 100%"
-    return f"{ind.name} = {expr}；{ind.description}" if ind.description else f"{ind.name} = {expr}"
+# Formula and measure words come from the registry (db/indicators/texts.py), one source for all.
+measure_label = measure_text
+formula_text = registry_formula
 
 
 def cases_href(key: str, part: str, scope: str, scope_id: int, period: Period) -> str:

@@ -18,7 +18,7 @@ from callbacks.desk.links import measure_label
 from callbacks.desk.params import PARTS, ParamError, search
 from callbacks.desk.request import CaseRequest, CasesRequest, Scope
 from callbacks.desk.screens import scope_node_alerts
-from db.auth.access import may_see_team
+from db.auth.access import may_see_case, may_see_team
 from db.indicators.period import Period
 from db.queries.cases import (
     case_rows,
@@ -28,6 +28,24 @@ from db.queries.cases import (
     team_info,
 )
 from db.queries.queue import NODE_ALERTS, QUEUE_KINDS, queue_case_ids
+
+# What a row shows of a case outside the principal's scope (counted in a figure the principal may
+# see, e.g. an officer's denominator holding a case since moved to another team): which case and
+# who holds it now, nothing else (no parties, amounts, dates, values, no link).
+OUTSIDE_KEEP = ("case_number", "team", "officer")
+OUTSIDE_NOTE = "其中 {n} 件现由其他团队或承办人办理，不在您的查看范围内：只显示案号与现承办人"
+
+
+def limit_to_scope(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
+    """(rows with every case outside the principal's scope cut down to OUTSIDE_KEEP, how many)."""
+    who, out, hidden = authz.current(), [], 0
+    for row in rows:
+        if "case_number" in row and not may_see_case(who, row.get("team_id"), row.get("officer_id")):
+            out.append({k: row.get(k, "") for k in OUTSIDE_KEEP} | {"outside_scope": True})
+            hidden += 1
+        else:
+            out.append(row)
+    return out, hidden
 
 
 @dataclass
@@ -42,6 +60,8 @@ class CaseList:
     period: Period | None = None
     value_label: str = ""
     crumbs: list[tuple[str, str]] = field(default_factory=list)
+    # what the export's file name says: ("团队", "简案团队", "结案率") — else the title
+    file_parts: list[str] = field(default_factory=list)
 
 
 def _entity(scope: Scope) -> tuple[int, str]:
@@ -118,10 +138,14 @@ def indicator_list(request: CasesRequest, today: dt.date) -> CaseList:
     title = f"{name} · {ind.name} · {PARTS[part]}：{measure_label(measure)}"
     lines = [f"统计期间 {period.start} 至 {period.end}",
              f"{ind.name} {entry['display']}（分子 {entry['numerator']}，分母 {entry['denominator'] if entry['denominator'] is not None else '—'}）"]
-    listed = _enrich(rows, today)
+    listed, hidden = limit_to_scope(_enrich(rows, today))
+    if hidden:
+        lines.append(OUTSIDE_NOTE.format(n=hidden))
     value_label = measure_label(measure) if rows and "value" in rows[0] else ""
     return CaseList(title, lines, _kind(rows), listed, entry[part], period, value_label,
-                    crumbs_for(request, sid, f"{ind.name}·{PARTS[part]}"))
+                    crumbs_for(request, sid, f"{ind.name}·{PARTS[part]}"),
+                    [request.scope.label, name, ind.name,
+                     *([PARTS[part]] if part == "denominator" else [])])
 
 
 def queue_list(request: CasesRequest, today: dt.date) -> CaseList:
@@ -131,8 +155,10 @@ def queue_list(request: CasesRequest, today: dt.date) -> CaseList:
     scope = request.scope.level
     ids = with_session("queue-ids", (request.key, scope, sid, today),
                        lambda s: queue_case_ids(s, request.key, scope, sid, today=today))
-    rows = with_session("case-rows", (tuple(ids), today), lambda s: case_rows(s, ids, today=today))
-    return CaseList(f"{name} · {kind.label}", [f"截至 {today}", f"处理建议：{kind.action}"],
+    rows, hidden = limit_to_scope(with_session("case-rows", (tuple(ids), today),
+                                               lambda s: case_rows(s, ids, today=today)))
+    lines = [f"截至 {today}", f"处理建议：{kind.action}"] + ([OUTSIDE_NOTE.format(n=hidden)] if hidden else [])
+    return CaseList(f"{name} · {kind.label}", lines,
                     "cases", rows, len(ids), crumbs=crumbs_for(request, sid, kind.label))
 
 

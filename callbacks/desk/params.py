@@ -82,15 +82,23 @@ class PeriodChoice:
         return f"{self.compare.start.isoformat()} 至 {self.compare.end.isoformat()}"
 
 
+# Dates a court's figures can be about: year 1 or 9999 would overflow the date arithmetic of the
+# comparison periods and the SQL date functions, so they are refused with a message, not a 500.
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+
+
 def parse_date(raw: Any, label: str) -> dt.date:
-    """Parse YYYY-MM-DD or raise a ParamError naming the field."""
-    text = str(raw or "").strip()
+    """Parse YYYY-MM-DD (1900–2199) or raise a ParamError naming the field."""
+    text = str(raw or "").strip()[:40]
     if not text:
         raise ParamError(f"缺少{label}（应为 YYYY-MM-DD）")
     try:
-        return dt.date.fromisoformat(text)
+        found = dt.date.fromisoformat(text)
     except ValueError:
         raise ParamError(f"{label}“{text}”格式不正确，应为 YYYY-MM-DD，如 2022-09-30") from None
+    if not EARLIEST <= found <= LATEST:
+        raise ParamError(f"{label}“{text}”超出范围，应在 {EARLIEST} 至 {LATEST} 之间")
+    return found
 
 
 def parse_range(query: Mapping[str, Any], start_key: str, end_key: str, what: str) -> Period:

@@ -18,7 +18,8 @@ from callbacks.desk.data import court_today, node_rules, with_session
 from callbacks.desk.params import ParamError, search
 from callbacks.desk.request import STATUS_CHOICES, SupervisionRequest
 from db.auth import audit
-from db.auth.access import Principal, scope_of
+from db.auth.access import Principal, may_see_case, scope_of
+from db.auth.masking import mask_text
 from db.errors import ValidationError
 from db.export.xlsx import Column, Sheet, workbook_bytes
 from db.models import Case
@@ -63,7 +64,9 @@ def order_row(o: Mapping[str, Any], today: dt.date, keep: Mapping[str, Any]) -> 
     open_ = o["status"] in sv.OPEN_STATUSES
     return {
         "id": o["id"], "id__href": "/supervision" + search(dict(keep) | {"order": o["id"]}),
-        "status": o["status"], "status_label": o["status_label"], "subject": o["subject"], "reason": o["reason"],
+        # 督办 free text is shown and exported masked (names after a party role, ID and phone numbers)
+        "status": o["status"], "status_label": o["status_label"], "subject": mask_text(o["subject"]),
+        "reason": mask_text(o["reason"]),
         "target_label": o["target_label"], "case_id": o["case_id"], "case_number": o["case_number"] or "",
         "case_number__href": f"/case/{o['case_id']}" if o["case_id"] else "",
         "node_key": o["node_key"], "node_name": node_names().get(o["node_key"], o["node_key"] or ""),
@@ -113,8 +116,10 @@ def team_statistics(who: Principal | None = None) -> list[dict[str, Any]]:
 
 
 def choices() -> dict[str, list[dict[str, Any]]]:
-    """Dropdown options: statuses, target kinds, teams, officers, nodes."""
-    found = with_session("supervision-choices", (), sv.target_choices)
+    """Dropdown options: statuses, target kinds, teams, officers, nodes — teams and officers only
+    within the principal's scope (least privilege: an officer does not get every name)."""
+    scope = scope_of(principal())
+    found = with_session("supervision-choices", (scope,), lambda s: sv.target_choices(s, scope))
     return {
         "status": [{"label": v, "value": k} for k, v in STATUS_CHOICES.items()],
         "kind": [{"label": v, "value": k} for k, v in sv.TARGET_KINDS.items()],
@@ -134,16 +139,21 @@ def order_detail(order_id: int, who: Principal | None = None) -> tuple[dict[str,
     order, steps = with_session("supervision-order", (order_id, scope, today), run)
     if order is None:
         raise ParamError(f"督办 {order_id} 不存在或不在您的查看范围内")
-    steps = [s | {"at": local_time(s["at"])} for s in steps]
+    steps = [s | {"at": local_time(s["at"]), "note": mask_text(s["note"])} for s in steps]
     return order_row(order, today, {}), steps
 
 
-def case_number_of(case_id: int | None) -> str:
-    """The 案号 of a case id (to pre-fill the form), or "" when there is none."""
+def case_number_of(case_id: int | None, who: Principal | None = None) -> str:
+    """The 案号 of a case id in the principal's scope (to pre-fill the form), or "" when there is
+    none — also for a case outside the scope, so the answer never tells which ids exist."""
     if case_id is None:
         return ""
-    return with_session("case-number", (case_id,), lambda s: s.scalar(
-        select(Case.case_number).where(Case.id == case_id))) or ""
+    who = who if who is not None else principal()
+    row = with_session("case-number", (case_id,), lambda s: s.execute(
+        select(Case.case_number, Case.team_id, Case.officer_id).where(Case.id == case_id)).first())
+    if row is None or not may_see_case(who, row.team_id, row.officer_id):
+        return ""
+    return row.case_number or ""
 
 
 def _refuse(session: Session, who: Principal | None, action: str, target: str, message: str) -> None:
@@ -222,14 +232,14 @@ EXPORT_COLUMNS = [
     Column("编号", "id", "int"), Column("状态", "status_label"), Column("督办事项", "subject"),
     Column("对象", "target_label"), Column("案号", "case_number"), Column("节点", "node_name"),
     Column("团队", "team_name"), Column("承办人", "officer_name"), Column("下发人", "issuer_name"),
-    Column("下发时间", "issued_at"), Column("办理期限", "due_on", "date"), Column("剩余天数", "days_left", "int"),
+    Column("下发时间", "issued_at", "datetime"), Column("办理期限", "due_on", "date"), Column("剩余天数", "days_left", "int"),
     Column("理由", "reason"),
 ]
 
 
 def _filter_lines(flt: sv.OrderFilter) -> list[tuple[str, str]]:
     labels = {"status": ("状态", lambda v: STATUS_CHOICES[v].split("（")[0]), "team_id": ("团队", _team_name),
-              "officer_id": ("承办人", _officer_name), "case_id": ("案件", case_number_of),
+              "officer_id": ("承办人", _officer_name), "case_id": ("案件", lambda v: case_number_of(v) or f"编号 {v}"),
               "target_kind": ("督办对象", lambda v: sv.TARGET_KINDS[v]), "issued_from": ("下发日期从", str),
               "issued_to": ("下发日期至", str), "due_from": ("办理期限从", str), "due_to": ("办理期限至", str),
               "text": ("关键词", str)}
@@ -249,8 +259,7 @@ def supervision_workbook(query: Mapping[str, Any]) -> tuple[bytes, str]:
     """(.xlsx bytes, file name) of the list /supervision shows for this URL query."""
     found = fetch_orders(SupervisionRequest.parse(query))
     now = dt.datetime.now(zone()).replace(tzinfo=None, microsecond=0)
-    rows = [r | {"issued_at": r["issued_at"].strftime("%Y-%m-%d %H:%M") if r["issued_at"] else ""}
-            for r in found.rows]
+    rows = list(found.rows)  # dates and times stay dates and times in the cells
     meta = [("数据截至", court_today().isoformat()), ("导出时间", now)]
     sheet = Sheet("督办", "督办清单", EXPORT_COLUMNS, rows, meta, [("说明", line) for line in found.lines])
     return workbook_bytes([sheet]), f"督办清单-{court_today().isoformat()}.xlsx"

@@ -7,12 +7,13 @@ from typing import Any
 from callbacks.desk.data import indicator_settings
 from callbacks.desk.links import cases_href, formula_text, value_part
 from db.indicators.period import Period
+from db.indicators.texts import STATUS_WORDS
 
 GRID_KEYS = ("accepted", "closed", "closure_rate", "completed", "completion_rate",
              "termination_rate", "recovery_rate", "legal_limit_rate", "avg_days", "long_pending")
 KPI_KEYS = ("closure_rate", "completion_rate", "termination_rate", "recovery_rate",
             "first_avg_days", "legal_limit_rate", "accepted", "closed")
-STATUS_LABELS = {"good": "达标", "warn": "关注", "bad": "预警", "none": "—"}
+STATUS_LABELS = {**STATUS_WORDS, "none": "—"}
 
 
 def number(value: Any) -> float | None:
@@ -64,7 +65,7 @@ def indicator_rows(result: dict[str, Any], period: Period,
             "delta": number(entry.get("delta")), "delta_display": entry.get("delta_display") or "",
             "delta_unit": "个百分点" if ind.unit == "%" else ind.unit,
             "status": entry["status"], "status_label": STATUS_LABELS.get(entry["status"], ""),
-            "formula": formula_text(ind),
+            "formula": formula_text(ind, settings.categories(ind, scope)),
         })
     return rows
 

@@ -9,6 +9,8 @@ from dash import Input, Output, html
 
 from callbacks import authz
 from callbacks.context import app_context
+from callbacks.desk.data import indicator_settings
+from db.indicators.texts import scope_label
 from db.queries.overview import court_teams, loaded_courts, period_counts
 from db.session import data_version
 from layouts import ids
@@ -29,9 +31,11 @@ def render_home(_n: int | None) -> tuple[str, list[html.Component], list[html.Co
     zone = ZoneInfo(ctx.settings["TIMEZONE"])
     today = dt.datetime.now(zone).date()
     scope = authz.scope()
+    # the wall's court scope (e.g. 不含执保), so the start page and the wall count alike
+    categories = indicator_settings().scope_categories["court"]
     with ctx.sessions() as session:
-        courts = loaded_courts(session, scope)
-        counts = period_counts(session, today.replace(month=1, day=1), today, scope)
+        courts = loaded_courts(session, scope, categories)
+        counts = period_counts(session, today.replace(month=1, day=1), today, scope, categories)
         teams = court_teams(session, scope)
         _version, changed_at = data_version(session)
     for court in courts:
@@ -45,7 +49,8 @@ def render_home(_n: int | None) -> tuple[str, list[html.Component], list[html.Co
     team_href = f"/team/{first_team}" if first_team else None
     visible = {s.key for s in SECTIONS if may_open(authz.current(), s.href)
                and (s.key != "team" or team_href)}
-    summary = court_summary(courts, today.year, _local(changed_at, zone), scoped=not scope.court)
+    summary = court_summary(courts, today.year, _local(changed_at, zone), scoped=not scope.court,
+                            scope_note=scope_label(tuple(categories)))
     return lead, summary, section_grid(team_href, visible)
 
 

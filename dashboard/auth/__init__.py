@@ -7,11 +7,18 @@ AUTHENTICATES; which role may see what is decided by the authorization guard.
 from __future__ import annotations
 
 import dash
-from flask import Flask
+from dash.exceptions import DependencyException
+from flask import Flask, Response
 
-from dashboard.auth import gate, headers
+from dashboard.auth import badinput, gate, headers
 from dashboard.auth.production import StartupRefused, refuse_if_unsafe
-from dashboard.auth.session import COOKIE, Recheck, csrf_token, load_all_states
+from dashboard.auth.session import (
+    COOKIE,
+    Recheck,
+    csrf_token,
+    load_all_states,
+    login_manager,
+)
 from dashboard.auth.views import blueprint
 
 __all__ = ["StartupRefused", "csrf_token", "init_auth"]
@@ -43,7 +50,12 @@ def init_auth(server: Flask, app: dash.Dash | None = None) -> None:
         PERMANENT_SESSION_LIFETIME=400 * 24 * 3600,  # wall sessions only; desks use browser-session cookies
     )
     state.extras["auth_recheck"] = Recheck(float(settings["AUTH_RECHECK_S"]), load_all_states(state.sessions))
+    login_manager.init_app(server, add_context_processor=False)
     server.register_blueprint(blueprint)
+    # an unknown file under /_dash-component-suites/ is a 404, not Dash's exception (a 500)
+    badinput.install(server)  # malformed callback/export input: 400, never 500
+    server.register_error_handler(
+        DependencyException, lambda _e: Response("未找到该文件", 404, mimetype="text/plain; charset=utf-8"))
     server.before_request(gate.before_request)
     headers.install(server, app)
 

@@ -3,8 +3,10 @@ scripts only from this server plus the hashes of Dash's own inline scripts."""
 from __future__ import annotations
 
 import dash
-from flask import Flask, Response
+from flask import Flask, Response, request
 
+# responses that carry case data: never kept by a browser or proxy cache (shared PCs, back button)
+NO_STORE_PREFIXES = ("/export/", "/_dash-update-component", "/_dash-layout")
 _STATIC = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
@@ -46,6 +48,8 @@ def install(server: Flask, app: dash.Dash | None) -> None:
         response.headers.setdefault("Content-Security-Policy", _policy())
         for name, value in _STATIC.items():
             response.headers.setdefault(name, value)
+        if request.path.startswith(NO_STORE_PREFIXES):
+            response.headers["Cache-Control"] = "no-store"
         if not frame_ancestors.strip():
             response.headers.setdefault("X-Frame-Options", "DENY")
         return response

@@ -1,5 +1,13 @@
-"""The signed-in principal in Flask's signed session cookie, re-checked against the database at
-most every AUTH_RECHECK_S seconds per user or wall token (never a statement per request)."""
+"""Server-side sessions through Flask-Login, re-checked against the database at most every
+AUTH_RECHECK_S seconds per process (never a statement per request between re-checks).
+
+The signed cookie carries Flask-Login's user id, which is a random session secret (its SHA-256 is
+the `auth_sessions` row), plus what the session claims (user, role, team, officer, password stamp,
+sign-in time, last activity). A request is signed in when the secret's row is live AND the claims
+still match the user's row: logout, password change, disable, role change and token revocation
+end the rows (db/auth/sessions.py), so every copy of the cookie stops working. This process sees
+its own changes at once and other processes' within AUTH_RECHECK_S seconds.
+"""
 from __future__ import annotations
 
 import logging
@@ -10,9 +18,17 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, g, request, session
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from db.auth.access import Principal
+from db.auth.sessions import (
+    end_session,
+    end_user_sessions,
+    session_key,
+    session_owner,
+    start_session,
+)
 from db.session import session_scope
 
 log = logging.getLogger(__name__)
@@ -96,16 +112,29 @@ class Recheck:
             self._items.clear()
             self._expires = 0.0
 
+    def end_sessions(self, user_id: int | None = None, key: str | None = None) -> None:
+        """Mark sessions ended in this process's copy (after ending their rows)."""
+        with self._lock:
+            for item, owner in list(self._items.items()):
+                if item[0] == "sess" and (item[1] == key or (user_id is not None and owner
+                                                             and owner[0] == user_id)):
+                    self._items[item] = None
+            if key is not None:
+                self._items[("sess", key)] = None
+
 
 def load_all_states(sessions: Callable[[], Any]) -> Callable[[], dict[tuple, Any]]:
-    """The loader of `Recheck`: every user's state (None when disabled) and every token's validity."""
+    """The loader of `Recheck`: every user's state (None when disabled), every token's validity
+    and every live session's owner (three queries per pass)."""
+    from db.auth.sessions import live_sessions
     from db.auth.users import all_states
     from db.auth.wall_tokens import all_active
 
     def load() -> dict[tuple, Any]:
         with session_scope(sessions) as db:
             users = {("user", uid): state for uid, state in all_states(db).items()}
-            return users | {("wall", tid): active for tid, active in all_active(db).items()}
+            walls = {("wall", tid): active for tid, active in all_active(db).items()}
+            return users | walls | {("sess", key): owner for key, owner in live_sessions(db).items()}
 
     return load
 
@@ -139,22 +168,87 @@ def wall_state(token_id: int) -> bool:
     return recheck().get(("wall", token_id), load, True)
 
 
+def session_state(key: str, claimed: tuple) -> tuple | None:
+    """(user_id, wall_token_id) of a live session, None when ended or unknown; `claimed` while
+    the database cannot be reached (an outage must not sign anyone out)."""
+    def load() -> tuple | None:
+        with session_scope(_state().sessions) as db:
+            return session_owner(db, key)
+
+    return recheck().get(("sess", key), load, claimed)
+
+
+class SessionUser(UserMixin):
+    """Flask-Login's user: its id is the session secret, so ending the row ends the login."""
+
+    def __init__(self, secret: str, principal: Principal) -> None:
+        self.secret, self.principal = secret, principal
+
+    def get_id(self) -> str:
+        return self.secret
+
+
+login_manager = LoginManager()
+login_manager.session_protection = "basic"
+
+
+@login_manager.user_loader
+def _load_user(secret: str) -> SessionUser | None:
+    data = session.get(KEY)
+    if not isinstance(data, dict) or "u" not in data or "r" not in data or not secret:
+        return None
+    claimed = (data.get("uid"), data.get("w"))
+    if session_state(session_key(secret), claimed) != claimed:
+        return None
+    return SessionUser(secret, _principal(data))
+
+
 def sign_in(principal: Principal, now: float) -> None:
-    """Start a fresh session for `principal` (a wall session is permanent, i.e. survives restarts)."""
-    csrf = session.get(CSRF_KEY)
+    """Start a fresh server-side session for `principal` (a wall session is permanent, i.e.
+    survives browser restarts). The CSRF token is replaced: one planted before sign-in is void."""
+    wall_id = principal.extra.get("wall_token_id")
+    with session_scope(_state().sessions) as db:
+        secret = start_session(db, user_id=principal.user_id if wall_id is None else None,
+                               wall_token_id=wall_id, ip=request.remote_addr or "")
     session.clear()
-    session[CSRF_KEY] = csrf or secrets.token_urlsafe(24)
+    session[CSRF_KEY] = secrets.token_urlsafe(24)
     session[KEY] = {
         "uid": principal.user_id, "u": principal.username, "n": principal.display_name,
         "r": principal.role, "t": principal.team_id, "o": principal.officer_id,
-        "s": principal.screen, "w": principal.extra.get("wall_token_id"),
+        "s": principal.screen, "w": wall_id,
         "st": principal.extra.get("stamp"), "iat": int(now), "seen": int(now),
     }
     session.permanent = principal.role == "wall"
+    login_user(SessionUser(secret, principal))
+    recheck().put(("sess", session_key(secret)), (principal.user_id if wall_id is None else None, wall_id))
 
 
-def sign_out() -> None:
+def _end_rows(why: str, everywhere: bool) -> None:
+    """End this session's row (and with `everywhere` every session of its user) in the database
+    and in this process's copy; a database error is logged, the cookie is cleared anyway."""
+    secret, data = session.get("_user_id"), session.get(KEY)
+    key = session_key(secret) if isinstance(secret, str) and secret else None
+    user_id = data.get("uid") if isinstance(data, dict) and everywhere else None
+    if key is None and user_id is None:
+        return
+    try:
+        with session_scope(_state().sessions) as db:
+            if user_id is not None:
+                end_user_sessions(db, int(user_id), why)
+            if key is not None:
+                end_session(db, key, why)
+    except SQLAlchemyError as exc:
+        log.warning("ending a session in the database failed: %s", exc)
+    recheck().end_sessions(user_id=user_id, key=key)
+
+
+def sign_out(why: str | None = None, everywhere: bool = False) -> None:
+    """Clear the cookie; with `why`, also end the server-side session (and, `everywhere`, every
+    session of the same user: logout signs a person out on every browser)."""
+    if why is not None:
+        _end_rows(why, everywhere)
     csrf = session.get(CSRF_KEY)
+    logout_user()
     session.clear()
     if csrf:
         session[CSRF_KEY] = csrf
@@ -208,10 +302,10 @@ def load(now: float, settings: dict, active: bool) -> tuple[Principal | None, st
     if not isinstance(data, dict) or "u" not in data or "r" not in data:
         return None, (session.pop(ENDED_KEY) if active and ENDED_KEY in session else None)
     why = _expired(data, now, settings, active)
-    if why is None and not _still_valid(data):
+    if why is None and (not current_user.is_authenticated or not _still_valid(data)):
         why = "changed"
     if why:
-        sign_out()
+        sign_out(why if why in ("idle", "max") else None)
         session[ENDED_KEY] = why  # the next page load still tells why (after a 401 to a callback)
         g.ended_principal = _principal(data)  # for the audit entry (dashboard.auth.gate)
         return None, why

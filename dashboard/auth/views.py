@@ -18,7 +18,7 @@ from flask import (
 from dashboard.auth import session as auth_session
 from db.auth import audit
 from db.auth.access import Principal
-from db.auth.login_throttle import locked_until, note_attempt
+from db.auth.login_throttle import Limits, reserve_attempt, settle_attempt
 from db.auth.users import authenticate, principal_for
 from db.auth.wall_tokens import use_wall_token, wall_principal
 from db.models.auth import utcnow
@@ -93,17 +93,20 @@ def login_submit() -> Response:
     if not username or not password:
         return _login_page(400, "请输入用户名和密码", username)
     settings, ip, now = current_app.config, client_ip(), utcnow()
+    limits = Limits(max_failures=settings["LOGIN_MAX_FAILURES"],
+                    max_ip_failures=settings["LOGIN_MAX_FAILURES_PER_IP"],
+                    window=dt.timedelta(minutes=settings["LOGIN_WINDOW_MIN"]),
+                    lockout=dt.timedelta(minutes=settings["LOGIN_LOCKOUT_MIN"]))
+    until = reserve_attempt(_sessions(), username, ip, now, limits)  # commits before the check
+    if until is not None:
+        with session_scope(_sessions()) as db:
+            audit.record_anonymous_failure(db, "login_locked", ip, target=username, outcome="denied",
+                                           detail=f"锁定至 {until:%Y-%m-%d %H:%M} UTC")
+    if until is not None:
+        return _login_page(429, _locked_message(until, now), username)
     with session_scope(_sessions()) as db:
-        until = locked_until(db, username, ip, now, max_failures=settings["LOGIN_MAX_FAILURES"],
-                             max_ip_failures=settings["LOGIN_MAX_FAILURES_PER_IP"],
-                             window=dt.timedelta(minutes=settings["LOGIN_WINDOW_MIN"]),
-                             lockout=dt.timedelta(minutes=settings["LOGIN_LOCKOUT_MIN"]))
-        if until is not None:
-            audit.record(db, actor=None, action="login_locked", target=username, ip=ip,
-                         outcome="denied", detail=f"锁定至 {until:%Y-%m-%d %H:%M} UTC")
-            return _login_page(429, _locked_message(until, now), username)
-        user = authenticate(db, username, password)
-        note_attempt(db, username, ip, user is not None, now)
+        user = authenticate(db, username, password)  # an old-format hash is replaced here
+        settle_attempt(db, username, ip, user is not None)
         if user is None:
             audit.record(db, actor=None, action="login_failed", target=username, ip=ip, outcome="failed",
                          detail="用户名或密码错误，或账号已停用")
@@ -136,23 +139,38 @@ def logout_submit() -> Response:
     if principal is not None:
         with session_scope(_sessions()) as db:
             audit.record(db, actor=principal, action="logout", target=principal.username, ip=client_ip())
-    auth_session.sign_out()
+    auth_session.sign_out("logout", everywhere=principal is not None and principal.role != "wall")
     return redirect("/login?bye=1")
 
 
-def wall_token_signin(token: str) -> Response:
-    """Sign this browser in as the token's wall screen, then show the wall (token not kept in the URL)."""
+def _confirm_wall(token: str) -> Response:
+    """A signed-in browser opened a token link: ask before replacing its session (a link or an
+    <img> on another site must not sign a lead's browser into the wall: login CSRF)."""
+    who = g.principal
+    return _page("message.html", title="切换为大屏登录", heading="切换为大屏登录",
+                 text=f"此浏览器已以“{who.display_name}”（{who.role_label}）登录。确定退出该账号并改为大屏令牌登录吗？",
+                 wall_token=token, link_href=landing(who), link_text="不切换，返回")
+
+
+def wall_token_signin(token: str, confirmed: bool = False) -> Response:
+    """Sign this browser in as the token's wall screen, then show the wall (token not kept in the URL).
+    A browser already signed in (as anyone) must confirm first by a same-site POST."""
+    if g.get("principal") is not None and not confirmed:
+        return _confirm_wall(token)
     ip = client_ip()
     with session_scope(_sessions()) as db:
         found = use_wall_token(db, token)
         principal = wall_principal(found) if found is not None else None
-        audit.record(db, actor=principal, action="wall_signin", target=principal.screen if principal else "",
-                     ip=ip, outcome="ok" if principal else "failed",
-                     detail="" if principal else "令牌无效或已吊销")
+        if principal is not None:
+            audit.record(db, actor=principal, action="wall_signin", target=principal.screen or "", ip=ip)
+        else:
+            audit.record_anonymous_failure(db, "wall_signin", ip, detail="令牌无效或已吊销")
     if principal is None:
         return _page("message.html", 403, title="大屏令牌无效", heading="大屏令牌无效",
                      error="大屏令牌无效或已吊销，请联系管理员重新签发",
                      link_href="/login", link_text="使用账号登录")
+    if g.get("principal") is not None:
+        auth_session.sign_out()
     auth_session.sign_in(principal, time.time())
     auth_session.recheck().put(("wall", principal.extra["wall_token_id"]), True)
     keep = [(k, v) for k, v in request.args.items(multi=True) if k != "token"]
@@ -160,6 +178,20 @@ def wall_token_signin(token: str) -> Response:
     return redirect(f"/wall?{query}")
 
 
+@blueprint.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico; Dash serves the icon at /_favicon.ico (never the app page)."""
+    return redirect("/_favicon.ico", 301)  # type: ignore[return-value]
+
+
 @blueprint.get("/wall/token/<token>")
 def wall_token_route(token: str) -> Response:
     return wall_token_signin(token)
+
+
+@blueprint.post("/wall/token")
+def wall_token_confirm() -> Response:
+    if not auth_session.csrf_ok(request.form.get("csrf_token")):
+        return _page("message.html", 400, title="切换为大屏登录", heading="切换为大屏登录",
+                     error="页面已过期，请重新打开大屏令牌链接", link_href="/", link_text="返回首页")
+    return wall_token_signin(request.form.get("token") or "", confirmed=True)

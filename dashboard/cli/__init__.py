@@ -4,19 +4,24 @@ from __future__ import annotations
 import click
 
 from dashboard.cli import (
+    check,
     database,
     demo,
+    events,
+    imports,
     indicators,
     nodes,
     nodes_actions,
     rollups,
     scheduler,
+    security,
     server,
     users,
 )
 from dashboard.config import SettingsError
 
-_MODULES = (server, database, scheduler, indicators, demo, nodes, nodes_actions, users, rollups)
+_MODULES = (server, database, scheduler, indicators, demo, nodes, nodes_actions, users, events, rollups, security,
+            imports, check)
 
 
 @click.group(help="执行指挥中心质效看板 命令行工具")

@@ -17,11 +17,12 @@ from dashboard.config import load_settings
 from db.indicators import Period, compute, explain, load_indicator_settings
 from db.indicators.reference import COMMAND, REFERENCE_PATH, render_reference
 from db.indicators.settings import DEFAULT_PATH, IndicatorSettings
+from db.indicators.texts import STATUS_WORDS
 from db.session import make_engine
 
 SCOPE_CHOICE = click.Choice(["court", "team", "officer"])
 FORMAT_CHOICE = click.Choice(["table", "json"])
-STATUS_LABELS = {"good": "良好", "warn": "关注", "bad": "预警", "none": ""}
+STATUS_LABELS = STATUS_WORDS
 
 
 @contextmanager

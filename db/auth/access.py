@@ -18,6 +18,7 @@ ISSUE_SUPERVISION = "issue_supervision"  # 下发/办结 督办
 ANSWER_SUPERVISION = "answer_supervision"  # 反馈 督办 addressed to oneself (or one's team)
 ADMIN = "admin"  # users, wall tokens, rules, imports, audit log
 WALL = "wall"  # the video wall only (snapshot figures, masked)
+IMPORT_DATA = "import_data"  # the 数据导入 page: upload, confirm and undo imports
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ def _role(key: str, label: str, perms: set[str], description: str) -> Role:
 
 # The registry: one place that says what each role may do.
 ROLES: dict[str, Role] = {r.key: r for r in (
-    _role("admin", "管理员", {VIEW_COURT, VIEW_CASES, EXPORT, ADMIN, WALL},
+    _role("admin", "管理员", {VIEW_COURT, VIEW_CASES, EXPORT, ADMIN, IMPORT_DATA, WALL},
           "用户、大屏令牌、规则、导入与审计日志"),
     _role("center", "指挥中心", {VIEW_COURT, VIEW_CASES, EXPORT, ISSUE_SUPERVISION, ANSWER_SUPERVISION, WALL},
           "全院数据，下发与办结督办"),
@@ -45,6 +46,22 @@ ROLES: dict[str, Role] = {r.key: r for r in (
     _role("leader", "领导", {VIEW_COURT, VIEW_CASES, EXPORT, WALL}, "全院数据，只读"),
     _role("wall", "大屏", {WALL}, "大屏显示终端：只读、无案件清单、当事人脱敏"),
 )}
+
+
+# Permissions a deployment adds to roles by setting (DASHBOARD_IMPORT_CENTER gives 指挥中心
+# IMPORT_DATA); `configure_grants` (create_app) replaces them as a whole, so an app built with
+# other settings in the same process starts from its own.
+_GRANTS: dict[str, frozenset[str]] = {}
+CONFIGURABLE = frozenset({IMPORT_DATA})
+
+
+def configure_grants(grants: dict[str, set[str] | frozenset[str]]) -> None:
+    """Set the extra permissions per role key; only CONFIGURABLE permissions may be granted."""
+    for role, perms in grants.items():
+        if role not in ROLES or not set(perms) <= CONFIGURABLE:
+            raise ValueError(f"不能给角色“{role}”追加权限 {sorted(perms)}")
+    _GRANTS.clear()
+    _GRANTS.update({role: frozenset(perms) for role, perms in grants.items()})
 
 
 @dataclass(frozen=True)
@@ -62,7 +79,8 @@ class Principal:
 
     def can(self, permission: str) -> bool:
         role = ROLES.get(self.role)
-        return role is not None and permission in role.permissions
+        return role is not None and (permission in role.permissions
+                                     or permission in _GRANTS.get(self.role, ()))
 
     @property
     def role_label(self) -> str:

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from db.auth.access import Principal
+from db.auth.login_throttle import take_burst
 from db.models.auth import AuditEntry, utcnow
+
+BURST = 5  # anonymous failures written one by one per action and address per window …
+BURST_WINDOW = dt.timedelta(minutes=10)  # … the rest are counted and summed up in one entry
 
 ACTIONS: dict[str, str] = {
     "login_ok": "登录成功",
@@ -33,6 +37,9 @@ ACTIONS: dict[str, str] = {
     "user_change": "用户变更",
     "wall_token_issue": "签发大屏令牌",
     "wall_token_revoke": "吊销大屏令牌",
+    "event_source_issue": "签发事件接口令牌",
+    "event_source_revoke": "吊销事件接口令牌",
+    "event_post": "上报现场事件",
     "denied": "越权访问被拒",
 }
 OUTCOMES: dict[str, str] = {"ok": "成功", "failed": "失败", "denied": "拒绝"}
@@ -68,6 +75,25 @@ def record(session: Session, *, actor: Principal | None, action: str, target: st
     session.flush()
 
 
+def record_anonymous_failure(session: Session, action: str, ip: str, *, target: str = "",
+                             detail: str = "", outcome: str = "failed", now: dt.datetime | None = None,
+                             burst: int = BURST, window: dt.timedelta = BURST_WINDOW) -> bool:
+    """An anonymous failure (bad wall token, locked sign-in) without flooding the log: at most
+    `burst` entries per action and address per `window`; further ones are only counted (one
+    atomic UPDATE) and written as one summary entry when that address next fails after the
+    window. Returns whether an entry for this failure was written."""
+    now = now or utcnow()
+    write, dropped = take_burst(session, f"{action}|{ip}", now, burst, window)
+    if dropped is not None:
+        since, count = dropped
+        record(session, actor=None, action=action, ip=ip, outcome=outcome,
+               detail=f"{since:%Y-%m-%d %H:%M} UTC 起 {int(window.total_seconds() // 60)} 分钟内"
+                      f"另有 {count} 次同类失败未逐条记录（已合并）")
+    if write:
+        record(session, actor=None, action=action, target=target, detail=detail, ip=ip, outcome=outcome)
+    return write
+
+
 def _naive_utc(moment: dt.datetime | dt.date) -> dt.datetime:
     if not isinstance(moment, dt.datetime):
         moment = dt.datetime.combine(moment, dt.time())
@@ -86,12 +112,9 @@ def _row(entry: AuditEntry) -> dict:
     }
 
 
-def search(session: Session, *, actor: str | None = None, action: str | list[str] | None = None,
-           since: dt.datetime | dt.date | None = None, until: dt.datetime | dt.date | None = None,
-           text: str | None = None, outcome: str | None = None, limit: int = 500) -> list[dict]:
-    """Entries newest first. `since` ≤ at < `until` (UTC; aware datetimes are converted, a date
-    means its midnight UTC); `text` matches actor, target, detail or ip as a substring."""
-    query = select(AuditEntry)
+def _filtered(query, *, actor: str | None = None, action: str | list[str] | None = None,
+              since: dt.datetime | dt.date | None = None, until: dt.datetime | dt.date | None = None,
+              text: str | None = None, outcome: str | None = None):
     if actor:
         query = query.where(AuditEntry.actor == actor)
     if action:
@@ -107,5 +130,19 @@ def search(session: Session, *, actor: str | None = None, action: str | list[str
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(or_(*(column.like(pattern, escape="\\") for column in (
             AuditEntry.actor, AuditEntry.target, AuditEntry.detail, AuditEntry.ip))))
-    query = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(max(1, int(limit)))
+    return query
+
+
+def search(session: Session, *, limit: int = 500, offset: int = 0, **filters) -> list[dict]:
+    """Entries newest first, `limit` of them from `offset` (a page). Filters: `actor`, `action`
+    (a key or a list), `outcome`, `since` ≤ at < `until` (UTC; aware datetimes are converted, a
+    date means its midnight UTC), `text` (a substring of actor, target, detail or ip)."""
+    query = _filtered(select(AuditEntry), **filters)
+    query = (query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+             .limit(max(1, int(limit))).offset(max(0, int(offset))))
     return [_row(entry) for entry in session.scalars(query)]
+
+
+def count(session: Session, **filters) -> int:
+    """How many entries `search` with these filters would page through."""
+    return int(session.scalar(_filtered(select(func.count(AuditEntry.id)), **filters)) or 0)

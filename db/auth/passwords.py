@@ -1,43 +1,54 @@
-"""Salted scrypt password hashes and the password rules (standard library only)."""
+"""Password hashes (Werkzeug's salted scrypt) and the password rules.
+
+New hashes are Werkzeug's `scrypt:N:r:p$salt$hex`. Hashes written by earlier versions
+(`scrypt$N$r$p$b64salt$b64hash`, a hand-written scrypt) are still accepted so nobody is locked
+out; `needs_rehash` tells sign-in to replace them with a current hash on the next success.
+"""
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
-import secrets
 
-SCHEME = "scrypt"
-N, R, P = 2**15, 8, 1  # ~32 MiB and tens of milliseconds per hash: slow for guessing
-MAX_MEM = 64 * 1024 * 1024
+from werkzeug.security import check_password_hash, generate_password_hash
+
+METHOD = "scrypt:32768:8:1"  # ~32 MiB and tens of milliseconds per hash: slow for guessing
+SALT_LENGTH = 16
 MIN_LENGTH = 10
-
-
-def _b64(raw: bytes) -> str:
-    return base64.b64encode(raw).decode("ascii")
-
-
-def _derive(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p,
-                          maxmem=MAX_MEM, dklen=32)
+_LEGACY = "scrypt$"
+_LEGACY_MAX_MEM = 64 * 1024 * 1024
 
 
 def hash_password(password: str) -> str:
-    """`scrypt$N$r$p$salt$hash` with a fresh 16-byte salt."""
-    salt = secrets.token_bytes(16)
-    digest = _derive(password, salt, N, R, P)
-    return f"{SCHEME}${N}${R}${P}${_b64(salt)}${_b64(digest)}"
+    return generate_password_hash(password, method=METHOD, salt_length=SALT_LENGTH)
+
+
+def _verify_legacy(password: str, stored: str) -> bool:
+    """The hash format of versions before Werkzeug hashing (read-only: never written again)."""
+    try:
+        _scheme, n, r, p, salt, digest = stored.split("$")
+        actual = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n),
+                                r=int(r), p=int(p), maxmem=_LEGACY_MAX_MEM, dklen=32)
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual, base64.b64decode(digest))
 
 
 def verify_password(password: str, stored: str) -> bool:
     """Constant-time check of `password` against a stored hash; a malformed hash never matches."""
+    if not stored:
+        return False
+    if stored.startswith(_LEGACY):
+        return _verify_legacy(password, stored)
     try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        if scheme != SCHEME:
-            return False
-        actual = _derive(password, base64.b64decode(salt), int(n), int(r), int(p))
+        return check_password_hash(stored, password)
     except (ValueError, TypeError):
         return False
-    return hmac.compare_digest(actual, base64.b64decode(digest))
+
+
+def needs_rehash(stored: str) -> bool:
+    """Whether a verified hash should be replaced (older format or other parameters)."""
+    return not stored.startswith(METHOD + "$")
 
 
 def password_problem(password: str, username: str = "") -> str | None:

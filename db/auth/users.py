@@ -15,7 +15,14 @@ from sqlalchemy.orm import Session
 
 from db.auth import audit
 from db.auth.access import ROLES, Principal
-from db.auth.passwords import hash_password, password_problem, stamp, verify_password
+from db.auth.passwords import (
+    hash_password,
+    needs_rehash,
+    password_problem,
+    stamp,
+    verify_password,
+)
+from db.auth.sessions import end_user_sessions
 from db.models import Officer, Team, User
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{2,64}$")
@@ -102,8 +109,11 @@ def update_user(session: Session, username: str, *, role: str | None = None,
     if display_name is not None and display_name.strip() != user.display_name:
         changes.append(f"姓名 {user.display_name}→{display_name.strip()}")
         user.display_name = display_name.strip()[:64] or user.username
+    scope_changed = (new_role, new_team, new_officer) != (user.role, user.team_id, user.officer_id)
     user.role, user.team_id, user.officer_id = new_role, new_team, new_officer
     session.flush()
+    if scope_changed:  # what the user may see changed: every open session ends
+        end_user_sessions(session, user.id, "changed")
     if changes:
         audit.record(session, actor=by, action="user_change", target=username,
                      detail="修改：" + "；".join(changes))
@@ -119,6 +129,7 @@ def set_password(session: Session, username: str, password: str, *,
         raise ValueError(f"密码：{problem}")
     user.password_hash = hash_password(password)
     session.flush()
+    end_user_sessions(session, user.id, "changed")
     audit.record(session, actor=by, action="user_change", target=username, detail="重设密码")
     return user
 
@@ -129,6 +140,8 @@ def set_active(session: Session, username: str, active: bool, *,
     if user.active != bool(active):
         user.active = bool(active)
         session.flush()
+        if not active:
+            end_user_sessions(session, user.id, "changed")
         audit.record(session, actor=by, action="user_change", target=username,
                      detail="启用" if active else "停用")
     return user
@@ -151,13 +164,19 @@ def list_users(session: Session) -> list[dict]:
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The active user with this username and password, else None (same cost either way)."""
+    """The active user with this username and password, else None (same cost either way).
+
+    A hash in an older format (the hand-written scrypt of earlier versions) or with weaker
+    parameters is replaced by a current one on the way (flushed; the caller commits)."""
     user = session.scalars(select(User).where(User.username == (username or "").strip())).first()
     if user is None or not user.password_hash:
         verify_password(password or "", _dummy_hash())
         return None
     if not verify_password(password or "", user.password_hash) or not user.active:
         return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        session.flush()
     return user
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from db.auth import audit
 from db.auth.access import Principal
+from db.auth.sessions import end_wall_sessions
 from db.models.auth import WallToken, utcnow
 
 TOKEN_BYTES = 32  # 256 bits, 43 URL-safe characters
@@ -57,6 +58,7 @@ def revoke_wall_token(session: Session, token_id: int, by: Principal | None) -> 
     token.revoked_at = utcnow()
     token.revoked_by = by.username if by else "命令行"
     session.flush()
+    end_wall_sessions(session, token_id, "revoked")
     audit.record(session, actor=by, action="wall_token_revoke", target=f"令牌 {token_id}",
                  detail=f"屏幕 {token.screen}")
 

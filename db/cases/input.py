@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.base import MAX_MONEY, MAX_MONEY_TEXT
 from db.cases.numbers import parse_case_number
 from db.cases.vocab import CLOSING_METHODS, TRACKS
 from db.errors import ValidationError
@@ -38,6 +39,8 @@ def _money(value: Any, label: str, field: str) -> Decimal:
         raise ValidationError(f"{label}“{value}”不是有效金额", field=field) from None
     if amount < 0:
         raise ValidationError(f"{label}不能为负数（{value}）", field=field)
+    if amount > MAX_MONEY:
+        raise ValidationError(f"{label}“{value}”超过上限 {MAX_MONEY_TEXT}", field=field)
     return amount
 
 

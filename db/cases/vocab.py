@@ -65,6 +65,7 @@ CLOSING_METHODS: dict[str, ClosingMethod] = {
         ClosingMethod("settled", "和解履行完毕", completed=True, actual=True),
         ClosingMethod("terminated_this_round", "终结本次执行程序", terminated_this_round=True),
         ClosingMethod("terminated", "终结执行"),
+        ClosingMethod("settlement_performing", "和解长期履行"),
         ClosingMethod("withdrawn", "销案", categories=("first", "resumed", "preservation")),
         ClosingMethod("not_enforced", "不予执行"),
         ClosingMethod("rejected", "驳回申请", categories=("first", "resumed", "preservation", "review")),
@@ -87,6 +88,10 @@ OFFICER_ROLES: dict[str, str] = {
     "assistant": "法官助理",
     "clerk": "书记员",
     "bailiff": "司法警察",
+    "team_lead": "团队长",
+    "query_clerk": "网络查控员",
+    "funds_clerk": "案款专管员",
+    "center_staff": "指挥中心",
 }
 
 TRACKS: dict[str, str] = {"simple": "简", "complex": "繁"}
@@ -100,4 +105,7 @@ PAUSE_KINDS: dict[str, str] = {
     "appraisal": "审计、评估、资产清理",
     "auction": "拍卖、变卖",
     "higher_court_deferral": "上级法院决定暂缓执行",
+    "public_notice": "公告",
+    "commissioned": "委托执行",
+    "other": "其他",
 }

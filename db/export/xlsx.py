@@ -24,8 +24,14 @@ FORMATS: dict[str, str] = {
     "percent": "0.00%",
     "money": "#,##0.00",
     "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm",
     "text": "@",
+    # per row: percent when the row's "unit" is %, else a plain number (indicator sheets)
+    "by_unit": "#,##0.00",
 }
+# The kind of a value by its indicator unit: rates are numbers with a percent format
+# (87.37% is stored as 0.8737), counts integers, days numbers, amounts numbers in 元.
+UNIT_KINDS: dict[str, str] = {"%": "percent", "件": "int", "天": "number", "元": "money"}
 _HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 _BOLD = Font(bold=True)
 
@@ -68,6 +74,10 @@ def cell_value(value: Any, kind: str) -> Any:
         if isinstance(value, dt.date):
             return value
         return dt.date.fromisoformat(str(value)[:10])
+    if kind == "datetime":
+        if isinstance(value, dt.datetime):
+            return value.replace(tzinfo=None)
+        return dt.datetime.fromisoformat(str(value))
     return safe_text(str(value))
 
 
@@ -97,10 +107,13 @@ def _write_table(ws: Worksheet, sheet: Sheet, first_row: int) -> None:
         ws.column_dimensions[get_column_letter(col)].width = min(width, 40)
     for r, row in enumerate(sheet.rows, start=first_row + 1):
         for c, column in enumerate(sheet.columns, start=1):
-            cell = ws.cell(row=r, column=c, value=cell_value(row.get(column.key), column.kind))
+            kind = column.kind
+            if kind == "by_unit":
+                kind = "percent" if row.get("unit") == "%" else "number"
+            cell = ws.cell(row=r, column=c, value=cell_value(row.get(column.key), kind))
             if cell.value is not None:
-                cell.number_format = FORMATS[column.kind]
-                if column.kind == "text":
+                cell.number_format = FORMATS[kind]
+                if kind == "text":
                     cell.data_type = "s"
     ws.freeze_panes = ws.cell(row=first_row + 1, column=1)
 
@@ -113,6 +126,13 @@ def _write_notes(ws: Worksheet, sheet: Sheet) -> None:
     for offset, (name, formula) in enumerate(sheet.notes, start=1):
         ws.cell(row=row + offset, column=1, value=safe_text(name))
         ws.cell(row=row + offset, column=2, value=safe_text(formula))
+
+
+def file_name(*parts: str, day: dt.date, ext: str = "xlsx") -> str:
+    """"团队-简案团队-结案率-2026-12-03.xlsx": what the file is, and the day; no path characters."""
+    clean = ["".join("_" if ch in '\\/:*?"<>|' or ch.isspace() else ch for ch in str(p)).strip("_")
+             for p in parts if p]
+    return "-".join([*(p for p in clean if p), day.isoformat()]) + f".{ext}"
 
 
 def _sheet_title(title: str, used: set[str]) -> str:

@@ -12,10 +12,16 @@ from db.indicators.entities import scope_entities
 from db.indicators.format import change, display, quantize
 from db.indicators.payments import officer_sums, payment_sums
 from db.indicators.period import Period
-from db.indicators.registry import Indicator, is_money, measure_source
+from db.indicators.registry import (
+    CAVEAT_RULE,
+    PACE_TARGETS,
+    Indicator,
+    is_money,
+    measure_source,
+)
 from db.indicators.settings import SCOPES, IndicatorSettings, load_indicator_settings
 from db.indicators.sql import Need, case_sums
-from db.indicators.status import status
+from db.indicators.status import pace_status, status
 
 LEVEL_INDEX = {"court": 0, "team": 1, "officer": 2}
 Sums = dict[tuple[int, Need], int]
@@ -104,20 +110,75 @@ def _digits(ind: Indicator, settings: IndicatorSettings, team_kind: str | None) 
     return per_unit.get(ind.unit, ind.digits)
 
 
+def period_caveat(period: Period) -> str | None:
+    """"月初"/"年初"/"期间短" when a period is too young to judge a ratio (CAVEAT_RULE)."""
+    if (period.end - period.start).days + 1 >= CAVEAT_RULE.min_days:
+        return None
+    if period.start.day == 1:
+        return "年初" if period.start.month == 1 else "月初"
+    return "期间短"
+
+
+def basis_text(ind: Indicator, target: Decimal | None,
+               targets: Mapping[str, Mapping[int, Decimal]]) -> str | None:
+    """The words saying what a status is judged against."""
+    t = ind.thresholds
+    if target is not None:
+        return (f"对照本月进度目标 {float(target):g}%（本年累计{ind.name}月度底线，即趋势图的目标线）；"
+                f"低于目标 {abs(t.good - t.warn) if t and t.good is not None and t.warn is not None else 0}"
+                f" 个百分点以内为临界")
+    if t is None or ind.direction == "none":
+        return None
+    if ind.direction == "range":
+        return f"合理区间 {t.low}–{t.high}{ind.unit}，超出 {t.margin} 以内为临界"
+    sign = "≥" if ind.direction == "higher" else "≤"
+    return f"达标 {sign}{t.good}{ind.unit}，临界 {sign}{t.warn}{ind.unit}"
+
+
+def caveat(ind: Indicator, den: int | None, young: str | None) -> str | None:
+    """The caveat word of a ratio, or None: too young a period, or too few cases under it."""
+    if ind.denominator is None or den is None:
+        return None
+    if young:
+        return young
+    if not is_money(ind.denominator) and den < CAVEAT_RULE.min_denominator:
+        return "样本少"
+    return None
+
+
+def pace_target(ind: Indicator, settings: IndicatorSettings, period: Period) -> Decimal | None:
+    """The month's time-progress target of a 1-January-to-date period (PACE_TARGETS), or None."""
+    series = PACE_TARGETS.get(ind.key)
+    if series is None or (period.start.month, period.start.day) != (1, 1) \
+            or period.start.year != period.end.year:
+        return None
+    return (settings.monthly_targets.get(series) or {}).get(period.end.month)
+
+
 def indicator_entry(
     ind: Indicator, sums: Sums, scope: str, settings: IndicatorSettings,
-    team_kind: str | None, with_compare: bool,
+    team_kind: str | None, with_compare: bool, young: str | None = None,
+    period: Period | None = None,
 ) -> dict[str, Any]:
-    """Return the JSON object of one indicator for one entity."""
+    """Return the JSON object of one indicator for one entity.
+
+    `young`: the period's caveat (period_caveat). A ratio with a caveat keeps its value and
+    gets "caveat" (the word) and the neutral status "caveat" instead of a traffic light."""
     cats = settings.categories(ind, scope)
     digits = _digits(ind, settings, team_kind)
     value, num, den = read_value(ind, sums, 0, cats, digits)
+    note = caveat(ind, den, young) if value is not None else None
+    target = pace_target(ind, settings, period) if period is not None else None
+    light = status(ind, value) if target is None else pace_status(ind, value, target)
     entry: dict[str, Any] = {
         "name": ind.name, "unit": ind.unit,
         "value": None if value is None else str(value), "display": display(value, ind.unit),
         "numerator": _json_number(ind.numerator, num),
         "denominator": None if den is None else _json_number(ind.denominator or "", den),
-        "status": status(ind, value),
+        "status": "caveat" if note and light != "none" else light,
+        "caveat": note,
+        # what the status was judged against (shown in the tooltip of the figure)
+        "basis": basis_text(ind, target, settings.monthly_targets) if value is not None else None,
         "compare_value": None, "compare_display": None, "compare_numerator": None,
         "compare_denominator": None, "delta": None, "delta_display": None,
     }
@@ -145,7 +206,9 @@ def _periods(period: Period | None, compare: Period | bool | None) -> list[Perio
 def _results(
     session: Session, scope: str, ids: Sequence[int] | None, groups: Mapping[Any, Sums],
     indicators: Sequence[Indicator], settings: IndicatorSettings, with_compare: bool,
+    period: Period,
 ) -> list[dict[str, Any]]:
+    young = period_caveat(period)
     by_entity = rollup(groups, scope)
     results = []
     for entity in scope_entities(session, scope, ids, set(by_entity)):
@@ -155,7 +218,7 @@ def _results(
             "scope": scope, "id": entity["id"], "name": entity["name"], **extra,
             "indicators": {
                 ind.key: indicator_entry(ind, sums, scope, settings, entity.get("team_kind"),
-                                         with_compare)
+                                         with_compare, young, period)
                 for ind in indicators
             },
         })
@@ -175,23 +238,79 @@ def compute(
     periods = _periods(period, compare)
     needs = needs_by_source(indicators, settings, [scope])
     groups = gather(session, periods, needs, settings, scope, ids)
-    return _results(session, scope, ids, groups, indicators, settings, len(periods) > 1)
+    return _results(session, scope, ids, groups, indicators, settings, len(periods) > 1,
+                    periods[0])
+
+
+def _raw_parts(ind: Indicator, sums: Sums, cats: tuple[str, ...]) -> tuple[int, int | None]:
+    num = sums.get((0, Need(ind.numerator, cats)), 0)
+    den = sums.get((0, Need(ind.denominator, cats)), 0) if ind.denominator else None
+    return num, den
+
+
+def court_parts(
+    groups: Mapping[tuple[Any, ...], Sums], indicators: Sequence[Indicator],
+    settings: IndicatorSettings, team_ids: Sequence[int],
+) -> dict[str, Any]:
+    """The court's figures split by team, in the court's own case scope.
+
+    Each indicator's numerator and denominator (counts, days, amounts: all additive) per
+    team of `team_ids`, and the rest under "other" (未分配/其他: cases with no team or a
+    team not listed). The court's figures are the sum of these parts (`python -m dashboard
+    check` verifies it on every snapshot)."""
+    by_team = rollup(groups, "team")
+    listed = set(team_ids)
+    raw: dict[Any, dict[str, tuple[int, int | None]]] = {}
+    for team, sums in by_team.items():
+        target = raw.setdefault(team if team in listed else "other", {})
+        for ind in indicators:
+            num, den = _raw_parts(ind, sums, settings.categories(ind, "court"))
+            had_num, had_den = target.get(ind.key, (0, None))
+            target[ind.key] = (had_num + num,
+                               None if den is None else (had_den or 0) + den)
+
+    def entry(slot: Any) -> dict[str, Any]:
+        found = raw.get(slot, {})
+        out = {}
+        for ind in indicators:
+            num, den = found.get(ind.key, (0, 0 if ind.denominator else None))
+            out[ind.key] = {
+                "numerator": _json_number(ind.numerator, num),
+                "denominator": None if den is None else _json_number(ind.denominator or "", den),
+            }
+        return out
+
+    return {"categories": sorted({c for ind in indicators
+                                  for c in settings.categories(ind, "court")}),
+            "teams": [{"id": t, "indicators": entry(t)} for t in team_ids],
+            "other": {"name": OTHER_NAME, "indicators": entry("other")}}
+
+
+OTHER_NAME = "未分配/其他"
 
 
 def compute_all(
     session: Session, period: Period, compare: Period | bool | None = None,
     settings: IndicatorSettings | None = None, keys: Iterable[str] | None = None,
-) -> dict[str, list[dict[str, Any]]]:
-    """Compute court, every team and every officer from one pass per source table."""
+    parts_for: Sequence[int] | None = None,
+) -> dict[str, Any]:
+    """Compute court, every team and every officer from one pass per source table.
+
+    With `parts_for` (team ids), also "court_parts": the court's figures split over those
+    teams and 未分配/其他, from the same groups (see court_parts)."""
     settings = settings or load_indicator_settings(None)
     indicators = _indicators(settings, keys)
     periods = _periods(period, compare)
     needs = needs_by_source(indicators, settings, SCOPES)
     groups = gather(session, periods, needs, settings)
-    return {
-        scope: _results(session, scope, None, groups, indicators, settings, len(periods) > 1)
+    out: dict[str, Any] = {
+        scope: _results(session, scope, None, groups, indicators, settings, len(periods) > 1,
+                        periods[0])
         for scope in SCOPES
     }
+    if parts_for is not None:
+        out["court_parts"] = court_parts(groups, indicators, settings, parts_for)
+    return out
 
 
 def monthly_trend(

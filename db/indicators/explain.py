@@ -89,7 +89,7 @@ def _payment_rows(
     source = _with_names(PAYMENTS.join(CASES, CC.id == PC.case_id))
     stmt = (
         select(*_case_columns(), PC.id.label("payment_id"), PC.received_on, PC.paid_out_on,
-               payment_value(need.measure).label("value"))
+               payment_value(need.measure, period).label("value"))
         .select_from(source)
         .where(payment_condition(need, period, settings), PAYMENT_LEVELS[scope] == entity)
         .order_by(PC.received_on, PC.id)

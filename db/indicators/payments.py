@@ -53,6 +53,8 @@ PAYMENT_FILTERS: dict[str, PaymentFilter] = {
     "payments_due": lambda p, limit, o: o.any(_paid(p, o), o.all(
         _unpaid_at_end(p, o), o.lt("received", p.end - dt.timedelta(days=limit)))),
     "payments_pending": lambda p, _, o: _unpaid_at_end(p, o),
+    # paid out by the end, maybe only in part: the unpaid remainder is still 待发放 (below)
+    "payments_short": lambda p, _, o: o.le("paid", p.end),
 }
 PAYMENT_DATES = {"received": P.received_on, "paid": P.paid_out_on}
 PAYMENT_OPS = SqlOps(PAYMENT_DATES)
@@ -60,10 +62,21 @@ PAYMENT_OPS = SqlOps(PAYMENT_DATES)
 PAYMENT_FLAGS: dict[str, Callable[[int], ColumnElement[bool]]] = {
     "payments_timely": lambda limit: _payment_days() <= limit,
 }
+def _short() -> ColumnElement[bool]:
+    """Paid out for less than was received (paid_amount < amount)."""
+    return and_(P.paid_amount.is_not(None), P.paid_amount < P.amount)
+
+
 PAYMENT_VALUES: dict[str, Callable[[], ColumnElement[Any]]] = {
     "days": lambda: func.coalesce(_payment_days(), 0),
     "amount": lambda: cents(P.amount),
+    # of a partly paid receipt: 1, and its unpaid remainder in cents (0 for the others)
+    "short": lambda: case((_short(), 1), else_=0),
+    "remainder": lambda: case((_short(), cents(P.amount) - cents(P.paid_amount)), else_=0),
 }
+# 待发放 (payments_pending) = received and unpaid at the end, plus the unpaid remainder of
+# receipts paid out in part by the end: (count, amount) of the second part come from these.
+SHORT_PARTS: dict[str | None, str] = {None: "short", "amount": "remainder"}
 
 
 def _rows_condition(rows: str, p: Period, limit: int) -> Any:
@@ -73,13 +86,18 @@ def _rows_condition(rows: str, p: Period, limit: int) -> Any:
 
 def payment_condition(need: Need, p: Period, settings: IndicatorSettings) -> Any:
     rows, _ = split_measure(need.measure)
-    return and_(
-        P.category.in_(need.categories), _rows_condition(rows, p, settings.payment_limit_days)
-    )
+    condition = _rows_condition(rows, p, settings.payment_limit_days)
+    if rows == "payments_pending":
+        condition = or_(condition, and_(_rows_condition("payments_short", p, 0), _short()))
+    return and_(P.category.in_(need.categories), condition)
 
 
-def payment_value(measure: str) -> ColumnElement[Any]:
-    _, value = split_measure(measure)
+def payment_value(measure: str, p: Period | None = None) -> ColumnElement[Any]:
+    """A row's value; 待发放 amounts of a period are the remainder of rows paid out by its end."""
+    rows, value = split_measure(measure)
+    if rows == "payments_pending" and value == "amount" and p is not None:
+        return case((P.paid_out_on <= p.end, PAYMENT_VALUES["remainder"]()),
+                    else_=PAYMENT_VALUES["amount"]())
     return literal(1) if value is None else PAYMENT_VALUES[value]()
 
 
@@ -98,12 +116,19 @@ def payment_sums(
     rows_of = {n: split_measure(n.measure)[0] for n in needs}
     sums_of = {n: (r if r in PAYMENT_FLAGS else None, split_measure(n.measure)[1])
                for n, r in rows_of.items()}
-    sums = sorted(set(sums_of.values()), key=lambda c: (c[0] or "", c[1] or ""))
+    short_of = {n: SHORT_PARTS[split_measure(n.measure)[1]] for n, r in rows_of.items()
+                if r == "payments_pending" and split_measure(n.measure)[1] in SHORT_PARTS}
+    sums = sorted(set(sums_of.values()) | {(None, v) for v in short_of.values()},
+                  key=lambda c: (c[0] or "", c[1] or ""))
     column_of = {n: sums.index(c) for n, c in sums_of.items()}
+    short_column = {n: sums.index((None, v)) for n, v in short_of.items()}
     wanted: dict[Any, set[int]] = {}
     for n, rows in rows_of.items():
         for i in range(len(periods)):
             wanted.setdefault((i, rows), set()).add(column_of[n])
+            if n in short_column:
+                wanted.setdefault((i, "payments_short"), set()).add(short_column[n])
+    filter_rows = set(rows_of.values()) | ({"payments_short"} if short_of else set())
     categories = sorted({c for n in needs for c in n.categories})
     grouped = grouped_sums(
         session, select_from=PAYMENTS,
@@ -111,7 +136,7 @@ def payment_sums(
               choice_key(noindex(P.category), categories)],
         dates=PAYMENT_DATES, wanted=wanted,
         filters={(i, rows): partial(PAYMENT_FILTERS[rows], p, limit)
-                 for i, p in enumerate(periods) for rows in set(rows_of.values())},
+                 for i, p in enumerate(periods) for rows in filter_rows},
         values=[_value(PAYMENT_FLAGS[f](limit) if f else None, v) for f, v in sums],
         where=_where(periods, categories, scope, ids),
     )
@@ -126,6 +151,9 @@ def payment_sums(
                 found = by_filter.get((i, rows))
                 if found is not None:
                     target[(i, need)] = target.get((i, need), 0) + found[j]
+                short = by_filter.get((i, "payments_short")) if need in short_column else None
+                if short is not None:
+                    target[(i, need)] = target.get((i, need), 0) + short[short_column[need]]
     return out
 
 

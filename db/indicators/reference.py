@@ -14,13 +14,16 @@ from db.cases.vocab import CATEGORIES, TEAM_KINDS
 from db.indicators.registry import (
     CASE_ROWS,
     CASE_VALUES,
+    CAVEAT_RULE,
     CLOSED_ROWS,
     OFFICER_ROWS,
+    PACE_TARGETS,
     PAYMENT_ROWS,
     PAYMENT_VALUES,
     REGISTRY,
     Indicator,
     Thresholds,
+    is_money,
     split_measure,
 )
 from db.indicators.settings import DEFAULT_PATH, SCOPES, IndicatorSettings
@@ -80,12 +83,25 @@ def _status_rule(ind: Indicator) -> str:
         return "无阈值：状态为 `none`（不着色）。"
     if ind.direction == "range":
         return (f"`good` 当 {_number(t.low)} ≤ 值 ≤ {_number(t.high)}；`warn` 当在区间外 "
-                f"{_number(t.margin)} 以内；否则 `bad`。")
+                f"{_number(t.margin)} 以内；否则 `bad`。" + _caveat_rule(ind))
     sign = "≥" if ind.direction == "higher" else "≤"
     rule = f"`good` 当 值 {sign} {_number(t.good)}"
     if t.warn is not None:
         rule += f"；`warn` 当 值 {sign} {_number(t.warn)}"
-    return rule + "；否则 `bad`。"
+    rule += "；否则 `bad`。"
+    if ind.key in PACE_TARGETS:
+        rule += (f"统计期间自 1 月 1 日起时，改为对照 `monthly_targets.{PACE_TARGETS[ind.key]}` "
+                 "的当月目标（即大屏趋势图的目标线）：≥ 目标为 `good`，低于目标不超过 good−warn "
+                 "之差为 `warn`，否则 `bad`。")
+    return rule + _caveat_rule(ind)
+
+
+def _caveat_rule(ind: Indicator) -> str:
+    if ind.denominator is None:
+        return ""
+    thin = "" if is_money(ind.denominator) else f"或分母小于 {CAVEAT_RULE.min_denominator} "
+    return (f"统计期间不足 {CAVEAT_RULE.min_days} 天{thin}时状态为 `caveat`"
+            "（显示“月初”“样本少”等，不着色）。")
 
 
 def _formula(ind: Indicator) -> str:

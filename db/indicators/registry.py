@@ -47,6 +47,28 @@ PAYMENT_VALUES: dict[str, str] = {"days": "到账至发放天数", "amount": "�
 OFFICER_ROWS: dict[str, str] = {"judges": "员额法官人数（在岗、角色为员额法官）"}
 
 UNITS = ("件", "%", "天", "元")
+
+
+@dataclass(frozen=True)
+class CaveatRule:
+    """When a ratio is too young or too thin to judge (issue #15 §3).
+
+    A ratio (an indicator with a denominator) whose period has fewer than `min_days` days,
+    or whose counted denominator is below `min_denominator`, keeps its value but gets a
+    caveat word and the neutral status "caveat" instead of a traffic light: 5.91% on
+    3 December is not a red flag, it is three days of data."""
+
+    min_days: int = 7
+    min_denominator: int = 10
+
+
+CAVEAT_RULE = CaveatRule()
+
+# Indicators judged against a time-progress target rather than their fixed thresholds when
+# the period runs from 1 January: indicator key → monthly_targets series (settings). The
+# wall's trend chart draws the same series as its target line, so a tile and its chart agree:
+# 本年累计结案率 on 3 December is judged against December's floor (e.g. 93%), not against 80%.
+PACE_TARGETS: dict[str, str] = {"closure_rate": "closure_rate_ytd"}
 DIRECTIONS = ("higher", "lower", "range", "none")
 
 
@@ -81,6 +103,7 @@ def _t(good: str, warn: str) -> Thresholds:
 
 
 FIRST = ("first",)
+ALL_CATEGORIES = ("first", "resumed", "preservation", "review")
 _INDICATORS = (
     Indicator("accepted", "受理数", "件", "accepted",
               description="旧存＋新收；最高法执行案件质量评估口径"),
@@ -140,8 +163,10 @@ _INDICATORS = (
     Indicator("payment_avg_days", "案款发放平均天数", "天", "payments_paid.days",
               "payments_paid", direction="lower", digits=2, thresholds=_t("10", "30"),
               description="期内发放案款的（发放日－到账日）平均天数；执行款发放平均天数"),
+    # every case type: money held is money held, whatever the case; the 案款 ageing bands of
+    # node control (db/nodes/ageing.py) count the same rows, so tile and bands agree
     Indicator("pending_payout", "待发放案款", "元", "payments_pending.amount",
-              direction="lower", digits=2,
+              categories=ALL_CATEGORIES, direction="lower", digits=2,
               description="期末已到账尚未发放的案款金额；执行款物管理规定（到账后30日内发放）"),
     Indicator("payment_timely_rate", "案款发放及时率", "%", "payments_timely",
               "payments_due", direction="higher", digits=2, thresholds=_t("95", "85"),

@@ -41,3 +41,15 @@ def status(ind: Indicator, value: Decimal | None) -> str:
     if value is None or rule is None or ind.thresholds is None:
         return "none"
     return rule(value, ind.thresholds)
+
+
+def pace_status(ind: Indicator, value: Decimal | None, target: Decimal) -> str:
+    """good at or above the time-progress target; warn within the indicator's own
+    good–warn margin below it (10 points for 结案率); bad further below."""
+    if value is None:
+        return "none"
+    t = ind.thresholds
+    margin = abs(t.good - t.warn) if t and t.good is not None and t.warn is not None else Decimal(0)
+    if value >= target:
+        return "good"
+    return "warn" if value >= target - margin else "bad"

@@ -6,18 +6,28 @@ May import: ``db.base``, ``db.sqldates``.
 from __future__ import annotations
 
 from db.base import Base
-from db.models.auth import AuditEntry, LoginAttempt, WallToken
+from db.models.auth import (
+    AuditEntry,
+    AuthSession,
+    LoginAttempt,
+    LoginCounter,
+    WallToken,
+)
 from db.models.campaigns import Campaign, CampaignCase
 from db.models.cases import Case, CaseAssignment, CaseParty
+from db.models.events import EventApiCall, EventReceipt, EventSource
+from db.models.imports import ImportBatch, ImportChange, ImportMapping, SyncState
 from db.models.org import Court, Officer, Team, TeamMembership
 from db.models.snapshots import IndicatorHistory, LeaderLock
 from db.models.supervision import SupervisionOrder, SupervisionStep
 from db.models.system import DataState
 from db.models.timeline import CaseEvent, CaseExtension, CasePause, Payment
+from db.models.uploads import ImportJob
 from db.models.users import User
 
 __all__ = [
     "AuditEntry",
+    "AuthSession",
     "Base",
     "Campaign",
     "CampaignCase",
@@ -28,14 +38,23 @@ __all__ = [
     "CaseParty",
     "CasePause",
     "Court",
+    "EventApiCall",
+    "EventReceipt",
+    "EventSource",
     "DataState",
+    "ImportBatch",
+    "ImportChange",
+    "ImportJob",
+    "ImportMapping",
     "IndicatorHistory",
     "LeaderLock",
     "LoginAttempt",
+    "LoginCounter",
     "Officer",
     "Payment",
     "SupervisionOrder",
     "SupervisionStep",
+    "SyncState",
     "Team",
     "TeamMembership",
     "User",

@@ -3,7 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text, event
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base
@@ -82,3 +91,42 @@ class LoginAttempt(Base):
     ip: Mapped[str] = mapped_column(String(64), default="")
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     ok: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AuthSession(Base):
+    """A signed-in browser, kept on the server: the cookie carries a random secret whose SHA-256
+    is this row's id. Ending the row (logout, password change, disable, role change, revoked wall
+    token) ends the session however many copies of the cookie exist."""
+
+    __tablename__ = "auth_sessions"
+    __table_args__ = (
+        Index("ix_auth_sessions_user_id", "user_id"),
+        Index("ix_auth_sessions_wall_token_id", "wall_token_id"),
+        {"comment": "登录会话（服务端）"},
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, comment="会话密钥的 sha256 hex")
+    user_id: Mapped[int | None] = mapped_column(Integer, comment="users.id（大屏会话为空）")
+    wall_token_id: Mapped[int | None] = mapped_column(Integer, comment="wall_tokens.id（大屏会话）")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    ended_why: Mapped[str] = mapped_column(String(16), default="", comment="logout/changed/idle/max")
+    ip: Mapped[str] = mapped_column(String(64), default="")
+
+
+class LoginCounter(Base):
+    """Failed sign-ins of one username or one address in the current window, counted atomically
+    (a conditional UPDATE reserves an attempt before its password is checked)."""
+
+    __tablename__ = "login_counters"
+    __table_args__ = (
+        UniqueConstraint("kind", "key", name="uq_login_counters_kind_key"),
+        {"comment": "登录失败计数（原子限流）"},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8), comment="user 或 ip")
+    key: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    first_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, comment="窗口起点")
+    last_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, comment="最近一次失败")

@@ -45,6 +45,7 @@ class Officer(Base):
     court_id: Mapped[int] = mapped_column(ForeignKey("courts.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     name: Mapped[str] = mapped_column(String(32), comment="姓名")
+    staff_no: Mapped[str | None] = mapped_column(String(32), comment="工号 (导入的键)")
     role: Mapped[str] = mapped_column(String(16), comment="judge/assistant/clerk/bailiff")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 

@@ -1,8 +1,8 @@
 """Check and repair the columns that database triggers keep (migration 0005_case_rollups).
 
-The triggers keep `payments.court_id/team_id/officer_id/category` equal to the payment's case
-and `cases.paused_days` / `cases.extension_days` equal to the sums over the case's pauses and
-extensions. Only a write that bypasses the triggers (a bulk load with triggers disabled, a
+The triggers keep `payments.court_id/team_id/officer_id/category` equal to the payment's case,
+`cases.paused_days` equal to the days covered by the case's pauses (their union, migration
+0009_trust) and `cases.extension_days` equal to the sum of its extensions. Only a write that bypasses the triggers (a bulk load with triggers disabled, a
 restore into a schema without them) can leave them stale; `check` finds such rows in one
 set-based statement per rule and `repair` rewrites exactly those rows, in the caller's
 transaction. The indicator engine reads these columns, so stale values would skew it.
@@ -13,9 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import and_, case, func, literal, or_, select, update
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 
 from db.models import Case, CaseExtension, CasePause, Payment
 from db.sqldates import days_between
@@ -25,11 +27,40 @@ P = Payment.__table__.c
 HOLDER = ("court_id", "team_id", "officer_id", "category")
 
 
+class greatest(FunctionElement[Any]):  # noqa: N801
+    """The larger of two values (GREATEST; SQLite's two-argument MAX)."""
+
+    inherit_cache = True
+
+
+@compiles(greatest)
+def _greatest(element: greatest, compiler: Any, **kw: Any) -> str:
+    return f"GREATEST({compiler.process(element.clause_expr, **kw)[1:-1]})"
+
+
+@compiles(greatest, "sqlite")
+def _greatest_sqlite(element: greatest, compiler: Any, **kw: Any) -> str:
+    return f"MAX({compiler.process(element.clause_expr, **kw)[1:-1]})"
+
+
 def paused_days_of_case() -> ColumnElement[int]:
-    """What `cases.paused_days` must be (a correlated sum; see the migration's rule)."""
+    """What `cases.paused_days` must be: the days covered by at least one of the case's pauses
+    up to 结案 (migration 0009_trust: the union, so overlapping pauses count once). A sweep in
+    start order: each pause adds the days its stop passes both its start and the latest stop
+    of the pauses before it."""
     p = CasePause.__table__.alias("pause").c
-    stop = case((or_(p.ended_on.is_(None), p.ended_on > C.closed_on), C.closed_on), else_=p.ended_on)
-    total = (select(func.sum(days_between(p.started_on, stop)))
+    q = CasePause.__table__.alias("earlier").c
+
+    def stop(x: Any) -> ColumnElement[Any]:
+        return case((or_(x.ended_on.is_(None), x.ended_on > C.closed_on), C.closed_on), else_=x.ended_on)
+
+    earlier = (select(func.max(stop(q)))
+               .where(q.case_id == p.case_id, q.started_on <= C.closed_on,
+                      or_(q.started_on < p.started_on,
+                          and_(q.started_on == p.started_on, q.id < p.id)))
+               .scalar_subquery())
+    begin = greatest(p.started_on, func.coalesce(earlier, p.started_on))
+    total = (select(func.sum(greatest(literal(0), days_between(begin, stop(p)))))
              .where(p.case_id == C.id, C.closed_on.is_not(None), p.started_on <= C.closed_on)
              .scalar_subquery())
     return func.coalesce(total, 0)

@@ -84,6 +84,7 @@ class Payment(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    ref: Mapped[str | None] = mapped_column(String(64), comment="案款编号/流水号 (导入的键)")
     received_on: Mapped[dt.date] = mapped_column(Date, comment="到账日期")
     amount: Mapped[Decimal] = mapped_column(Money, comment="到账金额")
     paid_out_on: Mapped[dt.date | None] = mapped_column(Date, comment="发放日期")

@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Case, Payment
@@ -34,14 +34,19 @@ def payment_ageing(
     bands: tuple[int, ...] = DEFAULT_BANDS,
     team_ids: tuple[int, ...] = (),
 ) -> dict[str, Any]:
-    """Money received but not paid out as of `today`, by age band (count and amount)."""
+    """Money received but not paid out as of `today`, by age band (count and amount).
+
+    The same rows and amounts as the 待发放案款 indicator (db/indicators/payments.py): money
+    unpaid at `today`, plus the unpaid remainder of receipts paid out only in part."""
     age = datediff(literal(today), Payment.received_on)
     band = _band_expr(age, bands)
+    paid = and_(Payment.paid_out_on.is_not(None), Payment.paid_out_on <= today)
+    short = and_(Payment.paid_amount.is_not(None), Payment.paid_amount < Payment.amount)
+    outstanding = case((paid, Payment.amount - Payment.paid_amount), else_=Payment.amount)
     stmt = (
-        select(band.label("band"), func.count(), func.sum(Payment.amount), func.max(age))
+        select(band.label("band"), func.count(), func.sum(outstanding), func.max(age))
         .join(Case, Case.id == Payment.case_id)
-        .where(Payment.received_on <= today,
-               or_(Payment.paid_out_on.is_(None), Payment.paid_out_on > today))
+        .where(Payment.received_on <= today, or_(~paid, short))
         .group_by(band)
     )
     if team_ids:

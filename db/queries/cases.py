@@ -96,6 +96,8 @@ def _row(case: Case, team_name: str | None, officer_name: str | None, today: dt.
         "days": (end - case.filed_on).days,
         "team": team_name or "",
         "officer": officer_name or "",
+        "team_id": case.team_id,  # the current holder, for the scope check of a list row
+        "officer_id": case.officer_id,
         "target_amount": case.target_amount,
         "recovered_amount": case.recovered_amount,
     }

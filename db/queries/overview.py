@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, false, func, select
+from sqlalchemy import Select, false, func, select, true
 from sqlalchemy.orm import Session
 
 from db.auth.access import Scope
@@ -24,13 +25,21 @@ def _narrow(stmt: Select, scope: Scope, team_col: Any, officer_col: Any | None) 
     return stmt.where(false())
 
 
-def loaded_courts(session: Session, scope: Scope = COURT) -> list[dict[str, Any]]:
-    """One row per court with its team, officer and case counts (within the scope)."""
+def _in(categories: Sequence[str] | None) -> Any:
+    """Cases of these categories (None: every category)."""
+    return true() if categories is None else Case.category.in_(list(categories))
+
+
+def loaded_courts(session: Session, scope: Scope = COURT,
+                  categories: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """One row per court with its team, officer and case counts (within the scope; cases of
+    `categories` only when given, e.g. the wall's court scope)."""
     def by_court(stmt: Select, team_col: Any, officer_col: Any | None) -> dict[int, int]:
         return dict(session.execute(_narrow(stmt, scope, team_col, officer_col)).all())
 
-    cases = by_court(select(Case.court_id, func.count()).group_by(Case.court_id), Case.team_id, Case.officer_id)
-    open_cases = by_court(select(Case.court_id, func.count()).where(Case.closed_on.is_(None))
+    cases = by_court(select(Case.court_id, func.count()).where(_in(categories))
+                     .group_by(Case.court_id), Case.team_id, Case.officer_id)
+    open_cases = by_court(select(Case.court_id, func.count()).where(Case.closed_on.is_(None), _in(categories))
                           .group_by(Case.court_id), Case.team_id, Case.officer_id)
     teams = by_court(select(Team.court_id, func.count()).group_by(Team.court_id), Team.id, None)
     officers = by_court(select(Officer.court_id, func.count()).group_by(Officer.court_id),
@@ -50,10 +59,12 @@ def loaded_courts(session: Session, scope: Scope = COURT) -> list[dict[str, Any]
 
 
 def period_counts(session: Session, start: dt.date, end: dt.date,
-                  scope: Scope = COURT) -> dict[int, dict[str, int]]:
-    """Per court: cases filed (新收) and closed (结案) in [start, end], all categories, within the scope."""
+                  scope: Scope = COURT, categories: Sequence[str] | None = None) -> dict[int, dict[str, int]]:
+    """Per court: cases filed (新收) and closed (结案) in [start, end], within the scope, of
+    `categories` (None: all)."""
     def count(column: Any) -> dict[int, int]:
-        stmt = select(Case.court_id, func.count()).where(column.between(start, end)).group_by(Case.court_id)
+        stmt = (select(Case.court_id, func.count()).where(column.between(start, end), _in(categories))
+                .group_by(Case.court_id))
         return dict(session.execute(_narrow(stmt, scope, Case.team_id, Case.officer_id)).all())
 
     filed = count(Case.filed_on)

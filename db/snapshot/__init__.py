@@ -1,7 +1,8 @@
 """Snapshots: compute the standard views once per data change, publish them to the cache.
 
 May import: the ``db`` root modules, ``db.models``, ``db.cases``, ``db.indicators``, ``db.nodes``,
-``db.campaigns``.
+``db.campaigns``, ``db.auth`` (masking: the snapshot holds no unmasked party data),
+``db.export`` (the checker writes figures through the export to compare the cells).
 """
 from __future__ import annotations
 

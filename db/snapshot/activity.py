@@ -4,12 +4,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
 
+from db.auth.masking import mask_text
 from db.campaigns.measures import campaign_results
 from db.cases.event_kinds import EVENT_KINDS
-from db.models import Campaign, Case, CaseEvent, Officer, Team
+from db.models import Campaign, Case, CaseEvent, CaseParty, Officer, Team
 
 FEED_SIZE = 50
 FEED_KINDS = tuple(k for k, kind in EVENT_KINDS.items() if kind.feed)
@@ -33,13 +34,19 @@ def _feed_rows(session: Session, court_id: int, size: int,
                since: dt.datetime | None, until: dt.datetime) -> list[Any]:
     actor = aliased(Officer)
     holder = aliased(Officer)
+    actor_team = aliased(Team)
+    # Who did it, with their own team: the event's officer (e.g. the center's bailiff on an
+    # 执行110 call-out) with the team they belong to; else the case's holder and team. Never
+    # the case's team paired with someone from another team.
     stmt = (
         select(CaseEvent.occurred_at, CaseEvent.kind, CaseEvent.detail, CaseEvent.amount,
-               Case.case_number, Team.name.label("team"),
+               CaseEvent.case_id, Case.case_number,
+               case((actor.id.is_not(None), actor_team.name), else_=Team.name).label("team"),
                func.coalesce(actor.name, holder.name).label("officer"))
         .join(Case, Case.id == CaseEvent.case_id)
         .outerjoin(Team, Team.id == Case.team_id)
         .outerjoin(actor, actor.id == CaseEvent.officer_id)
+        .outerjoin(actor_team, actor_team.id == actor.team_id)
         .outerjoin(holder, holder.id == Case.officer_id)
         # nothing recorded for later than now (a demo day's or a skewed clock's future rows)
         .where(Case.court_id == court_id, CaseEvent.kind.in_(FEED_KINDS), CaseEvent.occurred_at <= until)
@@ -53,15 +60,24 @@ def _feed_rows(session: Session, court_id: int, size: int,
 
 def latest_feed(session: Session, court_id: int, *, tz: dt.tzinfo, size: int = FEED_SIZE,
                 now: dt.datetime | None = None) -> list[dict[str, Any]]:
-    """Return the court's latest feed events, newest first."""
+    """Return the court's latest feed events, newest first. The detail is masked HERE, at the
+    source, with the case's own party names as well as the free-text rules (db.auth.masking):
+    the snapshot (cached, shown on walls) never holds a party's name or number."""
     now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     rows = _feed_rows(session, court_id, size, now - FEED_WINDOW, now)
     if len(rows) < size:
         rows = _feed_rows(session, court_id, size, None, now)
+    names: dict[int, list[str]] = {}
+    case_ids = sorted({r.case_id for r in rows})
+    if case_ids:
+        for case_id, name in session.execute(select(CaseParty.case_id, CaseParty.name)
+                                             .where(CaseParty.case_id.in_(case_ids))):
+            names.setdefault(case_id, []).append(name)
     return [
         {"at": _local_iso(r.occurred_at, tz), "kind": r.kind,
          "label": EVENT_KINDS[r.kind].label, "case_number": r.case_number,
-         "team": r.team, "officer": r.officer, "detail": _detail(r.detail, r.amount, r.kind)}
+         "team": r.team, "officer": r.officer,
+         "detail": mask_text(_detail(r.detail, r.amount, r.kind), names.get(r.case_id, ()))}
         for r in rows
     ]
 

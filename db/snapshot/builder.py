@@ -132,11 +132,12 @@ def _period_view(session: Session, port: IndicatorPort, org: Org,
                  info: dict[str, Any]) -> dict[str, Any]:
     """Court, teams and officers of one period from one pass over the case table."""
     every = port.compute_all(session, _period(info), _period(info, compare=True),
-                             settings=port.settings)
+                             settings=port.settings, parts_for=org.team_ids)
     court = _pick(every.get("court", []), [org.court.id])
     return {"court": court[0] if court else None,
             "teams": _pick(every.get("team", []), org.team_ids),
-            "officers": _pick(every.get("officer", []), org.officer_ids)}
+            "officers": _pick(every.get("officer", []), org.officer_ids),
+            "court_parts": every.get("court_parts")}
 
 
 def _views(session: Session, port: IndicatorPort, org: Org,
@@ -213,12 +214,26 @@ def _trend(session: Session, port: IndicatorPort, org: Org, today: dt.date) -> d
     return out
 
 
+def _definitions(settings: Any) -> dict[str, Any]:
+    """Formula and case-scope label of every indicator per level (the wall's tooltips)."""
+    from db.indicators.texts import definitions
+
+    try:
+        return definitions(settings)
+    except AttributeError:  # an injected test port without real settings
+        return {}
+
+
 def build_snapshot(session: Session, port: IndicatorPort, *, today: dt.date,
                    court_code: str = "", tz: dt.tzinfo = dt.UTC) -> dict[str, Any]:
     """Compute the snapshot body (everything but version, timing and status)."""
+    # The first read: on a consistent-read session (db.session.begin_consistent_read) every
+    # later pass sees the database as of this as-of.
+    as_of = data_as_of(session)
     periods = standard_periods(today)
     court = pick_court(session, court_code)
-    body: dict[str, Any] = {"as_of": iso(data_as_of(session)), "court": None,
+    body: dict[str, Any] = {"as_of": iso(as_of), "court": None,
+                            "definitions": _definitions(port.settings),
                             "periods": periods, "views": {}, "trend": None, "nodes": None,
                             "feed": [], "campaign": None}
     if court is None:

@@ -12,9 +12,10 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import Case
-from db.session import data_version, session_scope
+from db.session import begin_consistent_read, data_version, session_scope
 from db.snapshot import history, store
 from db.snapshot.builder import IndicatorPort, build_snapshot
+from db.snapshot.check import check_report
 from db.snapshot.store import CacheLike, RefreshState, iso
 from db.timeouts import TIMEOUT_OPTION, server_statement_limit
 
@@ -58,6 +59,10 @@ class Refresher:
     after_publish: Callable[[int], None] | None = None
     # PostgreSQL: parallel workers per query of a build (None or < 0: the server's default)
     pg_parallel: int | None = None
+    # Rebuild at least this often even when the fingerprint did not move: a raw UPDATE by
+    # another program that touches neither data_state nor cases.updated_at still reaches
+    # the wall within this many seconds (0: never force).
+    full_rebuild_s: int = 600
     # the build's statements may run this long (the web's statement timeout is shorter)
     deadline_s: float | None = None
     # asked right before anything is written: False (lease lost, refresh abandoned) drops it
@@ -88,7 +93,7 @@ class Refresher:
         with session_scope(self.sessions) as session:
             fingerprint = data_fingerprint(session)
         today = now.astimezone(self.tz).date().isoformat()
-        if (state.fingerprint == fingerprint and state.day == today
+        if (state.fingerprint == fingerprint and state.day == today and not self._rebuild_due(state, now)
                 and store.has_snapshot(self.cache, state.version)):
             if not self._allowed():
                 return FAILED
@@ -96,6 +101,15 @@ class Refresher:
             return UNCHANGED
         self._publish(state, now, fingerprint, dt.date.fromisoformat(today))
         return PUBLISHED
+
+    def _rebuild_due(self, state: RefreshState, now: dt.datetime) -> bool:
+        """The last snapshot is older than `full_rebuild_s`: build again whatever the fingerprint."""
+        if not self.full_rebuild_s or not state.computed_at:
+            return False
+        computed = dt.datetime.fromisoformat(state.computed_at)
+        if computed.tzinfo is None:
+            computed = computed.replace(tzinfo=dt.UTC)
+        return (now - computed).total_seconds() >= self.full_rebuild_s
 
     def port(self) -> IndicatorPort:
         if self._port is None:
@@ -107,6 +121,8 @@ class Refresher:
         started = time.perf_counter()
         store.write_state(self.cache, state.computing(now))  # not stale while it computes
         with session_scope(self.sessions) as session:
+            # every pass of the build reads the same instant of the database (issue #15 §1)
+            begin_consistent_read(session)
             self._allow_long(session)
             self._limit_parallelism(session)
             body = self.build(session, self.port(), today=today,
@@ -114,6 +130,9 @@ class Refresher:
             floor = max(state.version or 0, history.last_version(session))
         if not self._allowed():
             raise RuntimeError("不再持有主控锁，本次刷新结果未写入")
+        # the invariants inside the snapshot, checked on every build (the admin page shows them;
+        # `python -m dashboard check` adds the CLI, drill-down and export comparisons)
+        body["check"] = check_report(body, iso(self.clock()))
         snapshot = {"version": floor + 1, **body, "computed_at": iso(self.clock()),
                     "duration_ms": round((time.perf_counter() - started) * 1000),
                     "status": "ok", "last_error": None}
@@ -130,7 +149,8 @@ class Refresher:
     def _allow_long(self, session: Session) -> None:
         """Give the build's transaction the refresh deadline instead of a page's statement limit."""
         if self.deadline_s:
-            conn = session.connection(execution_options={TIMEOUT_OPTION: self.deadline_s})
+            conn = session.connection()
+            conn.execution_options(**{TIMEOUT_OPTION: self.deadline_s})  # this transaction's connection
             server_statement_limit(conn, self.deadline_s)
 
     def _limit_parallelism(self, session: Session) -> None:

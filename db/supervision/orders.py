@@ -385,12 +385,25 @@ def order_steps(session: Session, order_id: int) -> list[dict[str, Any]]:
     return rows
 
 
-def target_choices(session: Session) -> dict[str, list[dict[str, Any]]]:
-    """Active teams and officers (with their team) for the filters and the issue form."""
-    teams = session.execute(select(Team.id, Team.name).where(Team.active.is_(True)).order_by(Team.id))
-    officers = session.execute(
-        select(Officer.id, Officer.name, Team.name.label("team")).outerjoin(Team, Team.id == Officer.team_id)
-        .where(Officer.active.is_(True)).order_by(Officer.team_id, Officer.id))
+def target_choices(session: Session, scope: Scope | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Active teams and officers (with their team) for the filters and the issue form, within
+    `scope` (None: the whole court): a lead sees the own team and its officers, an officer the own
+    team and only himself or herself — never the names of all staff."""
+    team_q = select(Team.id, Team.name).where(Team.active.is_(True)).order_by(Team.id)
+    officer_q = (select(Officer.id, Officer.name, Team.name.label("team")).outerjoin(Team, Team.id == Officer.team_id)
+                 .where(Officer.active.is_(True)).order_by(Officer.team_id, Officer.id))
+    if scope is not None and not scope.court:
+        if scope.team_id is not None:
+            team_q = team_q.where(Team.id == scope.team_id)
+            officer_q = officer_q.where(Officer.team_id == scope.team_id)
+        elif scope.officer_id is not None:
+            own_team = select(Officer.team_id).where(Officer.id == scope.officer_id).scalar_subquery()
+            team_q = team_q.where(Team.id == own_team)
+            officer_q = officer_q.where(Officer.id == scope.officer_id)
+        else:
+            team_q, officer_q = team_q.where(false()), officer_q.where(false())
+    teams = session.execute(team_q)
+    officers = session.execute(officer_q)
     return {"teams": [{"id": t.id, "name": t.name} for t in teams],
             "officers": [{"id": o.id, "name": o.name, "team": o.team or "未分配"} for o in officers]}
 

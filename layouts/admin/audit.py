@@ -41,4 +41,7 @@ def layout(action_options: Sequence[Mapping[str, str]] = (), outcome_options: Se
         html.Div(id=A.MSG),
         html.Div(id=A.COUNT, className="list-summary"),
         html.Div(id=A.TABLE),
+        dcc.Store(id=A.PAGE, data=0),
+        html.Div([html.Button("上一页", id=A.PREV, className="btn"),
+                  html.Button("下一页", id=A.NEXT, className="btn")], className="admin-pager"),
     ], A.ROOT)

@@ -7,12 +7,14 @@ from urllib.parse import urlencode
 
 from dash import dcc, html
 
+from db.indicators.texts import STATUS_WORDS
+
 PRESET_LABELS: dict[str, str] = {
     "month": "本月", "quarter": "本季度", "ytd": "本年至今", "last_year": "上年同期", "custom": "自定义",
 }
 COMPARE_LABELS: dict[str, str] = {"yoy": "同比上年同期", "none": "不对比", "custom": "自定义对比期"}
 PERIOD_KEYS = ("preset", "start", "end", "cmp", "cstart", "cend")
-STATUS_TEXT = {"good": "达标", "warn": "关注", "bad": "预警", "none": ""}
+STATUS_TEXT = STATUS_WORDS
 
 
 def search(query: Mapping[str, Any]) -> str:

@@ -52,7 +52,7 @@ def indicator_columns(name_header: str, indicators: Sequence[IndicatorColumn]) -
         col = link_column(key, header, text_field=f"{key}__d", numeric=True)
         if key == "accepted":
             col["sort"] = "desc"  # busiest first; every column can be re-sorted
-        col["headerTooltip"] = f"{header}（{unit}）；点击数字查看案件；颜色：绿 达标 / 黄 关注 / 红 预警"
+        col["headerTooltip"] = f"{header}（{unit}）；点击数字查看案件；颜色：绿 达标 / 黄 临界 / 红 未达标 / 灰 样本少"
         col["cellClassRules"] = STATUS_RULES
         col["tooltipField"] = f"{key}__delta"
         cols.append(col)

@@ -88,14 +88,22 @@ def _team_links(teams: Sequence[Mapping[str, Any]]) -> html.Div:
     return html.Div([html.Span("团队工作台：", className="team-label"), *links], className="team-links")
 
 
-def court_panel(court: Mapping[str, Any], year: int, updated: str | None, scoped: bool = False) -> html.Section:
+CASE_STATS = frozenset({"cases", "open_cases", "filed", "closed"})
+
+
+def court_panel(court: Mapping[str, Any], year: int, updated: str | None, scoped: bool = False,
+                scope_note: str = "") -> html.Section:
     """The loaded court: name, 代字, headline counts and its teams (plain data in); `scoped`
-    counts are the viewer's own team's or own cases only, and say so."""
+    counts are the viewer's own team's or own cases only, and say so. `scope_note` (不含执保)
+    labels the case counts: they use the wall's court scope."""
     stats = [
         html.Div(
             [html.Div(f"{court[key]:,}", className="stat-value"),
-             html.Div(label.replace("本年", f"{year}年"), className="stat-label")],
+             html.Div([label.replace("本年", f"{year}年"),
+                       html.Span(f"（{scope_note}）", className="stat-scope")
+                       if scope_note and key in CASE_STATS else None], className="stat-label")],
             className="stat", **{"data-stat": key},
+            title=f"与大屏同一口径：{scope_note}" if scope_note and key in CASE_STATS else None,
         )
         for key, label in STATS
     ]
@@ -151,6 +159,6 @@ def layout(**_: str) -> html.Div:
 
 
 def court_summary(courts: Sequence[Mapping[str, Any]], year: int, updated: str | None,
-                  scoped: bool = False) -> list:
+                  scoped: bool = False, scope_note: str = "") -> list:
     """One panel per loaded court, or the empty-database hint."""
-    return [court_panel(c, year, updated, scoped) for c in courts] or [empty_panel()]
+    return [court_panel(c, year, updated, scoped, scope_note) for c in courts] or [empty_panel()]

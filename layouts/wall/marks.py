@@ -7,6 +7,8 @@ from typing import Any
 
 from dash import html
 
+from db.indicators.texts import STATUS_WORDS
+
 
 @dataclass(frozen=True)
 class Light:
@@ -16,13 +18,15 @@ class Light:
 
 
 # Indicator status (from the engine's threshold check) → symbol + words + colour class.
+# The words are the one vocabulary of db/indicators/texts.py (also the desk, CLI and exports).
 LIGHTS: dict[str, Light] = {
-    "good": Light("●", "达标", "good"),
-    "ok": Light("●", "达标", "good"),
-    "warn": Light("◆", "临界", "warn"),
-    "warning": Light("◆", "临界", "warn"),
-    "bad": Light("■", "未达标", "bad"),
-    "alert": Light("■", "未达标", "bad"),
+    "good": Light("●", STATUS_WORDS["good"], "good"),
+    "ok": Light("●", STATUS_WORDS["good"], "good"),
+    "warn": Light("◆", STATUS_WORDS["warn"], "warn"),
+    "warning": Light("◆", STATUS_WORDS["warn"], "warn"),
+    "bad": Light("■", STATUS_WORDS["bad"], "bad"),
+    "alert": Light("■", STATUS_WORDS["bad"], "bad"),
+    "caveat": Light("○", STATUS_WORDS["caveat"], "caveat"),
 }
 BELOW = frozenset({"bad", "alert"})
 
@@ -42,13 +46,16 @@ def is_below(indicator: dict[str, Any] | None) -> bool:
     return bool(indicator) and (indicator.get("status") or "") in BELOW
 
 
-def light_badge(status: str | None, class_name: str = "w-light") -> html.Span | None:
-    """A traffic light: coloured symbol plus its word, or None when there is no threshold."""
+def light_badge(status: str | None, class_name: str = "w-light",
+                caveat: str | None = None) -> html.Span | None:
+    """A traffic light: coloured symbol plus its word, or None when there is no threshold.
+    A caveat status shows the entry's own word (月初, 样本少) in the neutral colour."""
     mark = light(status)
     if mark is None:
         return None
+    text = caveat if status == "caveat" and caveat else mark.text
     return html.Span(
-        [html.Span(mark.symbol, className="w-light-sym"), html.Span(mark.text, className="w-light-txt")],
+        [html.Span(mark.symbol, className="w-light-sym"), html.Span(text, className="w-light-txt")],
         className=f"{class_name} {class_name}--{mark.css}",
     )
 

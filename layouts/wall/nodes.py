@@ -18,18 +18,20 @@ PLANNED: tuple[tuple[str, str], ...] = (
     ("按团队", "各团队超期与临期节点件数并排对比，超期多的团队突出显示"),
     ("督办与案款", "督办单：已下发、已反馈、逾期、已办结；到账未发放的案款按账龄分档"),
 )
-# Headline figures: (where, key, label, unit, css). css marks how urgent a non-zero count is.
+# Headline figures: (where, key, label, unit, css). css marks how urgent a non-zero count is;
+# colours follow the meaning: a late node (超期) is amber or red, never green.
 HEADLINES: tuple[tuple[str, str, str, str, str], ...] = (
     ("totals", "overdue", "超期未完成", "个", "bad"),
     ("totals", "due_soon", "临期", "个", "warn"),
-    ("totals", "done_late", "超期完成", "个", "flat"),
-    ("supervision", "open", "督办未办结", "件", "flat"),
+    ("totals", "done_late", "超期完成", "个", "warn"),  # late is never green, even when done
+    ("supervision", "open", "督办未办结", "件", "info"),
     ("supervision", "overdue", "督办逾期", "件", "bad"),
 )
 SUPERVISION: tuple[tuple[str, str], ...] = (
     ("issued", "已下发"), ("answered", "已反馈"), ("overdue", "逾期"), ("closed", "已办结"),
 )
-URGENCY = {"bad": "■", "warn": "◆", "flat": "●"}
+# flat: nothing to worry about (a zero count), green; info: a neutral count, never green.
+URGENCY = {"bad": "■", "warn": "◆", "flat": "●", "info": "●"}
 NODE_ROWS = 9
 
 

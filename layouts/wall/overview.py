@@ -60,12 +60,19 @@ def court_view(snapshot: dict[str, Any], period: str) -> dict[str, Any]:
     return view.get("indicators") or {}
 
 
+def definition(snapshot: dict[str, Any], key: str, scope: str = "court") -> dict[str, Any]:
+    """The registry's formula and case-scope label of one indicator at one level."""
+    return ((snapshot.get("definitions") or {}).get(key) or {}).get(scope) or {}
+
+
 def tiles(snapshot: dict[str, Any]) -> list[html.Div]:
     """The ten KPI tiles for 本年至今 (待发放案款 adds its ageing from node control)."""
     indicators = court_view(snapshot, "ytd")
     payments = (snapshot.get("nodes") or {}).get("payments")
-    return [money_tile(spec, payments, indicators.get(spec.key)) if spec.key == MONEY_KEY
-            else kpi_tile(spec, indicators.get(spec.key)) for spec in OVERVIEW_TILES]
+    return [money_tile(spec, payments, indicators.get(spec.key), definition(snapshot, spec.key))
+            if spec.key == MONEY_KEY
+            else kpi_tile(spec, indicators.get(spec.key), definition(snapshot, spec.key))
+            for spec in OVERVIEW_TILES]
 
 
 def month(snapshot: dict[str, Any]) -> list[html.Div]:
@@ -73,4 +80,5 @@ def month(snapshot: dict[str, Any]) -> list[html.Div]:
     period = (snapshot.get("periods") or {}).get("mtd") or {}
     indicators = court_view(snapshot, "mtd")
     head = html.Div(f"{period.get('start', '')} 至 {period.get('end', '')}", className="w-mini-period")
-    return [head, *[mini_stat(spec, indicators.get(spec.key)) for spec in MONTH_TILES]]
+    return [head, *[mini_stat(spec, indicators.get(spec.key), definition(snapshot, spec.key))
+                    for spec in MONTH_TILES]]

@@ -63,7 +63,7 @@ def has_cases(team: dict[str, Any]) -> bool:
 def _cell(spec: TileSpec, cell: dict[str, Any] | None) -> html.Td:
     cell = cell or {}
     below = is_below(cell)
-    return html.Td([numeral(cell.get("display")), light_badge(cell.get("status"), "w-dot")],
+    return html.Td([numeral(cell.get("display")), light_badge(cell.get("status"), "w-dot", cell.get("caveat"))],
                    className="w-tt-val w-flash-on-change" + (" w-tt-val--below" if below else ""),
                    **{"data-key": spec.key})
 
@@ -88,7 +88,24 @@ def cards(snapshot: dict[str, Any]) -> list[Any]:
             for spec in TEAM_METRICS]
     idle = [team.get("name") or "—" for team in teams_of(snapshot) if not has_cases(team)]
     note = html.Div(f"本期无承办案件：{'、'.join(idle)}", className="w-tt-note") if idle else None
-    return [html.Table([html.Thead(head), html.Tbody(rows)], className="w-team-table"), note]
+    return [html.Table([html.Thead(head), html.Tbody(rows)], className="w-team-table"), note,
+            scope_note(snapshot)]
+
+
+def scope_note(snapshot: dict[str, Any]) -> html.Div | None:
+    """Why the team columns do not add up to the court: their case scopes, and 未分配/其他."""
+    defs = (snapshot.get("definitions") or {}).get("accepted") or {}
+    team_scope = (defs.get("team") or {}).get("scope")
+    court_scope = (defs.get("court") or {}).get("scope")
+    parts = []
+    if team_scope and court_scope and team_scope != court_scope:
+        parts.append(f"团队数字{team_scope}，全院数字{court_scope}")
+    other = ((((snapshot.get("views") or {}).get("ytd") or {}).get("court_parts") or {})
+             .get("other") or {}).get("indicators") or {}
+    accepted = (other.get("accepted") or {}).get("numerator")
+    if accepted:
+        parts.append(f"未分配/其他（无团队或团队已停用）受理 {accepted} 件")
+    return html.Div("口径：" + "；".join(parts), className="w-tt-note") if parts else None
 
 
 def _rank_row(item: Any, with_team: bool) -> html.Tr:

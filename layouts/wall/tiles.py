@@ -48,7 +48,31 @@ MONTH_TILES: tuple[TileSpec, ...] = (
 )
 
 
-def kpi_tile(spec: TileSpec, indicator: dict[str, Any] | None) -> html.Div:
+def tooltip(spec: TileSpec, indicator: dict[str, Any] | None,
+            definition: dict[str, Any] | None) -> str:
+    """What a figure is (formula from the registry), its case scope, what its status is judged
+    against and any caveat: the words of the snapshot, never written here."""
+    indicator, definition = indicator or {}, definition or {}
+    lines = [definition.get("formula") or indicator.get("name") or spec.label]
+    if definition.get("scope"):
+        lines.append(f"口径：{definition['scope']}")
+    if indicator.get("basis"):
+        lines.append(f"状态：{indicator['basis']}")
+    if indicator.get("caveat"):
+        lines.append(f"{indicator['caveat']}：期间太短或分母太小，数值仅供参考，不标红绿")
+    return "\n".join(lines)
+
+
+def scope_tag(definition: dict[str, Any] | None) -> html.Span | None:
+    """A short visible case-scope label (不含执保, 仅首执) beside a figure's name."""
+    scope = (definition or {}).get("scope")
+    if not scope or scope == "含执保":
+        return None
+    return html.Span(f" · {scope}", className="w-kpi-scope")
+
+
+def kpi_tile(spec: TileSpec, indicator: dict[str, Any] | None,
+             definition: dict[str, Any] | None = None) -> html.Div:
     """A KPI tile; says so plainly when the snapshot carries no such indicator."""
     if not indicator:
         return html.Div(
@@ -65,20 +89,23 @@ def kpi_tile(spec: TileSpec, indicator: dict[str, Any] | None) -> html.Div:
     return html.Div(
         [
             html.Div(
-                [html.Span(spec.label, className="w-kpi-label"), light_badge(indicator.get("status"))],
+                [html.Span(spec.label, className="w-kpi-label"),
+                 light_badge(indicator.get("status"), caveat=indicator.get("caveat"))],
                 className="w-kpi-head",
             ),
             html.Div(numeral(indicator.get("display")), className="w-kpi-value w-flash-on-change"),
             change(indicator, spec.better),
-            html.Div(f"去年同期 {compare}" if compare else "去年同期 —", className="w-kpi-foot"),
+            html.Div([f"去年同期 {compare}" if compare else "去年同期 —", scope_tag(definition)],
+                     className="w-kpi-foot"),
         ],
         className="w-kpi w-kpi--below" if below else "w-kpi",
-        title=indicator.get("name") or spec.label,
+        title=tooltip(spec, indicator, definition),
         **{"data-key": spec.key},
     )
 
 
-def mini_stat(spec: TileSpec, indicator: dict[str, Any] | None) -> html.Div:
+def mini_stat(spec: TileSpec, indicator: dict[str, Any] | None,
+              definition: dict[str, Any] | None = None) -> html.Div:
     """A compact figure for side panels: label, value and change."""
     if not indicator:
         return html.Div([html.Span(spec.label, className="w-mini-label"), numeral(None)],
@@ -86,11 +113,13 @@ def mini_stat(spec: TileSpec, indicator: dict[str, Any] | None) -> html.Div:
     return html.Div(
         [
             html.Div([html.Span(spec.label, className="w-mini-label"),
-                      light_badge(indicator.get("status"))], className="w-mini-head"),
+                      light_badge(indicator.get("status"), caveat=indicator.get("caveat"))],
+                     className="w-mini-head"),
             html.Div(numeral(indicator.get("display")), className="w-mini-value w-flash-on-change"),
             change(indicator, spec.better),
         ],
         className="w-mini w-mini--below" if is_below(indicator) else "w-mini",
+        title=tooltip(spec, indicator, definition),
         **{"data-key": spec.key},
     )
 
@@ -115,7 +144,8 @@ def _band_text(band: dict[str, Any]) -> str:
 
 
 def money_tile(spec: TileSpec, payments: dict[str, Any] | None,
-               indicator: dict[str, Any] | None = None) -> html.Div:
+               indicator: dict[str, Any] | None = None,
+               definition: dict[str, Any] | None = None) -> html.Div:
     """待发放案款: the engine's amount and year-on-year change, with its ageing from node control."""
     if not payments and not indicator:
         return html.Div(
@@ -145,7 +175,7 @@ def money_tile(spec: TileSpec, payments: dict[str, Any] | None,
          html.Div(numeral(amount), className="w-kpi-value w-flash-on-change"),
          line,
          html.Div(foot, className="w-kpi-foot")],
-        className="w-kpi", title=(indicator or {}).get("name") or spec.label,
+        className="w-kpi", title=tooltip(spec, indicator, definition) + "\n账龄分档与本数同一口径（全部案件类型）",
         **{"data-key": spec.key})
 
 

@@ -53,6 +53,8 @@ def _legend() -> html.Div:
         [html.Span([html.Span("●", className="w-lg w-lg--good"), "达标"]),
          html.Span([html.Span("◆", className="w-lg w-lg--warn"), "临界"]),
          html.Span([html.Span("■", className="w-lg w-lg--bad"), "未达标"]),
+         html.Span([html.Span("○", className="w-lg w-lg--caveat"), "月初/样本少 不评"],
+                   title="期间不足 7 天或分母过小的比率只显示数值，不标红绿"),
          html.Span([html.Span("▲▼", className="w-lg"), "同比升降 · 率的变化以个百分点计"])],
         className="w-legend",
     )

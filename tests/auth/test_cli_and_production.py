@@ -21,7 +21,7 @@ from db.demo.users import DEMO_USERS, DEMO_WALL_TOKEN, ensure_demo_users
 from db.models import WallToken
 from db.session import make_session_factory, session_scope
 
-KEY = "p" * 48
+KEY = "k3Jx9Qw2-Lm8Zr4Tb7Vn1Yc6Hs5Pd0Fg_Ue2Wa9XoRt4Ey7I"  # strong: long and varied
 
 
 @pytest.fixture
@@ -122,3 +122,23 @@ def test_demo_users_are_bound_to_the_demo_team_and_officer(sqlite_engine: Engine
     assert users["lead"].team_id == court["team_simple"]
     assert users["officer"].officer_id == court["officer_zhang"]
     assert all(users[role] is not None for role in ("admin", "center", "leader"))
+
+
+def test_event_source_commands(url: str, sqlite_engine: Engine) -> None:
+    from db.events.sources import source_for_token
+
+    issued = _run(url, "event-source", "issue", "--name", "执行110")
+    assert issued.exit_code == 0 and "已为事件来源 1（执行110）签发令牌" in issued.output
+    plaintext = issued.output.splitlines()[1]
+    with session_scope(make_session_factory(sqlite_engine)) as session:
+        assert source_for_token(session, plaintext) is not None
+    listed = _run(url, "event-source", "list").output.splitlines()
+    assert listed[0].startswith("编号\t来源") and listed[1].split("\t")[1] == "执行110"
+    assert plaintext not in _run(url, "event-source", "list").output
+    assert _run(url, "event-source", "revoke", "1").output.strip() == "已吊销事件来源 1 的令牌"
+    again = _run(url, "event-source", "revoke", "1")
+    assert again.exit_code == 1 and "已于" in again.output
+    with session_scope(make_session_factory(sqlite_engine)) as session:
+        assert source_for_token(session, plaintext) is None
+        actions = [r["action"] for r in audit.search(session, action=["event_source_issue", "event_source_revoke"])]
+    assert actions == ["event_source_revoke", "event_source_issue"]

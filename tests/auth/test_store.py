@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from db.auth import audit
 from db.auth.access import Principal
-from db.auth.login_throttle import locked_until, note_attempt
+from db.auth.login_throttle import Limits, locked_until, reserve_attempt, settle_attempt
 from db.auth.users import (
     authenticate,
     create_user,
@@ -75,7 +75,7 @@ def test_password_is_a_salted_hash_and_authenticate_checks_it(db) -> None:
     session, _ = db
     one = create_user(session, "one", GOOD, "center")
     two = create_user(session, "two", GOOD, "leader")
-    assert GOOD not in one.password_hash and one.password_hash.startswith("scrypt$")
+    assert GOOD not in one.password_hash and one.password_hash.startswith("scrypt:")
     assert one.password_hash != two.password_hash  # own salt each
     assert authenticate(session, "one", GOOD).id == one.id
     assert authenticate(session, "one", GOOD + "x") is None
@@ -165,45 +165,49 @@ def test_wall_tokens_store_only_a_hash(db) -> None:
     assert actions == ["wall_token_revoke", "wall_token_issue"]
 
 
-def test_throttle_locks_a_username_and_an_address(db) -> None:
-    session, _ = db
+def test_throttle_locks_a_username_and_an_address(engine: Engine) -> None:
+    factory = make_session_factory(engine)
     now = dt.datetime(2026, 11, 26, 12, 0)
-    window, lockout = dt.timedelta(minutes=15), dt.timedelta(minutes=15)
+    limits = Limits(5, 5, dt.timedelta(minutes=15), dt.timedelta(minutes=15))
 
-    def lock(user: str, ip: str, at: dt.datetime):
-        return locked_until(session, user, ip, at, max_failures=5, window=window, lockout=lockout)
+    def attempt(user: str, ip: str, at: dt.datetime, ok: bool = False):
+        until = reserve_attempt(factory, user, ip, at, limits)
+        if until is None:
+            with session_scope(factory) as session:
+                settle_attempt(session, user, ip, ok)
+        return until
 
-    for i in range(4):
-        note_attempt(session, "zhang", "10.0.0.1", False, now + dt.timedelta(minutes=i))
-    assert lock("zhang", "10.0.0.2", now + dt.timedelta(minutes=4)) is None
-    note_attempt(session, "zhang", "10.0.0.1", False, now + dt.timedelta(minutes=4))
-    until = now + dt.timedelta(minutes=4) + lockout
-    assert lock("zhang", "10.0.0.2", now + dt.timedelta(minutes=5)) == until  # the username
-    assert lock("wang", "10.0.0.1", now + dt.timedelta(minutes=5)) == until  # the address
-    assert lock("wang", "10.0.0.2", now + dt.timedelta(minutes=5)) is None
-    assert lock("zhang", "10.0.0.2", until + dt.timedelta(seconds=1)) is None
-    # failures spread wider than the window do not lock
     for i in range(5):
-        note_attempt(session, "li", "10.0.0.3", False, now + dt.timedelta(minutes=4 * i))
-    assert lock("li", "10.0.0.4", now + dt.timedelta(minutes=17)) is None
+        assert attempt("zhang", "10.0.0.1", now + dt.timedelta(minutes=i)) is None
+    until = now + dt.timedelta(minutes=4) + limits.lockout
+    assert attempt("zhang", "10.0.0.2", now + dt.timedelta(minutes=5)) == until  # the username
+    assert attempt("wang", "10.0.0.1", now + dt.timedelta(minutes=5)) == until  # the address
+    assert attempt("wang", "10.0.0.2", now + dt.timedelta(minutes=5)) is None
+    assert attempt("zhang", "10.0.0.2", until + dt.timedelta(seconds=1)) is None  # lock over
+    # failures spread wider than the window do not lock
+    for i in range(6):
+        assert attempt("li", "10.0.0.3", now + dt.timedelta(minutes=4 * i)) is None
     # a success clears the username's failures
-    note_attempt(session, "zhang", "10.0.0.2", True, now + dt.timedelta(minutes=6))
-    assert lock("zhang", "10.0.0.9", now + dt.timedelta(minutes=7)) is None
+    for i in range(4):
+        attempt("zhao", "10.0.0.4", now + dt.timedelta(minutes=i))
+    assert attempt("zhao", "10.0.0.5", now + dt.timedelta(minutes=5), ok=True) is None
+    with session_scope(factory) as session:
+        assert locked_until(session, "zhao", "10.0.0.6", now + dt.timedelta(minutes=6), limits) is None
+    for i in range(4):
+        assert attempt("zhao", "10.0.0.6", now + dt.timedelta(minutes=6 + i)) is None
 
 
-def test_the_address_limit_is_its_own_number(db) -> None:
-    session, _ = db
+def test_the_address_limit_is_its_own_number(engine: Engine) -> None:
+    factory = make_session_factory(engine)
     now = dt.datetime(2026, 11, 26, 12, 0)
     window = lockout = dt.timedelta(minutes=15)
 
-    def lock(user: str, ip: str, at: dt.datetime, per_ip: int):
-        return locked_until(session, user, ip, at, max_failures=5, window=window,
-                            lockout=lockout, max_ip_failures=per_ip)
+    def attempt(user: str, ip: str, at: dt.datetime, per_ip: int):
+        return reserve_attempt(factory, user, ip, at, Limits(5, per_ip, window, lockout))
 
     for i in range(6):  # six people behind one NAT address mistype once each
-        note_attempt(session, f"user{i}", "10.0.0.1", False, now + dt.timedelta(minutes=i))
+        assert attempt(f"user{i}", "10.0.0.1", now + dt.timedelta(minutes=i), per_ip=20) is None
     at = now + dt.timedelta(minutes=6)
-    assert lock("user9", "10.0.0.1", at, per_ip=20) is None
-    assert lock("user9", "10.0.0.1", at, per_ip=6) == now + dt.timedelta(minutes=5) + lockout
-    assert lock("user9", "10.0.0.1", at, per_ip=0) is None  # 0: no address limit
+    assert attempt("user9", "10.0.0.1", at, per_ip=6) == now + dt.timedelta(minutes=5) + lockout
+    assert attempt("user9", "10.0.0.1", at, per_ip=0) is None  # 0: no address limit
 

@@ -111,3 +111,24 @@ def test_an_open_page_goes_to_login_when_the_user_is_disabled(app_server_factory
     # the next version poll gets 401; assets/auth.js reloads and the server sends the page to /login
     wait_until(lambda: _path(driver) == "/login", 30, "sent to /login")
     assert "账号状态已变更" in driver.find_element(By.TAG_NAME, "body").text
+
+
+def test_a_signed_in_browser_confirms_before_a_token_link_takes_it_over(empty_server, driver) -> None:
+    """Finding 6 in the browser: a signed-in user opening a wall-token link sees a confirmation
+    page (screenshot), stays signed in until the button is pressed, then the wall opens."""
+    engine = make_engine(empty_server.db_url)
+    with session_scope(make_session_factory(engine)) as session:
+        _id, token = issue_wall_token(session, "大厅主屏", None)
+    engine.dispose()
+    empty_server.login(driver, "leader")
+    _plain_get(driver, empty_server.page(f"/wall/token/{token}"))
+    wait_for_text(driver, "body", "切换为大屏登录")
+    assert "此浏览器已以" in driver.page_source and "browser-leader" in driver.page_source
+    screenshot(driver, f"{SHOTS}/wall-token-confirm-1920x1080.png", 1920, 1080, dash_page=False)
+    _plain_get(driver, empty_server.page("/analysis"))
+    wait_until(lambda: _path(driver) == "/analysis", 20, "still signed in as the user")
+    _plain_get(driver, empty_server.page(f"/wall/token/{token}"))
+    driver.find_element(By.ID, "wall-token-confirm").click()
+    wait_until(lambda: _path(driver) == "/wall", 20, "on the wall after confirming")
+    wait_for_dash(driver, 60)
+    assert not [e for e in console_errors(driver) if "Content Security Policy" in e]

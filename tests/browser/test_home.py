@@ -54,7 +54,8 @@ def _seed_small_court(db_url: str, today: dt.date) -> dict[str, int]:
         ]
         add_cases(session, rows)
     engine.dispose()
-    return {"cases": 12, "open_cases": 3 + 4, "filed": 7, "closed": 3, "teams": 2, "officers": 3}
+    # the case counts use the wall's court scope (首执 + 执恢, 不含执保): the 7 执保 cases are left out
+    return {"cases": 5, "open_cases": 3, "filed": 0, "closed": 0, "teams": 2, "officers": 3}
 
 
 @pytest.fixture
@@ -80,7 +81,7 @@ def test_start_page_names_the_court_and_links_the_sections(seeded_server, driver
     }
     assert shown == expected
     labels = [el.text for el in panel.find_elements(By.CSS_SELECTOR, ".stat-label")]
-    assert f"{today.year}年新收" in labels and f"{today.year}年结案" in labels
+    assert f"{today.year}年新收（不含执保）" in labels and f"{today.year}年结案（不含执保）" in labels
     chips = {el.text: el.get_attribute("href") for el in panel.find_elements(By.CSS_SELECTOR, ".team-chip")}
     assert list(chips) == ["简案团队", "保全团队"]
 
@@ -133,7 +134,8 @@ def test_start_page_on_the_demo_court(demo_server, driver) -> None:
     engine = make_engine(demo_server.db_url)
     with engine.connect() as conn:
         total, still_open = conn.execute(text(
-            "SELECT COUNT(*), SUM(CASE WHEN closed_on IS NULL THEN 1 ELSE 0 END) FROM cases"
+            "SELECT COUNT(*), SUM(CASE WHEN closed_on IS NULL THEN 1 ELSE 0 END) FROM cases "
+            "WHERE category IN ('first', 'resumed')"  # the wall's court scope (不含执保)
         )).one()
         teams = conn.execute(text("SELECT COUNT(*) FROM teams")).scalar_one()
     engine.dispose()

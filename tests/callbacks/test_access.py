@@ -7,6 +7,7 @@ as a browser (or an attacker with a browser's devtools) would send them.
 """
 from __future__ import annotations
 
+import base64
 import io
 import json
 from typing import Any
@@ -102,10 +103,11 @@ def audit_count(engine: Engine, action: str) -> int:
 
 PAGES = ("/", "/wall", "/analysis", "/team/{A}", "/team/{B}", "/officer/{乙助理}", "/officer/{丙法官}",
          "/case/{case}", "/cases", "/admin/users", "/admin/tokens", "/admin/audit", "/admin/rules",
-         "/supervision")
+         "/admin/sources", "/admin/import", "/supervision")
 ALLOWED_PAGES = {
     "admin": {"/", "/wall", "/analysis", "/team/{A}", "/team/{B}", "/officer/{乙助理}", "/officer/{丙法官}",
-              "/case/{case}", "/cases", "/admin/users", "/admin/tokens", "/admin/audit", "/admin/rules"},
+              "/case/{case}", "/cases", "/admin/users", "/admin/tokens", "/admin/audit", "/admin/rules",
+              "/admin/sources", "/admin/import"},
     "center": {"/", "/wall", "/analysis", "/team/{A}", "/team/{B}", "/officer/{乙助理}", "/officer/{丙法官}",
                "/case/{case}", "/cases", "/supervision"},
     "leader": {"/", "/wall", "/analysis", "/team/{A}", "/team/{B}", "/officer/{乙助理}", "/officer/{丙法官}",
@@ -194,6 +196,16 @@ def _attacks(ids: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], set[st
          {"admin"}, "已新增用户"),
         ("issue a wall token", "admin-tokens-issued",
          {"admin-tokens-issue.n_clicks": 1, "admin-tokens-screen.value": "偷看屏"}, {"admin"}, "/wall/token/"),
+        ("issue an event-API token", "admin-sources-issued",
+         {"admin-sources-issue.n_clicks": 1, "admin-sources-name.value": "伪造来源"}, {"admin"}, "Bearer"),
+        ("event sources", "admin-sources-table", {"admin-sources-rev.data": 0}, {"admin"}, "伪造来源"),
+        ("import history", "admin-import-history", {"admin-import-rev.data": 0}, {"admin"}, "还没有导入过数据"),
+        ("upload a workbook", "admin-import-file",
+         {"admin-import-upload.contents": "data:text/csv;base64," + base64.b64encode(
+             "案号,立案日期\n".encode()).decode(), "admin-import-upload.filename": "案件.csv"},
+         {"admin"}, "案件.csv"),
+        ("undo an import", "admin-import-undo-msg", {"admin-import-undo.n_clicks": 1,
+                                                     "admin-import-pick.value": 1}, {"admin"}, "批次"),
         ("audit search", "admin-audit-table", {"admin-audit-apply.n_clicks": 1}, {"admin"}, "越权访问被拒"),
         ("wall figures", "wall-tiles", {"wall-shown-version.data": 1}, {"admin", "center", "leader", "lead",
                                                                         "wall"}, ""),
@@ -286,6 +298,7 @@ EXPORTS = {
     "officer 乙 cases": ("/export/cases.xlsx?indicator=accepted&part=numerator&scope=officer&id={乙助理}"
                         "&start=2022-01-01&end=2022-06-30", {"admin", "center", "leader", "lead", "officer"}),
     "audit log": ("/export/audit.xlsx", {"admin"}),
+    "import template": ("/export/import-template.xlsx", {"admin"}),
 }
 
 

@@ -120,3 +120,30 @@ def test_audit_search_filters_and_export(court) -> None:
     bad = admin.get("/export/audit.xlsx?action=steal")
     assert bad.status_code == 400 and "动作：未知的审计动作“steal”" in bad.get_data(as_text=True)
     assert "导出" in _search(app, admin, action=["export"])  # the export itself is audited
+
+
+def test_event_source_tokens_are_shown_once_work_and_are_revoked(court) -> None:
+    """Issue on /admin/sources, call the event API with the token, revoke, and the API refuses."""
+    from db.models import EventSource
+
+    app, ids, engine = court
+    admin = client_as(app, engine, "admin", ids)
+    admin.get("/")
+    status, body = post(admin, payload(app, "admin-sources-issued",
+                                       {"admin-sources-issue.n_clicks": 1, "admin-sources-name.value": "执行110"}))
+    assert status == 200 and "Bearer" in body
+    token = json.loads(body)["response"]["admin-sources-issued"]["children"]["props"]["children"][1]["props"]["children"]
+    _, listing = post(admin, payload(app, "admin-sources-table", {"admin-sources-rev.data": 1}))
+    assert "执行110" in listing and token not in listing
+    api = app.server.test_client()
+    event = {"external_id": "1", "case_number": "不存在", "kind": "到场", "occurred_at": "2026-01-01T08:00:00"}
+    assert api.post("/api/v1/events", json=event, headers={"Authorization": f"Bearer {token}"}).status_code == 400
+    with Session(engine) as session:
+        source_id = session.scalars(select(EventSource.id).where(EventSource.name == "执行110")).one()
+    _, body = post(admin, payload(app, "admin-sources-msg",
+                                  {"admin-sources-revoke.n_clicks": 1, "admin-sources-pick.value": source_id}))
+    assert "已吊销事件来源" in body
+    assert api.post("/api/v1/events", json=event, headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    with Session(engine) as session:
+        actions = session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("event_source_%"))).all()
+    assert sorted(actions) == ["event_source_issue", "event_source_revoke"]

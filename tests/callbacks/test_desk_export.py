@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import urllib.parse
 from typing import Any
 
 import pytest
@@ -77,7 +79,10 @@ def test_analysis_export_indicator_sheet_equals_the_table(desk_app) -> None:
     names = [tr.children[0].children for tr in table.children[1].children]
     assert [r[0] for r in rows] == names
     closure = next(r for r in rows if r[0] == "结案率")
-    assert closure[1:5] == [70, "%", 7, 10]
+    # a rate is a number with a percent format (70% stored as 0.7), as in the grid sheet
+    assert closure[1:5] == [0.7, "%", 7, 10]
+    cell = next(c for c in wb["指标"]["B"] if c.value == 0.7)
+    assert cell.number_format == "0.00%"
 
 
 @pytest.mark.parametrize("kind", ["indicator", "queue", "node"])
@@ -111,3 +116,16 @@ def test_export_with_bad_parameters_is_a_chinese_400(desk_app) -> None:
         worse = client.get("/export/cases.xlsx?indicator=closed&start=2022-02-30&end=2022-03-01")
     assert bad.status_code == 400 and "团队编号 99 不存在" in bad.get_data(as_text=True)
     assert worse.status_code == 400 and "格式不正确" in worse.get_data(as_text=True)
+
+
+def test_list_export_file_name_says_what_it_is(desk_app) -> None:
+    app, ids = desk_app
+    query = {"indicator": "closure_rate", "part": "numerator", "scope": "team",
+             "id": str(ids["简案一组"]), "start": "2022-01-01", "end": "2022-06-30"}
+    client = signed_client(app)
+    with app.server.app_context():
+        response = client.get("/export/cases.xlsx" + search(query))
+    assert response.status_code == 200
+    disposition = urllib.parse.unquote(response.headers["Content-Disposition"])
+    assert re.search(r"团队-简案一组-结案率-\d{4}-\d{2}-\d{2}\.xlsx", disposition), disposition
+    assert "案件清单.xlsx" not in disposition

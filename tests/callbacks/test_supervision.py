@@ -222,10 +222,11 @@ def test_export_rows_equal_screen_rows(court, desk_app) -> None:
         head = values.index(["编号", "状态", "督办事项", "对象", "案号", "节点", "团队", "承办人", "下发人", "下发时间",
                              "办理期限", "剩余天数", "理由"])
         exported = [r for r in values[head + 1:] if isinstance(r[0], int)]
-        assert [(r[0], r[1], r[2], r[7] or "", r[9], r[11]) for r in exported] == [
+        assert [(r[0], r[1], r[2], r[7] or "", f"{r[9]:%Y-%m-%d %H:%M}", r[11]) for r in exported] == [
             (x["id"], x["status_label"], x["subject"], x["officer_name"], x["issued_at"], x["days_left"])
             for x in rows]
         assert all(isinstance(r[10], dt.datetime) for r in exported)  # dates stay dates
+        assert all(isinstance(r[9], dt.datetime) for r in exported)  # … and times are times
     with app.server.test_client() as client:
         assert client.get("/export/supervision.xlsx?status=bogus").status_code in (400, 401, 403)
 

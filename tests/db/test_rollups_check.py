@@ -17,11 +17,13 @@ from db.models import Case, CaseExtension, CasePause, Payment, rollups
 from tests.db.nodes_factory import make_case, make_org
 
 D = dt.date.fromisoformat
-MIGRATION = Path(__file__).resolve().parents[2] / "db/migrations/versions/0005_case_rollups.py"
+VERSIONS = Path(__file__).resolve().parents[2] / "db/migrations/versions"
+MIGRATION = VERSIONS / "0005_case_rollups.py"
+UNION = VERSIONS / "0009_trust.py"  # redefines the paused-days triggers (union of pauses)
 
 
-def _migration():
-    spec = importlib.util.spec_from_file_location("case_rollups_0005", MIGRATION)
+def _migration(path: Path = MIGRATION):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -41,6 +43,8 @@ def triggers_off(engine) -> Iterator[None]:
             for statement in migration.DROPS[name]:
                 conn.exec_driver_sql(statement)
             for statement in migration.TRIGGERS[name]():
+                conn.exec_driver_sql(statement)
+            for statement in _migration(UNION).trigger_statements(name):
                 conn.exec_driver_sql(statement)
 
 

@@ -118,3 +118,30 @@ def test_year_to_date_closure_trend_and_targets(engine) -> None:
     assert targets["2025-12"] == 93.0
     assert targets["2026-01"] is None and targets["2026-02"] is None
     assert targets["2026-03"] == 18.0 and targets["2026-11"] == 88.0
+
+
+def test_feed_names_the_actor_with_the_actors_own_team(engine) -> None:
+    """A bailiff of another team acting on a case: their name with their team, never the
+    case's team paired with them (the wall showed 简案团队 · 法警)."""
+    import datetime as dt
+
+    from db.models import CaseEvent, Officer, Team
+
+    sessions = make_session_factory(engine)
+    with session_scope(sessions) as session:
+        made = seed(session)
+        center = Team(court_id=made["court"].id, name="指挥中心", kind="simple", sort_order=9)
+        session.add(center)
+        session.flush()
+        bailiff = Officer(court_id=made["court"].id, team_id=center.id, name="赵法警", role="bailiff")
+        session.add(bailiff)
+        session.flush()
+        session.add(CaseEvent(case_id=made["cases"][1].id, kind="arrival_110", officer_id=bailiff.id,
+                              occurred_at=dt.datetime(2026, 11, 19, 3, 0)))
+    with session_scope(sessions) as session:
+        snap = build_snapshot(session, default_port(None, {"TIMEZONE": "Asia/Shanghai"}),
+                              today=TODAY, tz=TZ)
+    item = next(f for f in snap["feed"] if f["kind"] == "arrival_110")
+    assert (item["team"], item["officer"]) == ("指挥中心", "赵法警")
+    detention = next(f for f in snap["feed"] if f["kind"] == "detention")
+    assert (detention["team"], detention["officer"]) == ("简案团队", "王法官")
