@@ -11,7 +11,7 @@ from tests.faults.conftest import FAST, Proxied, wait_for
 def test_demo_password_check_runs_when_the_database_is_back(proxied_pg: Proxied) -> None:
     proxied_pg.proxy.set_mode("refuse")
     app = create_app({"DATABASE_URL": proxied_pg.url, "CACHE_URL": "simple://", "ENV": "production",
-                      "SECRET_KEY": "k" * 48, "SCHEDULER_ENABLED": False, **FAST})  # boots
+                      "SECRET_KEY": "Fault-suite-secret-0123456789-abcdefghijklmnopqrstuvwxyz", "SCHEDULER_ENABLED": False, **FAST})  # boots
     client = app.server.test_client()
     assert client.get("/login").status_code == 200
     engine = make_engine(proxied_pg.direct_url)

@@ -20,7 +20,7 @@ from tests.faults.conftest import Proxied, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
-SECRET = "s" * 48
+SECRET = "Fault-suite-secret-0123456789-abcdefghijklmnopqrstuvwxyz"  # long, varied (security check)
 
 
 def _free_port() -> int:
