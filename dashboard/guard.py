@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask import Flask, Response, redirect, render_template, request
+from werkzeug.wrappers import Response as BaseResponse
 
 from callbacks import authz
 from layouts import shell
@@ -104,7 +105,7 @@ def callback_refusal(body: dict[str, Any]) -> str | None:
     return None
 
 
-def _page_403(target: str) -> Response:
+def _page_403(target: str) -> BaseResponse:
     """The refusal as a page in the sign-in pages' frame (dashboard/auth/templates)."""
     who = authz.current()
     role = who.role_label if who else "未登录"
@@ -117,7 +118,7 @@ def _page_403(target: str) -> Response:
     return response
 
 
-def check_request() -> Response | None:
+def check_request() -> BaseResponse | None:
     """The before_request hook; None lets the request through."""
     path = request.path
     if path == DASH_UPDATE and request.method == "POST":

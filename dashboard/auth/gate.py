@@ -15,6 +15,7 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import Response, current_app, g, redirect, request
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response as BaseResponse
 
 from dashboard.auth import session as auth_session
 
@@ -27,7 +28,7 @@ UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 POLL_PROPS = (".n_intervals",)  # callbacks fired by timers only are not user activity
 
 
-def _text(message: str, status: int) -> Response:
+def _text(message: str, status: int) -> BaseResponse:
     if request.path.startswith("/_dash-"):
         body = json.dumps({"error": message}, ensure_ascii=False)
         return Response(body, status=status, mimetype="application/json")
@@ -97,11 +98,11 @@ def _serves_index() -> bool:
     return rule is not None and rule.endpoint in DASH_INDEX
 
 
-def _not_found() -> Response:
+def _not_found() -> BaseResponse:
     return Response("未找到该页面", status=404, mimetype="text/plain; charset=utf-8")
 
 
-def before_request() -> Response | None:
+def before_request() -> BaseResponse | None:
     g.principal = None
     if request.blueprint == API_BLUEPRINT:  # a routed /api/v1/ endpoint: bearer token only, never the cookie
         return None

@@ -2,6 +2,8 @@
 scripts only from this server plus the hashes of Dash's own inline scripts."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import dash
 from flask import Flask, Response, request
 
@@ -14,7 +16,7 @@ _STATIC = {
 }
 
 
-def content_security_policy(hashes: list[str], frame_ancestors: str) -> str:
+def content_security_policy(hashes: Sequence[str], frame_ancestors: str) -> str:
     scripts = " ".join(["'self'", *(h if h.startswith("'") else f"'{h}'" for h in hashes)])
     ancestors = frame_ancestors.strip() or "'none'"
     return "; ".join((

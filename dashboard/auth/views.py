@@ -14,6 +14,7 @@ from flask import (
     render_template,
     request,
 )
+from werkzeug.wrappers import Response as BaseResponse
 
 from dashboard.auth import session as auth_session
 from db.auth import audit
@@ -58,14 +59,14 @@ def _sessions():
     return current_app.extensions["dashboard"].sessions
 
 
-def _page(template: str, status: int = 200, **context) -> Response:
+def _page(template: str, status: int = 200, **context) -> BaseResponse:
     html = render_template(template, csrf=auth_session.csrf_token(), **context)
     response = Response(html, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def _login_page(status: int = 200, error: str = "", username: str = "", notice: str = "") -> Response:
+def _login_page(status: int = 200, error: str = "", username: str = "", notice: str = "") -> BaseResponse:
     nxt = safe_next(request.values.get("next")) or ""
     return _page("login.html", status, title="登录", error=error, notice=notice,
                  username=username, next=nxt)
@@ -77,7 +78,7 @@ def _locked_message(until: dt.datetime, now: dt.datetime) -> str:
 
 
 @blueprint.get("/login")
-def login_form() -> Response:
+def login_form() -> BaseResponse:
     if g.get("principal") is not None:
         return redirect(safe_next(request.args.get("next")) or landing(g.principal))
     notice = "已退出登录" if request.args.get("bye") else ""
@@ -85,7 +86,7 @@ def login_form() -> Response:
 
 
 @blueprint.post("/login")
-def login_submit() -> Response:
+def login_submit() -> BaseResponse:
     if not auth_session.csrf_ok(request.form.get("csrf_token")):
         return _login_page(400, "页面已过期，请重新输入用户名和密码")
     username = (request.form.get("username") or "").strip()[:64]
@@ -122,7 +123,7 @@ def login_submit() -> Response:
 
 
 @blueprint.get("/logout")
-def logout_form() -> Response:
+def logout_form() -> BaseResponse:
     if g.get("principal") is None:
         return redirect("/login")
     return _page("message.html", title="退出登录", heading="退出登录",
@@ -131,7 +132,7 @@ def logout_form() -> Response:
 
 
 @blueprint.post("/logout")
-def logout_submit() -> Response:
+def logout_submit() -> BaseResponse:
     if not auth_session.csrf_ok(request.form.get("csrf_token")):
         return _page("message.html", 400, title="退出登录", heading="退出登录",
                      error="页面已过期，请重新点击退出", logout=True, link_href="/", link_text="返回首页")
@@ -143,7 +144,7 @@ def logout_submit() -> Response:
     return redirect("/login?bye=1")
 
 
-def _confirm_wall(token: str) -> Response:
+def _confirm_wall(token: str) -> BaseResponse:
     """A signed-in browser opened a token link: ask before replacing its session (a link or an
     <img> on another site must not sign a lead's browser into the wall: login CSRF)."""
     who = g.principal
@@ -152,7 +153,7 @@ def _confirm_wall(token: str) -> Response:
                  wall_token=token, link_href=landing(who), link_text="不切换，返回")
 
 
-def wall_token_signin(token: str, confirmed: bool = False) -> Response:
+def wall_token_signin(token: str, confirmed: bool = False) -> BaseResponse:
     """Sign this browser in as the token's wall screen, then show the wall (token not kept in the URL).
     A browser already signed in (as anyone) must confirm first by a same-site POST."""
     if g.get("principal") is not None and not confirmed:
@@ -179,18 +180,18 @@ def wall_token_signin(token: str, confirmed: bool = False) -> Response:
 
 
 @blueprint.get("/favicon.ico")
-def favicon() -> Response:
+def favicon() -> BaseResponse:
     """Browsers ask for /favicon.ico; Dash serves the icon at /_favicon.ico (never the app page)."""
-    return redirect("/_favicon.ico", 301)  # type: ignore[return-value]
+    return redirect("/_favicon.ico", 301)
 
 
 @blueprint.get("/wall/token/<token>")
-def wall_token_route(token: str) -> Response:
+def wall_token_route(token: str) -> BaseResponse:
     return wall_token_signin(token)
 
 
 @blueprint.post("/wall/token")
-def wall_token_confirm() -> Response:
+def wall_token_confirm() -> BaseResponse:
     if not auth_session.csrf_ok(request.form.get("csrf_token")):
         return _page("message.html", 400, title="切换为大屏登录", heading="切换为大屏登录",
                      error="页面已过期，请重新打开大屏令牌链接", link_href="/", link_text="返回首页")

@@ -230,7 +230,7 @@ def status_counts(session: Session, today: dt.date, scope: Scope | None = None,
     list page's filters (e.g. one team's or one officer's orders)."""
     status = _effective_status(today)
     where = [_scope_clause(scope), *(_filter_clauses(flt, today, offset_minutes) if flt else [])]
-    found: dict[str, int] = dict(session.execute(select(status, func.count()).where(*where).group_by(status)).tuples().all())
+    found: dict[str, int] = dict(session.execute(select(status, func.count()).where(*where).group_by(status)).all())
     counts = {key: int(found.get(key, 0)) for key in ORDER_STATUSES}
     counts["open"] = sum(counts[s] for s in OPEN_STATUSES)
     return counts
