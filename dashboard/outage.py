@@ -21,6 +21,7 @@ from flask import Flask, Response, current_app, render_template, request
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
+from werkzeug.wrappers import Response as BaseResponse
 
 from db import snapshot
 from db.snapshot.store import parse_iso
@@ -175,7 +176,7 @@ def banner() -> str | None:
     return current_notice() if health is not None and health.down else None
 
 
-def outage_response(exc: BaseException) -> Response:
+def outage_response(exc: BaseException) -> BaseResponse:
     """503 with the Chinese notice: HTML for pages, JSON for Dash, text for exports."""
     health = _health()
     if health is not None:
@@ -183,6 +184,7 @@ def outage_response(exc: BaseException) -> Response:
     notice = current_notice()
     log.warning("请求因数据库不可用未完成：%s %s（%s）", request.method, request.path,
                 _describe(getattr(exc, "orig", None) or exc))
+    response: BaseResponse
     if request.path.startswith("/_dash-"):
         body = json.dumps({"message": notice}, ensure_ascii=False)
         response = Response(body, status=503, mimetype="application/json")
@@ -206,7 +208,7 @@ def outage_response(exc: BaseException) -> Response:
 SIGN_IN_DOWN = "数据库暂不可用，现在无法核对密码，请稍后再试（已登录的页面继续显示缓存数据）"
 
 
-def _login_unavailable(notice: str) -> Response:
+def _login_unavailable(notice: str) -> BaseResponse:
     """The sign-in form again, saying plainly that passwords cannot be checked right now."""
     try:
         from dashboard.auth.views import _login_page
@@ -219,7 +221,7 @@ def _login_unavailable(notice: str) -> Response:
         return Response(html, status=503, mimetype="text/html; charset=utf-8")
 
 
-def internal_error(exc: BaseException) -> Response:
+def internal_error(exc: BaseException) -> BaseResponse:
     """Any other unhandled error: a Chinese page, never a traceback (logged, redacted)."""
     original = getattr(exc, "original_exception", None) or exc
     if is_outage(original):
