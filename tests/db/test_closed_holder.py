@@ -72,6 +72,31 @@ def test_triggers_set_keep_and_clear_the_holder_at_closure(engine) -> None:
     assert _holder(engine, open_case) == (b, y)
 
 
+def test_a_history_loaded_after_the_closed_case_sets_its_holder_at_closure(engine) -> None:
+    """An import of a case already handed on: the case arrives closed with its new holder,
+    then its 分案记录; a row dated by 结案 decides, one dated after does not."""
+    with Session(engine) as s, s.begin():
+        org = make_org(s)
+        a, b = org.teams[0].id, org.teams[1].id
+        x, y = org.officers[0].id, org.officers[1].id
+        case_id = make_case(s, org, D("2025-01-10"), team=1, closed_on=D("2025-06-30"),
+                            closing_method="terminated_this_round").id
+    assert _holder(engine, case_id) == (b, y)
+    with Session(engine) as s, s.begin():
+        s.add_all([CaseAssignment(case_id=case_id, team_id=a, officer_id=x,
+                                  assigned_on=D("2025-01-10")),
+                   CaseAssignment(case_id=case_id, team_id=b, officer_id=y,
+                                  assigned_on=D("2026-02-01"), reason="移交终本管理")])
+    assert _holder(engine, case_id) == (a, x)
+    with Session(engine) as s:
+        assert rollups.check(s)["closed_holder"] == 0
+    with engine.begin() as conn:  # the pre-closure row deleted: no history by 结案 → current
+        conn.execute(CaseAssignment.__table__.delete().where(
+            CaseAssignment.__table__.c.case_id == case_id,
+            CaseAssignment.__table__.c.assigned_on == D("2025-01-10")))
+    assert _holder(engine, case_id) == (b, y)
+
+
 def test_rollups_check_finds_a_wrong_holder_at_closure_and_repair_restores_it(engine) -> None:
     with Session(engine) as s, s.begin():
         org = make_org(s)

@@ -10,6 +10,11 @@ the case when it closed, and the indicator engine credits closure figures to the
   from NULL to a date); kept when the case is reassigned later or its closing date is
   corrected; cleared when the case is reopened (closed_on back to NULL).
 
+An assignment (分案/改派 row) added, changed or deleted with assigned_on on or before its
+closed case's closed_on (a history loaded after the case, e.g. an import of a case already
+handed on) recomputes the case's columns from the history by the rule below; a row dated
+after 结案 changes nothing.
+
 Existing closed cases are backfilled from the assignment history: the holder of the latest
 case_assignments row with assigned_on on or before closed_on (ties: the highest id), or the
 current holder when there is none. db/models/rollups.py checks and repairs with that rule.
@@ -42,8 +47,22 @@ def _latest(column: str) -> str:
             f"ELSE (SELECT b.{column} FROM case_assignments b WHERE b.id = {latest}) END")
 
 
-BACKFILL = ("UPDATE cases SET " + ", ".join(f"{kept} = {_latest(src)}" for kept, src in PAIRS)
-            + " WHERE closed_on IS NOT NULL")
+RECOMPUTE = "UPDATE cases SET " + ", ".join(f"{kept} = {_latest(src)}" for kept, src in PAIRS)
+BACKFILL = RECOMPUTE + " WHERE closed_on IS NOT NULL"
+
+
+def _recompute(ref: str) -> str:
+    """Recompute the case of assignment row `ref` (NEW/OLD) if the row is dated by its 结案."""
+    return (f"{RECOMPUTE} WHERE cases.id = {ref}.case_id AND cases.closed_on IS NOT NULL "
+            f"AND {ref}.assigned_on <= cases.closed_on;")
+
+
+def _assignment_triggers() -> list[str]:
+    """MariaDB and SQLite (one event per trigger)."""
+    return [f"CREATE TRIGGER trg_case_assignments_closed_{event.lower()} AFTER {event} "
+            f"ON case_assignments FOR EACH ROW BEGIN {' '.join(_recompute(r) for r in refs)} END"
+            for event, refs in (("INSERT", ("NEW",)), ("DELETE", ("OLD",)),
+                                ("UPDATE", ("OLD", "NEW")))]
 
 
 def _postgresql() -> list[str]:
@@ -62,6 +81,15 @@ END $$""",
         """CREATE TRIGGER trg_cases_closed_holder
   BEFORE INSERT OR UPDATE OF closed_on, closed_team_id, closed_officer_id ON cases
   FOR EACH ROW EXECUTE FUNCTION cases_closed_holder()""",
+        f"""CREATE FUNCTION case_assignments_closed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN {_recompute('OLD')} END IF;
+  IF TG_OP <> 'DELETE' THEN {_recompute('NEW')} END IF;
+  RETURN NULL;
+END $$""",
+        """CREATE TRIGGER trg_case_assignments_closed
+  AFTER INSERT OR UPDATE OR DELETE ON case_assignments
+  FOR EACH ROW EXECUTE FUNCTION case_assignments_closed()""",
     ]
 
 
@@ -78,6 +106,7 @@ BEGIN
     SET NEW.closed_team_id = NEW.team_id, NEW.closed_officer_id = NEW.officer_id;
   END IF;
 END""",
+        *_assignment_triggers(),
     ]
 
 
@@ -96,6 +125,7 @@ AFTER UPDATE OF closed_on, closed_team_id, closed_officer_id ON cases
 FOR EACH ROW WHEN (NEW.closed_on IS NULL AND ({cleared}))
                OR (OLD.closed_on IS NULL AND NEW.closed_on IS NOT NULL AND ({stale}))
 BEGIN UPDATE cases SET {sets} WHERE id = NEW.id; END""",
+        *_assignment_triggers(),
     ]
 
 
@@ -104,8 +134,12 @@ TRIGGERS: dict[str, Callable[[], list[str]]] = {
 }
 DROPS: dict[str, list[str]] = {
     "postgresql": ["DROP TRIGGER IF EXISTS trg_cases_closed_holder ON cases",
-                   "DROP FUNCTION IF EXISTS cases_closed_holder()"],
-    **{name: [f"DROP TRIGGER IF EXISTS trg_cases_closed_holder_{e}" for e in ("ins", "upd")]
+                   "DROP TRIGGER IF EXISTS trg_case_assignments_closed ON case_assignments",
+                   "DROP FUNCTION IF EXISTS cases_closed_holder()",
+                   "DROP FUNCTION IF EXISTS case_assignments_closed()"],
+    **{name: [*(f"DROP TRIGGER IF EXISTS trg_cases_closed_holder_{e}" for e in ("ins", "upd")),
+              *(f"DROP TRIGGER IF EXISTS trg_case_assignments_closed_{e}"
+                for e in ("insert", "delete", "update"))]
        for name in ("mysql", "sqlite")},
 }
 
