@@ -151,6 +151,11 @@ def test_reassigning_a_closed_case_leaves_last_years_figures_unchanged(engine) -
         after = {scope: _figures(s, scope, LAST) for scope in ("court", "team", "officer")}
         now_after = {scope: _figures(s, scope, THIS) for scope in ("team", "officer")}
         all_after = compute_all(s, LAST, compare=False, parts_for=[a, b])
+        # scoped to some ids (a team's own page): the same figures
+        (only_a,) = compute(s, "team", ids=[a], period=LAST, compare=False)
+        (only_y,) = compute(s, "officer", ids=[y], period=LAST, compare=False)
+        assert only_a["indicators"] == before["team"][a]
+        assert only_y["indicators"]["closed"]["numerator"] == 0
         # explain = number: A's lists hold the case, B's do not
         rows = explain(s, "termination_rate", "team", a, LAST)
         assert [r["id"] for r in rows["numerator"]] == [ended_id]
