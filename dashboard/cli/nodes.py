@@ -18,7 +18,7 @@ from dashboard.cli.common import (
 from dashboard.config import load_settings
 from db.nodes.ageing import payment_ageing
 from db.nodes.counts import node_list, node_summary
-from db.nodes.rules import RuleSet
+from db.nodes.rules import RuleSet, source_parts
 from db.nodes.sql import STATUSES, NodeFilter
 from db.nodes.views import renewal_reminders
 
@@ -40,7 +40,8 @@ def nodes_rules() -> None:
         local = "（本地）" if r.local else ""
         echo_row([f"{r.key}{local}", r.name, r.kind, f"起算 {start}", f"期限 {r.limit_text()}",
               f"提前 {r.warn} 天预警", "/".join(r.categories)])
-        click.echo(f"      依据：{r.source}")
+        text, tag, _note = source_parts(r.source)
+        click.echo(f"      依据：{text}" + (f"（{tag}）" if tag else ""))
     cover = rules.calendar.coverage()
     click.echo(f"节假日日历：完整年度 {cover['complete']}，待补全年度 {cover['incomplete']}")
     warn_calendar(rules, court_today(load_settings(), None))
