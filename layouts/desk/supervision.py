@@ -29,7 +29,7 @@ def supervise_link(item: Mapping[str, Any]) -> dict[str, str]:
 
 def _date(id_: str, value: Any, placeholder: str) -> dcc.DatePickerSingle:
     return dcc.DatePickerSingle(id=id_, date=value or None, display_format="YYYY-MM-DD", placeholder=placeholder,
-                                first_day_of_week=1, clearable=True, className="date-input")
+                                month_format="YYYY年MMM", first_day_of_week=1, clearable=True, className="date-input")
 
 
 def _field(label: str, control: Any, cls: str = "") -> html.Label:
