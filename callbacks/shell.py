@@ -14,6 +14,7 @@ from db import snapshot
 from db.imports.sync import notice_text
 from layouts import ids
 
+CACHE_DOWN = "缓存服务不可用，已改用本机缓存"
 SHELL_CLASS = "shell"
 STALE_CLASS = "shell stale"
 
@@ -26,12 +27,32 @@ def _freshness() -> tuple[snapshot.Freshness, dt.tzinfo]:
     return fresh, ZoneInfo(settings["TIMEZONE"])
 
 
+OUTAGE_ERRORS = ("OperationalError", "InterfaceError", "TimeoutError", "DatabaseTimeout",
+                 "RefreshDeadline")
+
+
+def outage_banner(fresh: snapshot.Freshness | None = None) -> str | None:
+    """The database or cache outage this process (or the refresher) sees, else None."""
+    state = app_context()
+    health = state.extras.get("db_health")
+    refresher = fresh.state if fresh is not None else None
+    refresher_down = (refresher is not None and refresher.status != "ok"
+                      and (refresher.last_error or "").startswith(OUTAGE_ERRORS))
+    if health is not None and (health.down or refresher_down):
+        return health.notice(state.extras["cache"], ZoneInfo(state.settings["TIMEZONE"]))
+    backend = getattr(state.extras["cache"], "cache", None)
+    if getattr(backend, "degraded", False):
+        return CACHE_DOWN
+    return None
+
+
 def poll_version(_n: int | None, shown: int | None, banner: str | None,
                  root_class: str | None) -> tuple[Any, Any, Any, Any]:
     """Publish a new snapshot version and the banner; send nothing when nothing changed."""
     fresh, tz = _freshness()
     version = fresh.state.version if fresh.state else None
-    text = snapshot.banner_text(fresh, tz) or notice_text(app_context().extras["cache"])
+    text = (outage_banner(fresh) or snapshot.banner_text(fresh, tz)
+            or notice_text(app_context().extras["cache"]))
     wanted = (version, text or "", text is None, STALE_CLASS if text else SHELL_CLASS)
     current = (shown, banner or "", not banner, root_class or SHELL_CLASS)
     if wanted == current:

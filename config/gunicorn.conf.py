@@ -21,3 +21,15 @@ bind = [f"{os.environ.get('DASHBOARD_HOST', '127.0.0.1')}:{os.environ.get('DASHB
 accesslog = None  # one line per poll would flood the log; the proxy in front may log
 # Web processes only read snapshots; the refresher runs as `python -m dashboard scheduler`.
 raw_env = [] if "DASHBOARD_SCHEDULER_ENABLED" in os.environ else ["DASHBOARD_SCHEDULER_ENABLED=0"]
+
+
+def on_starting(server):  # noqa: ANN001, ARG001 - gunicorn's hook: the master, before forking
+    """Check the configuration once here, so a refusal stops the service with its message once
+    instead of crash-looping the workers (dashboard/preflight.py)."""
+    from dashboard.preflight import master_check
+
+    master_check()
+
+
+# Several instances may share a host (and the tests start their own): no shared control socket.
+control_socket_disable = True

@@ -15,6 +15,13 @@ from dashboard.config import ROOT, load_settings
 from db.auth.access import IMPORT_DATA, configure_grants
 from db.context import AppContext
 from db.session import make_engine, make_session_factory
+from db.timeouts import Timeouts
+
+
+def timeouts_of(settings: Mapping[str, Any]) -> Timeouts:
+    return Timeouts(connect_s=settings["DB_CONNECT_TIMEOUT_S"],
+                    statement_s=settings["DB_STATEMENT_TIMEOUT_S"],
+                    pool_s=settings["DB_POOL_TIMEOUT_S"])
 
 
 def watchdog_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
@@ -30,8 +37,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> dash.Dash:
     """Build the Dash app; nothing runs (no scheduler, no simulator) until the CLI starts it."""
     import callbacks
     import layouts
-    from dashboard import api, frozen, guard, routes
+    from dashboard import api, frozen, guard, outage, redact, routes
 
+    redact.install()  # no token, password or key in any log line of this process
     settings = load_settings(overrides)
     configure_grants({"center": {IMPORT_DATA}} if settings["IMPORT_CENTER"] else {})
     server = Flask(__name__, instance_path=str(ROOT / "instance"))
@@ -43,9 +51,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> dash.Dash:
         hops = settings["PROXY_HOPS"]
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
-    engine = make_engine(settings["DATABASE_URL"])
+    engine = make_engine(settings["DATABASE_URL"], timeouts_of(settings))
     state = AppContext(settings=settings, engine=engine, sessions=make_session_factory(engine))
     server.extensions["dashboard"] = state
+    state.extras["db_health"] = outage.install(server, engine)  # 503 notice, never a 500
     state.extras["cache"] = init_cache(server)  # snapshots; also memoized drill-downs
 
     app = dash.Dash(

@@ -56,18 +56,62 @@ DEFAULTS: dict[str, Any] = {
     "EVENTS_MAX_BODY_KB": 256,
     "EVENTS_MAX_BATCH": 500,
     "EVENTS_RATE_PER_MIN": 120,  # 0: no limit
-    "COMPRESS": True,  # gzip/brotli for browsers that accept it; 0 when a reverse proxy compresses  # reverse proxies in front whose X-Forwarded-For/-Proto/-Host are trusted
+    "COMPRESS": True,  # gzip/brotli for browsers that accept it; 0 when a reverse proxy compresses
     # imports (docs "导入本院数据"): file size limit; scheduled sync sources; forced full rebuild
     "IMPORT_CENTER": False,  # 指挥中心 may use the 数据导入 page too (管理员 always may)
     "IMPORT_MAX_MB": 200,  # larger files are refused before they are read
     "SYNC_SOURCES": "",  # path to a TOML file of [[sources]] (a SQLAlchemy URL and a SELECT per sheet)
     "SYNC_INTERVAL_S": 600,  # how often the leader runs the sync sources
-    "SYNC_ALERT_FAILURES": 3,
-    "FULL_REBUILD_INTERVAL_S": 600,  # rebuild the snapshot at least this often (raw UPDATEs by other programs)  # consecutive failures of a source before the wall shows a notice
+    "SYNC_ALERT_FAILURES": 3,  # consecutive failures of a source before the wall shows a notice
+    "FULL_REBUILD_INTERVAL_S": 600,  # rebuild the snapshot at least this often (raw UPDATEs by other programs)
+    # outages (docs/operations.md "故障与恢复"): every wait on a database or Redis is bounded
+    "DB_CONNECT_TIMEOUT_S": 5,  # opening a database connection
+    "DB_STATEMENT_TIMEOUT_S": 30,  # one statement of a page or sign-in (server- and client-side)
+    "DB_POOL_TIMEOUT_S": 3,  # waiting for a free pooled connection before the stale notice
+    "REFRESH_DEADLINE_S": 300,  # one snapshot refresh; past it the refresh is abandoned
+    "LEASE_TTL_S": 0,  # leader lease; 0: max(REFRESH_INTERVAL_S, 10) so a loaded machine keeps it
+    "CACHE_TIMEOUT_S": 2,  # Redis connect and read timeout
 }
 
+# Bounds of the numeric settings (inclusive), checked at start: (low, high, unit).
+BOUNDS: dict[str, tuple[float, float, str]] = {
+    "PORT": (1, 65535, ""),
+    "REFRESH_INTERVAL_S": (1, 86400, "秒"),
+    "SIMULATE_INTERVAL_S": (1, 86400, "秒"),
+    "SNAPSHOT_HISTORY_DAYS": (1, 36500, "天"),
+    "WALL_ROTATE_S": (0, 86400, "秒"),
+    "WALL_RELOAD_H": (0, 24 * 365, "小时"),
+    "SNAPSHOT_HISTORY_INTERVAL_S": (1, 86400 * 31, "秒"),
+    "SNAPSHOT_PG_PARALLEL": (-1, 64, ""),
+    "POLL_INTERVAL_S": (1, 3600, "秒"),
+    "SESSION_IDLE_MIN": (1, 60 * 24 * 31, "分钟"),
+    "SESSION_MAX_H": (1, 24 * 366, "小时"),
+    "AUTH_RECHECK_S": (1, 3600, "秒"),
+    "LOGIN_MAX_FAILURES": (1, 1000, "次"),
+    "LOGIN_MAX_FAILURES_PER_IP": (1, 100000, "次"),
+    "LOGIN_WINDOW_MIN": (1, 60 * 24, "分钟"),
+    "LOGIN_LOCKOUT_MIN": (1, 60 * 24 * 7, "分钟"),
+    "PROXY_HOPS": (0, 100, ""),
+    "DB_CONNECT_TIMEOUT_S": (1, 600, "秒"),
+    "DB_STATEMENT_TIMEOUT_S": (1, 3600, "秒"),
+    "DB_POOL_TIMEOUT_S": (1, 600, "秒"),
+    "REFRESH_DEADLINE_S": (2, 86400, "秒"),
+    "LEASE_TTL_S": (0, 3600, "秒"),
+    "CACHE_TIMEOUT_S": (1, 600, "秒"),
+    "WATCHDOG_LOST_S": (1, 3600, "秒"),
+    "EVENTS_MAX_BODY_KB": (1, 10240, "KB"),
+    "EVENTS_MAX_BATCH": (1, 5000, "条"),
+    "EVENTS_RATE_PER_MIN": (0, 1000000, "次"),
+    "IMPORT_MAX_MB": (1, 10240, "MB"),
+    "SYNC_INTERVAL_S": (1, 86400 * 7, "秒"),
+    "SYNC_ALERT_FAILURES": (1, 1000, "次"),
+}
+MIN_LEASE_TTL_S = 10  # the default lease outlives a heartbeat late by several seconds
+
+
 class SettingsError(ValueError):
-    """A DASHBOARD_* variable holds a value of the wrong type (message in Chinese)."""
+    """A DASHBOARD_* variable holds a bad value (message in Chinese: the setting, what is wrong,
+    what to do)."""
 
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -100,4 +144,66 @@ def load_settings(
         if raw is not None:
             settings[key] = _parse(key, raw)
     settings.update(overrides or {})
+    check(settings)
     return settings
+
+
+def _number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def check(settings: Mapping[str, Any]) -> None:
+    """Refuse out-of-range numbers, a malformed DATABASE_URL and an unknown CACHE_URL."""
+    for key, (low, high, unit) in BOUNDS.items():
+        value = settings.get(key)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        if not low <= value <= high:
+            raise SettingsError(f"环境变量 DASHBOARD_{key} 应在 {_number(low)}–{_number(high)} {unit}"
+                                f"之间，实际为“{_number(value)}”，请改为范围内的值")
+    _check_database_url(str(settings.get("DATABASE_URL", "")))
+    _check_cache_url(str(settings.get("CACHE_URL", "")))
+
+
+DRIVERS = ("sqlite", "postgresql", "mysql", "mariadb")
+
+
+def _check_database_url(url: str) -> None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise SettingsError("环境变量 DASHBOARD_DATABASE_URL 格式不正确，应形如 "
+                            "postgresql+psycopg://用户:密码@主机:5432/库名、"
+                            "mysql+pymysql://用户:密码@主机:3306/库名 或 sqlite:////路径/dashboard.db") from None
+    if parsed.get_backend_name() not in DRIVERS:
+        raise SettingsError(f"环境变量 DASHBOARD_DATABASE_URL 的数据库类型“{parsed.get_backend_name()}”"
+                            "不受支持，请使用 postgresql+psycopg、mysql+pymysql 或 sqlite")
+    if parsed.get_backend_name() != "sqlite" and not parsed.database:
+        raise SettingsError("环境变量 DASHBOARD_DATABASE_URL 缺少库名，请在地址末尾写上 /库名")
+
+
+def _check_cache_url(url: str) -> None:
+    from urllib.parse import urlsplit
+
+    schemes = ("simple", "filesystem", "redis", "rediss", "null")
+    parts = urlsplit(url)
+    if parts.scheme not in schemes:
+        raise SettingsError(f"环境变量 DASHBOARD_CACHE_URL“{url}”无法识别，应以 "
+                            + "、".join(f"{name}://" for name in schemes) + " 开头")
+    if parts.scheme.startswith("redis"):
+        try:
+            parts.port  # noqa: B018 - raises on a bad port
+        except ValueError:
+            raise SettingsError(f"环境变量 DASHBOARD_CACHE_URL 的端口无效：“{parts.netloc}”，"
+                                "应形如 redis://主机:6379/0") from None
+        if not parts.hostname:
+            raise SettingsError("环境变量 DASHBOARD_CACHE_URL 缺少主机名，应形如 redis://主机:6379/0")
+
+
+def lease_ttl_s(settings: Mapping[str, Any]) -> float:
+    """The leader lease's TTL: the setting, else one interval but never below MIN_LEASE_TTL_S."""
+    configured = float(settings.get("LEASE_TTL_S") or 0)
+    return configured or max(float(settings["REFRESH_INTERVAL_S"]), MIN_LEASE_TTL_S)

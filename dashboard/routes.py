@@ -10,6 +10,7 @@ from flask import Flask, Response, current_app, jsonify, request
 
 from db import snapshot
 from db.imports.sync import cached_status
+from db.snapshot.store import parse_iso
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -32,11 +33,26 @@ def healthz() -> tuple[Response, int]:
     fresh = snapshot.assess(snapshot.read_state(state.extras["cache"]),
                             dt.datetime.now(dt.UTC), state.settings["REFRESH_INTERVAL_S"])
     body, status = snapshot.health_report(fresh)
+    body.update(_slowness(fresh, float(state.settings["REFRESH_INTERVAL_S"])))
     body["sync"] = cached_status(state.extras["cache"])  # the import sync sources, if any
     response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Worker-Pid"] = str(os.getpid())  # which worker answered (ops, tests)
     return response, status
+
+
+def _slowness(fresh: snapshot.Freshness, interval_s: float) -> dict[str, object]:
+    """Is the refresh slower than its interval (the last one, or the one running now)?"""
+    state = fresh.state
+    took = (state.duration_ms or 0) / 1000 if state else 0.0
+    since = parse_iso(state.computing_since) if state else None
+    running = (dt.datetime.now(dt.UTC) - since).total_seconds() if since else 0.0
+    slow = max(took, running) > interval_s
+    body: dict[str, object] = {"refresh_interval_s": interval_s, "slow_refresh": slow}
+    if slow:
+        which = f"当前刷新已进行 {running:.0f} 秒" if running > interval_s else f"上次刷新用时 {took:.0f} 秒"
+        body["slow_refresh_note"] = f"{which}，超过刷新间隔 {interval_s:g} 秒"
+    return body
 
 
 def _xlsx(build: Callable[[dict[str, str]], tuple[bytes, str]]) -> Response:

@@ -5,6 +5,7 @@ import logging
 
 from flask import Flask
 from sqlalchemy import func, select
+from sqlalchemy.exc import InterfaceError, OperationalError, TimeoutError
 
 from dashboard import scheduler
 from db.demo import seed_demo, start_simulator
@@ -18,8 +19,12 @@ def start_demo(server: Flask) -> None:
     state = server.extensions["dashboard"]
     settings = state.settings
     if settings.get("SEED_DEMO"):
-        with state.sessions() as session:
-            empty = not session.scalar(select(func.count()).select_from(Court))
+        try:
+            with state.sessions() as session:
+                empty = not session.scalar(select(func.count()).select_from(Court))
+        except (OperationalError, InterfaceError, TimeoutError) as exc:  # an outage: seed later
+            log.warning("数据库暂不可用，跳过演示法院检查：%s", type(exc).__name__)
+            empty = False
         if empty:
             print("数据库为空，正在载入演示法院（包头市土默特右旗人民法院）…", flush=True)
             summary = seed_demo(state.engine, tz=settings.get("TIMEZONE", "Asia/Shanghai"))

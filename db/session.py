@@ -12,25 +12,42 @@ from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from db import timeouts as bounded
 from db.models import DataState
+from db.timeouts import Timeouts
 
 
-def make_engine(url: str, **kwargs: object) -> Engine:
-    """Create an engine for any SQLAlchemy URL; SQLite gets WAL and foreign keys."""
+def make_engine(url: str, timeouts: Timeouts | None = None, **kwargs: object) -> Engine:
+    """Create an engine for any SQLAlchemy URL; SQLite gets WAL and foreign keys.
+
+    `timeouts` bounds connecting (always, 5 s by default), each statement and the wait for a
+    pooled connection (the web app's engine; command-line tools leave those unbounded).
+    """
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, parsed.database, **kwargs)
-    return create_engine(url, pool_pre_ping=True, future=True, **kwargs)
+    timeouts = timeouts or Timeouts()
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        engine = _sqlite_engine(url, parsed.database, timeouts, **kwargs)
+    else:
+        connect = {**bounded.connect_args(backend, timeouts), **dict(kwargs.pop("connect_args", {}) or {})}  # type: ignore[call-overload]
+        if timeouts.pool_s and "poolclass" not in kwargs:
+            kwargs.setdefault("pool_timeout", timeouts.pool_s)
+        engine = create_engine(url, pool_pre_ping=True, future=True, connect_args=connect, **kwargs)
+    bounded.install(engine, timeouts)
+    return engine
 
 
-def _sqlite_engine(url: str, database: str | None, **kwargs: object) -> Engine:
+def _sqlite_engine(url: str, database: str | None, timeouts: Timeouts, **kwargs: object) -> Engine:
     memory = not database or database == ":memory:"
     if memory:
         kwargs.setdefault("poolclass", StaticPool)
     else:
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        Path(str(database)).parent.mkdir(parents=True, exist_ok=True)
+        if timeouts.pool_s and "poolclass" not in kwargs:
+            kwargs.setdefault("pool_timeout", timeouts.pool_s)
+    busy = timeouts.statement_s or 30  # waiting for another writer's lock
     engine = create_engine(
-        url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
+        url, connect_args={"check_same_thread": False, "timeout": busy}, **kwargs
     )
 
     @event.listens_for(engine, "connect")

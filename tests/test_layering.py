@@ -100,7 +100,7 @@ def test_importing_all_of_db_loads_no_dash() -> None:
 
 # db package → the other db packages it may import (the root modules base, session, context,
 # migrate, errors and sqldates are open to all). Each package's docstring says the same.
-DB_ROOT_MODULES = ("base", "session", "context", "migrate", "errors", "sqldates")
+DB_ROOT_MODULES = ("base", "session", "context", "migrate", "errors", "sqldates", "timeouts")
 DB_DEPENDS: dict[str, set[str]] = {
     "models": set(),
     "migrations": {"models"},

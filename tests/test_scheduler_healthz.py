@@ -13,7 +13,8 @@ from db.snapshot import store
 from db.snapshot.store import RefreshState, iso
 
 KEYS = {"status", "snapshot_version", "as_of", "computed_at", "age_s", "last_error",
-        "computing_since", "refreshing", "last_duration_ms", "sync"}
+        "computing_since", "refreshing", "last_duration_ms", "sync", "refresh_interval_s",
+        "slow_refresh"}
 
 
 @pytest.fixture

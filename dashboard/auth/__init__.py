@@ -38,7 +38,10 @@ def _cookie_secure(settings: dict) -> bool:
 def init_auth(server: Flask, app: dash.Dash | None = None) -> None:
     settings = server.config
     state = server.extensions["dashboard"]
-    refuse_if_unsafe(state.settings, state.engine)  # the settings as given (no dev key filled in)
+    # the settings as given (no dev key filled in); a database outage postpones the demo check
+    deferred = refuse_if_unsafe(state.settings, state.engine)
+    if deferred is not None:
+        server.before_request(deferred.before_request)
     server.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

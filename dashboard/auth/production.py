@@ -5,16 +5,25 @@ production mode (DASHBOARD_ENV=production) refuses to start with.
 HTTPS cookie flags, MCP off, sign-in throttle on, session lifetimes, wall-token ages). A failed
 check in production stops the start (`refuse_if_unsafe`); the command fails on any failed check
 whatever the mode, so it passes on a production configuration and fails on the demo one.
+
+The demo-sign-in check needs the database. When it is down at start the process starts anyway
+(a worker recycled during an outage must not take the service down) and `DeferredCheck` runs the
+check on the first request after the database is back (retried every 2 s); if it then fails,
+every request answers 503 with the refusal until the demo sign-ins are gone.
 """
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import os
+import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask import Response
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -124,14 +133,72 @@ def problems(settings: Mapping[str, Any], engine: Engine) -> list[str]:
     return [c.detail for c in posture(settings, engine) if c.status == FAIL and c.name in BLOCKING]
 
 
-def refuse_if_unsafe(settings: Mapping[str, Any], engine: Engine) -> None:
-    """At start: in production, run the security check; refuse on a blocking failure, log the rest."""
+OUTAGE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
+
+
+def config_problems(settings: Mapping[str, Any]) -> list[str]:
+    """What production refuses from the settings alone (no database needed)."""
     if settings.get("ENV") != "production":
-        return
-    checks = posture(settings, engine)
+        return []
+    return [c.detail for c in posture(settings, None) if c.status == FAIL and c.name in BLOCKING]
+
+
+def database_problems(settings: Mapping[str, Any], engine: Engine) -> list[str]:
+    """What production refuses from the database (demo sign-ins); raises SQLAlchemy's error when
+    the database cannot be reached."""
+    if settings.get("ENV") != "production":
+        return []
+    return [c.detail for c in _demo(engine) if c.status == FAIL and c.name in BLOCKING]
+
+
+def refusal(found: list[str]) -> str:
+    return "生产模式（DASHBOARD_ENV=production）拒绝启动：\n  - " + "\n  - ".join(found)
+
+
+def refuse_if_unsafe(settings: Mapping[str, Any], engine: Engine) -> DeferredCheck | None:
+    """At start: in production, run the security check; refuse on a blocking failure, log the rest.
+    While the database is down the settings are checked now and the database part is deferred."""
+    if settings.get("ENV") != "production":
+        return None
+    found = config_problems(settings)
+    if found:
+        raise StartupRefused(refusal(found))
+    try:
+        checks = posture(settings, engine)
+    except OUTAGE as exc:
+        log.warning("数据库暂不可用，演示账号检查将在数据库恢复后进行：%s", type(exc).__name__)
+        return DeferredCheck(settings, engine)
     for check in checks:
         if check.status != OK and check.name not in BLOCKING:
             log.warning("安全检查%s：%s：%s", check.status, check.name, check.detail)
     found = [c.detail for c in checks if c.status == FAIL and c.name in BLOCKING]
     if found:
-        raise StartupRefused("生产模式（DASHBOARD_ENV=production）拒绝启动：\n  - " + "\n  - ".join(found))
+        raise StartupRefused(refusal(found))
+    return None
+
+
+class DeferredCheck:
+    """The demo-sign-in check postponed by an outage; a before_request hook runs it."""
+
+    RETRY_S = 2.0
+
+    def __init__(self, settings: Mapping[str, Any], engine: Engine) -> None:
+        self.settings, self.engine = settings, engine
+        self.found: list[str] | None = None  # None: not checked yet; []: passed
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def before_request(self) -> Response | None:
+        if self.found is None and time.monotonic() >= self._next and self._lock.acquire(blocking=False):
+            try:
+                self.found = database_problems(self.settings, self.engine)
+                if self.found:
+                    log.error(refusal(self.found))
+            except OUTAGE:
+                self._next = time.monotonic() + self.RETRY_S
+            finally:
+                self._lock.release()
+        if self.found:
+            return Response(refusal(self.found).replace("拒绝启动", "拒绝服务"), status=503,
+                            mimetype="text/plain; charset=utf-8")
+        return None

@@ -34,8 +34,27 @@ for _module in _MODULES:
 
 
 def main() -> None:
-    """Run the CLI; a bad DASHBOARD_* value ends with its Chinese message, not a traceback."""
+    """Run the CLI; a bad DASHBOARD_* value, a database or Redis that cannot be reached end with
+    one Chinese line (the setting, what is wrong, what to do) and exit status 1, not a traceback."""
+    from dashboard import preflight, redact
+
+    redact.install()
     try:
         cli(prog_name="python -m dashboard")
     except SettingsError as exc:
         raise SystemExit(f"配置错误：{exc}") from None
+    except Exception as exc:
+        settings = _settings_or_none()
+        line = preflight.explain(exc, settings)
+        if line is None:
+            raise
+        raise SystemExit(line) from None
+
+
+def _settings_or_none() -> dict | None:
+    from dashboard.config import load_settings
+
+    try:
+        return load_settings()
+    except SettingsError:
+        return None

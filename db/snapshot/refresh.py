@@ -17,6 +17,7 @@ from db.snapshot import history, store
 from db.snapshot.builder import IndicatorPort, build_snapshot
 from db.snapshot.check import check_report
 from db.snapshot.store import CacheLike, RefreshState, iso
+from db.timeouts import TIMEOUT_OPTION, server_statement_limit
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,15 @@ class Refresher:
     # another program that touches neither data_state nor cases.updated_at still reaches
     # the wall within this many seconds (0: never force).
     full_rebuild_s: int = 600
+    # the build's statements may run this long (the web's statement timeout is shorter)
+    deadline_s: float | None = None
+    # asked right before anything is written: False (lease lost, refresh abandoned) drops it
+    may_write: Callable[[], bool] | None = None
+    may_record: Callable[[], bool] | None = None  # … and before a failure is recorded
     _port: IndicatorPort | None = field(default=None, init=False)
+
+    def _allowed(self) -> bool:
+        return self.may_write is None or self.may_write()
 
     def run(self) -> str:
         """Check, maybe recompute and publish; log and record any failure."""
@@ -76,7 +85,8 @@ class Refresher:
                 log.warning("快照刷新仍然失败：%s", cause)
             else:
                 log.exception("快照刷新失败，继续使用上一份快照：%s", cause)
-            self._record_failure(state, now, exc)
+            if self.may_record is None or self.may_record():
+                self._record_failure(state, now, exc)
             return FAILED
 
     def _refresh(self, state: RefreshState, now: dt.datetime) -> str:
@@ -85,6 +95,8 @@ class Refresher:
         today = now.astimezone(self.tz).date().isoformat()
         if (state.fingerprint == fingerprint and state.day == today and not self._rebuild_due(state, now)
                 and store.has_snapshot(self.cache, state.version)):
+            if not self._allowed():
+                return FAILED
             store.write_state(self.cache, state.confirmed(now))
             return UNCHANGED
         self._publish(state, now, fingerprint, dt.date.fromisoformat(today))
@@ -111,10 +123,13 @@ class Refresher:
         with session_scope(self.sessions) as session:
             # every pass of the build reads the same instant of the database (issue #15 §1)
             begin_consistent_read(session)
+            self._allow_long(session)
             self._limit_parallelism(session)
             body = self.build(session, self.port(), today=today,
                               court_code=self.court_code, tz=self.tz)
             floor = max(state.version or 0, history.last_version(session))
+        if not self._allowed():
+            raise RuntimeError("不再持有主控锁，本次刷新结果未写入")
         # the invariants inside the snapshot, checked on every build (the admin page shows them;
         # `python -m dashboard check` adds the CLI, drill-down and export comparisons)
         body["check"] = check_report(body, iso(self.clock()))
@@ -130,6 +145,13 @@ class Refresher:
             computed_at=snapshot["computed_at"], as_of=snapshot["as_of"],
             checked_at=iso(self.clock()), duration_ms=snapshot["duration_ms"]))
         log.info("快照 %s 已发布，用时 %s 毫秒", snapshot["version"], snapshot["duration_ms"])
+
+    def _allow_long(self, session: Session) -> None:
+        """Give the build's transaction the refresh deadline instead of a page's statement limit."""
+        if self.deadline_s:
+            conn = session.connection()
+            conn.execution_options(**{TIMEOUT_OPTION: self.deadline_s})  # this transaction's connection
+            server_statement_limit(conn, self.deadline_s)
 
     def _limit_parallelism(self, session: Session) -> None:
         """Keep a build's scans from taking every core (PostgreSQL; this transaction only)."""

@@ -79,7 +79,7 @@ def test_freshness_rules() -> None:
 
 @pytest.mark.parametrize(("url", "kind"), [
     ("simple://", "SimpleCache"), ("filesystem:///tmp/x", "FileSystemCache"),
-    ("redis://127.0.0.1:6379/3", "RedisCache"), ("null://", "NullCache")])
+    ("redis://127.0.0.1:6379/3", "dashboard.cache.FailoverRedisCache"), ("null://", "NullCache")])
 def test_cache_url_picks_the_backend(url: str, kind: str) -> None:
     config = cache_config(url, "p:")
     assert config["CACHE_TYPE"] == kind and config["CACHE_KEY_PREFIX"] == "p:"
