@@ -38,8 +38,9 @@ run: $(RUNTIME_STAMP)  ## serve the app (demo court, simulator, scheduler) on ht
 browser:  ## install Chromium, ChromeDriver and CJK fonts with apt when missing (root)
 	@scripts/ensure-browser.sh
 
-lint: $(DEV_STAMP)  ## ruff over the whole repository
+lint: $(DEV_STAMP)  ## ruff over the whole repository, mypy over db/ and dashboard/ (pyproject.toml)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 test: $(DEV_STAMP) browser lint  ## lint, then the whole suite (SQLite, PostgreSQL, MariaDB, Redis, Chromium)
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -59,7 +60,7 @@ bench-import: $(DEV_STAMP)  ## import time vs. only reading the file (1M-row CSV
 
 clean:  ## remove caches and generated files (keeps .venv and the database)
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -print0 | xargs -0 rm -rf
-	rm -rf .pytest_cache .ruff_cache bench-out
+	rm -rf .pytest_cache .ruff_cache .mypy_cache bench-out
 
 distclean: clean  ## also remove the virtual environment
 	rm -rf $(VENV)

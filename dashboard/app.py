@@ -59,14 +59,14 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> dash.Dash:
 
     app = dash.Dash(
         __name__,
-        server=server,
+        server=server,  # type: ignore[arg-type]  # Dash's generated hints omit Flask
         use_pages=True,
         pages_folder="",
         assets_folder=str(ROOT / "assets"),
         serve_locally=True,  # intranet: every script, style and font comes from this app
         compress=bool(settings["COMPRESS"]),  # a page 93 → 12 KB, AG Grid's script 1.3 → 0.36 MB
         title="执行指挥中心质效看板",
-        update_title=None,
+        update_title=None,  # type: ignore[arg-type]  # None: no 'Updating…' title (documented)
         suppress_callback_exceptions=False,
         enable_mcp=False,  # /_mcp would run callbacks around the guard: off whatever DASH_MCP_ENABLED says
     )

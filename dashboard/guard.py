@@ -21,7 +21,7 @@ from flask import Flask, Response, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from callbacks import authz
-from layouts import shell
+from layouts import known_path, shell
 from layouts.access import allows, landing_path, rule_for_component, rule_for_path
 
 DASH_UPDATE = "/_dash-update-component"
@@ -118,8 +118,30 @@ def _page_403(target: str) -> BaseResponse:
     return response
 
 
+def _page_404() -> BaseResponse:
+    """An address no page answers, in the sign-in pages' frame (never Dash's English 404)."""
+    body = render_template("message.html", title="未找到该页面", heading="未找到该页面",
+                           error=f"地址 {request.path} 没有对应的页面。",
+                           text="可能是地址输入有误，或页面已经调整。请从导航进入需要的页面。",
+                           link_href=landing_path(authz.current()), link_text="返回首页")
+    response = Response(body, status=404, mimetype="text/html; charset=utf-8")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def check_request() -> BaseResponse | None:
-    """The before_request hook; None lets the request through."""
+    """The before_request hook; None lets the request through. A permitted GET of an address no
+    page answers gets the Chinese 404 page (refusals come first: an odd spelling of a refused page
+    stays a 403)."""
+    refused = _refusal()
+    url_rule = request.url_rule
+    if (refused is None and request.method == "GET" and url_rule is not None
+            and url_rule.rule == "/<path:path>" and not known_path(request.path)):
+        return _page_404()
+    return refused
+
+
+def _refusal() -> BaseResponse | None:
     path = request.path
     if path == DASH_UPDATE and request.method == "POST":
         body = request.get_json(silent=True)

@@ -108,7 +108,13 @@ def export_import_rejects() -> Response:
     return _xlsx(rejects_download)
 
 
+def not_found(_error: Exception) -> Response:
+    """Flask's own 404 (a missing file under /assets/, an unknown route): in Chinese, not Werkzeug's English page."""
+    return Response("未找到该文件或页面", status=404, mimetype="text/plain; charset=utf-8")
+
+
 def register(server: Flask) -> None:
+    server.register_error_handler(404, not_found)
     server.add_url_rule("/ping", "ping", ping)
     server.add_url_rule("/healthz", "healthz", healthz)
     server.add_url_rule("/export/analysis.xlsx", "export_analysis", export_analysis)

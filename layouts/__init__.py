@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dash
 
-from layouts import shell, wall
+from layouts import not_found, shell, wall
 from layouts.admin import audit as admin_audit
 from layouts.admin import check as admin_check
 from layouts.admin import imports as admin_import
@@ -14,7 +14,7 @@ from layouts.admin import users as admin_users
 from layouts.desk import analysis, case, cases, officer, supervision, team
 from layouts.start import home
 
-__all__ = ["register_pages", "shell"]
+__all__ = ["known_path", "register_pages", "shell"]
 
 # (module name, path, Chinese title, layout, shown in the navigation)
 PAGES = (
@@ -42,3 +42,17 @@ def register_pages() -> None:
         where = {"path_template": path} if "<" in path else {"path": path}
         dash.register_page(name, **where, title=f"{title} · 执行指挥中心质效看板", name=title, order=order,
                            layout=layout, nav=nav)
+    # Dash shows the page named not_found_404 for a path no page matches (instead of its English 404)
+    dash.register_page("not_found_404", path="/404", title=f"{not_found.TITLE} · 执行指挥中心质效看板",
+                       name=not_found.TITLE, layout=not_found.layout, nav=False)
+
+
+def known_path(path: str) -> bool:
+    """Whether a page of PAGES answers this path (templates match one non-empty segment per variable)."""
+    parts = path.strip("/").split("/")
+    for _name, template, *_rest in PAGES:
+        segments = template.strip("/").split("/")
+        if len(segments) == len(parts) and all(
+                (s.startswith("<") and p) or s == p for s, p in zip(segments, parts, strict=True)):
+            return True
+    return False

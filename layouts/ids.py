@@ -156,6 +156,7 @@ class Supervision:
     NEW_REASON = "supervision-new-reason"
     NEW_SUBMIT = "supervision-new-submit"
     NEW_MSG = "supervision-new-msg"
+    NEW_LINK = "supervision-new-link"  # the head's 下发督办 link, shown to who may issue
 
 
 class AdminCheck:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks.context import principal
 from callbacks.desk import supervision_data as data
+from callbacks.desk.actions import may_issue
 from callbacks.desk.common import jsonable
 from callbacks.desk.data import court_today
 from callbacks.desk.params import ParamError, problem, search
@@ -47,18 +48,37 @@ def render_list(query: dict[str, Any] | None, _rev: int | None = None) -> tuple[
 
 
 def render_choices(query: dict[str, Any] | None) -> tuple[Any, ...]:
-    """Dropdown options of the filters and the form, and the 案号 of a pre-filled case."""
+    """Dropdown options of the filters and the form, and the form's target pre-filled from the link
+    that opened it (?new=node&case=…&node=…, ?new=team&team=…): 案号, 督办对象, 节点, 团队, 承办人.
+    The values are sent with the options (a value sent before its options would be dropped)."""
     try:
         options = data.choices()
     except SQLAlchemyError:
-        return ([],) * 8 + ("",)
+        return ([],) * 8 + ("",) + (no_update,) * 4
     try:
         request = SupervisionRequest.parse(query or {})
         case_number = data.case_number_of(request.filters.case_id) if request.new else ""
     except (ParamError, SQLAlchemyError):
-        case_number = ""
+        request, case_number = None, ""
+    prefill: tuple[Any, ...] = (no_update,) * 4
+    if request is not None and request.new:
+        known = {key: {o["value"] for o in options[key]} for key in ("kind", "node", "team", "officer")}
+        f = request.filters
+        raw = {"kind": request.new, "node": str((query or {}).get("node") or ""),
+               "team": str(f.team_id or ""), "officer": str(f.officer_id or "")}
+        prefill = tuple(raw[key] if raw[key] in known[key] else None for key in ("kind", "node", "team", "officer"))
+        if prefill[0] is None:
+            prefill = ("case", *prefill[1:])
     return (options["status"], options["team"], options["officer"], options["kind"],
-            options["kind"], options["node"], options["team"], options["officer"], case_number)
+            options["kind"], options["node"], options["team"], options["officer"], case_number, *prefill)
+
+
+def issue_access(query: dict[str, Any] | None) -> tuple[str, dict[str, str]]:
+    """The head's 下发督办 link and the form: only for who may issue (承办人 never see them); the
+    form opens when the URL asks for it (?new=…)."""
+    if not may_issue():
+        return ui.HIDDEN_BUTTON, HIDDEN
+    return ui.BUTTON, ({} if (query or {}).get("new") else HIDDEN)
 
 
 def render_detail(query: dict[str, Any] | None, _rev: int | None = None) -> tuple[Any, ...]:
@@ -146,8 +166,11 @@ def register(app: dash.Dash) -> None:
         Output(S.F_STATUS, "options"), Output(S.F_TEAM, "options"), Output(S.F_OFFICER, "options"),
         Output(S.F_KIND, "options"), Output(S.NEW_KIND, "options"), Output(S.NEW_NODE, "options"),
         Output(S.NEW_TEAM, "options"), Output(S.NEW_OFFICER, "options"), Output(S.NEW_CASE, "value"),
+        Output(S.NEW_KIND, "value"), Output(S.NEW_NODE, "value"), Output(S.NEW_TEAM, "value"),
+        Output(S.NEW_OFFICER, "value"),
         Input(S.QUERY, "data"),
     )(render_choices)
+    app.callback(Output(S.NEW_LINK, "className"), Output(S.FORM, "style"), Input(S.QUERY, "data"))(issue_access)
     app.callback(
         Output(S.DETAIL, "children"), Output(S.STEPS, "children"),
         *[Output(id_, "style") for _, id_ in BUTTONS],

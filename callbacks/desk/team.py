@@ -7,6 +7,7 @@ import dash
 from dash import Input, Output
 from sqlalchemy.exc import SQLAlchemyError
 
+from callbacks.desk.actions import may_issue
 from callbacks.desk.common import grid_indicators, jsonable, register_apply
 from callbacks.desk.data import court_today
 from callbacks.desk.params import ParamError, problem
@@ -22,10 +23,12 @@ T = ids.Team
 
 
 def _queue_rows(screen: Any) -> list[dict[str, Any]]:
+    """Queue rows; the 督办 link only for who may issue (a 团队长 or 承办人 would be refused)."""
     names = {r["id"]: r["name"] for r in screen.grid}
+    issuer = may_issue()
     return jsonable([
         q | {"case_number__href": f"/case/{q['case_id']}", "officer": names.get(q["officer_id"], "")}
-        | supervise_link(q)
+        | (supervise_link(q) if issuer else {})
         for q in screen.queue
     ])
 

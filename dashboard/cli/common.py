@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -54,6 +55,35 @@ def echo_json(data: Any) -> None:
 
 def echo_row(cells: list[Any]) -> None:
     click.echo("  ".join("" if c is None else str(c) for c in cells))
+
+
+def display_width(text: str) -> int:
+    """Terminal columns `text` takes: wide and full-width characters (汉字, 全角标点) count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    """`text` padded with spaces to `width` terminal columns (never cut)."""
+    return text + " " * max(width - display_width(text), 0)
+
+
+def table_lines(rows: list[list[Any]], gap: str = "  ") -> list[str]:
+    """Rows as text lines whose columns line up by display width (None prints as empty)."""
+    texts = [["" if c is None else str(c) for c in row] for row in rows]
+    widths: list[int] = []
+    for row in texts:
+        for i, cell in enumerate(row):
+            if i == len(widths):
+                widths.append(0)
+            widths[i] = max(widths[i], display_width(cell))
+    return [gap.join(pad(c, widths[i]) if i < len(row) - 1 else c for i, c in enumerate(row)).rstrip()
+            for row in texts]
+
+
+def echo_table(rows: list[list[Any]]) -> None:
+    """Print rows aligned by display width (see table_lines)."""
+    for line in table_lines(rows):
+        click.echo(line)
 
 
 def actor_id(session: Session, username: str) -> int:

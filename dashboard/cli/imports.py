@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import click
 from sqlalchemy import select
 
-from dashboard.cli.common import echo_json, echo_row, open_session
+from dashboard.cli.common import echo_json, echo_table, open_session
 from db.imports import (
     ImportFailed,
     Limits,
@@ -97,9 +97,8 @@ def _report(result: Any, rejects: Path | None) -> None:
         click.echo(f"已导入，批次 {result.batch}（撤销：python -m dashboard import undo {result.batch}）")
     click.echo(f"新增 {data['new']}  更新 {data['updated']}  未变 {data['unchanged']}  "
                f"删除 {data['deleted']}  拒绝 {data['rejected']}")
-    for name, counts in data["sheets"].items():
-        echo_row([f"  {name}", f"新增 {counts['new']}", f"更新 {counts['updated']}", f"未变 {counts['unchanged']}",
-                  f"删除 {counts['deleted']}", f"拒绝 {counts['rejected']}"])
+    echo_table([[f"  {name}", f"新增 {counts['new']}", f"更新 {counts['updated']}", f"未变 {counts['unchanged']}",
+                 f"删除 {counts['deleted']}", f"拒绝 {counts['rejected']}"] for name, counts in data["sheets"].items()])
     for name, headers in data["ignored_columns"].items():
         click.echo(f"  {name}表中未识别、已忽略的列：{'、'.join(headers)}（可用 --mapping 指定）")
     if data["ignored_sheets"]:
@@ -176,12 +175,10 @@ def import_history(limit: int, fmt: str) -> None:
         return
     if not rows:
         click.echo("还没有导入批次")
-    for b in rows:
-        status = "已撤销" if b["status"] == "undone" else "有效"
-        local = b["started_at"].replace(tzinfo=dt.UTC).astimezone(tz)
-        echo_row([b["id"], f"{local:%Y-%m-%d %H:%M}", b["actor"], b["file_name"], status,
-                  f"新增 {b['new']}", f"更新 {b['updated']}", f"未变 {b['unchanged']}", f"删除 {b['deleted']}",
-                  f"拒绝 {b['rejected']}", b["sha256"][:12]])
+    echo_table([[b["id"], f"{b['started_at'].replace(tzinfo=dt.UTC).astimezone(tz):%Y-%m-%d %H:%M}", b["actor"],
+                 b["file_name"], "已撤销" if b["status"] == "undone" else "有效",
+                 f"新增 {b['new']}", f"更新 {b['updated']}", f"未变 {b['unchanged']}", f"删除 {b['deleted']}",
+                 f"拒绝 {b['rejected']}", b["sha256"][:12]] for b in rows])
 
 
 @import_group.command("undo", help="撤销一个导入批次（之后没有其他批次改动同样的数据时）")
@@ -265,8 +262,7 @@ def court_list() -> None:
         courts = session.scalars(select(Court).order_by(Court.id)).all()
         if not courts:
             click.echo("还没有登记法院（python -m dashboard court add --code 法院代字 --name 法院名称）")
-        for c in courts:
-            echo_row([c.code, c.name, c.short_name])
+        echo_table([[c.code, c.name, c.short_name] for c in courts])
 
 
 def register(group: click.Group) -> None:

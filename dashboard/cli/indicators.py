@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +12,7 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from dashboard.cli.common import table_lines
 from dashboard.config import load_settings
 from db.indicators import Period, compute, explain, load_indicator_settings
 from db.indicators.reference import COMMAND, REFERENCE_PATH, render_reference
@@ -62,28 +62,19 @@ def _run(action: Callable[[], Any]) -> Any:
         ) from None
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(width - _width(text), 0)
-
-
 def _table(results: list[dict[str, Any]]) -> str:
     header = ("指标", "数值", "分子/分母", "对比期", "变化", "状态")
-    widths = (26, 12, 22, 12, 26, 4)
     lines = []
     for entity in results:
         lines.append(f"== {entity['name']}（{entity['scope']} {entity['id']}）==")
-        lines.append("".join(_pad(h, w) for h, w in zip(header, widths, strict=True)))
+        rows: list[list[Any]] = [list(header)]
         for item in entity["indicators"].values():
             ratio = str(item["numerator"])
             if item["denominator"] is not None:
                 ratio += f"/{item['denominator']}"
-            cells = (item["name"], item["display"], ratio, item["compare_display"] or "",
-                     item["delta_display"] or "", STATUS_LABELS[item["status"]])
-            lines.append("".join(_pad(c, w) for c, w in zip(cells, widths, strict=True)))
+            rows.append([item["name"], item["display"], ratio, item["compare_display"] or "",
+                         item["delta_display"] or "", STATUS_LABELS[item["status"]]])
+        lines.extend(table_lines(rows))
         lines.append("")
     return "\n".join(lines)
 

@@ -11,13 +11,14 @@ from dashboard.cli.common import (
     court_today,
     echo_json,
     echo_row,
+    echo_table,
     open_session,
     rules_for,
 )
 from dashboard.config import load_settings
 from db.nodes.ageing import payment_ageing
 from db.nodes.counts import node_list, node_summary
-from db.nodes.rules import RuleSet
+from db.nodes.rules import RuleSet, source_parts
 from db.nodes.sql import STATUSES, NodeFilter
 from db.nodes.views import renewal_reminders
 
@@ -39,7 +40,8 @@ def nodes_rules() -> None:
         local = "（本地）" if r.local else ""
         echo_row([f"{r.key}{local}", r.name, r.kind, f"起算 {start}", f"期限 {r.limit_text()}",
               f"提前 {r.warn} 天预警", "/".join(r.categories)])
-        click.echo(f"      依据：{r.source}")
+        text, tag, _note = source_parts(r.source)
+        click.echo(f"      依据：{text}" + (f"（{tag}）" if tag else ""))
     cover = rules.calendar.coverage()
     click.echo(f"节假日日历：完整年度 {cover['complete']}，待补全年度 {cover['incomplete']}")
     warn_calendar(rules, court_today(load_settings(), None))
@@ -75,24 +77,19 @@ def nodes_status(today: dt.datetime | None, team_id: int | None, officer_id: int
         return echo_json(summary)
     click.echo(f"节点状态（{summary['as_of']}，规则 {summary['rules']}）")
     labels = [STATUSES[s].label for s in STATUSES]
-    echo_row(["节点".ljust(14), *labels])
-    for n in summary["by_node"]:
-        echo_row([n["name"].ljust(14), *[n[s] for s in STATUSES]])
-    echo_row(["合计".ljust(14), *[summary["totals"][s] for s in STATUSES]])
-    for t in summary["by_team"]:
-        echo_row([f"团队 {t['name']}", f"超期 {t['overdue']}", f"临期 {t['due_soon']}",
-              f"在办 {t['open_cases']}", f"平均超期 {t['avg_overdue']}"])
+    echo_table([["节点", *labels], *[[n["name"], *[n[s] for s in STATUSES]] for n in summary["by_node"]],
+                ["合计", *[summary["totals"][s] for s in STATUSES]]])
+    echo_table([[f"团队 {t['name']}", f"超期 {t['overdue']}", f"临期 {t['due_soon']}",
+                 f"在办 {t['open_cases']}", f"平均超期 {t['avg_overdue']}"] for t in summary["by_team"]])
     s = summary["supervision"]
     click.echo(f"督办：在办 {s['open']}（逾期 {s['overdue']}），已办结 {s['closed']}")
 
 
 def _print_rows(rows: list[dict[str, Any]], day: dt.date) -> None:
     click.echo(f"{day} 共 {len(rows)} 条")
-    for r in rows:
-        days = r["days_left"]
-        when = f"剩 {days} 天" if days >= 0 else f"超 {-days} 天"
-        echo_row([r["case_number"], r["node_name"], r["status_label"], f"期限 {r['deadline']}", when,
-              r["team_name"], r["officer_name"]])
+    echo_table([[r["case_number"], r["node_name"], r["status_label"], f"期限 {r['deadline']}",
+                 f"剩 {r['days_left']} 天" if r["days_left"] >= 0 else f"超 {-r['days_left']} 天",
+                 r["team_name"], r["officer_name"]] for r in rows])
 
 
 @nodes.command("renewals", help="续封提醒：即将届满或已届满未续的查封、扣押、冻结")
@@ -105,10 +102,9 @@ def nodes_renewals(today: dt.datetime | None, team_id: int | None, limit: int) -
         flt = NodeFilter(team_ids=(team_id,) if team_id else ())
         rows = renewal_reminders(session, day, rules_for(settings), filters=flt, limit=limit)
     click.echo(f"{day} 续封提醒 {len(rows)} 条")
-    for r in rows:
-        days = r["days_left"]
-        echo_row([r["case_number"], r["measure_label"], f"届满 {r['deadline']}",
-              f"剩 {days} 天" if days >= 0 else f"已过期 {-days} 天", r["team_name"], r["officer_name"]])
+    echo_table([[r["case_number"], r["measure_label"], f"届满 {r['deadline']}",
+                 f"剩 {r['days_left']} 天" if r["days_left"] >= 0 else f"已过期 {-r['days_left']} 天",
+                 r["team_name"], r["officer_name"]] for r in rows])
 
 
 @nodes.command("payments", help="案款账龄：已到账未发放的案款（5/10/15/30 日分段）")
@@ -119,8 +115,7 @@ def nodes_payments(today: dt.datetime | None, team_id: int | None) -> None:
         day = court_today(settings, today)
         ageing = payment_ageing(session, day, team_ids=(team_id,) if team_id else ())
     click.echo(f"{day} 未发放案款 {ageing['count']} 笔，{ageing['amount']} 元，最久 {ageing['oldest_days']} 天")
-    for b in ageing["bands"]:
-        echo_row([b["label"].ljust(10), f"{b['count']} 笔", f"{b['amount']} 元"])
+    echo_table([[b["label"], f"{b['count']} 笔", f"{b['amount']} 元"] for b in ageing["bands"]])
 
 
 def register(group: click.Group) -> None:

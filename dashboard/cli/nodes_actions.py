@@ -11,7 +11,7 @@ from dashboard.cli.common import (
     case_ref,
     court_today,
     echo_json,
-    echo_row,
+    echo_table,
     open_session,
 )
 from db.campaigns import measures as campaigns
@@ -83,9 +83,8 @@ def list_cmd(status: str | None, team_id: int | None, today: dt.datetime | None,
         rows = sv.list_orders(session, court_today(settings, today), status=status, team_id=team_id)
     if as_json:
         return echo_json(rows)
-    for o in rows:
-        echo_row([o["id"], o["status_label"], f"期限 {o['due_on']}", o["subject"], o["case_number"],
-                  o["team_name"], o["officer_name"]])
+    echo_table([[o["id"], o["status_label"], f"期限 {o['due_on']}", o["subject"], o["case_number"],
+                 o["team_name"], o["officer_name"]] for o in rows])
 
 
 @supervision.command("show", help="一件督办的全部流转记录（谁、何时、做了什么）")
@@ -95,8 +94,7 @@ def show(order_id: int) -> None:
         steps = sv.order_steps(session, order_id)
     if not steps:
         raise click.ClickException(f"督办“{order_id}”不存在")
-    for step in steps:
-        echo_row([step["at"], step["status_label"], step["actor"], step["note"]])
+    echo_table([[step["at"], step["status_label"], step["actor"], step["note"]] for step in steps])
 
 
 @supervision.command("stats", help="各团队督办统计：在办、逾期、办结、按期办结")
@@ -104,9 +102,8 @@ def show(order_id: int) -> None:
 def stats(today: dt.datetime | None) -> None:
     with open_session() as (session, settings):
         rows = sv.team_stats(session, court_today(settings, today))
-    for t in rows:
-        echo_row([t["name"], f"共 {t['total']}", f"在办 {t['open']}", f"逾期 {t['overdue']}",
-                  f"办结 {t['closed']}", f"按期办结 {t['closed_on_time']}"])
+    echo_table([[t["name"], f"共 {t['total']}", f"在办 {t['open']}", f"逾期 {t['overdue']}",
+                 f"办结 {t['closed']}", f"按期办结 {t['closed_on_time']}"] for t in rows])
 
 
 @click.command("compliance", help="终本合格率与不合格案件（按结案日期区间）")
@@ -124,10 +121,8 @@ def compliance_cmd(start: dt.datetime, end: dt.datetime, team_id: int | None, sh
     if as_json:
         return echo_json({**summary, "failing_cases": rows})
     click.echo(f"终本案件 {summary['cases']} 件，合格 {summary['compliant']} 件，终本合格率 {summary['rate']}%")
-    for c in summary["failing_by_check"]:
-        echo_row([f"  {c['label']}", f"不合格 {c['failing']} 件"])
-    for r in rows:
-        echo_row([r["case_number"], r["closed_on"], "；".join(r["failing_labels"])])
+    echo_table([[f"  {c['label']}", f"不合格 {c['failing']} 件"] for c in summary["failing_by_check"]])
+    echo_table([[r["case_number"], r["closed_on"], "；".join(r["failing_labels"])] for r in rows])
 
 
 @click.group(help="专项行动：定义与实时战果")
@@ -140,9 +135,8 @@ def campaign() -> None:
 def campaign_list(today: dt.datetime | None) -> None:
     with open_session() as (session, settings):
         rows = campaigns.list_campaigns(session, court_today(settings, today))
-    for c in rows:
-        echo_row([c["id"], c["name"], c["started_on"], c["ended_on"], f"目标案件 {c['targets']}",
-                  "进行中" if c["running"] else ""])
+    echo_table([[c["id"], c["name"], c["started_on"], c["ended_on"], f"目标案件 {c['targets']}",
+                 "进行中" if c["running"] else ""] for c in rows])
 
 
 @campaign.command("show", help="一次专项行动的战果")

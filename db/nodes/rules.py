@@ -27,6 +27,22 @@ from db.nodes.checks import (
 
 DEFAULT_RULES = Path(__file__).resolve().parents[2] / "config" / "node_rules.toml"
 
+# Research tags at the end of a rule's `source` (see shared/domain.md): what they mean, in words.
+SOURCE_TAGS = {
+    "[OFF-m]": ("官方文本（转引）", "官方文本，经转载或地方文件转引核对，条文序号可能有出入"),
+    "[OFF]": ("官方原文", "已按法律、司法解释或最高人民法院规范性文件原文核对"),
+}
+
+
+def source_parts(source: str) -> tuple[str, str, str]:
+    """A rule's 依据 without its trailing research tag, the tag in words and its explanation
+    ("", "" when untagged)."""
+    text = source.rstrip()
+    for tag, (label, note) in SOURCE_TAGS.items():
+        if text.endswith(tag):
+            return text[: -len(tag)].rstrip(), label, note
+    return text, "", ""
+
 
 @dataclass(frozen=True)
 class NodeRule:
@@ -232,7 +248,8 @@ def describe_rules(rules: RuleSet) -> list[dict[str, Any]]:
             "done": "、".join(label(d) for d in r.done),
             "limit": r.limit_text(), "warn": r.warn,
             "categories": "、".join(CATEGORIES[c].label for c in r.categories),
-            "source": r.source, "local": r.local, "unit": r.unit, "unit_label": UNITS.get(r.unit, r.unit),
+            "source": source_parts(r.source)[0], "source_tag": source_parts(r.source)[1],
+            "source_note": source_parts(r.source)[2], "local": r.local, "unit": r.unit, "unit_label": UNITS.get(r.unit, r.unit),
             "local_fields": r.local_fields, "national_limit": r.national_limit,
             "origin": ("本地修改：" + "、".join(r.local_fields)) if r.local_fields
             else ("本地新增" if r.local else "全国默认"),

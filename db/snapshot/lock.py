@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import LeaderLock
-from db.session import session_scope
+from db.session import affected, session_scope
 
 LOCK_NAME = "refresh_snapshot"
 
@@ -101,12 +101,12 @@ class DatabaseLease:
         now = self.clock()
         values = {"holder": self.holder, "expires_at": self._expiry(now)}
         with session_scope(self.sessions) as session:
-            taken = session.execute(
+            taken = affected(session.execute(
                 update(LeaderLock)
                 .where(LeaderLock.name == self.name,
                        or_(LeaderLock.holder == self.holder, LeaderLock.expires_at < now))
                 .values(**values)
-            ).rowcount
+            ))
         if taken:
             return True
         try:

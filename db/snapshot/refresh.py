@@ -174,7 +174,7 @@ class Refresher:
             history.record_version(session, snapshot["version"], naive)
             last = history.last_history_at(session)
             due = last is None or (naive - last).total_seconds() >= self.history_interval_s
-            if due or last.date() != naive.date():
+            if due or (last is not None and last.date() != naive.date()):
                 history.append_history(session, snapshot, naive)
                 history.prune_history(session, naive, self.history_days)
 

@@ -22,7 +22,7 @@ def audit_table(rows: Sequence[Mapping[str, Any]]) -> Any:
 
 def _date(id_: str, label: str) -> html.Label:
     return field(label, dcc.DatePickerSingle(id=id_, display_format="YYYY-MM-DD", placeholder="YYYY-MM-DD",
-                                             clearable=True))
+                                             month_format="YYYY年MMM", first_day_of_week=1, clearable=True))
 
 
 def layout(action_options: Sequence[Mapping[str, str]] = (), outcome_options: Sequence[Mapping[str, str]] = (),

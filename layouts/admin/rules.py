@@ -62,7 +62,8 @@ def rules_table(rows: Sequence[Mapping[str, Any]]) -> html.Table:
             html.Td(r["done"] or "—"), html.Td(limit, className="rule-local" if local_limit else ""),
             html.Td(r["unit_label"] if r["kind"] != "expiry" else "—"), html.Td(r["warn"], className="num"),
             html.Td(r["categories"]), html.Td(r["origin"], className="rule-local" if r["local"] else ""),
-            html.Td(r["source"], className="rule-source"),
+            html.Td([r["source"], *([" ", html.Span(r["source_tag"], title=r["source_note"], className="rule-tag")]
+                                    if r.get("source_tag") else [])], className="rule-source"),
         ]))
     return html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)],
                       className="plain-table rules-table")

@@ -60,7 +60,7 @@ def _compare_links(path: str, query: Mapping[str, Any]) -> html.Div:
 def _date(id_: str, value: Any, label: str) -> html.Label:
     return html.Label([label, dcc.DatePickerSingle(
         id=id_, date=value or None, display_format="YYYY-MM-DD", placeholder="YYYY-MM-DD",
-        first_day_of_week=1, clearable=True, className="date-input")])
+        month_format="YYYY年MMM", first_day_of_week=1, clearable=True, className="date-input")])
 
 
 def period_bar(path: str, query: Mapping[str, Any], ids_: Any, with_compare_dates: bool = True) -> html.Div:

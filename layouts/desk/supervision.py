@@ -8,7 +8,7 @@ from typing import Any
 from dash import dcc, html
 
 from layouts import ids
-from layouts.desk.common import search
+from layouts.desk.common import HIDDEN_BUTTON, search
 from layouts.desk.grids import CASE_NUMBER_WIDTH, grid, link_column
 
 S = ids.Supervision
@@ -29,7 +29,7 @@ def supervise_link(item: Mapping[str, Any]) -> dict[str, str]:
 
 def _date(id_: str, value: Any, placeholder: str) -> dcc.DatePickerSingle:
     return dcc.DatePickerSingle(id=id_, date=value or None, display_format="YYYY-MM-DD", placeholder=placeholder,
-                                first_day_of_week=1, clearable=True, className="date-input")
+                                month_format="YYYY年MMM", first_day_of_week=1, clearable=True, className="date-input")
 
 
 def _field(label: str, control: Any, cls: str = "") -> html.Label:
@@ -61,7 +61,9 @@ def filter_bar(query: Mapping[str, Any]) -> html.Div:
 
 
 def issue_form(query: Mapping[str, Any]) -> html.Section:
-    """The 下发督办 form (shown when the URL asks for it: ?new=node|case|officer|team)."""
+    """The 下发督办 form, hidden until a callback shows it (when the URL asks for it with
+    ?new=node|case|officer|team and the principal may issue); the callback also sets the target's
+    values together with the dropdowns' options."""
     kind = query.get("new") if query.get("new") in ("node", "case", "officer", "team") else "case"
     return html.Section([
         html.H2("下发督办"),
@@ -84,7 +86,7 @@ def issue_form(query: Mapping[str, Any]) -> html.Section:
         ], className="sv-form-grid"),
         html.Div([html.Button("下发督办", id=S.NEW_SUBMIT, n_clicks=0, className="btn"),
                   html.Div(id=S.NEW_MSG, className="sv-msg", role="status")], className="form-actions"),
-    ], id=S.FORM, className="sv-form", style={} if query.get("new") else {"display": "none"})
+    ], id=S.FORM, className="sv-form", style={"display": "none"})
 
 
 def detail_panel(query: Mapping[str, Any]) -> html.Section:
@@ -114,7 +116,7 @@ def layout(**query: Any) -> html.Div:
         dcc.Store(id=S.REV, data=0),
         html.Div([html.H1("督办"),
                   html.Div([dcc.Link("下发督办", href="/supervision" + search(keep | {"new": "case"}),
-                                     className="btn"),
+                                     id=S.NEW_LINK, className=HIDDEN_BUTTON),
                             html.A("导出 Excel", id=S.EXPORT, href="/export/supervision.xlsx" + search(keep),
                                    className="btn export-link")], className="head-actions")],
                  className="desk-head"),

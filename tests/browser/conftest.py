@@ -5,7 +5,7 @@ Usage in a test module under tests/browser/:
     def test_something(demo_server, driver):
         driver.get(demo_server.page("/wall"))
         wait_for_dash(driver)
-        screenshot(driver, "docs/screenshots/wall.png", 1920, 1080)
+        screenshot(driver, SHOTS_DIR / "wall.png", 1920, 1080)  # SHOTS_DIR: see harness.py
 
 `app_server_factory(db_url=None, overrides=None, background=False)` starts more servers
 (custom settings; `background=True` runs the refresher as `python -m dashboard run` does).

@@ -9,6 +9,7 @@ import base64
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -21,6 +22,9 @@ import dash
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 ROOT = Path(__file__).resolve().parents[2]
+# Where browser tests write their screenshots: a scratch folder, so a test run never changes the
+# tracked pictures in docs/. `DASHBOARD_SHOTS_DIR=docs/screenshots` regenerates those on purpose.
+SHOTS_DIR = Path(os.environ.get("DASHBOARD_SHOTS_DIR") or Path(tempfile.gettempdir()) / "dashboard-browser-shots")
 CHROMIUM = os.environ.get("CHROMIUM_BINARY", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER_BINARY", "/usr/bin/chromedriver")
 CHROME_FLAGS = (

@@ -9,9 +9,9 @@ from typing import Any
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from dashboard.config import ROOT
 from db.session import make_engine
 from tests.browser.harness import (
+    SHOTS_DIR,
     console_errors,
     screenshot,
     sign_in,
@@ -21,7 +21,7 @@ from tests.browser.harness import (
 )
 from tests.db.test_case_queries import seed_desk
 
-SHOTS = ROOT / "docs" / "screenshots"
+SHOTS = SHOTS_DIR
 
 
 def _type(driver: Any, element_id: str, text: str) -> None:

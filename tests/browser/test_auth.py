@@ -10,6 +10,7 @@ from db.auth.wall_tokens import issue_wall_token
 from db.session import make_engine, make_session_factory, session_scope
 from tests.browser.harness import (
     BROWSER_PASSWORD,
+    SHOTS_DIR,
     _plain_get,
     console_errors,
     ensure_user,
@@ -20,7 +21,7 @@ from tests.browser.harness import (
     wait_until,
 )
 
-SHOTS = "docs/screenshots"
+SHOTS = SHOTS_DIR
 PAGES = ("/", "/wall?kiosk=1&screen=overview", "/wall?kiosk=1&screen=teams",
          "/analysis?preset=custom&start=2021-10-01&end=2022-09-30", "/team/2", "/officer/12",
          "/cases?indicator=closed&part=numerator&scope=team&id=2&start=2021-10-01&end=2022-09-30",

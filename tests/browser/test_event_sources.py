@@ -12,10 +12,10 @@ from pathlib import Path
 from selenium.webdriver.common.by import By
 from sqlalchemy import select
 
-from dashboard.config import ROOT
 from db.models import Case
 from db.session import make_engine, make_session_factory, session_scope
 from tests.browser.harness import (
+    SHOTS_DIR,
     migrate_database,
     screenshot,
     wait_for_dash,
@@ -24,7 +24,7 @@ from tests.browser.harness import (
 from tests.browser.test_admin import _click, _type
 from tests.db.snapshot_data import seed
 
-SHOTS = ROOT / "docs" / "screenshots"
+SHOTS = SHOTS_DIR
 
 
 def test_token_event_and_the_masked_feed(app_server_factory, driver_factory, tmp_path: Path) -> None:

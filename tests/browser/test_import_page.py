@@ -10,9 +10,9 @@ from typing import Any
 
 from selenium.webdriver.common.by import By
 
-from dashboard.config import ROOT
 from db.session import make_engine
 from tests.browser.harness import (
+    SHOTS_DIR,
     console_errors,
     migrate_database,
     screenshot,
@@ -23,7 +23,7 @@ from tests.browser.harness import (
 from tests.browser.test_admin import _choose
 from tests.db.imports.helpers import COURT, PEOPLE, with_court, workbook
 
-SHOTS = ROOT / "docs" / "screenshots"
+SHOTS = SHOTS_DIR
 
 
 def _workbook(path: Path) -> None:

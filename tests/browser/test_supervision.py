@@ -109,6 +109,7 @@ def test_issue_a_supervision_order_through_the_form(app_server_factory, demo_db_
     wait_for_dash(driver, 60)
     case_box = driver.find_element(By.ID, "supervision-new-case")
     wait_until(lambda: case_box.get_attribute("value") == seeded["case_number"], 30, "pre-filled 案号")
+    wait_until(lambda: driver.find_element(By.ID, "supervision-form").is_displayed(), 30, "the form opens")
     # the list below the form shows this case's orders (none yet)
     wait_for_text(driver, "#supervision-summary", f"案件：{seeded['case_number']}", 30)
     wait_for_text(driver, "#supervision-summary", "共 0 件", 30)
@@ -188,6 +189,7 @@ def test_officer_answers_and_center_closes(app_server_factory, demo_db_url, driv
     wait_for_dash(officer, 60)
     wait_for_text(officer, "#supervision-steps", "退回重办", 30)
     assert not officer.find_element(By.ID, "supervision-close").is_displayed()  # an officer cannot close
+    assert not officer.find_element(By.ID, "supervision-new-link").is_displayed()  # nor issue
     officer.find_element(By.ID, "supervision-note").send_keys("第 3 笔已于今日发放，附回单")
     officer.find_element(By.ID, "supervision-answer").click()
     wait_for_text(officer, "#supervision-action-msg", "当前状态：已反馈", 30)

@@ -33,3 +33,13 @@ def test_case_page_links_only_to_pages_the_principal_may_open(court) -> None:
     center = client_as(app, engine, "center", ids)
     status, body = post(center, payload(app, "case-header", values))
     assert status == 200 and f'/team/{ids[A]}' in body
+
+
+@pytest.mark.parametrize(("role", "shown"), [("center", True), ("lead", False)])
+def test_team_queue_offers_the_supervise_link_only_to_issuers(court, role: str, shown: bool) -> None:
+    """The queue's 督办 column links to the issue form: a 团队长 (who may not issue) gets no link."""
+    app, ids, engine = court
+    client = client_as(app, engine, role, ids)
+    status, body = post(client, payload(app, "team-queue", BUTTONS["team-supervise"](ids)))
+    assert status == 200 and "case_number__href" in body, body[:300]  # the queue has rows
+    assert ("supervise__href" in body) is shown, (role, body[:300])

@@ -243,8 +243,31 @@ def test_officer_page_lists_the_officers_orders(court) -> None:
 def test_choices_and_prefilled_case(court) -> None:
     as_user(court, "center")
     out = cb.render_choices({"new": "node", "case": str(court["ids"]["case:2022执2"]), "node": "notice"})
-    status, teams, officers, kinds, _k, nodes, _t, _o, case_number = out
+    status, teams, officers, kinds, _k, nodes, _t, _o, case_number, *prefill = out
+    assert prefill == ["node", "notice", None, None]  # 对象 and 节点 from the link that opened the form
     assert [s["value"] for s in status] == ["open", "issued", "answered", "overdue", "closed"]
     assert {t["label"] for t in teams} == {"简案一组", "保全组", "繁案空组"}
     assert "戊退休" not in str(officers) and {k["value"] for k in kinds} == {"node", "case", "officer", "team"}
     assert "notice" in {n["value"] for n in nodes} and case_number == number("2022执2")
+
+
+def test_prefill_follows_the_link_that_opened_the_form(court) -> None:
+    ids = court["ids"]
+    as_user(court, "center")
+    team = str(ids["简案一组"])
+    assert cb.render_choices({"new": "team", "team": team})[-4:] == ("team", None, team, None)
+    officer = str(ids["乙助理"])
+    assert cb.render_choices({"new": "officer", "officer": officer})[-4:] == ("officer", None, None, officer)
+    assert cb.render_choices({"new": "case", "case": str(ids["case:2022执2"])})[-4:] == ("case", None, None, None)
+    # an unknown node or kind is not offered as a value the dropdown does not hold
+    assert cb.render_choices({"new": "bogus", "node": "nope"})[-4:] == ("case", None, None, None)
+    assert cb.render_choices({"status": "open"})[-4:] == (cb.no_update,) * 4  # no form asked for: untouched
+
+
+@pytest.mark.parametrize(("who", "shown"), [("center", True), ("leader", False), ("lead_a", False),
+                                            ("yi", False)])
+def test_issue_form_and_link_only_for_who_may_issue(court, who: str, shown: bool) -> None:
+    as_user(court, who)
+    link, form = cb.issue_access({"new": "node", "node": "notice"})
+    assert (link == "btn", form == {}) == (shown, shown), (who, link, form)
+    assert cb.issue_access({})[1] == {"display": "none"}  # no ?new: the form stays closed for everyone

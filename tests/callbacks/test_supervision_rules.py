@@ -116,3 +116,21 @@ def test_nodes_rules_command_warns_about_the_missing_year(tmp_path: Path, monkey
     result = CliRunner().invoke(cli, ["nodes", "rules"])
     assert result.exit_code == 0, result.output
     assert "完全没有录入" in result.output and "config/holidays.toml" in result.output
+
+
+def test_research_tags_are_shown_in_words(rules_app, tmp_path: Path) -> None:
+    local = tmp_path / "local.toml"
+    local.write_text(LOCAL, encoding="utf-8")
+    app = rules_app("2026-11-26", NODE_RULES_LOCAL=str(local))
+    with app.server.test_request_context():
+        rules = render_rules({})[3]
+    rows = {r[1]: r for r in rows_of(rules)}
+    shown = "".join(r[10] for r in rows.values())
+    assert "[OFF" not in shown
+    assert rows["notice"][10].endswith("十日内发出执行通知 官方原文")
+    assert rows["investigation"][10].endswith("官方文本（转引）")
+    assert rows["online_query"][10] == "本院规定：立案后3日内发起总对总查询"  # untagged: nothing added
+    tag = next(c for c in rules.children[1].children[0].children[10].children if isinstance(c, html.Span))
+    assert "原文核对" in tag.title
+    result = CliRunner().invoke(cli, ["nodes", "rules"])
+    assert "[OFF" not in result.output and "（官方原文）" in result.output
