@@ -5,31 +5,21 @@ entries in the caller's transaction.
 """
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.auth import audit
 from db.auth.access import Principal
 from db.auth.sessions import end_wall_sessions
+from db.auth.tokens import clean_label, new_secret, token_hash
 from db.models.auth import WallToken, utcnow
-
-TOKEN_BYTES = 32  # 256 bits, 43 URL-safe characters
-
-
-def token_hash(plaintext: str) -> str:
-    return hashlib.sha256(plaintext.encode("utf-8")).hexdigest()
 
 
 def issue_wall_token(session: Session, screen: str, by: Principal | None) -> tuple[int, str]:
     """(token_id, plaintext); the plaintext is shown once and never stored."""
-    screen = (screen or "").strip()
-    if not screen or len(screen) > 64:
-        raise ValueError("屏幕名称：不能为空，最多 64 个字符")
-    plaintext = secrets.token_urlsafe(TOKEN_BYTES)
-    token = WallToken(screen=screen, token_hash=token_hash(plaintext),
+    screen = clean_label(screen, "屏幕名称")
+    plaintext, digest = new_secret()
+    token = WallToken(screen=screen, token_hash=digest,
                       created_by=by.username if by else "命令行")
     session.add(token)
     session.flush()

@@ -6,33 +6,24 @@ permission and no session. Issue and revoke write audit entries in the caller's 
 """
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.auth import audit
 from db.auth.access import Principal
+from db.auth.tokens import clean_label, new_secret, token_hash
 from db.models.auth import utcnow
 from db.models.events import EventSource
 
-TOKEN_BYTES = 32  # 256 bits, 43 URL-safe characters
 MAX_TOKEN_LENGTH = 200
 SOURCE_ROLE = "source"  # the audit log's actor role of a reporting system (no permissions)
 
 
-def token_hash(plaintext: str) -> str:
-    return hashlib.sha256(plaintext.encode("utf-8")).hexdigest()
-
-
 def issue_source_token(session: Session, name: str, by: Principal | None) -> tuple[int, str]:
     """(source_id, plaintext) for a new source; the plaintext is shown once and never stored."""
-    name = (name or "").strip()
-    if not name or len(name) > 64:
-        raise ValueError("来源名称：不能为空，最多 64 个字符")
-    plaintext = secrets.token_urlsafe(TOKEN_BYTES)
-    source = EventSource(name=name, token_hash=token_hash(plaintext),
+    name = clean_label(name, "来源名称")
+    plaintext, digest = new_secret()
+    source = EventSource(name=name, token_hash=digest,
                          created_by=by.username if by else "命令行")
     session.add(source)
     session.flush()

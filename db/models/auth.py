@@ -60,7 +60,19 @@ def _refuse_delete(_mapper, _conn, target: AuditEntry) -> None:  # noqa: ANN001
     raise AppendOnlyError(f"审计日志只能追加，不能删除（第 {target.id} 条）")
 
 
-class WallToken(Base):
+class BearerToken:
+    """The columns every stored bearer secret has (wall tokens, event-API sources): only the
+    SHA-256 of the secret, who issued and revoked it and when, and its last use."""
+
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, comment="sha256 hex")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    revoked_by: Mapped[str] = mapped_column(String(64), default="")
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class WallToken(BearerToken, Base):
     """A long random token that signs a video-wall browser in; only its SHA-256 is kept."""
 
     __tablename__ = "wall_tokens"
@@ -68,12 +80,6 @@ class WallToken(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     screen: Mapped[str] = mapped_column(String(64), comment="屏幕名称，如 大厅主屏")
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True, comment="sha256 hex")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    created_by: Mapped[str] = mapped_column(String(64), default="")
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    revoked_by: Mapped[str] = mapped_column(String(64), default="")
-    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class LoginAttempt(Base):

@@ -8,10 +8,10 @@ from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, UniqueConst
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base
-from db.models.auth import utcnow
+from db.models.auth import BearerToken, utcnow
 
 
-class EventSource(Base):
+class EventSource(BearerToken, Base):
     """A reporting system and its bearer token; only the token's SHA-256 is kept."""
 
     __tablename__ = "event_sources"
@@ -19,12 +19,6 @@ class EventSource(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(64), comment="来源名称，如 执行110")
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True, comment="sha256 hex")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    created_by: Mapped[str] = mapped_column(String(64), default="")
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    revoked_by: Mapped[str] = mapped_column(String(64), default="")
-    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class EventReceipt(Base):
