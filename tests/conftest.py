@@ -1,7 +1,8 @@
 """Shared fixtures: the app factory with test settings and migrated databases per backend."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -53,3 +54,28 @@ def sqlite_engine(migrated_urls: dict[str, str]) -> Iterator[Engine]:
     clear_all(eng)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture
+def app_factory(sqlite_engine: Engine, court: Any) -> Iterator[Callable[..., Any]]:
+    """Apps on the SQLite test database after the directory's own `court` fixture seeded it
+    (no scheduler, a process-local cache); each is disposed of afterwards."""
+    from dashboard.app import create_app
+
+    made = []
+
+    def _make(**overrides: Any) -> Any:
+        url = sqlite_engine.url.render_as_string(hide_password=False)
+        app = create_app({"DATABASE_URL": url, "CACHE_URL": "simple://", "SCHEDULER_ENABLED": False,
+                          **overrides})
+        made.append(app)
+        return app
+
+    yield _make
+    for app in made:
+        app.server.extensions["dashboard"].engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory: Callable[..., Any]) -> Any:
+    return app_factory()

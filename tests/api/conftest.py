@@ -1,14 +1,13 @@
 """An app on the small seeded SQLite court (tests/db/snapshot_data) and event-source tokens."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from dashboard.app import create_app
 from db.events.sources import issue_source_token
 from db.models import Case
 from db.session import make_session_factory, session_scope
@@ -24,25 +23,6 @@ def court(sqlite_engine: Engine) -> dict[str, Any]:
         return {"court_id": org["court"].id, "numbers": numbers}
 
 
-@pytest.fixture
-def app_factory(sqlite_engine: Engine, court: dict[str, Any]) -> Iterator[Callable[..., Any]]:
-    made = []
-
-    def _make(**overrides: Any) -> Any:
-        url = sqlite_engine.url.render_as_string(hide_password=False)
-        app = create_app({"DATABASE_URL": url, "CACHE_URL": "simple://", "SCHEDULER_ENABLED": False,
-                          **overrides})
-        made.append(app)
-        return app
-
-    yield _make
-    for app in made:
-        app.server.extensions["dashboard"].engine.dispose()
-
-
-@pytest.fixture
-def app(app_factory: Callable[..., Any]) -> Any:
-    return app_factory()
 
 
 @pytest.fixture

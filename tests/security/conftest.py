@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.app import create_app
 from db.models import Case
-from tests.auth.conftest import app, app_factory, court  # noqa: F401 - pytest fixtures
+from tests.auth.conftest import court  # noqa: F401 - pytest fixture (app, app_factory: tests/conftest.py)
 from tests.db.test_case_queries import TODAY, number, seed_desk
 
 
