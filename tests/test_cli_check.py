@@ -111,3 +111,11 @@ def test_start_page_counts_use_the_walls_scope(demo) -> None:
     assert counts[court["id"]]["closed"] == wall["indicators"]["closed"]["numerator"]
     assert court["open_cases"] == wall["indicators"]["pending"]["numerator"]
     assert everything[court["id"]]["filed"] > counts[court["id"]]["filed"]  # 执保 left out
+
+
+def test_the_demos_holder_at_closure_agrees_with_its_assignment_history(demo) -> None:
+    """The trigger-kept holder at 结案 (migration 0010) of every demo case matches the rule
+    `rollups check` reads from case_assignments (the demo's 改派 history)."""
+    from db.models import rollups
+    with Session(demo) as session:
+        assert rollups.check(session)["closed_holder"] == 0

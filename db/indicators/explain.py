@@ -21,9 +21,9 @@ from db.indicators.registry import is_money, measure_source, split_measure
 from db.indicators.settings import SCOPES, IndicatorSettings, load_indicator_settings
 from db.indicators.sql import (
     CASES,
-    LEVEL_COLUMNS,
     Need,
     case_condition,
+    holder_condition,
     value_expression,
 )
 from db.indicators.sql import C as CC
@@ -76,7 +76,8 @@ def _case_rows(
     stmt = (
         select(*_case_columns(), value_expression(need.measure).label("value"))
         .select_from(_with_names(CASES))
-        .where(case_condition(need, period, settings), LEVEL_COLUMNS[scope] == entity)
+        .where(case_condition(need, period, settings),
+               holder_condition(scope, entity, period))
         .order_by(CC.filed_on, CC.id)
     )
     return [_case_row(r, need.measure) for r in session.execute(stmt)]

@@ -2,7 +2,13 @@
 
 One SELECT counts and sums the cases per (court, team, officer, category, 结案方式) and per
 立案/结案 date bucket (buckets.py), for all periods at once; engine.py rolls the groups up
-to a scope.
+to a scope. A case counts in a period for its holder at 结案 (cases.closed_team_id/
+closed_officer_id, migration 0010) when it closed by the period's end, else for its current
+holder (docs/data-model.md, 承办归属): closure measures (结案, 终本, 执行完毕, 实结, 用时,
+法定期限内结案) always go to the holder at 结案, 未结 always to the current holder. The pass
+also groups by the holder at 结案 of the few closed cases whose holder changed since
+(moved_keys) and, for those groups only, reads which of their 受理/旧存/新收 rows closed by
+the period's end (the "@closed" filters), so one pass serves both.
 """
 from __future__ import annotations
 
@@ -35,6 +41,12 @@ from db.sqldates import days_between
 CASES = Case.__table__
 C = CASES.c
 LEVEL_COLUMNS = {"court": C.court_id, "team": C.team_id, "officer": C.officer_id}
+# The holder at 结案 (kept by triggers; the court does not change hands).
+CLOSED_COLUMNS = {"court": C.court_id, "team": C.closed_team_id, "officer": C.closed_officer_id}
+# Base filters whose rows are cases closed in the period (all credited to the holder at
+# 结案), and those whose rows are all open at the period's end (all to the current holder).
+CLOSURE_BASES = frozenset({"closed", "within_limit"})
+OPEN_BASES = frozenset({"pending", "long_pending"})
 COMPLETED = tuple(k for k, m in CLOSING_METHODS.items() if m.completed)
 TERMINATED_THIS_ROUND = tuple(k for k, m in CLOSING_METHODS.items() if m.terminated_this_round)
 ACTUAL = tuple(k for k, m in CLOSING_METHODS.items() if m.actual)
@@ -110,6 +122,20 @@ def case_condition(need: Need, p: Period, settings: IndicatorSettings) -> Column
     return and_(C.category.in_(need.categories), row_condition(rows, p, settings))
 
 
+def holder_condition(scope: str, entity: Any, p: Period) -> ColumnElement[bool]:
+    """The cases credited to `entity` of `scope` in period `p`: its holder at 结案 if the case
+    closed by the period's end, else its current holder (explain lists exactly these)."""
+    closed_by_end = and_(C.closed_on.is_not(None), C.closed_on <= p.end)
+    return or_(and_(closed_by_end, CLOSED_COLUMNS[scope] == entity),
+               and_(or_(C.closed_on.is_(None), C.closed_on > p.end),
+                    LEVEL_COLUMNS[scope] == entity))
+
+
+def _closed_by_end(base: str, p: Period, settings: IndicatorSettings, o: Any) -> Any:
+    """The rows of a base filter that closed by the period's end."""
+    return o.all(BASE_FILTERS[base](p, settings, o), o.le("closed", p.end))
+
+
 def value_expression(measure: str) -> ColumnElement[Any]:
     _, value = split_measure(measure)
     return literal(1) if value is None else VALUES[value]()
@@ -147,12 +173,17 @@ def case_sums(
     plan = _Plan(needs, periods, settings)
     grouped = grouped_sums(
         session, select_from=CASES,
-        keys=[*holder_keys(session, scope), choice_key(noindex(C.category), plan.categories),
+        keys=[*holder_keys(session, scope), *moved_keys(session, scope),
+              choice_key(noindex(C.category), plan.categories),
               choice_key(noindex(C.closing_method), plan.methods)],
         dates=DATE_COLUMNS, filters=plan.filters, wanted=plan.wanted, values=plan.values(),
         where=_where(periods, needs, scope, ids),
     )
-    return _by_need(grouped, plan, len(periods))
+    out = _by_need(grouped, plan, len(periods))
+    if scope is not None and ids is not None:
+        wanted_ids, index = set(ids), list(LEVEL_COLUMNS).index(scope)
+        out = {holder: sums for holder, sums in out.items() if holder[index] in wanted_ids}
+    return out
 
 
 class _Plan:
@@ -169,12 +200,19 @@ class _Plan:
                 for n, b in self.base_of.items()}
         self.sums = sorted(set(sums.values()), key=lambda c: (c[0] or "", c[1] or ""))
         self.column_of = {n: self.sums.index(c) for n, c in sums.items()}
-        self.filters = {(i, base): partial(BASE_FILTERS[base], p, settings)
-                        for i, p in enumerate(periods) for base in set(self.base_of.values())}
+        bases = set(self.base_of.values())
+        self.filters: dict[Any, Any] = {(i, base): partial(BASE_FILTERS[base], p, settings)
+                                        for i, p in enumerate(periods) for base in bases}
+        # Rows that may go either way (受理, 旧存, 新收): which closed by the period's end.
+        self.mixed = bases - CLOSURE_BASES - OPEN_BASES
+        self.filters.update({(i, base, "closed"): partial(_closed_by_end, base, p, settings)
+                             for i, p in enumerate(periods) for base in self.mixed})
         self.wanted: dict[Any, set[int]] = {}
         for n, base in self.base_of.items():
             for i in range(len(periods)):
                 self.wanted.setdefault((i, base), set()).add(self.column_of[n])
+                if base in self.mixed:
+                    self.wanted.setdefault((i, base, "closed"), set()).add(self.column_of[n])
         self.categories = sorted({c for n in needs for c in n.categories})
         self.methods = sorted({m for ms in self.methods_of.values() for m in ms or ()})
         self.flagged = {f: sorted({c for n in needs if sums[n][0] == f for c in n.categories})
@@ -192,18 +230,42 @@ class _Plan:
 
 def _by_need(grouped: Mapping[tuple[Any, ...], Mapping[Any, list[int]]], plan: _Plan,
              count: int) -> dict[tuple[Any, ...], dict[tuple[int, Need], int]]:
-    """Add up, per holder, the groups of each need's categories and closing methods."""
+    """Add up, per holder, the groups of each need's categories and closing methods.
+
+    A group of closed cases whose holder changed after 结案 (a moved key other than SAME)
+    gives its rows closed by the period's end to the holder at 结案, the rest to the current
+    holder; any other group has one holder."""
     out: dict[tuple[Any, ...], dict[tuple[int, Need], int]] = {}
-    for (*holder, category, method), by_filter in grouped.items():
-        target = out.setdefault(tuple(holder), {})
+
+    def add(holder: tuple[Any, ...], i: int, need: Need, value: int) -> None:
+        if value:
+            target = out.setdefault(holder, {})
+            target[(i, need)] = target.get((i, need), 0) + value
+
+    for (court, team, officer, moved_team, moved_officer, category, method), by_filter \
+            in grouped.items():
+        now = (court, team, officer)
+        out.setdefault(now, {})
+        moved = moved_team is not SAME or moved_officer is not SAME
+        then = (court, team if moved_team is SAME else moved_team,
+                officer if moved_officer is SAME else moved_officer)
         for need in plan.needs:
             if not _matches(need, plan.methods_of[need], category, method):
                 continue
             base, j = plan.base_of[need], plan.column_of[need]
             for i in range(count):
                 found = by_filter.get((i, base))
-                if found is not None:
-                    target[(i, need)] = target.get((i, need), 0) + found[j]
+                if found is None:
+                    continue
+                if not moved or base in OPEN_BASES:
+                    add(now, i, need, found[j])
+                elif base in CLOSURE_BASES:
+                    add(then, i, need, found[j])
+                else:
+                    closed = by_filter.get((i, base, "closed"))
+                    part = closed[j] if closed is not None else 0
+                    add(then, i, need, part)
+                    add(now, i, need, found[j] - part)
     return out
 
 
@@ -221,6 +283,35 @@ def holder_keys(session: Session, scope: str | None,
     return [found.get(level, NO_KEY) for level in LEVEL_COLUMNS]
 
 
+SAME = "same"  # a moved key's value when the holder at 结案 is the current one
+
+
+def moved_keys(session: Session, scope: str | None) -> list[Key]:
+    """Grouping keys (team, officer) of the holder at 结案, only for closed cases whose holder
+    at the scope's level(s) changed since: any other case reads SAME, so the groups multiply
+    only by the few reassigned closed cases. The court's level never moves."""
+    levels = [lv for lv in ("team", "officer") if scope is None or scope == lv]
+    if not levels:
+        return [NO_KEY, NO_KEY]
+    moved = and_(C.closed_on.is_not(None), or_(*(
+        noindex(CLOSED_COLUMNS[lv]).is_distinct_from(noindex(LEVEL_COLUMNS[lv])) for lv in levels)))
+    top = session.execute(select(*(
+        select(func.max(CLOSED_COLUMNS[lv])).scalar_subquery() for lv in levels))).one()
+    found = {lv: _moved_key(moved, noindex(CLOSED_COLUMNS[lv]), m)
+             for lv, m in zip(levels, top, strict=True)}
+    return [found.get("team", NO_KEY), found.get("officer", NO_KEY)]
+
+
+def _moved_key(moved: ColumnElement[bool], column: ColumnElement[Any], max_id: int | None) -> Key:
+    """SAME (not moved), None (moved to no one) or the id ("columns": −1, 0, id; "buckets":
+    0, 1, id + 1)."""
+    return Key(case((moved, func.coalesce(column, 0)), else_=-1),
+               case((moved, func.coalesce(column + 1, 0) + 1), else_=0),
+               (max_id or 0) + 3,
+               lambda v: SAME if v == 0 else (None if v == 1 else v - 2),
+               lambda v: SAME if v is None or int(v) == -1 else (None if int(v) == 0 else int(v)))
+
+
 def _matches(need: Need, methods: tuple[str, ...] | None, category: str, method: Any) -> bool:
     return category in need.categories and (methods is None or method in methods)
 
@@ -229,5 +320,7 @@ def _where(periods: Sequence[Period], needs: Sequence[Need], scope: str | None,
            ids: Sequence[int] | None) -> list[Any]:
     where = [window(periods, {c for n in needs for c in n.categories})]
     if scope is not None and ids is not None:
-        where.append(noindex(LEVEL_COLUMNS[scope]).in_(list(ids)))  # a full scan, as above
+        # a full scan, as above; a closed case may count for its holder at 结案 instead
+        where.append(or_(noindex(LEVEL_COLUMNS[scope]).in_(list(ids)),
+                         noindex(CLOSED_COLUMNS[scope]).in_(list(ids))))
     return where

@@ -34,6 +34,8 @@ class Case(Base):
         Index("ix_cases_officer_closed", "officer_id", "closed_on"),
         Index("ix_cases_court_filed", "court_id", "filed_on"),
         Index("ix_cases_court_closed", "court_id", "closed_on"),
+        Index("ix_cases_closed_team_closed", "closed_team_id", "closed_on"),
+        Index("ix_cases_closed_officer_closed", "closed_officer_id", "closed_on"),
         Index("ix_cases_updated_at", "updated_at"),
         # 执恢 cases point at their origin; deleting or joining on it must not scan.
         Index("ix_cases_origin_case_id", "origin_case_id"),
@@ -72,6 +74,15 @@ class Case(Base):
     extension_days: Mapped[int] = mapped_column(
         Integer, server_default=text("0"), server_onupdate=FetchedValue(),
         comment="延长期限天数 (触发器维护)")
+    # The holder when the case closed (migration 0010): set by triggers when closed_on is
+    # set, kept when the case is reassigned later, cleared on reopening. Never written by
+    # the app; closure figures (结案/终本/执行完毕/用时) are credited to it.
+    closed_team_id: Mapped[int | None] = mapped_column(
+        Integer, server_default=FetchedValue(), server_onupdate=FetchedValue(),
+        comment="结案时的承办团队 (触发器维护)")
+    closed_officer_id: Mapped[int | None] = mapped_column(
+        Integer, server_default=FetchedValue(), server_onupdate=FetchedValue(),
+        comment="结案时的承办人 (触发器维护)")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime, server_default=func.now(), onupdate=func.now()

@@ -2,7 +2,10 @@
 
 The triggers keep `payments.court_id/team_id/officer_id/category` equal to the payment's case,
 `cases.paused_days` equal to the days covered by the case's pauses (their union, migration
-0009_trust) and `cases.extension_days` equal to the sum of its extensions. Only a write that bypasses the triggers (a bulk load with triggers disabled, a
+0009_trust), `cases.extension_days` equal to the sum of its extensions and
+`cases.closed_team_id/closed_officer_id` equal to the holder when the case closed (migration
+0010_closed_holder: the latest assignment on or before closed_on, else the current holder;
+NULL while open). Only a write that bypasses the triggers (a bulk load with triggers disabled, a
 restore into a schema without them) can leave them stale; `check` finds such rows in one
 set-based statement per rule and `repair` rewrites exactly those rows, in the caller's
 transaction. The indicator engine reads these columns, so stale values would skew it.
@@ -19,7 +22,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
-from db.models import Case, CaseExtension, CasePause, Payment
+from db.models import Case, CaseAssignment, CaseExtension, CasePause, Payment
 from db.sqldates import days_between
 
 C = Case.__table__.c
@@ -72,6 +75,25 @@ def extension_days_of_case() -> ColumnElement[int]:
     return func.coalesce(select(func.sum(e.days)).where(e.case_id == C.id).scalar_subquery(), 0)
 
 
+CLOSED_HOLDER = (("closed_team_id", "team_id"), ("closed_officer_id", "officer_id"))
+
+
+def closed_holder_of_case() -> dict[str, ColumnElement[Any]]:
+    """What `cases.closed_team_id/closed_officer_id` must be: NULL while the case is open;
+    once closed, the holder of its latest assignment on or before closed_on (ties: the
+    highest id), or its current holder when it has none (migration 0010_closed_holder)."""
+    a = CaseAssignment.__table__.alias("assignment").c
+
+    def latest(column: Any) -> ColumnElement[Any]:
+        return (select(column).where(a.case_id == C.id, a.assigned_on <= C.closed_on)
+                .order_by(a.assigned_on.desc(), a.id.desc()).limit(1).scalar_subquery())
+
+    return {kept: case((C.closed_on.is_(None), None),
+                       (latest(a.id).is_(None), C[source]),
+                       else_=latest(a[source]))
+            for kept, source in CLOSED_HOLDER}
+
+
 def _of_case(column: str) -> ColumnElement[Any]:
     return select(C[column]).where(C.id == P.case_id).scalar_subquery()
 
@@ -98,6 +120,7 @@ RULES: dict[str, Rule] = {
     "paused_days": Rule("案件的扣除期限天数", Case.__table__, lambda: {"paused_days": paused_days_of_case()}),
     "extension_days": Rule("案件的延长期限天数", Case.__table__,
                            lambda: {"extension_days": extension_days_of_case()}),
+    "closed_holder": Rule("案件结案时的承办团队/承办人", Case.__table__, closed_holder_of_case),
 }
 
 

@@ -83,11 +83,15 @@ def _case_id(session: Session, number: str) -> int:
 
 
 def _reassign(session: Session) -> None:
-    """Move （2022）执4 from 保全组 to 简案一组 (改派): it now counts for 简案一组 only."""
+    """Move （2022）执4 from 保全组 to 简案一组 (改派), dated before its 结案: it now counts for
+    简案一组 only. The case was loaded closed, so the holder at 结案 the triggers recorded
+    (保全组) is corrected with the back-dated move (as `rollups repair` would from the history)."""
     case_id = _case_id(session, "2022执4")
     team = session.scalar(select(Team.id).where(Team.name == A))
     officer = session.scalar(select(Officer.id).where(Officer.name == "甲法官"))
     session.execute(update(Case).where(Case.id == case_id).values(team_id=team, officer_id=officer))
+    session.execute(update(Case).where(Case.id == case_id)
+                    .values(closed_team_id=team, closed_officer_id=officer))
     session.add(CaseAssignment(case_id=case_id, team_id=team, officer_id=officer,
                                assigned_on=D("2022-02-01"), reason="改派"))
 

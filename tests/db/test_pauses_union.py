@@ -69,4 +69,5 @@ def test_partly_overlapping_pauses(engine) -> None:
         case_id = case.id
     with Session(engine) as session:
         assert session.scalar(select(Case.paused_days).where(Case.id == case_id)) == 40
-        assert rollups.check(session) == {"payment_holder": 0, "paused_days": 0, "extension_days": 0}
+        assert rollups.check(session) == {"payment_holder": 0, "paused_days": 0, "extension_days": 0,
+                                          "closed_holder": 0}

@@ -65,21 +65,26 @@ def _seed(engine) -> dict[str, int]:
 def test_check_finds_and_repair_rewrites_rows_written_behind_the_triggers(engine) -> None:
     ids = _seed(engine)
     with Session(engine) as s:
-        assert rollups.check(s) == {"payment_holder": 0, "paused_days": 0, "extension_days": 0}
+        assert rollups.check(s) == {"payment_holder": 0, "paused_days": 0, "extension_days": 0,
+                                     "closed_holder": 0}
     with triggers_off(engine):
         with engine.begin() as conn:
             conn.execute(update(Case.__table__).where(Case.id == ids["closed"])
                          .values(paused_days=99, extension_days=0))
             conn.execute(update(Payment.__table__).values(team_id=None))
         with Session(engine) as s, s.begin():
-            assert rollups.check(s) == {"payment_holder": 2, "paused_days": 1, "extension_days": 1}
-            assert rollups.repair(s) == {"payment_holder": 2, "paused_days": 1, "extension_days": 1}
+            assert rollups.check(s) == {"payment_holder": 2, "paused_days": 1, "extension_days": 1,
+                                          "closed_holder": 0}
+            assert rollups.repair(s) == {"payment_holder": 2, "paused_days": 1, "extension_days": 1,
+                                          "closed_holder": 0}
         with Session(engine) as s:
-            assert rollups.check(s) == {"payment_holder": 0, "paused_days": 0, "extension_days": 0}
+            assert rollups.check(s) == {"payment_holder": 0, "paused_days": 0, "extension_days": 0,
+                                     "closed_holder": 0}
             assert s.get(Case, ids["closed"]).paused_days == 10
             assert s.get(Case, ids["closed"]).extension_days == 30
     with Session(engine) as s:  # the triggers are back and agree
-        assert rollups.check(s) == {"payment_holder": 0, "paused_days": 0, "extension_days": 0}
+        assert rollups.check(s) == {"payment_holder": 0, "paused_days": 0, "extension_days": 0,
+                                     "closed_holder": 0}
 
 
 def test_cli_check_exits_1_on_stale_rows_and_repair_fixes_them(sqlite_engine, monkeypatch) -> None:
