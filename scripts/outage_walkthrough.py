@@ -2,8 +2,9 @@
 
 A throw-away PostgreSQL database (TEST_PG_URL's server) is put behind the fault proxy of
 tests/faults, the app serves it with its refresher, a signed-in 指挥中心 browser opens the home
-page; then the "database" stops (the proxy refuses), the notices are photographed, and it comes
-back. Writes docs/screenshots/outage-*-1920x1080.png (or --out DIR) and prints each step.
+page; then the "database" stops (the proxy refuses), the notices are photographed (the start page
+keeps its last figures, greyed), and it comes back: the open start page recovers without a
+reload. Writes docs/screenshots/outage-*-1920x1080.png (or --out DIR) and prints each step.
 
     .venv/bin/python scripts/outage_walkthrough.py
 """
@@ -84,6 +85,9 @@ def walkthrough(out: Path) -> dict[str, Path]:
             proxy.set_mode("refuse")
             print("2. 数据库停止（代理拒绝连接）", flush=True)
             wait_until(lambda: NOTICE in _text(desk), 30, "outage banner")
+            # the start page reads the database: it switches to its last kept figures, greyed
+            wait_until(lambda: desk.find_elements("css selector", ".home-outage-note")
+                       and "土默特右旗" in _text(desk), 30, "home page kept figures")
             shots["home"] = screenshot(desk, out / f"outage-home-{W}x{H}.png", W, H)
             print(f"   首页横幅：{next(line for line in _text(desk).splitlines() if NOTICE in line)}", flush=True)
 
@@ -100,14 +104,16 @@ def walkthrough(out: Path) -> dict[str, Path]:
             shots["login"] = screenshot(stranger, out / f"outage-login-{W}x{H}.png", W, H, dash_page=False)
             print("   登录：数据库暂不可用，现在无法核对密码", flush=True)
 
+            desk.get(server.page("/"))  # (a 503 page retries by itself every 30 s)
+            wait_for_dash(desk)
+            wait_until(lambda: desk.find_elements("css selector", ".home-outage-note")
+                       and "土默特右旗" in _text(desk), 30, "home page kept figures")
             proxy.set_mode("pass")
             back = time.monotonic()
-            # the open page (the 503 notice) retries by itself every 30 s; a person reloads sooner
             wait_until(lambda: _healthy(server.page("/healthz")), 30, "/healthz ok")
-            desk.get(server.page("/"))
-            wait_for_dash(desk)
-            try:
-                wait_until(lambda: NOTICE not in _text(desk) and "土默特右旗" in _text(desk), 30, "recovery")
+            try:  # no reload: the start page reads the database again once the banner clears
+                wait_until(lambda: NOTICE not in _text(desk) and "土默特右旗" in _text(desk)
+                           and not desk.find_elements("css selector", ".home-outage-note"), 30, "recovery")
             except TimeoutError:
                 raise TimeoutError(f"no recovery; the page shows: {_text(desk)[:300]}") from None
             print(f"3. 数据库恢复，{time.monotonic() - back:.1f} 秒后页面恢复正常（无需重启）", flush=True)

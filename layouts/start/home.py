@@ -162,3 +162,15 @@ def court_summary(courts: Sequence[Mapping[str, Any]], year: int, updated: str |
                   scoped: bool = False, scope_note: str = "") -> list:
     """One panel per loaded court, or the empty-database hint."""
     return [court_panel(c, year, updated, scoped, scope_note) for c in courts] or [empty_panel()]
+
+
+def outage_summary(notice: str, kept: list | None) -> list:
+    """During a database outage: the notice over the last figures kept (greyed as stale), or a
+    message saying there are none; the page reads the database again once it is back."""
+    if kept is None:
+        return [html.Section(
+            [html.H2(notice, className="court-name"),
+             html.P("暂无缓存的首页数据；数据库恢复后本页自动更新，无需刷新。", className="court-meta")],
+            className="court-card is-empty home-outage", role="status")]
+    return [html.P(f"{notice}（数据库恢复后自动更新）", className="home-outage-note", role="status"),
+            html.Div(kept, className="home-stale")]
