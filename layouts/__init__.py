@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dash
 
-from layouts import not_found, shell, wall
+from layouts import shell, wall
 from layouts.admin import audit as admin_audit
 from layouts.admin import check as admin_check
 from layouts.admin import imports as admin_import
@@ -12,7 +12,7 @@ from layouts.admin import sources as admin_sources
 from layouts.admin import tokens as admin_tokens
 from layouts.admin import users as admin_users
 from layouts.desk import analysis, case, cases, officer, supervision, team
-from layouts.start import home
+from layouts.start import home, not_found
 
 __all__ = ["known_path", "register_pages", "shell"]
 

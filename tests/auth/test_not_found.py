@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dash
 
-from layouts import known_path, not_found
+from layouts import known_path
+from layouts.start import not_found
 from tests.auth_helpers import login, make_user
 
 

@@ -90,3 +90,28 @@ def test_deeply_nested_json_is_a_400(desk_court) -> None:
     reply = client.post("/_dash-update-component", data=body, content_type="application/json")
     assert reply.status_code == 400
     assert "请求" in reply.get_data(as_text=True)
+
+
+def test_json_depth_counts_brackets_outside_strings() -> None:
+    from dashboard.auth.badinput import MAX_JSON_DEPTH, json_depth
+
+    assert json_depth(b'{"a": [1, {"b": "[[[["}]}') == 0  # few brackets: not scanned
+    deep = b"[" * (MAX_JSON_DEPTH + 1) + b"]" * (MAX_JSON_DEPTH + 1)
+    assert json_depth(deep) == MAX_JSON_DEPTH + 1
+    quoted = b'["' + b"[" * 500 + b'\\"' + b'"]'
+    assert json_depth(quoted) == 1
+
+
+def test_deep_json_is_refused_before_parsing(desk_court, caplog: pytest.LogCaptureFixture) -> None:
+    """Refused by the depth scan, before any parser recurses: a RecursionError in the process
+    would leave CPython 3.11's parser broken (a later ast.parse fails with a SystemError)."""
+    import ast
+
+    app, ids, engine = desk_court
+    client = client_as(app, engine, "center", ids)
+    body = '{"output": "analysis-crumbs.children", "inputs": ' + "[" * 5000 + "]" * 5000 + "}"
+    with caplog.at_level("WARNING", logger="dashboard.auth.badinput"):
+        reply = client.post("/_dash-update-component", data=body, content_type="application/json")
+    assert reply.status_code == 400
+    assert "JSON nested too deep" in caplog.text
+    ast.parse("x = [[[1]]]")
