@@ -10,7 +10,7 @@ RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint browser screenshots bench bench-import clean distclean
+.PHONY: help run run-region test lint browser screenshots bench bench-import bench-desk bench-scale clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -31,6 +31,17 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(PY)
 	touch $@ $(RUNTIME_STAMP)
 
 run: $(RUNTIME_STAMP)  ## serve the app (demo court, simulator, scheduler) on http://127.0.0.1:8050
+	DASHBOARD_SIMULATE=$${DASHBOARD_SIMULATE:-1} \
+	DASHBOARD_REFRESH_INTERVAL_S=$${DASHBOARD_REFRESH_INTERVAL_S:-5} \
+	$(PY) -m dashboard run
+
+# The 中院 mode: its own SQLite file (the single-court demo's instance/dashboard.db stays as it is).
+REGION_DB ?= sqlite:///$(CURDIR)/instance/region.db
+
+run-region: $(RUNTIME_STAMP)  ## serve the 中院 mode (包头市中级人民法院 + 8 basic courts) from instance/region.db
+	DASHBOARD_DATABASE_URL='$(REGION_DB)' \
+	DASHBOARD_DEMO_REGION=1 \
+	DASHBOARD_COURT_CODE=$${DASHBOARD_COURT_CODE:-内02} \
 	DASHBOARD_SIMULATE=$${DASHBOARD_SIMULATE:-1} \
 	DASHBOARD_REFRESH_INTERVAL_S=$${DASHBOARD_REFRESH_INTERVAL_S:-5} \
 	$(PY) -m dashboard run
@@ -57,6 +68,12 @@ bench: $(DEV_STAMP)  ## run every bench/*.py in order; each prints its numbers
 
 bench-import: $(DEV_STAMP)  ## import time vs. only reading the file (1M-row CSV, 100k-row xlsx; SQLite, PostgreSQL)
 	$(PY) bench/imports.py $(BENCH_IMPORT_ARGS)
+
+bench-desk: $(DEV_STAMP) browser  ## desk page load p50/p95 in Chromium (demo court; BENCH_DESK_ARGS="--cases 1000000")
+	$(PY) bench/desk_pages.py $(BENCH_DESK_ARGS)
+
+bench-scale: $(DEV_STAMP)  ## full snapshot vs floor scan, incremental refresh after 1,000 changes, RSS, size (1M cases; BENCH_SCALE_ARGS)
+	$(PY) bench/scale.py $(BENCH_SCALE_ARGS)
 
 clean:  ## remove caches and generated files (keeps .venv and the database)
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -print0 | xargs -0 rm -rf

@@ -10,7 +10,7 @@
   var state = {
     config: null, root: null, order: [], index: 0, paused: false,
     clock: null, rotation: null, reload: null, observer: null, armed: false, formats: {},
-    texts: {}, pending: null
+    texts: {}, pending: null, live: {}
   };
 
   function wallRoot() { return document.getElementById('wall-root'); }
@@ -59,13 +59,24 @@
     }
   }
 
-  function show(key) {
+  /* a rotation slot: a screen, or one court's panel of the 法院 screen ("courts#2") */
+  function screenOf(slot) { return String(slot).split('#')[0]; }
+  function panelOf(slot) { return parseInt(String(slot).split('#')[1] || '0', 10) || 0; }
+
+  function show(slot) {
     var root = state.root;
     if (!root) { return; }
+    var key = screenOf(slot);
     root.setAttribute('data-screen', key);
     root.querySelectorAll('.w-screen').forEach(function (el) {
       el.classList.toggle('is-active', el.getAttribute('data-screen') === key);
     });
+    if (key === 'courts') {
+      var panel = String(panelOf(slot));
+      root.querySelectorAll('.w-court-panel').forEach(function (el) {
+        el.classList.toggle('is-active', el.getAttribute('data-index') === panel);
+      });
+    }
     root.querySelectorAll('.w-tab').forEach(function (el) {
       var on = el.getAttribute('data-screen') === key;
       el.classList.toggle('is-active', on);
@@ -99,8 +110,14 @@
     if (tab) {
       state.paused = true;
       var key = tab.getAttribute('data-screen');
-      state.index = Math.max(0, state.order.indexOf(key));
-      show(key);
+      var at = firstSlot(state.order, key);
+      // the 法院 tab again: the next court's panel
+      if (key === 'courts' && screenOf(state.order[state.index]) === 'courts' &&
+          screenOf(state.order[(state.index + 1) % state.order.length]) === 'courts') {
+        at = (state.index + 1) % state.order.length;
+      }
+      state.index = Math.max(0, at);
+      show(at >= 0 ? state.order[at] : key);
       startRotation();
       if (button) { button.hidden = false; }
     } else {
@@ -176,19 +193,74 @@
     state.root = null;
   }
 
+  function firstSlot(order, key) {
+    for (var i = 0; i < order.length; i += 1) { if (screenOf(order[i]) === key) { return i; } }
+    return -1;
+  }
+
+  /* the rotation: the configured screens, plus the optional ones (专项行动, 辖区, 法院) while they
+   * are live; 法院 takes one slot per court panel (live.courts of them). `live.only` (a wall
+   * token of one court of the 辖区): those screens alone, whatever the configuration. */
+  function rotationOrder(config, live) {
+    var liveOnly = config.live_only || [];
+    var order;
+    if (live.only) {
+      order = live.only.slice();
+    } else {
+      order = config.screens.filter(function (key) {
+        return liveOnly.indexOf(key) < 0 || !!live[key] || config.pinned === key;
+      });
+      (config.optional || []).forEach(function (key) {
+        if (live[key] && order.indexOf(key) < 0) { order.push(key); }
+      });
+    }
+    var slots = [];
+    order.forEach(function (key) {
+      if (key !== 'courts') { slots.push(key); return; }
+      var count = Math.max(1, live.courts || 0);
+      for (var i = 0; i < count; i += 1) { slots.push('courts#' + i); }
+    });
+    return slots.length ? slots : config.screens.slice(0, 1);
+  }
+
+  function applyOrder() {
+    var root = state.root;
+    state.order = rotationOrder(state.config, state.live);
+    root.setAttribute('data-rotation', state.order.join(','));
+    root.querySelectorAll('.w-tab').forEach(function (el) {
+      el.classList.toggle('is-hidden', firstSlot(state.order, el.getAttribute('data-screen')) < 0);
+    });
+  }
+
+  /* a new snapshot says which optional screens have content: join or leave the rotation */
+  function live(flags) {
+    state.live = flags || {};
+    if (!state.root || !state.config) { return window.dash_clientside.no_update; }
+    var current = state.order[state.index];
+    var before = state.order.join(',');
+    applyOrder();
+    if (state.order.join(',') === before) { return before; }
+    var at = state.order.indexOf(current);
+    if (at < 0) {
+      state.index = state.index % state.order.length;
+      show(state.order[state.index]);
+    } else {
+      state.index = at;
+    }
+    if (!state.paused) { startRotation(); }
+    return state.order.join(',');
+  }
+
   function configure(config) {
     var root = wallRoot();
     if (!config || !root) { return window.dash_clientside.no_update; }
     teardown();
     state.config = config;
     state.root = root;
-    state.order = config.screens.slice();
+    applyOrder();
     var current = root.getAttribute('data-screen');
-    state.index = Math.max(0, state.order.indexOf(current));
+    state.index = Math.max(0, firstSlot(state.order, current));
     state.paused = false;
-    root.querySelectorAll('.w-tab').forEach(function (el) {
-      el.classList.toggle('is-hidden', state.order.indexOf(el.getAttribute('data-screen')) < 0);
-    });
     updateScale();
     show(state.order[state.index]);
     startRotation();
@@ -236,6 +308,6 @@
   updateScale();
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
-    wall: { configure: configure, arm: arm, flashFigures: flashFigures }
+    wall: { configure: configure, arm: arm, flashFigures: flashFigures, live: live }
   });
 }());

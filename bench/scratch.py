@@ -53,3 +53,17 @@ def scratch_database(backend: str, tmp: str, prefix: str, keep: bool = False) ->
             print(f"  kept {database_url(backend, name)} (measure again with --url)")
         else:
             drop_database(backend, name)
+
+
+def demo_database(directory: str) -> str:
+    """A SQLite file under `directory`, migrated and seeded with the demo court; its URL."""
+    from db import migrate
+    from db.demo import seed_demo
+    from db.session import make_engine
+
+    url = f"sqlite:///{directory}/demo.db"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    print("seed-demo:", seed_demo(engine)["cases"], "cases", flush=True)
+    engine.dispose()
+    return url

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 
 from flask import g, has_request_context, request
+from flask import session as flask_session
 
 from callbacks.context import app_context
 from callbacks.desk.params import ParamError
@@ -19,11 +20,13 @@ from db.auth.access import (
     Principal,
     Scope,
     may_see_case,
+    may_see_court,
     may_see_officer,
     may_see_team,
     scope_of,
 )
-from db.queries.holders import case_holder, officer_team
+from db.org.courts import court_tree
+from db.queries.holders import case_holder, officer_court, officer_team, team_court
 from layouts.access import normalize
 
 log = logging.getLogger(__name__)
@@ -65,24 +68,74 @@ def deny(target: str, detail: str = "") -> Denied:
     return Denied(f"{NO_ACCESS}：{target}不在您的权限范围内")
 
 
+def _restricted() -> bool:
+    """Whether the principal's whole-court scope is limited to some courts (a 辖区 user), so a
+    team's, officer's or case's court must be looked up before it is shown."""
+    who = current()
+    return who is not None and who.court_ids is not None
+
+
+def _lookup(fn: Callable[..., int | None], key: int) -> int | None:
+    with app_context().sessions() as db:
+        return fn(db, key)
+
+
+def team_visible(team_id: int) -> bool:
+    """may_see_team with the team's court looked up when the principal's courts are limited."""
+    court = _lookup(team_court, team_id) if _restricted() else None
+    return may_see_team(current(), team_id, court)
+
+
 def require_team(team_id: int) -> None:
-    if not may_see_team(current(), team_id):
+    if not team_visible(team_id):
         raise deny(f"团队 {team_id}")
 
 
 def require_officer(officer_id: int, officer_team_id: int | None) -> None:
-    if not may_see_officer(current(), officer_id, officer_team_id):
+    court = _lookup(officer_court, officer_id) if _restricted() else None
+    if not may_see_officer(current(), officer_id, officer_team_id, court):
         raise deny(f"承办人 {officer_id}")
 
 
-def require_case(case_id: int, team_id: int | None, officer_id: int | None) -> None:
-    if not may_see_case(current(), team_id, officer_id):
+def require_case(case_id: int, team_id: int | None, officer_id: int | None,
+                 court_id: int | None = None) -> None:
+    if court_id is None and _restricted():
+        holder = _lookup(lambda db, cid: (case_holder(db, cid) or (None, None, None))[2], case_id)
+        court_id = holder
+    if not may_see_case(current(), team_id, officer_id, court_id):
         raise deny(f"案件 {case_id}")
 
 
-def require_court() -> None:
-    if not scope().court:
+COURT_KEY = "court"  # the Flask session's selected court (set by /court/<code>)
+
+
+def visible_courts() -> list[int] | None:
+    """The courts the principal may see, in 辖区 order; None: every court (unrestricted)."""
+    who = current()
+    return None if who is None or who.court_ids is None else sorted(who.court_ids)
+
+
+def current_court_id() -> int | None:
+    """The court the desk pages show: the one chosen with /court/<code> when the principal may
+    see it, else the principal's own court; None: the installation's court (the setting)."""
+    who = current()
+    chosen = flask_session.get(COURT_KEY) if has_request_context() else None
+    if isinstance(chosen, int) and may_see_court(who, chosen):
+        return chosen
+    return who.court_id if who is not None else None
+
+
+def require_court(court_id: int | None = None) -> None:
+    """Whole-court data of `court_id` (default: the court the pages show)."""
+    court = court_id if court_id is not None else current_court_id()
+    if not scope().sees_court(court):
         raise deny("全院数据")
+
+
+def court_nodes() -> dict:
+    """The court tree (db.org.courts.court_tree), read in a short session."""
+    with app_context().sessions() as db:
+        return court_tree(db)
 
 
 def require_permission(permission: str, target: str) -> None:
@@ -97,7 +150,7 @@ def _path_id(raw: str) -> int | None:
 
 def _team_path(raw: str) -> str | None:
     team_id = _path_id(raw)
-    return None if team_id is None or may_see_team(current(), team_id) else f"团队 {team_id}"
+    return None if team_id is None or team_visible(team_id) else f"团队 {team_id}"
 
 
 def _officer_path(raw: str) -> str | None:
@@ -106,7 +159,9 @@ def _officer_path(raw: str) -> str | None:
         return None
     with app_context().sessions() as session:
         exists, team_id = officer_team(session, officer_id)
-    return None if not exists or may_see_officer(current(), officer_id, team_id) else f"承办人 {officer_id}"
+        court = officer_court(session, officer_id) if _restricted() else None
+    return (None if not exists or may_see_officer(current(), officer_id, team_id, court)
+            else f"承办人 {officer_id}")
 
 
 def _case_path(raw: str) -> str | None:

@@ -2,18 +2,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import dash
 from dash import Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
+from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks.context import app_context
+from callbacks.desk import courts
+from callbacks.desk.params import ParamError
 from db import snapshot
 from db.imports.sync import notice_text
 from layouts import ids
+from layouts import shell as shell_layout
 
+log = logging.getLogger(__name__)
 CACHE_DOWN = "缓存服务不可用，已改用本机缓存"
 SHELL_CLASS = "shell"
 STALE_CLASS = "shell stale"
@@ -61,7 +67,30 @@ def poll_version(_n: int | None, shown: int | None, banner: str | None,
                                                                          strict=True))
 
 
+# pages a court switch comes back to (the others show one team, officer or case: /analysis)
+SWITCH_BACK = ("/analysis", "/region", "/center", "/triage", "/campaigns", "/meeting")
+
+
+def court_menu(pathname: str | None) -> tuple[Any, bool]:
+    """The court switcher: shown only to a principal who may see more than one court."""
+    try:
+        visible = courts.visible_nodes()
+        if len(visible) < 2:
+            return [], True
+        current = courts.court_node()
+    except (SQLAlchemyError, ParamError):  # the frame renders while the database is down
+        log.warning("court switcher unavailable", exc_info=True)
+        return [], True
+    back = pathname if pathname in SWITCH_BACK else "/analysis"
+    rows = [(node.name, courts.select_href(node.code, back), depth, node.id == current.id)
+            for node, depth in visible]
+    region = "/region" if current.children else None
+    return shell_layout.court_switcher(current.name, rows, region), False
+
+
 def register(app: dash.Dash) -> None:
+    app.callback(Output(ids.Shell.COURT, "children"), Output(ids.Shell.COURT, "hidden"),
+                 Input(ids.URL, "pathname"))(court_menu)
     app.callback(
         Output(ids.Shell.VERSION, "data"),
         Output(ids.Shell.BANNER, "children"),

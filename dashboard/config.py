@@ -14,6 +14,8 @@ INSTANCE = ROOT / "instance"
 
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": f"sqlite:///{INSTANCE / 'dashboard.db'}",
+    # the refresher's snapshot reads (a streaming replica); empty: DATABASE_URL. Writes never go there
+    "READ_DATABASE_URL": "",
     "HOST": "127.0.0.1",
     "PORT": 8050,
     "ENV": "development",  # development | production
@@ -24,12 +26,16 @@ DEFAULTS: dict[str, Any] = {
     "SIMULATE": False,
     "SIMULATE_INTERVAL_S": 5,
     "SEED_DEMO": True,  # seed the demo court when the database is empty on `run`
+    "DEMO_REGION": False,  # … the 中院 mode instead: 包头市中级人民法院 and its 8 basic courts (make run-region)
     "CACHE_URL": "simple://",  # simple:// | filesystem:///path | redis://host:port/db | null://
     "INDICATOR_SETTINGS": "",  # path to a TOML file with the court's indicator variants
     "SNAPSHOT_HISTORY_DAYS": 400,
     # video wall (docs/wall.md): default rotation, screens in order, periodic safe reload
     "WALL_ROTATE_S": 45,  # seconds per screen; 0: no rotation (URL ?rotate= overrides)
-    "WALL_SCREENS": "overview,teams,nodes,feed",  # or 总览,团队,节点,动态
+    "WALL_SCREENS": "overview,teams,center,nodes,feed",  # or 总览,团队,中心,节点,动态
+    # a 中院's wall: each court of the 辖区 has its panel in the rotation (法院 screen); 0 leaves
+    # them out of the automatic rotation (their tab still opens them; the 辖区 screen stays)
+    "WALL_COURT_SCREENS": True,
     "WALL_RELOAD_H": 24,  # reload the wall page every N hours when the server answers; 0: never
     # refresh pipeline (docs/operations.md): history rows at most once per this many seconds
     "SNAPSHOT_HISTORY_INTERVAL_S": 3600,
@@ -153,7 +159,8 @@ def _number(value: Any) -> str:
 
 
 def check(settings: Mapping[str, Any]) -> None:
-    """Refuse out-of-range numbers, a malformed DATABASE_URL and an unknown CACHE_URL."""
+    """Refuse out-of-range numbers, a malformed DATABASE_URL or READ_DATABASE_URL and an unknown
+    CACHE_URL."""
     for key, (low, high, unit) in BOUNDS.items():
         value = settings.get(key)
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -162,27 +169,56 @@ def check(settings: Mapping[str, Any]) -> None:
             raise SettingsError(f"环境变量 DASHBOARD_{key} 应在 {_number(low)}–{_number(high)} {unit}"
                                 f"之间，实际为“{_number(value)}”，请改为范围内的值")
     _check_database_url(str(settings.get("DATABASE_URL", "")))
+    _check_read_url(str(settings.get("READ_DATABASE_URL") or ""), str(settings.get("DATABASE_URL", "")))
     _check_cache_url(str(settings.get("CACHE_URL", "")))
 
 
 DRIVERS = ("sqlite", "postgresql", "mysql", "mariadb")
 
 
-def _check_database_url(url: str) -> None:
+def _check_database_url(url: str, key: str = "DATABASE_URL") -> str:
+    """Refuse a malformed URL, an unsupported database or a missing database name; return the
+    backend's name. The URL itself (it may carry a password) is never part of the message."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise SettingsError("环境变量 DASHBOARD_DATABASE_URL 格式不正确，应形如 "
+        raise SettingsError(f"环境变量 DASHBOARD_{key} 格式不正确，应形如 "
                             "postgresql+psycopg://用户:密码@主机:5432/库名、"
                             "mysql+pymysql://用户:密码@主机:3306/库名 或 sqlite:////路径/dashboard.db") from None
-    if parsed.get_backend_name() not in DRIVERS:
-        raise SettingsError(f"环境变量 DASHBOARD_DATABASE_URL 的数据库类型“{parsed.get_backend_name()}”"
+    backend = parsed.get_backend_name()
+    if backend not in DRIVERS:
+        raise SettingsError(f"环境变量 DASHBOARD_{key} 的数据库类型“{backend}”"
                             "不受支持，请使用 postgresql+psycopg、mysql+pymysql 或 sqlite")
-    if parsed.get_backend_name() != "sqlite" and not parsed.database:
-        raise SettingsError("环境变量 DASHBOARD_DATABASE_URL 缺少库名，请在地址末尾写上 /库名")
+    if backend != "sqlite" and not parsed.database:
+        raise SettingsError(f"环境变量 DASHBOARD_{key} 缺少库名，请在地址末尾写上 /库名")
+    return backend
+
+
+def _same_kind(backend: str) -> str:
+    return "mysql" if backend == "mariadb" else backend
+
+
+def _check_read_url(url: str, primary: str) -> None:
+    """The read URL, when set, is a well-formed URL of the same kind of database as the primary
+    (a replica of it: the snapshot build's SQL follows the primary's dialect)."""
+    if not url:
+        return
+    backend = _check_database_url(url, "READ_DATABASE_URL")
+    from sqlalchemy.engine import make_url
+
+    main = make_url(primary).get_backend_name()
+    if _same_kind(backend) != _same_kind(main):
+        raise SettingsError(f"环境变量 DASHBOARD_READ_DATABASE_URL 的数据库类型“{backend}”与 "
+                            f"DASHBOARD_DATABASE_URL 的“{main}”不同：只读地址应指向同一数据库的只读副本"
+                            "（流复制备库），或留空以使用主库")
+
+
+def read_database_url(settings: Mapping[str, Any]) -> str:
+    """Where the refresher reads: READ_DATABASE_URL, else DATABASE_URL."""
+    return str(settings.get("READ_DATABASE_URL") or settings["DATABASE_URL"])
 
 
 def _check_cache_url(url: str) -> None:

@@ -51,6 +51,7 @@ class DatabaseHealth:
         self._next_probe = 0.0
         self._engine: Engine | None = None
         self._prober: threading.Thread | None = None
+        self._seen = threading.local()  # when this thread last began a ping or a connect
 
     def _may_probe(self) -> bool:
         with self._lock:
@@ -99,11 +100,14 @@ class DatabaseHealth:
         self._prober = threading.Thread(target=probe, name="db-recovery-probe", daemon=True)
         self._prober.start()
 
-    def mark_up(self) -> None:
+    def mark_up(self, checked_at: float | None = None) -> None:
+        """The database answered. `checked_at` is when that answer's ping or connect began: an
+        answer that began before the outage was seen (a ping that passed a moment before the
+        connection dropped) says nothing about now and is ignored."""
         if self.down_since is None:
             return
         with self._lock:
-            if self.down_since is not None:
+            if self.down_since is not None and (checked_at is None or checked_at > self.down_since):
                 log.warning("数据库已恢复（中断 %.0f 秒）", time.time() - self.down_since)
                 self.down_since, self.cause = None, ""
 
@@ -116,12 +120,14 @@ class DatabaseHealth:
         ping = dialect.do_ping
 
         def do_ping(dbapi_connection: Any) -> bool:
+            self._seen.at = time.time()
             return False if self.down else ping(dbapi_connection)  # False: reconnect (the probe)
 
         dialect.do_ping = do_ping  # type: ignore[method-assign]
 
         @event.listens_for(engine, "do_connect")
         def _breaker(dialect: Any, _rec: Any, cargs: Any, cparams: Any) -> Any:
+            self._seen.at = time.time()
             if not self.down:
                 return None  # connect as usual
             if not self._may_probe():
@@ -133,7 +139,7 @@ class DatabaseHealth:
 
         @event.listens_for(engine, "checkout")
         def _up(*_args: Any) -> None:  # a connection passed its pre-ping or was just opened
-            self.mark_up()
+            self.mark_up(getattr(self._seen, "at", 0.0))
 
         @event.listens_for(engine, "handle_error")
         def _down(ctx: Any) -> None:

@@ -29,13 +29,15 @@ def _where(url: str) -> str:
     return f"{parsed.host or 'localhost'}:{parsed.port or ''} 上的库“{parsed.database}”".replace(": ", " ")
 
 
-def explain_database(exc: BaseException, url: str) -> str:
-    """One Chinese line for a database error met while connecting."""
+def explain_database(exc: BaseException, url: str, setting: str = "DASHBOARD_DATABASE_URL") -> str:
+    """One Chinese line for a database error met while connecting through `setting`."""
     reason = str(getattr(exc, "orig", None) or exc)
     where = _where(url)
-    setting = "DASHBOARD_DATABASE_URL"
     if re.search(r"does not exist|Unknown database|1049", reason):
         name = make_url(url).database
+        if setting != "DASHBOARD_DATABASE_URL":  # a replica: it has the primary's databases
+            return (f"数据库不存在：{setting} 指向的 {where} 不存在。只读地址应指向主库的只读副本"
+                    f"（与 DASHBOARD_DATABASE_URL 同名的库），请检查主机和库名")
         return (f"数据库不存在：{setting} 指向的 {where} 不存在。请先在数据库服务器上创建它"
                 f"（CREATE DATABASE {name}），再运行 python -m dashboard init-db")
     if re.search(r"password authentication failed|Access denied|1045|no password supplied", reason):
@@ -76,21 +78,28 @@ def explain(exc: BaseException, settings: Mapping[str, Any] | None = None) -> st
     return None
 
 
-def check_database(settings: Mapping[str, Any]) -> None:
-    """Connect once with the configured connect timeout; raise Unavailable with the reason."""
+def check_database(settings: Mapping[str, Any], key: str = "DATABASE_URL") -> None:
+    """Connect once to the URL of setting `key` with the configured connect timeout; raise
+    Unavailable with the reason."""
     from db.session import make_engine
     from db.timeouts import Timeouts
 
-    url = settings["DATABASE_URL"]
+    url = settings[key]
     engine = make_engine(url, Timeouts(connect_s=settings["DB_CONNECT_TIMEOUT_S"],
                                        statement_s=settings["DB_STATEMENT_TIMEOUT_S"]))
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except sa_exc.DBAPIError as exc:
-        raise Unavailable(explain_database(exc, url)) from None
+        raise Unavailable(explain_database(exc, url, f"DASHBOARD_{key}")) from None
     finally:
         engine.dispose()
+
+
+def check_read_database(settings: Mapping[str, Any]) -> None:
+    """The refresher's read URL (DASHBOARD_READ_DATABASE_URL), when one is set: as check_database."""
+    if settings.get("READ_DATABASE_URL"):
+        check_database(settings, "READ_DATABASE_URL")
 
 
 def check_cache(settings: Mapping[str, Any]) -> None:

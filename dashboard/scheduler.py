@@ -18,17 +18,22 @@ from zoneinfo import ZoneInfo
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
+from sqlalchemy.orm import Session, sessionmaker
 
+from callbacks.desk import live
 from callbacks.wall import wall
 from dashboard import sync_job
+from dashboard.app import timeouts_of
 from dashboard.cache import is_redis
 from dashboard.config import lease_ttl_s
 from db.context import AppContext
+from db.session import make_engine, make_session_factory
 from db.snapshot import store
 from db.snapshot.builder import default_port
 from db.snapshot.lock import DatabaseLease, LeaderLease, RedisLease
 from db.snapshot.refresh import Refresher, describe
 from db.supervision.sweep import OverdueSweep
+from db.triage.sweep import TriageSweep
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +71,7 @@ class RefreshService:
     ttl_s: float
     scheduler: BackgroundScheduler | None = None
     sweep: OverdueSweep | None = None  # 督办逾期 step, once per court day / hour
+    triage_sweep: TriageSweep | None = None  # 繁简分流 suggestions for new cases, once a minute
     interval_s: float = 30.0
     deadline_s: float = 300.0
     leading: bool = False
@@ -194,6 +200,8 @@ class RefreshService:
         with self.server.app_context():
             if self.sweep is not None:
                 self.sweep.run()  # own transaction; logs and swallows its failures
+            if self.triage_sweep is not None:
+                self.triage_sweep.run()  # the same
             return self.refresher.run()
 
     def dispatch(self) -> None:
@@ -266,10 +274,25 @@ def make_lease(state: AppContext, ttl_s: float) -> LeaderLease:
     return DatabaseLease(state.sessions, ttl_s)
 
 
+def read_sessions(state: AppContext) -> sessionmaker[Session] | None:
+    """Sessions on DASHBOARD_READ_DATABASE_URL (a streaming replica) for the snapshot build's
+    reads, with the primary's timeouts; None when it is unset or the primary's URL. The engine is
+    made once per process and kept in `state.extras["read_engine"]`."""
+    url = state.settings.get("READ_DATABASE_URL") or ""
+    if not url or url == state.settings["DATABASE_URL"]:
+        return None
+    engine = state.extras.get("read_engine")
+    if engine is None:
+        engine = make_engine(url, timeouts_of(state.settings))
+        state.extras["read_engine"] = engine
+    return make_session_factory(engine)
+
+
 def make_refresher(state: AppContext) -> Refresher:
     settings = state.settings
     return Refresher(
         sessions=state.sessions,
+        read_sessions=read_sessions(state),  # the build's reads; every write stays on the primary
         cache=state.extras["cache"],
         port_factory=lambda: default_port(settings["INDICATOR_SETTINGS"], settings),
         tz=ZoneInfo(settings["TIMEZONE"]),
@@ -291,6 +314,12 @@ def _add_jobs(scheduler: BackgroundScheduler, service: RefreshService, interval:
                       replace_existing=True, misfire_grace_time=max(1, int(interval)))
 
 
+def _after_publish(server: Flask, version: int) -> None:
+    """Before pages learn `version`: the wall's JSON, then the desk views opened lately."""
+    wall.prerender(server, version)
+    live.prewarm(server, version)
+
+
 def start(server: Flask, *, force: bool = False) -> RefreshService | None:
     """Start the refresher in this process when SCHEDULER_ENABLED (or `force`)."""
     state: AppContext = server.extensions["dashboard"]
@@ -301,8 +330,9 @@ def start(server: Flask, *, force: bool = False) -> RefreshService | None:
     service = RefreshService(server, make_lease(state, ttl), make_refresher(state), ttl,
                              interval_s=interval,
                              deadline_s=float(state.settings["REFRESH_DEADLINE_S"]))
-    service.refresher.after_publish = functools.partial(wall.prerender, server)  # wall JSON
+    service.refresher.after_publish = functools.partial(_after_publish, server)  # wall JSON, desk memo
     service.sweep = OverdueSweep(state.sessions, ZoneInfo(state.settings["TIMEZONE"]))
+    service.triage_sweep = TriageSweep(state.sessions)
     scheduler = BackgroundScheduler(executors={"default": ThreadPoolExecutor(1)},
                                     timezone=dt.UTC)
     service.scheduler = scheduler

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
@@ -30,11 +30,24 @@ def make_engine(url: str, timeouts: Timeouts | None = None, **kwargs: object) ->
         engine = _sqlite_engine(url, parsed.database, timeouts, **kwargs)
     else:
         connect = {**bounded.connect_args(backend, timeouts), **dict(kwargs.pop("connect_args", {}) or {})}  # type: ignore[call-overload]
+        _keep_url_options(parsed.query, connect)
         if timeouts.pool_s and "poolclass" not in kwargs:
             kwargs.setdefault("pool_timeout", timeouts.pool_s)
         engine = create_engine(url, pool_pre_ping=True, future=True, connect_args=connect, **kwargs)
     bounded.install(engine, timeouts)
     return engine
+
+
+def _keep_url_options(query: Mapping[str, str | tuple[str, ...]], connect: dict[str, Any]) -> None:
+    """PostgreSQL: server settings in the URL (`?options=-c default_transaction_read_only=on`, as
+    a read-only URL may carry) are kept next to the timeouts' `options`, which would otherwise
+    replace them (SQLAlchemy lets connect_args win over the URL's query). The timeouts come last,
+    so they win over the same setting in the URL."""
+    given = query.get("options")
+    if not given or "options" not in connect:
+        return
+    parts = [given] if isinstance(given, str) else list(given)
+    connect["options"] = " ".join([*parts, str(connect["options"])])
 
 
 def _sqlite_engine(url: str, database: str | None, timeouts: Timeouts, **kwargs: object) -> Engine:

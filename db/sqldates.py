@@ -62,6 +62,34 @@ def days_between(start: Any, end: Any) -> ColumnElement[int]:
     return datediff(end, start)
 
 
+class minutes_between(FunctionElement[int]):  # noqa: N801
+    """Whole minutes from timestamp `start` to `end` (end − start, truncated)."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "minutes_between"
+
+
+@compiles(minutes_between)
+@compiles(minutes_between, "postgresql")
+def _minutes_standard(element: minutes_between, compiler: Any, **kw: Any) -> str:
+    start, end = _args(element, compiler, **kw)
+    return f"CAST(FLOOR(EXTRACT(EPOCH FROM ({end} - {start})) / 60) AS INTEGER)"
+
+
+@compiles(minutes_between, "sqlite")
+def _minutes_sqlite(element: minutes_between, compiler: Any, **kw: Any) -> str:
+    start, end = _args(element, compiler, **kw)
+    return (f"((CAST(strftime('%s', {end}) AS INTEGER) - "
+            f"CAST(strftime('%s', {start}) AS INTEGER)) / 60)")
+
+
+@_compiles_for(minutes_between, *MYSQL)
+def _minutes_mysql(element: minutes_between, compiler: Any, **kw: Any) -> str:
+    start, end = _args(element, compiler, **kw)
+    return f"TIMESTAMPDIFF(MINUTE, {start}, {end})"
+
+
 class add_months(FunctionElement[Any]):  # noqa: N801
     """The date N months later (N may be negative), clamped to the target month's last day
     (08-31 + 6 → 02-28)."""
@@ -197,5 +225,5 @@ def _as_date_sqlite(element: as_date, compiler: Any, **kw: Any) -> str:
 
 __all__ = [
     "add_days", "add_months", "as_date", "datediff", "days_between", "local_date", "local_day",
-    "months",
+    "minutes_between", "months",
 ]

@@ -10,8 +10,22 @@ from layouts.admin import imports as admin_import
 from layouts.admin import rules as admin_rules
 from layouts.admin import sources as admin_sources
 from layouts.admin import tokens as admin_tokens
+from layouts.admin import triage_rules as admin_triage_rules
 from layouts.admin import users as admin_users
-from layouts.desk import analysis, case, cases, officer, supervision, team
+from layouts.desk import (
+    analysis,
+    campaign,
+    campaigns,
+    case,
+    cases,
+    center,
+    meeting,
+    officer,
+    region,
+    supervision,
+    team,
+    triage,
+)
 from layouts.start import home, not_found
 
 __all__ = ["known_path", "register_pages", "shell"]
@@ -21,6 +35,9 @@ PAGES = (
     ("home", "/", "首页", home.layout, True),
     ("wall", "/wall", "指挥中心大屏", wall.frozen_layout, True),  # no data: built once per URL
     ("analysis", "/analysis", "会商分析", analysis.layout, True),
+    ("meeting", "/meeting", "会议模式", meeting.layout, True),
+    ("center", "/center", "指挥中心", center.layout, True),
+    ("region", "/region", "辖区法院排名", region.layout, False),  # in the court switcher
     ("team", "/team/<team_id>", "团队工作台", team.layout, False),
     ("officer", "/officer/<officer_id>", "承办人", officer.layout, False),
     ("cases", "/cases", "案件清单", cases.layout, False),
@@ -31,8 +48,12 @@ PAGES = (
     ("admin_import", "/admin/import", "数据导入", admin_import.layout, True),
     ("admin_sources", "/admin/sources", "事件接口", admin_sources.layout, False),
     ("supervision", "/supervision", "督办", supervision.layout, True),
+    ("campaigns", "/campaigns", "专项行动", campaigns.layout, True),
+    ("campaign", "/campaigns/<campaign_id>", "专项行动详情", campaign.layout, False),
+    ("triage", "/triage", "分流台", triage.layout, True),
     ("admin_rules", "/admin/rules", "节点规则", admin_rules.layout, True),
     ("admin_check", "/admin/check", "数字核对", admin_check.layout, False),
+    ("admin_triage_rules", "/admin/triage-rules", "分流规则", admin_triage_rules.layout, False),
 )
 
 

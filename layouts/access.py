@@ -20,6 +20,7 @@ from db.auth.access import (
     EXPORT,
     IMPORT_DATA,
     ISSUE_SUPERVISION,
+    TRIAGE,
     VIEW_CASES,
     VIEW_COURT,
     VIEW_OWN,
@@ -42,6 +43,9 @@ class PageRule:
     any_of: frozenset[str]
     label: str
     id_prefixes: tuple[str, ...] = ()
+    # settings every court of the installation shares: only an admin of the top court (or of
+    # no court) may open them; a basic court's admin would change its neighbours' rules
+    installation: bool = False
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
@@ -52,28 +56,42 @@ def _rule(key: str, path: str, perms: set[str] | frozenset[str], label: str, *pr
     return PageRule(key, path, frozenset(perms), label, prefixes)
 
 
+def _shared(key: str, path: str, perms: set[str] | frozenset[str], label: str, *prefixes: str) -> PageRule:
+    return PageRule(key, path, frozenset(perms), label, prefixes, installation=True)
+
+
 # The registry. A callback whose outputs match none of these prefixes is refused (test_access
 # checks that every callback of the app is covered).
 PAGE_RULES: tuple[PageRule, ...] = (
     _rule("home", "/", DESK | {ADMIN}, "首页", "home-"),
     _rule("wall", "/wall", {WALL}, "指挥中心大屏", "wall-"),
     _rule("analysis", "/analysis", DESK, "会商分析", "analysis-"),
+    # 会议模式: the court's levels for 领导/指挥中心/管理员, a 团队长's own team (scope in meeting_data.py)
+    _rule("meeting", "/meeting", {VIEW_COURT, VIEW_TEAM}, "会议模式", "meeting-"),
+    _rule("center", "/center", {VIEW_COURT}, "指挥中心", "center-"),
+    _rule("region", "/region", {VIEW_COURT}, "辖区法院排名", "region-"),
     _rule("team", "/team/<team_id>", {VIEW_COURT, VIEW_TEAM}, "团队工作台", "team-"),
     _rule("officer", "/officer/<officer_id>", DESK, "承办人", "officer-"),
     _rule("cases", "/cases", {VIEW_CASES}, "案件清单", "cases-"),
     _rule("case", "/case/<case_id>", {VIEW_CASES}, "案件详情", "case-"),
     _rule("supervision", "/supervision", {ISSUE_SUPERVISION, ANSWER_SUPERVISION}, "督办", "supervision-"),
+    _rule("campaigns", "/campaigns", {VIEW_COURT}, "专项行动", "campaigns-"),
+    _rule("campaign", "/campaigns/<campaign_id>", {VIEW_COURT}, "专项行动详情", "campaign-"),
+    _rule("triage", "/triage", {TRIAGE}, "分流台", "triage-"),
     _rule("admin_users", "/admin/users", {ADMIN}, "用户管理", "admin-users-"),
     _rule("admin_tokens", "/admin/tokens", {ADMIN}, "大屏令牌", "admin-tokens-"),
     _rule("admin_audit", "/admin/audit", {ADMIN}, "审计日志", "admin-audit-"),
     _rule("admin_import", "/admin/import", {IMPORT_DATA}, "数据导入", "admin-import-"),
-    _rule("admin_sources", "/admin/sources", {ADMIN}, "事件接口", "admin-sources-"),
-    _rule("admin_rules", "/admin/rules", {ADMIN}, "规则设置", "admin-rules-", "rules-"),
-    _rule("admin_check", "/admin/check", {ADMIN}, "数字核对", "admin-check-"),
+    _shared("admin_sources", "/admin/sources", {ADMIN}, "事件接口", "admin-sources-"),
+    _shared("admin_rules", "/admin/rules", {ADMIN}, "规则设置", "admin-rules-", "rules-"),
+    _shared("admin_check", "/admin/check", {ADMIN}, "数字核对", "admin-check-"),
+    _shared("admin_triage_rules", "/admin/triage-rules", {ADMIN}, "分流规则", "admin-triage-"),
     _rule("export_analysis", "/export/analysis.xlsx", {EXPORT}, "导出会商分析"),
     _rule("export_cases", "/export/cases.xlsx", {EXPORT}, "导出案件清单"),
     _rule("export_supervision", "/export/supervision.xlsx", {ISSUE_SUPERVISION, ANSWER_SUPERVISION}, "导出督办清单"),
     _rule("export_audit", "/export/audit.xlsx", {ADMIN}, "导出审计日志"),
+    _rule("export_campaign", "/export/campaign/<campaign_id>.xlsx", {VIEW_COURT}, "导出专项行动战报"),
+    _rule("campaign_report", "/export/campaign/<campaign_id>/report", {VIEW_COURT}, "专项行动战报"),
     _rule("import_template", "/export/import-template.xlsx", {IMPORT_DATA}, "下载导入模板"),
     _rule("import_rejects", "/export/import-rejects.xlsx", {IMPORT_DATA}, "下载问题行工作簿"),
 )
@@ -109,6 +127,8 @@ def rule_for_component(component_id: str) -> PageRule | None:
 
 def allows(principal: Principal | None, rule: PageRule) -> bool:
     if principal is None:
+        return False
+    if rule.installation and not principal.installation_wide:
         return False
     return SIGNED_IN in rule.any_of or any(principal.can(p) for p in rule.any_of)
 

@@ -18,8 +18,25 @@ def _nav(principal: Principal | None = None) -> html.Nav:
         for page in dash.page_registry.values()
         if page.get("nav") and may_open(principal, page["relative_path"])
     ]
-    return html.Nav([html.Span("执行指挥中心质效看板", className="brand"), *links, *_user_box(principal)],
+    return html.Nav([html.Span("执行指挥中心质效看板", className="brand"), *links,
+                     html.Div(id=ids.Shell.COURT, className="court-switch", hidden=True),
+                     *_user_box(principal)],
                     id=ids.Shell.NAV, className="topnav")
+
+
+def court_switcher(current: str, courts: list[tuple[str, str, int, bool]],
+                   region_href: str | None) -> list[Any]:
+    """The 法院 switcher's content: 「当前法院：…」 opening the list of the visible courts (label,
+    href, depth, is current), indented by level in 辖区 order; `region_href`: the current court's
+    辖区法院排名, when it has courts below it."""
+    items = [html.Li(html.A(label, href=href, className="court-option current" if mine else "court-option",
+                            **({"aria-current": "true"} if mine else {})),
+                     style={"paddingLeft": f"{0.4 + 1.2 * depth:.1f}em"})
+             for label, href, depth, mine in courts]
+    extra = ([html.Li(html.A("辖区法院排名 ›", href=region_href, className="court-region"))]
+             if region_href else [])
+    return [html.Details([html.Summary(f"当前法院：{current}", className="court-current"),
+                          html.Ul(items + extra, className="court-list")], className="court-menu")]
 
 
 def _user_box(principal: Principal | None) -> list:

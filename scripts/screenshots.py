@@ -51,8 +51,8 @@ ARTICLE = "preset=custom&start=2021-10-01&end=2022-09-30"  # the source article'
 class Shot:
     """One page to photograph: file stem, URL path, viewport sizes, what to wait for, who is signed in.
 
-    `path` may name {team}, {officer} (the demo lead's team, the demo officer) and {order} (the
-    demo 督办 with the longest history). `who`: center, admin, wall (the demo wall token) or
+    `path` may name {team}, {officer} (the demo lead's team, the demo officer), {order} (the
+    demo 督办 with the longest history) and {campaign} (the demo's running 专项行动). `who`: center, admin, wall (the demo wall token) or
     nobody. A desk page with `hidpi` is taken at 3840×2160 as 1920×1080 CSS pixels at 200 %."""
 
     name: str
@@ -67,6 +67,8 @@ class Shot:
     dash_page: bool = True
     media: str = ""  # "print": the page as printed (the desk's @media print sheet)
     file: str = ""  # file name instead of <name>-<w>x<h>.png
+    pdf: bool = False  # print to PDF (CDP Page.printToPDF) and save each page as <name>-<n>.png (pdftoppm)
+    keys: tuple[str, ...] = ()  # keys pressed once the page is ready (会议模式), each waited for
 
 
 SHOTS: tuple[Shot, ...] = (
@@ -77,6 +79,15 @@ SHOTS: tuple[Shot, ...] = (
     Shot("analysis-print", f"/analysis?{ARTICLE}", ((1060, 1500),), ready_css=".kpi-card .kpi-value",
          media="print", file="analysis-print.png"),
     Shot("analysis-team", f"/analysis?{ARTICLE}&team=2", LAPTOP_SIZES, ready_css=".kpi-card .kpi-value"),
+    Shot("meeting", f"/meeting?{ARTICLE}", WALL_SIZES, ready_css="#meeting-view .meeting-row.is-selected"),
+    Shot("meeting-team", f"/meeting?{ARTICLE}", WALL_SIZES, ready_css="#meeting-view .meeting-row.is-selected",
+         keys=("ARROW_DOWN", "ENTER")),
+    Shot("meeting-compare", f"/meeting?{ARTICLE}", WALL_SIZES, ready_css="#meeting-view .meeting-row.is-selected",
+         keys=("ARROW_DOWN", "ENTER", "SPACE", "ARROW_DOWN", "SPACE", "c")),
+    Shot("meeting-fullscreen", f"/meeting?{ARTICLE}", WALL_SIZES, ready_css="#meeting-view .meeting-row.is-selected",
+         keys=("ARROW_DOWN", "ENTER", "f")),
+    Shot("meeting-case", f"/meeting?{ARTICLE}", DESK_SIZES, ready_css="#meeting-view .meeting-row.is-selected",
+         keys=("ARROW_DOWN", "ENTER", "ENTER", "ENTER")),
     Shot("team", "/team/{team}", LAPTOP_SIZES, ready_css=(".queue-card", "#team-supervision .ag-row")),
     Shot("officer", "/officer/{officer}", LAPTOP_SIZES,
          ready_css=(".indicator-table", "#officer-supervision .ag-row")),
@@ -85,20 +96,34 @@ SHOTS: tuple[Shot, ...] = (
     Shot("case", "/case/1661", LAPTOP_SIZES, ready_css=".tl-item"),
     Shot("supervision", "/supervision", DESK_4K, ready_css="#supervision-grid .ag-row",
          ready_text=("#supervision-stats", "合计"), hidpi=True),
+    Shot("triage", "/triage", DESK_4K, ready_css=".triage-row.selected",
+         ready_text=("#triage-detail", "命中的规则"), hidpi=True),
     Shot("supervision-order", "/supervision?order={order}", DESK_SIZES,
          ready_text=("#supervision-steps", "办结")),
+    Shot("center", "/center", DESK_4K, ready_css=("#center-people .ag-row", "#center-today .kpi-card"),
+         hidpi=True),
     Shot("admin-users", "/admin/users", who="admin", ready_text=("#admin-users-table", "演示指挥中心")),
     Shot("admin-tokens", "/admin/tokens", who="admin", ready_text=("#admin-tokens-table", "演示大屏")),
     Shot("admin-audit", "/admin/audit", who="admin", ready_text=("#admin-audit-table", "登录")),
     Shot("admin-rules", "/admin/rules", who="admin", ready_text=("#admin-rules-rules", "发出执行通知书")),
+    Shot("admin-triage-rules", "/admin/triage-rules", who="admin",
+         ready_text=("#admin-triage-table", "查控有不动产")),
     Shot("wall-overview", "/wall?kiosk=1&screen=overview&rotate=0", WALL_SIZES,
          ready_css="#wall-trend .main-svg", settle_s=2.0, who="wall"),
     Shot("wall-teams", "/wall?kiosk=1&screen=teams&rotate=0", WALL_SIZES, ready_css=".w-rk-row", settle_s=2.0,
          who="wall"),
+    Shot("wall-center", "/wall?kiosk=1&screen=center&rotate=0", WALL_SIZES, ready_css=".w-c-row",
+         settle_s=2.0, who="wall"),
     Shot("wall-nodes", "/wall?kiosk=1&screen=nodes&rotate=0", WALL_SIZES, ready_css=".w-nh, .w-plan-card",
          settle_s=2.0, who="wall"),
     Shot("wall-feed", "/wall?kiosk=1&screen=feed&rotate=0", WALL_SIZES, ready_css=".w-fd-row", settle_s=2.0,
          who="wall"),
+    Shot("campaigns", "/campaigns", DESK_SIZES, ready_css=".cp-table"),
+    Shot("campaign", "/campaigns/{campaign}", DESK_SIZES, ready_css=".cp-measures", settle_s=1.5),
+    Shot("wall-campaign", "/wall?kiosk=1&screen=campaign&rotate=0", WALL_SIZES, ready_css=".w-cps-big",
+         settle_s=2.0, who="wall"),
+    Shot("campaign-report", "/export/campaign/{campaign}/report", ((1240, 1754),), ready_css="h1", fresh=False,
+         dash_page=False, pdf=True, settle_s=0.5),
 )
 
 
@@ -114,10 +139,35 @@ def _ready(driver: Any, shot: Shot) -> None:
             wait_until(lambda css=css: driver.find_elements(By.CSS_SELECTOR, css), 120, f"{css} on {shot.path}")
     if shot.ready_text:
         wait_for_text(driver, *shot.ready_text, 120)
+    _press(driver, shot.keys)
     time.sleep(shot.settle_s)
 
 
+def _print_pdf(driver: Any, shot: Shot, out: Path) -> Path:
+    """The page as Chromium prints it (A4), each PDF page as a PNG: <name>-1.png, <name>-2.png …"""
+    import subprocess
+
+    data = driver.execute_cdp_cmd("Page.printToPDF", {"printBackground": True, "preferCSSPageSize": True})
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / f"{shot.name}.pdf"
+        pdf.write_bytes(base64.b64decode(data["data"]))
+        out.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["pdftoppm", "-png", "-r", "110", str(pdf), str(out / shot.name)], check=True, timeout=120)
+    return out / f"{shot.name}-1.png"
+def _press(driver: Any, keys: tuple[str, ...]) -> None:
+    """Press each key (a selenium Keys name such as ENTER, or a character) and wait for Dash."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    for key in keys:
+        ActionChains(driver).send_keys(getattr(Keys, key) if len(key) > 1 else key).perform()
+        time.sleep(0.4)  # the key's callback starts
+        wait_for_dash(driver, timeout=60)
+
+
 def _capture(driver: Any, shot: Shot, path: Path, width: int, height: int) -> Path:
+    if shot.pdf:
+        return _print_pdf(driver, shot, path.parent)
     if shot.media:
         driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": shot.media})
     try:
@@ -169,7 +219,7 @@ def _placeholders(db_url: str) -> dict[str, int]:
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
-    from db.models import SupervisionStep, User
+    from db.models import Campaign, SupervisionStep, User
     from db.session import make_engine
 
     engine = make_engine(db_url)
@@ -178,11 +228,13 @@ def _placeholders(db_url: str) -> dict[str, int]:
             users = {u.username: u for u in s.scalars(select(User).where(User.username.in_(["lead", "officer"])))}
             order = s.execute(select(SupervisionStep.order_id).group_by(SupervisionStep.order_id)
                               .order_by(func.count().desc(), SupervisionStep.order_id).limit(1)).scalar()
+            campaign = s.scalar(select(Campaign.id).order_by(Campaign.started_on.desc()).limit(1))
     finally:
         engine.dispose()
     if len(users) < 2 or order is None:
         raise SystemExit("数据库中没有演示用户或演示督办：请用 seed-demo（或 make run）载入的演示法院")
-    return {"team": users["lead"].team_id, "officer": users["officer"].officer_id, "order": order}
+    return {"team": users["lead"].team_id, "officer": users["officer"].officer_id, "order": order,
+            "campaign": campaign or 0}
 
 
 def take(server: LiveServer, shots: list[Shot], out: Path) -> list[Path]:
@@ -197,6 +249,7 @@ def take(server: LiveServer, shots: list[Shot], out: Path) -> list[Path]:
                 double = shot.hidpi and width > 1920
                 set_viewport(driver, width // 2 if double else width, height // 2 if double else height,
                              scale=2 if double else 1)
+                driver.execute_script("try { window.sessionStorage.clear(); } catch (e) {}")  # 会议模式's focus
                 driver.get(server.page(shot.path.format(**fill)))
                 _ready(driver, shot)
                 target = out / (shot.file or f"{shot.name}-{width}x{height}.png")

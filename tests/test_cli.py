@@ -75,10 +75,19 @@ def test_init_db_hides_the_password(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     from dashboard.cli import database
 
     monkeypatch.setattr(database.migrate, "upgrade", lambda url: None)
+    monkeypatch.setattr(database, "seed_rules", lambda url: 0)
     url = "postgresql+psycopg://app:s3cret@127.0.0.1:5432/x"
     result = CliRunner().invoke(cli, ["init-db"], env={"DASHBOARD_DATABASE_URL": url})
     assert result.exit_code == 0, result.output
     assert "s3cret" not in result.output and "app:***@127.0.0.1" in result.output
+
+
+def test_init_db_seeds_the_default_triage_rules_once(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/init.db"
+    first = CliRunner().invoke(cli, ["init-db"], env={"DASHBOARD_DATABASE_URL": url})
+    assert first.exit_code == 0 and "已写入默认繁简分流规则 11 条" in first.output, first.output
+    again = CliRunner().invoke(cli, ["init-db"], env={"DASHBOARD_DATABASE_URL": url})
+    assert again.exit_code == 0 and "繁简分流规则" not in again.output
 
 
 def test_bad_setting_ends_with_chinese_message_not_traceback() -> None:

@@ -41,7 +41,8 @@ def test_integer_and_string_variables() -> None:
 def test_every_key_is_read_from_its_variable() -> None:
     """Each DEFAULTS key is overridable through DASHBOARD_<KEY> with a value of its type."""
     samples = {bool: ("1", True), int: ("42", 42), str: ("x", "x")}
-    valid = {"DATABASE_URL": ("sqlite:///x.db", "sqlite:///x.db"), "CACHE_URL": ("null://", "null://")}
+    valid = {"DATABASE_URL": ("sqlite:///x.db", "sqlite:///x.db"), "CACHE_URL": ("null://", "null://"),
+             "READ_DATABASE_URL": ("sqlite:///y.db", "sqlite:///y.db")}
     for key, default in DEFAULTS.items():
         raw, value = valid.get(key) or samples[type(default)]
         assert load_settings(environ={f"DASHBOARD_{key}": raw})[key] == value, key
@@ -80,3 +81,33 @@ def test_every_variable_is_documented() -> None:
     documented = set(re.findall(r"^\| `DASHBOARD_([A-Z0-9_]+)` \|", book, re.M))
     missing = sorted(set(DEFAULTS) - documented)
     assert not missing, f"docs/install.md does not document: {', '.join('DASHBOARD_' + k for k in missing)}"
+
+
+PRIMARY = "postgresql+psycopg://dash:pw-primary@db1:5432/court"
+
+
+@pytest.mark.parametrize(
+    ("read", "hint"),
+    [("postgres//replica:secret-pw@x", "格式不正确"),
+     ("oracle://u:secret-pw@db2/court", "不受支持"),
+     ("postgresql+psycopg://u:secret-pw@db2:5432", "缺少库名"),
+     ("mysql+pymysql://u:secret-pw@db2/court", "与 DASHBOARD_DATABASE_URL 的“postgresql”不同")],
+)
+def test_a_bad_read_url_is_refused_in_one_chinese_line(read: str, hint: str) -> None:
+    with pytest.raises(SettingsError) as err:
+        load_settings(environ={"DASHBOARD_DATABASE_URL": PRIMARY, "DASHBOARD_READ_DATABASE_URL": read})
+    message = str(err.value)
+    assert "DASHBOARD_READ_DATABASE_URL" in message and hint in message, message
+    assert "secret-pw" not in message and "pw-primary" not in message and "\n" not in message
+
+
+def test_the_read_url_defaults_to_the_primary() -> None:
+    from dashboard.config import read_database_url
+
+    assert read_database_url(load_settings(environ={"DASHBOARD_DATABASE_URL": PRIMARY})) == PRIMARY
+    replica = "postgresql+psycopg://ro:pw@db2:5432/court?options=-c%20default_transaction_read_only%3Don"
+    settings = load_settings(environ={"DASHBOARD_DATABASE_URL": PRIMARY, "DASHBOARD_READ_DATABASE_URL": replica})
+    assert read_database_url(settings) == replica
+    mariadb = load_settings(environ={"DASHBOARD_DATABASE_URL": "mariadb+pymysql://u@db1/court",
+                                     "DASHBOARD_READ_DATABASE_URL": "mysql+pymysql://u@db2/court"})
+    assert read_database_url(mariadb) == "mysql+pymysql://u@db2/court"  # MariaDB and MySQL are one kind

@@ -15,6 +15,7 @@ from dashboard.cli import cli
 from db.indicators import load_indicator_settings
 from db.indicators.reference import COMMAND, REFERENCE_PATH, render_reference
 from db.indicators.settings import DEFAULT_PATH
+from tests.pyparse import parse_file
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -253,7 +254,7 @@ def _resolves(dotted: str) -> bool:
         rest = parts[cut:]
         if not rest:
             return True
-        tree: ast.AST | None = ast.parse(path.read_text(encoding="utf-8"))
+        tree: ast.AST | None = parse_file(path)
         for name in rest:
             tree = _defined(tree, name) if tree is not None else None
             if tree is None:
@@ -280,9 +281,9 @@ def test_dotted_check_can_fail() -> None:
 
 
 def test_readme_demo_sign_ins_are_the_real_ones() -> None:
-    from db.demo.users import DEMO_USERS, DEMO_WALL_TOKEN
+    from db.demo.users import DEMO_USERS, DEMO_WALL_TOKEN, REGION_USERS
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    rows = set(re.findall(r"^\| `([a-z]+)` \| `([^`]+)` \|", readme, re.M))
-    assert rows == {(u.username, u.password) for u in DEMO_USERS}, "README's 演示账号 table"
+    rows = set(re.findall(r"^\| `([a-z-]+)` \| `([^`]+)` \|", readme, re.M))
+    assert rows == {(u.username, u.password) for u in DEMO_USERS + REGION_USERS}, "README's 演示账号 tables"
     assert f"/wall/token/{DEMO_WALL_TOKEN}" in readme

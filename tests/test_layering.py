@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.config import ROOT
+from tests.pyparse import parse_file
 
 # package → module prefixes its files must not import (directly).
 FORBIDDEN: dict[str, tuple[str, ...]] = {
@@ -43,7 +44,7 @@ def _resolve(module: str, is_package: bool, node: ast.ImportFrom) -> list[str]:
 def imports_of(path: Path, module: str | None = None) -> Iterator[tuple[int, str]]:
     """(line, absolute module name) for every import statement in `path`."""
     module = module or _module_name(path)
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    tree = parse_file(path)
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
@@ -105,18 +106,20 @@ DB_DEPENDS: dict[str, set[str]] = {
     "models": set(),
     "migrations": {"models"},
     "cases": {"models"},
-    "auth": {"models"},
+    "org": {"models"},
+    "auth": {"models", "org"},
     "export": set(),
     "indicators": {"models", "cases"},
     "supervision": {"models", "auth"},
     "nodes": {"models", "cases", "supervision"},
-    "campaigns": {"models", "cases"},
-    "queries": {"models", "cases", "auth", "indicators", "nodes"},
-    "snapshot": {"models", "cases", "indicators", "nodes", "campaigns", "auth", "export"},
-    "demo": {"models", "cases", "auth", "nodes", "supervision"},
+    "campaigns": {"models", "cases", "auth", "indicators", "org"},
+    "queries": {"models", "cases", "auth", "indicators", "nodes", "org"},
+    "snapshot": {"models", "cases", "indicators", "nodes", "campaigns", "auth", "export", "org"},
+    "demo": {"models", "cases", "auth", "nodes", "supervision", "campaigns", "triage", "org"},
     "events": {"models", "cases", "auth"},
-    "imports": {"models", "cases", "auth"},
+    "imports": {"models", "cases", "auth", "org"},
     "uploads": {"models", "imports", "auth"},
+    "triage": {"models", "cases", "auth"},
 }
 
 
@@ -138,7 +141,7 @@ def _edges(modules: dict[str, Path]) -> dict[str, set[str]]:
     """
     graph: dict[str, set[str]] = {}
     for module, path in modules.items():
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        tree = parse_file(path)
         names: list[str] = []
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):

@@ -9,7 +9,7 @@ from layouts import PAGES
 
 # cross-page modules (docs/development.md#add-page); anything else belongs in an area
 SHARED = {
-    "layouts": {"__init__", "ids", "access", "shell"},
+    "layouts": {"__init__", "ids", "access", "shell", "units"},
     "callbacks": {"__init__", "authz", "context", "render_cache", "shell"},
 }
 

@@ -3,9 +3,18 @@ from __future__ import annotations
 
 import dash
 
-from callbacks.admin import audit, check, imports, rules, sources, tokens, users
+from callbacks.admin import (
+    audit,
+    check,
+    imports,
+    rules,
+    sources,
+    tokens,
+    triage_rules,
+    users,
+)
 
-_MODULES = (users, tokens, audit, rules, sources, imports, check)
+_MODULES = (users, tokens, audit, rules, sources, imports, check, triage_rules)
 
 
 def register(app: dash.Dash) -> None:

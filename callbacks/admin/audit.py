@@ -10,7 +10,13 @@ from dash import Input, Output, State, ctx
 from flask import has_request_context, request
 
 from callbacks import authz
-from callbacks.admin.common import reading, require_admin, with_local_times, zone
+from callbacks.admin.common import (
+    reading,
+    require_admin,
+    visible_court_ids,
+    with_local_times,
+    zone,
+)
 from callbacks.desk.params import ParamError, parse_date, search
 from db.auth import audit
 from db.auth.access import ROLES
@@ -44,7 +50,8 @@ def parse_filters(query: Mapping[str, Any]) -> dict[str, Any]:
     until = parse_date(query["until"], "截止日期（until）") if query.get("until") else None
     if since and until and since > until:
         raise ParamError(f"起始日期 {since} 晚于截止日期 {until}")
-    return {"actor": str(query.get("actor") or "").strip() or None, "action": actions or None,
+    return {"court_ids": visible_court_ids(),  # an admin of a court: its courts' users only
+            "actor": str(query.get("actor") or "").strip() or None, "action": actions or None,
             "outcome": outcome, "text": str(query.get("text") or "").strip() or None,
             "since": _midnight(since) if since else None,
             "until": _midnight(until + dt.timedelta(days=1)) if until else None}

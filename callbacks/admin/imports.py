@@ -20,6 +20,7 @@ from callbacks.admin.common import reading, with_local_times, writing
 from callbacks.context import app_context
 from db.auth.access import IMPORT_DATA
 from db.imports import Limits, UndoError, preview
+from db.queries.holders import batch_courts
 from db.uploads import jobs
 from layouts import ids
 from layouts.admin.common import message
@@ -143,12 +144,21 @@ def confirm(_n: int | None, job: dict | None, skip: list[str] | None) -> tuple[A
     return message(f"已提交导入（任务 {job_id}），正在后台进行，可离开本页"), {"id": job_id}, False, True
 
 
+def _own_courts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The batches of the principal's courts (a 辖区 user: none of another court or of none)."""
+    courts = authz.visible_courts()
+    if courts is None:
+        return rows
+    found = reading(lambda s: batch_courts(s, [int(r["id"]) for r in rows]))
+    return [r for r in rows if found.get(int(r["id"])) in courts]
+
+
 def render_history(_rev: int | None) -> tuple[Any, Any]:
     try:
         require_import("导入历史")
     except authz.Denied as exc:
         return message(str(exc), ok=False), []
-    rows = with_local_times(reading(jobs.history), "started_at", "finished_at", "undone_at")
+    rows = with_local_times(_own_courts(reading(jobs.history)), "started_at", "finished_at", "undone_at")
     picks = [{"value": b["id"], "label": f"批次 {b['id']} · {b['file_name']} · {b['started_at']}"}
              for b in rows if b["status"] == "done"]
     return history_table(rows), picks
@@ -159,6 +169,8 @@ def undo(_n: int | None, batch_id: int | None, rev: int | None) -> tuple[Any, An
         require_import("撤销导入")
         if not batch_id:
             raise ValueError("撤销批次：请先选择要撤销的批次")
+        if not _own_courts([{"id": int(batch_id)}]):  # another court's batch: as if unknown
+            raise authz.deny(f"导入批次 {int(batch_id)}", "不在本院及下级法院")
         with writing() as s:
             restored = jobs.undo_batch(s, int(batch_id), authz.current())
     except (ValueError, UndoError, authz.Denied) as exc:

@@ -3,9 +3,23 @@ from __future__ import annotations
 
 import dash
 
-from callbacks.desk import actions, analysis, case, cases, officer, supervision, team
+from callbacks.desk import (
+    actions,
+    analysis,
+    campaign,
+    campaigns,
+    case,
+    cases,
+    center,
+    meeting,
+    officer,
+    region,
+    supervision,
+    team,
+    triage,
+)
 
-_MODULES = (analysis, team, officer, cases, case, supervision, actions)
+_MODULES = (analysis, region, meeting, center, team, officer, cases, case, supervision, actions, campaigns, campaign, triage)
 
 
 def register(app: dash.Dash) -> None:

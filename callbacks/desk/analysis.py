@@ -7,12 +7,15 @@ import dash
 from dash import Input, Output, State, html
 from sqlalchemy.exc import SQLAlchemyError
 
-from callbacks.desk.common import applied_search, grid_indicators, jsonable
+from callbacks import authz
+from callbacks.desk.common import grid_indicators, jsonable, register_compare_apply
 from callbacks.desk.data import court_today
+from callbacks.desk.live import live
 from callbacks.desk.params import ParamError, problem
 from callbacks.desk.request import AnalysisRequest
 from callbacks.desk.screens import fetch_analysis
 from layouts import ids
+from layouts.access import may_open
 from layouts.desk import common as ui
 from layouts.desk.grids import indicator_columns
 
@@ -49,19 +52,20 @@ def render_analysis(query: dict[str, Any] | None) -> tuple[Any, ...]:
     )
 
 
+def meeting_link(_query: Any) -> str:
+    """The head's 会议模式 link, shown to who may open /meeting (领导, 指挥中心, 管理员, 团队长)."""
+    return f"{ui.BUTTON} no-print" if may_open(authz.current(), "/meeting") else ui.HIDDEN_BUTTON
+
+
 def register(app: dash.Dash) -> None:
+    app.callback(Output(A.MEETING, "className"), Input(A.QUERY, "data"))(meeting_link)
     app.callback(
         Output(A.CRUMBS, "children"), Output(A.TITLE, "children"), Output(A.PERIOD, "children"),
         Output(A.ERROR, "children"), Output(A.KPIS, "children"), Output(A.OUTLOOK, "children"),
         Output(A.GRID, "columnDefs"), Output(A.GRID, "rowData"), Output(A.GRID_BOX, "style"),
         Output(A.GRID_TITLE, "children"), Output(A.INDICATORS, "children"), Output(A.GRID, "style"),
         Output(A.GRID_PRINT, "children"),
-        Input(A.QUERY, "data"),
-    )(render_analysis)
-    app.callback(
-        Output(A.NAV, "search"),
-        Input(A.APPLY, "n_clicks"),
-        State(A.START, "date"), State(A.END, "date"), State(A.CMP_START, "date"),
-        State(A.CMP_END, "date"), State(A.QUERY, "data"),
-        prevent_initial_call=True,
-    )(applied_search)
+        Output(A.ASOF, "children"), Output(A.SHOWN, "data"),
+        Input(A.QUERY, "data"), Input(ids.Shell.VERSION, "data"), State(A.SHOWN, "data"),
+    )(live(render_analysis, data=(4, 5, 10, 12), grids=(7,), error=3, prewarmed=True))
+    register_compare_apply(app, A)

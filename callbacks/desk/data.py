@@ -86,13 +86,14 @@ def memoized(name: str, params: tuple[Any, ...], fn: Callable[[Session], T]) -> 
 
 
 def scope_results(scope: str, ids: list[int] | None, period: Period,
-                  compare: Period | None) -> list[dict[str, Any]]:
-    """compute() for a scope; compare=None means no comparison period."""
+                  compare: Period | None, keys: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """compute() for a scope; compare=None means no comparison period; keys=None: the
+    standard indicators (the center's own are computed only when named)."""
     def run(session: Session) -> list[dict[str, Any]]:
         return compute(session, scope=scope, ids=ids, period=period,
                        compare=compare if compare is not None else False,
-                       settings=indicator_settings())
-    return memoized("compute", (scope, tuple(ids or ()), period, compare), run)
+                       settings=indicator_settings(), keys=keys)
+    return memoized("compute", (scope, tuple(ids or ()), period, compare, keys), run)
 
 
 def explained(key: str, scope: str, scope_id: int | None, period: Period) -> dict[str, list[dict]]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from callbacks import authz
+from callbacks.desk.courts import court_node
 from callbacks.desk.data import (
     explained,
     indicator_settings,
@@ -18,16 +19,17 @@ from callbacks.desk.links import measure_label
 from callbacks.desk.params import PARTS, ParamError, search
 from callbacks.desk.request import CaseRequest, CasesRequest, Scope
 from callbacks.desk.screens import scope_node_alerts
-from db.auth.access import may_see_case, may_see_team
+from db.auth.access import may_see_case
 from db.indicators.period import Period
+from db.indicators.registry import CENTER
 from db.queries.cases import (
     case_rows,
     case_timeline,
-    court_info,
     officer_info,
     team_info,
 )
 from db.queries.queue import NODE_ALERTS, QUEUE_KINDS, queue_case_ids
+from db.supervision.orders import list_orders
 
 # What a row shows of a case outside the principal's scope (counted in a figure the principal may
 # see, e.g. an officer's denominator holding a case since moved to another team): which case and
@@ -40,7 +42,7 @@ def limit_to_scope(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], in
     """(rows with every case outside the principal's scope cut down to OUTSIDE_KEEP, how many)."""
     who, out, hidden = authz.current(), [], 0
     for row in rows:
-        if "case_number" in row and not may_see_case(who, row.get("team_id"), row.get("officer_id")):
+        if "case_number" in row and not may_see_case(who, row.get("team_id"), row.get("officer_id"), row.get("court_id")):
             out.append({k: row.get(k, "") for k in OUTSIDE_KEEP} | {"outside_scope": True})
             hidden += 1
         else:
@@ -67,11 +69,12 @@ class CaseList:
 def _entity(scope: Scope) -> tuple[int, str]:
     """(id, name) of the scope's court, team or officer, after the principal's scope check."""
     sid = scope.id
-    finders = {"court": lambda s: court_info(s), "team": lambda s: team_info(s, sid),
-               "officer": lambda s: officer_info(s, sid)}
-    if scope.level == "court":
-        authz.require_court()
-    elif scope.level == "team":
+    if scope.level == "court":  # the URL's court, else the selected one (courts.page_court_id)
+        node = court_node(sid)
+        authz.require_court(node.id)
+        return node.id, node.name
+    finders = {"team": lambda s: team_info(s, sid), "officer": lambda s: officer_info(s, sid)}
+    if scope.level == "team":
         authz.require_team(sid)
     found = with_session(f"scope-{scope.level}", (sid,), finders[scope.level])
     if found is None or (scope.level == "court" and sid and found["id"] != sid):
@@ -87,13 +90,14 @@ def crumbs_for(request: CasesRequest, sid: int, leaf: str) -> list[tuple[str, st
     scope, period = request.scope.level, request.period
     base = ({"preset": "custom", "start": period.start.isoformat(), "end": period.end.isoformat()}
             if period else {})
-    court = with_session("court", (), court_info)
-    out = [(court["name"] if court else "全院", "/analysis" + search(base))] if authz.scope().court else []
+    court = court_node(sid if scope == "court" else None) if authz.scope().court else None
+    other = {"court": court.id} if court is not None and court.id != court_node().id else {}
+    out = [(court.name, "/analysis" + search(base | other))] if court is not None else []
     team_id = sid if scope == "team" else None
     officer = with_session("officer", (sid,), lambda s: officer_info(s, sid)) if scope == "officer" else None
     if officer:
         team_id = officer["team_id"]
-    if team_id and may_see_team(authz.current(), team_id):
+    if team_id and authz.team_visible(team_id):
         team = with_session("team", (team_id,), lambda s: team_info(s, team_id))
         href = "/analysis" + search(base | {"team": team_id}) if period else f"/team/{team_id}"
         out.append((team["name"] if team else str(team_id), href))
@@ -131,7 +135,8 @@ def indicator_list(request: CasesRequest, today: dt.date) -> CaseList:
     period, part = request.period, request.part
     assert period is not None  # an indicator request always has its period
     sid, name = _entity(request.scope)
-    (result,) = scope_results(request.scope.level, [sid], period, None)
+    keys = (request.key,) if ind.group == CENTER else None  # the center's own: by key only
+    (result,) = scope_results(request.scope.level, [sid], period, None, keys)
     entry = result["indicators"][request.key]
     rows = explained(request.key, request.scope.level, sid, period)[part]
     measure = getattr(ind, part)
@@ -203,4 +208,5 @@ def fetch_case(request: CaseRequest, today: dt.date) -> dict[str, Any]:
     header = detail["header"]
     authz.require_case(case_id, header["team_id"], header["officer_id"])
     authz.record("case_view", f"案件 {header['case_number']}", f"case_id={case_id}")
-    return detail
+    orders = with_session("case-orders", (case_id, today), lambda s: list_orders(s, today, case_id=case_id))
+    return detail | {"orders": orders}

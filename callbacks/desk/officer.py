@@ -4,14 +4,16 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import Input, Output
+from dash import Input, Output, State
 from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks.desk.common import jsonable, register_apply
 from callbacks.desk.data import court_today
+from callbacks.desk.live import live
 from callbacks.desk.params import ParamError, problem
 from callbacks.desk.request import OfficerRequest
 from callbacks.desk.screens import fetch_officer
+from callbacks.desk.worklist import register_worklist
 from layouts import ids
 from layouts.desk import common as ui
 
@@ -43,6 +45,8 @@ def register(app: dash.Dash) -> None:
         Output(OF.CRUMBS, "children"), Output(OF.TITLE, "children"), Output(OF.ERROR, "children"),
         Output(OF.QUEUE_COUNTS, "children"), Output(OF.INDICATORS, "children"),
         Output(OF.DEADLINES, "rowData"),
-        Input(OF.QUERY, "data"),
-    )(render_officer)
+        Output(OF.ASOF, "children"), Output(OF.SHOWN, "data"),
+        Input(OF.QUERY, "data"), Input(ids.Shell.VERSION, "data"), State(OF.SHOWN, "data"),
+    )(live(render_officer, data=(3, 4), grids=(5,), error=2, prewarmed=True))
     register_apply(app, OF)
+    register_worklist(app, OF, "officer")

@@ -64,18 +64,64 @@ class AnalysisRequest:
     choice: PeriodChoice
     team_id: int | None = None
     officer_id: int | None = None
+    court_id: int | None = None  # the court level's court (None: the selected court)
 
     @classmethod
     def parse(cls, query: Mapping[str, Any], today: dt.date) -> AnalysisRequest:
         choice = parse_period(query, today)
         officer_id = parse_id(query, "officer", "承办人")
-        return cls(choice, parse_id(query, "team", "团队"), officer_id)
+        return cls(choice, parse_id(query, "team", "团队"), officer_id, parse_id(query, "court", "法院"))
 
     def query(self) -> dict[str, Any]:
-        return self.choice.query() | {"team": self.team_id, "officer": self.officer_id}
+        return self.choice.query() | {"court": self.court_id, "team": self.team_id,
+                                      "officer": self.officer_id}
 
     def href(self) -> str:
         return "/analysis" + search(self.query())
+
+
+@dataclass(frozen=True)
+class RegionRequest:
+    """/region?key=…&preset=…&court=…: the 辖区法院排名 — which indicator ranks the courts of
+    which 辖区 (None: the selected court's) over which period."""
+
+    choice: PeriodChoice
+    key: str = "closure_rate"
+    court_id: int | None = None
+
+    @classmethod
+    def parse(cls, query: Mapping[str, Any], today: dt.date,
+              indicators: Mapping[str, Indicator] | None = None) -> RegionRequest:
+        key = str(query.get("key") or "closure_rate")
+        if indicators is not None and key not in indicators:
+            raise ParamError(f"未知的排名指标“{key[:40]}”")
+        return cls(parse_period(query, today), key, parse_id(query, "court", "法院"))
+
+    def query(self) -> dict[str, Any]:
+        return self.choice.query() | {"key": self.key, "court": self.court_id}
+
+    def href(self) -> str:
+        return "/region" + search(self.query())
+
+
+@dataclass(frozen=True)
+class CenterRequest:
+    """/center?preset=…&start=…&end=…: the period (本月 unless the URL says otherwise)."""
+
+    choice: PeriodChoice
+
+    @classmethod
+    def parse(cls, query: Mapping[str, Any], today: dt.date) -> CenterRequest:
+        query = dict(query)
+        if not query.get("preset") and not query.get("start"):
+            query["preset"] = "month"  # the center works by the day and the month
+        return cls(parse_period(query, today))
+
+    def query(self) -> dict[str, Any]:
+        return self.choice.query()
+
+    def href(self) -> str:
+        return "/center" + search(self.query())
 
 
 @dataclass(frozen=True)
@@ -220,6 +266,89 @@ class SupervisionRequest:
 
     def href(self) -> str:
         return "/supervision" + search(self.query())
+
+
+MEETING_LEVELS = {"region": "辖区", "court": "全院", "team": "团队", "officer": "承办人", "case": "案件",
+                  "compare": "对比"}
+COMPARE_KINDS = {"team": "团队", "officer": "承办人"}
+MAX_ID = 2**31 - 1
+
+
+def _focus_id(raw: Any, label: str) -> int:
+    found = _path_id(raw, "id", label)
+    if found > MAX_ID:
+        raise ParamError(f"{label}“{raw}”不是有效的编号")
+    return found
+
+
+@dataclass(frozen=True)
+class Focus:
+    """Where a meeting is: one level and its entity, or two teams / two officers side by side.
+
+    `top` is the highest level the principal may see (the court, or a team lead's own team).
+    The browser keeps the focus (a dcc.Store); it is parsed here like a URL, and the fetch checks
+    the principal's scope for every entity it names."""
+
+    level: str = "top"  # top | region | court | team | officer | case | compare
+    id: int | None = None
+    kind: str | None = None  # compare: team | officer
+    ids: tuple[int, ...] = ()
+
+    @classmethod
+    def parse(cls, data: Any) -> Focus:
+        if not data:
+            return cls()
+        if not isinstance(data, Mapping):
+            raise ParamError("会议位置无效，请按 Home 键回到起点")
+        level = str(data.get("level") or "top")
+        if level == "top" or (level in ("region", "court") and data.get("id") in (None, "")):
+            return cls(level)  # region / court without id: the current court's
+        if level in ("region", "court"):
+            return cls(level, _focus_id(data.get("id"), "法院编号"))
+        if level in ("team", "officer", "case"):
+            return cls(level, _focus_id(data.get("id"), f"{MEETING_LEVELS[level]}编号"))
+        if level != "compare":
+            raise ParamError(f"未知的会议层级“{level[:20]}”（可选：辖区、全院、团队、承办人、案件、对比）")
+        kind = str(data.get("kind") or "")
+        if kind not in COMPARE_KINDS:
+            raise ParamError("对比只能在两个团队或两个承办人之间进行")
+        raw = data.get("ids")
+        if not isinstance(raw, list | tuple) or len(raw) != 2:
+            raise ParamError(f"请选择两个{COMPARE_KINDS[kind]}进行对比")
+        ids = tuple(_focus_id(r, f"{COMPARE_KINDS[kind]}编号") for r in raw)
+        if ids[0] == ids[1]:
+            raise ParamError(f"请选择两个不同的{COMPARE_KINDS[kind]}进行对比")
+        return cls("compare", kind=kind, ids=ids)
+
+    def data(self) -> dict[str, Any]:
+        """What the browser stores (and the trail records)."""
+        if self.level == "compare":
+            return {"level": "compare", "kind": self.kind, "ids": list(self.ids)}
+        return {"level": self.level} | ({"id": self.id} if self.id is not None else {})
+
+
+@dataclass(frozen=True)
+class MeetingRequest:
+    """/meeting?preset=…: the period (URL) and where the meeting is (the focus the browser keeps)."""
+
+    choice: PeriodChoice
+    focus: Focus = Focus()
+
+    @classmethod
+    def parse(cls, query: Mapping[str, Any], focus: Any, today: dt.date,
+              start: Mapping[str, Any] | None = None) -> MeetingRequest:
+        """`start`: the level an opening link names (`/meeting?team=…` or `&officer=…`, as from
+        /analysis); it wins over the stored focus when the page opens."""
+        choice = parse_period(query, today)
+        if start:
+            officer = parse_id(start, "officer", "承办人")
+            team = parse_id(start, "team", "团队")
+            if officer or team:
+                return cls(choice, Focus("officer", officer) if officer else Focus("team", team))
+        return cls(choice, Focus.parse(focus))
+
+    def href(self) -> str:
+        return "/meeting" + search(self.choice.query())
 
 
 DATE_FILTERS = (("ifrom", "ito", "下发日期"), ("dfrom", "dto", "办理期限"))

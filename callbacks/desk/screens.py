@@ -7,6 +7,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from callbacks import authz
+from callbacks.desk.courts import (
+    court_dict,
+    court_node,
+    region_crumbs,
+    select_href,
+    team_ids_of,
+    tree,
+)
 from callbacks.desk.data import (
     indicator_settings,
     node_rules,
@@ -17,17 +25,16 @@ from callbacks.desk.links import cases_href, node_href, queue_href
 from callbacks.desk.params import ParamError, PeriodChoice
 from callbacks.desk.request import AnalysisRequest, OfficerRequest, TeamRequest
 from callbacks.desk.views import indicator_rows, kpi_items, scope_row
-from db.auth.access import may_see_team
+from db.auth.access import may_see_court
 from db.indicators.period import Period
-from db.queries.cases import court_info, officer_info, team_info
+from db.queries.cases import officer_info, team_info
+from db.queries.holders import officer_court
 from db.queries.outlook import load_targets, year_end_outlook
 from db.queries.queue import (
     NODE_ALERTS,
     QUEUE_KINDS,
-    action_queue,
     legal_deadlines,
     node_alerts,
-    node_queue_items,
     queue_counts,
 )
 from db.supervision.orders import OPEN_STATUSES, OrderFilter, list_orders, status_counts
@@ -48,16 +55,19 @@ class Screen:
     grid: list[dict[str, Any]] = field(default_factory=list)
     outlook: list[dict[str, Any]] = field(default_factory=list)
     queue_counts: list[dict[str, Any]] = field(default_factory=list)
-    queue: list[dict[str, Any]] = field(default_factory=list)
     deadlines: list[dict[str, Any]] = field(default_factory=list)
     supervision: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _court() -> dict[str, Any]:
-    court = with_session("court", (), court_info)
-    if court is None:
-        raise ParamError("数据库中还没有法院数据，请先载入（python -m dashboard seed-demo）")
-    return court
+def _court(court_id: int | None = None) -> dict[str, Any]:
+    """The court a desk page shows (courts.page_court_id: the URL's, the selected or the configured)."""
+    return court_dict(court_node(court_id))
+
+
+def _court_of(court_id: int | None) -> dict[str, Any]:
+    """A team's or officer's own court (its crumb), else the court the pages show."""
+    node = tree().get(court_id) if court_id is not None else None
+    return court_dict(node) if node is not None else _court()
 
 
 def _team(team_id: int) -> dict[str, Any]:
@@ -72,6 +82,13 @@ def _officer(officer_id: int) -> dict[str, Any]:
     if officer is None:
         raise ParamError(f"承办人编号 {officer_id} 不存在，请从团队视图重新选择")
     return officer
+
+
+def court_teams(court_id: int, choice: PeriodChoice) -> list[dict[str, Any]]:
+    """The team grid of one court: compute()'s teams (active case-handling teams and any team
+    holding cases) that belong to this court."""
+    mine = team_ids_of(court_id)
+    return [r for r in scope_results("team", None, choice.period, choice.compare) if r["id"] in mine]
 
 
 def _focus(choice: PeriodChoice, scope: str, sid: int) -> dict[str, Any]:
@@ -106,11 +123,24 @@ def _scoped_drill(officer_id: int | None, team_id: int | None) -> tuple[int | No
     raise authz.deny("会商分析")
 
 
+def _court_crumbs(choice: PeriodChoice, court: dict[str, Any]) -> list[tuple[str, str]]:
+    """辖区 (the courts above, each when visible) and 法院 crumbs, for a whole-court principal
+    who may see this court."""
+    if not (authz.scope().court and may_see_court(authz.current(), court["id"])):
+        return []
+    shown = court_node().id  # the page's court without ?court=: links to it stay plain
+    href = AnalysisRequest(choice, court_id=None if court["id"] == shown else court["id"]).href()
+    node = tree()[court["id"]]
+    own = ([(f"{node.name}辖区", "/region" if node.id == authz.current_court_id()
+             else select_href(node.code, "/region"))] if node.children else [])
+    return [*region_crumbs(court["id"]), *own, (court["name"], href)]
+
+
 def _upper_crumbs(choice: PeriodChoice, court: dict[str, Any], team_id: int | None,
                   team_name: str | None) -> list[tuple[str, str]]:
-    """全院 and 团队 crumbs, each only when the principal may open it."""
-    out = [(court["name"], AnalysisRequest(choice).href())] if authz.scope().court else []
-    if team_id and may_see_team(authz.current(), team_id):
+    """辖区, 法院 and 团队 crumbs, each only when the principal may open it."""
+    out = _court_crumbs(choice, court)
+    if team_id and authz.team_visible(team_id):
         out.append((team_name or str(team_id), TeamRequest(team_id, choice).href()))
     return out
 
@@ -118,7 +148,6 @@ def _upper_crumbs(choice: PeriodChoice, court: dict[str, Any], team_id: int | No
 def fetch_analysis(request: AnalysisRequest, today: dt.date) -> Screen:
     """Court → team → officer drill-down for meetings."""
     choice = request.choice
-    court = _court()
     officer_id, team_id = _scoped_drill(request.officer_id, request.team_id)
     officer = _officer(officer_id) if officer_id else None
     if officer:
@@ -128,8 +157,13 @@ def fetch_analysis(request: AnalysisRequest, today: dt.date) -> Screen:
     elif team_id:
         authz.require_team(team_id)
     team = _team(team_id) if team_id else None
-    crumbs = [(court["name"], AnalysisRequest(choice).href())] if authz.scope().court else []
-    if team and may_see_team(authz.current(), team["id"]):
+    if team is None and officer is not None:
+        court = _court_of(with_session("officer-court", (officer["id"],),
+                                       lambda s: officer_court(s, officer["id"])))
+    else:
+        court = _court_of(team["court_id"]) if team else _court(request.court_id)
+    crumbs = _court_crumbs(choice, court)
+    if team and authz.team_visible(team["id"]):
         crumbs.append((team["name"], AnalysisRequest(choice, team["id"]).href()))
     if officer:
         crumbs.append((officer["name"], AnalysisRequest(choice, team_id, officer["id"]).href()))
@@ -145,10 +179,10 @@ def fetch_analysis(request: AnalysisRequest, today: dt.date) -> Screen:
                        for r in results]
         screen.outlook = _outlook("team", team["id"], today)
         return screen
-    authz.require_court()
+    authz.require_court(court["id"])
     screen = Screen(choice, court["name"], "court", court["id"], crumbs, grid_scope="team")
     _fill_focus(screen, "court", court["id"])
-    teams = scope_results("team", None, choice.period, choice.compare)
+    teams = court_teams(court["id"], choice)
     screen.grid = [scope_row(r, choice.period, AnalysisRequest(choice, r["id"]).href()) for r in teams]
     screen.outlook = _outlook("court", court["id"], today)
     return screen
@@ -184,25 +218,18 @@ def _supervision_count(scope: str, sid: int, today: dt.date) -> dict[str, Any]:
             "note": f"其中逾期 {counts['overdue']:,} 件" if counts["overdue"] else ""}
 
 
-def _action_queue(scope: str, sid: int, today: dt.date) -> list[dict[str, Any]]:
-    nodes = node_queue_items(scope_node_alerts(scope, sid, today))
-    return nodes + with_session("queue", (scope, sid, today),
-                                lambda s: action_queue(s, scope, sid, today=today))
-
-
 def fetch_team(request: TeamRequest, today: dt.date) -> Screen:
-    """A team lead's desk: team indicators, officer grid, action queue."""
+    """A team lead's desk: team indicators, officer grid, queue counts (the work list: worklist.py)."""
     choice, team_id = request.choice, request.team_id
     authz.require_team(team_id)
     team = _team(team_id)
-    court = _court()
+    court = _court_of(team["court_id"])
     crumbs = _upper_crumbs(choice, court, team_id, team["name"])
     screen = Screen(choice, team["name"], "team", team_id, crumbs, grid_scope="officer")
     _fill_focus(screen, "team", team_id)
     results = scope_results("officer", team["holder_ids"], choice.period, choice.compare) if team["holder_ids"] else []
     screen.grid = [scope_row(r, choice.period, OfficerRequest(r["id"], choice).href()) for r in results]
     screen.queue_counts = _queue_counts("team", team_id, today)
-    screen.queue = _action_queue("team", team_id, today)
     orders = with_session("supervision", (team_id, today), lambda s: list_orders(s, today, team_id=team_id))
     screen.supervision = sorted(orders, key=lambda o: (o["status"] not in OPEN_STATUSES, o["due_on"]))
     return screen
@@ -218,7 +245,7 @@ def fetch_officer(request: OfficerRequest, today: dt.date) -> Screen:
     choice, officer_id = request.choice, request.officer_id
     officer = _officer(officer_id)
     authz.require_officer(officer_id, officer["team_id"])
-    court = _court()
+    court = _court_of(with_session("officer-court", (officer_id,), lambda s: officer_court(s, officer_id)))
     crumbs = _upper_crumbs(choice, court, officer["team_id"], officer["team"])
     crumbs.append((officer["name"], request.href()))
     screen = Screen(choice, f"{officer['name']}（{officer['team'] or '未分配团队'}）", "officer", officer_id, crumbs)

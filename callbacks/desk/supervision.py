@@ -13,6 +13,7 @@ from callbacks.desk import supervision_data as data
 from callbacks.desk.actions import may_issue
 from callbacks.desk.common import jsonable
 from callbacks.desk.data import court_today
+from callbacks.desk.live import live, row_ids
 from callbacks.desk.params import ParamError, problem, search
 from callbacks.desk.request import OfficerRequest, SupervisionRequest
 from db.errors import ValidationError
@@ -153,15 +154,16 @@ def officer_orders(store: dict[str, Any] | None) -> list[dict[str, Any]]:
     except (ParamError, SQLAlchemyError):
         return []
     rows = sorted(found.rows, key=lambda o: (o["status"] not in sv.OPEN_STATUSES, o["due_on"]))
-    return jsonable([r | {"id__href": f"/supervision?officer={officer_id}&order={r['id']}"} for r in rows])
+    return row_ids(jsonable([r | {"id__href": f"/supervision?officer={officer_id}&order={r['id']}"} for r in rows]))
 
 
 def register(app: dash.Dash) -> None:
     app.callback(
         Output(S.ERROR, "children"), Output(S.STATS, "children"), Output(S.SUMMARY, "children"),
         Output(S.GRID, "rowData"), Output(S.EXPORT, "href"),
-        Input(S.QUERY, "data"), Input(S.REV, "data"),
-    )(render_list)
+        Output(S.ASOF, "children"), Output(S.SHOWN, "data"),
+        Input(S.QUERY, "data"), Input(S.REV, "data"), Input(ids.Shell.VERSION, "data"), State(S.SHOWN, "data"),
+    )(live(render_list, data=(1, 2), grids=(3,), error=0))
     app.callback(
         Output(S.F_STATUS, "options"), Output(S.F_TEAM, "options"), Output(S.F_OFFICER, "options"),
         Output(S.F_KIND, "options"), Output(S.NEW_KIND, "options"), Output(S.NEW_NODE, "options"),

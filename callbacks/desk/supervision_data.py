@@ -150,8 +150,8 @@ def case_number_of(case_id: int | None, who: Principal | None = None) -> str:
         return ""
     who = who if who is not None else principal()
     row = with_session("case-number", (case_id,), lambda s: s.execute(
-        select(Case.case_number, Case.team_id, Case.officer_id).where(Case.id == case_id)).first())
-    if row is None or not may_see_case(who, row.team_id, row.officer_id):
+        select(Case.case_number, Case.team_id, Case.officer_id, Case.court_id).where(Case.id == case_id)).first())
+    if row is None or not may_see_case(who, row.team_id, row.officer_id, row.court_id):
         return ""
     return row.case_number or ""
 
@@ -191,6 +191,7 @@ def issue_order(form: Mapping[str, Any], who: Principal | None = None) -> int:
             case_id = sv.case_id_by_number(session, str(form["case_number"]))
         ids = {"team_id": _int(form.get("team"), "团队") if kind == "team" else None,
                "officer_id": _int(form.get("officer"), "承办人") if kind == "officer" else None}
+        _check_court(session, who, kind, case_id, ids, form)
         order_id = sv.issue(session, target_kind=kind, subject=str(form.get("subject") or ""), due_on=due,
                             actor_id=who.user_id, reason=str(form.get("reason") or "").strip(), case_id=case_id,
                             node_key=form.get("node") if kind == "node" else None,
@@ -198,6 +199,22 @@ def issue_order(form: Mapping[str, Any], who: Principal | None = None) -> int:
         audit.record(session, actor=who, action="supervision_issue", target=f"督办 {order_id}",
                      detail=str(form.get("subject") or "").strip(), ip=authz.client_ip())
     return order_id
+
+
+def _check_court(session: Session, who: Principal | None, kind: str, case_id: int | None,
+                 ids: Mapping[str, int | None], form: Mapping[str, Any]) -> None:
+    """A 辖区 user issues 督办 only on its courts' cases, teams and officers: another court's is
+    refused (audited) with the words used for one that does not exist."""
+    scope = scope_of(who)
+    court = sv.target_court(session, kind, case_id, ids["team_id"], ids["officer_id"])
+    if scope.court_ids is None or court is None or scope.sees_court(court):
+        return
+    what = {"team": ("团队", ids["team_id"]), "officer": ("承办人", ids["officer_id"])}.get(
+        kind, ("案号", str(form.get("case_number") or "").strip()))
+    message = f"{what[0]}“{what[1]}”不存在"
+    with session_scope(app_context().sessions) as audit_session:
+        _refuse(audit_session, who, "issue", f"{what[0]} {what[1]}", f"{message}（不在本院及下级法院）")
+    raise ValidationError(message, field=what[0])
 
 
 def _int(raw: Any, label: str) -> int:

@@ -4,44 +4,33 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import Input, Output
+from dash import Input, Output, State
 from sqlalchemy.exc import SQLAlchemyError
 
-from callbacks.desk.actions import may_issue
 from callbacks.desk.common import grid_indicators, jsonable, register_apply
 from callbacks.desk.data import court_today
+from callbacks.desk.live import live
 from callbacks.desk.params import ParamError, problem
 from callbacks.desk.request import TeamRequest
 from callbacks.desk.screens import fetch_team
 from callbacks.desk.supervision_data import local_time
+from callbacks.desk.worklist import register_worklist
 from layouts import ids
 from layouts.desk import common as ui
 from layouts.desk.grids import indicator_columns
-from layouts.desk.supervision import supervise_link
 
 T = ids.Team
 
 
-def _queue_rows(screen: Any) -> list[dict[str, Any]]:
-    """Queue rows; the 督办 link only for who may issue (a 团队长 or 承办人 would be refused)."""
-    names = {r["id"]: r["name"] for r in screen.grid}
-    issuer = may_issue()
-    return jsonable([
-        q | {"case_number__href": f"/case/{q['case_id']}", "officer": names.get(q["officer_id"], "")}
-        | (supervise_link(q) if issuer else {})
-        for q in screen.queue
-    ])
-
-
 def render_team(data: dict[str, Any] | None) -> tuple[Any, ...]:
-    """Crumbs, title, error, queue counts, indicator table, officer grid, queue grid."""
+    """Crumbs, title, error, queue counts, indicator table, officer grid (今日待办: worklist.py)."""
     data = data or {}
     try:
         today = court_today()
         request = TeamRequest.parse(data.get("path_id"), data.get("query") or {}, today)
         screen = fetch_team(request, today)
     except (ParamError, SQLAlchemyError) as exc:
-        return [], "团队工作台", ui.error_box(problem(exc)), [], [], [], [], [], ui.grid_style(0), []
+        return [], "团队工作台", ui.error_box(problem(exc)), [], [], [], [], ui.grid_style(0), []
     return (
         ui.crumbs(screen.crumbs),
         f"{screen.title} · {screen.choice.label}（对比 {screen.choice.compare_label}）",
@@ -50,7 +39,6 @@ def render_team(data: dict[str, Any] | None) -> tuple[Any, ...]:
         ui.indicator_table(screen.indicators),
         indicator_columns("承办人", grid_indicators()),
         jsonable(screen.grid),
-        _queue_rows(screen),
         ui.grid_style(len(screen.grid)),
         jsonable([o | {"case_number__href": f"/case/{o['case_id']}" if o["case_id"] else "",
                        "id__href": f"/supervision?team={o['team_id']}&order={o['id']}",
@@ -63,8 +51,10 @@ def register(app: dash.Dash) -> None:
     app.callback(
         Output(T.CRUMBS, "children"), Output(T.TITLE, "children"), Output(T.ERROR, "children"),
         Output(T.QUEUE_COUNTS, "children"), Output(T.INDICATORS, "children"),
-        Output(T.OFFICERS, "columnDefs"), Output(T.OFFICERS, "rowData"), Output(T.QUEUE, "rowData"),
+        Output(T.OFFICERS, "columnDefs"), Output(T.OFFICERS, "rowData"),
         Output(T.OFFICERS, "style"), Output(T.SUPERVISION, "rowData"),
-        Input(T.QUERY, "data"),
-    )(render_team)
+        Output(T.ASOF, "children"), Output(T.SHOWN, "data"),
+        Input(T.QUERY, "data"), Input(ids.Shell.VERSION, "data"), State(T.SHOWN, "data"),
+    )(live(render_team, data=(3, 4), grids=(6, 8), error=2, prewarmed=True))
     register_apply(app, T)
+    register_worklist(app, T, "team")

@@ -23,11 +23,12 @@ def number(value: Any) -> float | None:
     return float(Decimal(str(value)))
 
 
-def scope_row(result: dict[str, Any], period: Period, drill_href: str) -> dict[str, Any]:
+def scope_row(result: dict[str, Any], period: Period, drill_href: str,
+              keys: tuple[str, ...] = GRID_KEYS) -> dict[str, Any]:
     """One grid row: the entity's name (drill link) and the grid indicators with links."""
     scope, sid = result["scope"], result["id"]
     row: dict[str, Any] = {"id": sid, "name": result["name"], "name__href": drill_href}
-    for key in GRID_KEYS:
+    for key in keys:
         entry = result["indicators"][key]
         ind = indicator_settings().indicators[key]
         row[key] = number(entry["value"])

@@ -5,6 +5,11 @@ single trigger; `render_frame` publishes a new version to `Wall.SHOWN` only when
 and each screen re-renders from that. Clock, rotation, kiosk and highlights are clientside.
 Every screen's output is built once per snapshot version (`callbacks.render_cache`; the
 refresher prerenders them) and then sent as stored JSON data to every wall.
+
+A wall token of a court (wall_tokens.court_id) that does not cover the snapshot's court (a
+basic court's token on its 中院's wall) gets only its own courts' panels of the 辖区 part: the
+frame names its court, every other screen is empty and the rotation holds only its panels
+(`_viewer`; built once per version and set of courts).
 """
 from __future__ import annotations
 
@@ -19,12 +24,13 @@ from dash import ClientsideFunction, Input, Output, State, html
 from dash.exceptions import PreventUpdate
 from flask import Flask
 
+from callbacks import authz
 from callbacks.context import app_context
 from callbacks.render_cache import memo_for
 from db.snapshot import current_snapshot
 from db.snapshot.store import read_snapshot
 from layouts import ids
-from layouts.wall import feed, figures, nodes, overview, teams
+from layouts.wall import campaign, center, feed, figures, nodes, overview, region, teams
 from layouts.wall.params import resolve
 
 Snapshot = dict[str, Any]
@@ -94,15 +100,43 @@ def _frame(snap: Snapshot) -> tuple[str, list[Any], str]:
     return court, updated, _period_text(snap)
 
 
+def _access(snap: Snapshot) -> dict[str, Any]:
+    """What the viewer check needs of a snapshot: its court and the courts of its 辖区."""
+    return {"court": (snap.get("court") or {}).get("id"),
+            "region": [c["id"] for c in region.region_of(snap).get("courts") or []]}
+
+
+def _viewer(version: int | None) -> tuple[int, ...] | None:
+    """None: the viewer sees the whole wall (a desk user, a token of no court or of a court
+    covering the snapshot's); else the courts of the 辖区 it may see (maybe none)."""
+    who = authz.current()
+    if who is None or who.court_ids is None:
+        return None
+    found = _memo("access", version, _access)
+    if found["court"] is None or found["court"] in who.court_ids:
+        return None
+    return tuple(c for c in found["region"] if c in who.court_ids)
+
+
+def _limited_frame(only: tuple[int, ...]) -> Callable[[Snapshot], Any]:
+    def build(snap: Snapshot) -> tuple[str, list[Any], str]:
+        _court, updated, period = _frame(snap)
+        return region.court_name(snap, only) or "无权查看本院大屏", updated, period
+    return build
+
+
 def render_frame(version: int | None, shown: int | None) -> tuple[Any, ...]:
     """Header and footer of a new snapshot; nothing when the version is the one on screen."""
     if version is not None and version == shown:
         raise PreventUpdate
+    only = _viewer(version)
+    build = _frame if only is None else _limited_frame(only)
+    name = "frame" if only is None else f"frame:{','.join(map(str, only))}"
     if version is None:
         snap = _snapshot(None)
         # 0 = "no snapshot yet": the screens then say so instead of staying blank
-        return (snap.get("version") or 0, *_frame(snap))
-    return (version, *_memo("frame", version, _frame))
+        return (snap.get("version") or 0, *build(snap))
+    return (version, *_memo(name, version, build))
 
 
 def _overview(snap: Snapshot) -> tuple[list[Any], go.Figure, list[Any]]:
@@ -119,13 +153,26 @@ def _feed(snap: Snapshot) -> tuple[list[Any], list[Any]]:
     return feed.feed_rows(snap, app_context().settings["TIMEZONE"]), feed.campaign_card(snap)
 
 
+def _campaign(snap: Snapshot) -> tuple[list[Any], dict[str, Any]]:
+    """The 专项行动 screen and which optional screens are live (the rotation joins/leaves):
+    专项行动 while one runs, 辖区 and the court panels while the snapshot has a 辖区 part."""
+    return campaign.content(snap), {**campaign.live(snap), **region.live(snap)}
+
+
+def _region(snap: Snapshot) -> tuple[list[Any], list[Any]]:
+    return region.overview(snap), region.panels(snap)
+
+
 # name → how one part of the wall is built from a snapshot (each memoized per version)
 SCREENS: dict[str, Callable[[Snapshot], Any]] = {
     "frame": _frame,
     "overview": _overview,
     "teams": _teams,
+    "center": center.content,
     "nodes": nodes.content,
     "feed": _feed,
+    "campaign": _campaign,
+    "region": _region,
 }
 
 
@@ -137,6 +184,10 @@ def render_teams(version: int | None) -> Any:
     return _memo("teams", version, SCREENS["teams"])
 
 
+def render_center(version: int | None) -> Any:
+    return _memo("center", version, SCREENS["center"])
+
+
 def render_nodes(version: int | None) -> Any:
     return _memo("nodes", version, SCREENS["nodes"])
 
@@ -145,10 +196,34 @@ def render_feed(version: int | None) -> Any:
     return _memo("feed", version, SCREENS["feed"])
 
 
+def render_campaign(version: int | None) -> Any:
+    return _memo("campaign", version, SCREENS["campaign"])
+
+
+def render_region(version: int | None) -> Any:
+    return _memo("region", version, SCREENS["region"])
+
+
+def _limited_screens(only: tuple[int, ...]) -> Callable[[Snapshot], Any]:
+    """Every output for a viewer limited to `only` (courts of the 辖区): their panels, the
+    other screens empty, the rotation told to hold the panels only."""
+    def build(snap: Snapshot) -> tuple[Any, ...]:
+        none = [html.Div("本屏不在您的权限范围内", className="w-empty")]
+        empty = overview.empty_figure()
+        flags = {"campaign": False, **region.live(snap, only), "only": ["courts"]}
+        return (none, empty, none, none, empty, none, none, none, none, none, none, flags,
+                none, region.panels(snap, only))
+    return build
+
+
 def render_screens(version: int | None) -> tuple[Any, ...]:
-    """Every screen's outputs, in the order `register` lists them."""
-    return (*render_overview(version), *render_teams(version), render_nodes(version),
-            *render_feed(version))
+    """Every screen's outputs, in the order `register` lists them (for the viewer)."""
+    only = _viewer(version)
+    if only is not None:
+        return _memo(f"screens:{','.join(map(str, only))}", version, _limited_screens(only))
+    return (*render_overview(version), *render_teams(version), render_center(version),
+            render_nodes(version), *render_feed(version), *render_campaign(version),
+            *render_region(version))
 
 
 def prerender(server: Flask, version: int) -> None:
@@ -174,6 +249,8 @@ def _register_clientside(app: dash.Dash) -> None:
     app.clientside_callback(ClientsideFunction("wall", "flashFigures"), Output(ids.Wall.FLASH, "data"),
                             Input(ids.Wall.TREND, "figure"), Input(ids.Wall.TEAM_CHART, "figure"),
                             State(ids.Wall.FLASH, "data"))
+    app.clientside_callback(ClientsideFunction("wall", "live"), Output(ids.Wall.LIVE_ACK, "data"),
+                            Input(ids.Wall.LIVE, "data"))
     app.clientside_callback(_MIRROR_BANNER, Output(ids.Wall.STALE, "children"),
                             Output(ids.Wall.STALE, "hidden"),
                             Input(ids.Shell.BANNER, "children"), Input(ids.Shell.BANNER, "hidden"))
@@ -185,14 +262,17 @@ def register(app: dash.Dash) -> None:
     app.callback(Output(ids.Wall.SHOWN, "data"), Output(ids.Wall.COURT, "children"),
                  Output(ids.Wall.UPDATED, "children"), Output(ids.Wall.PERIOD, "children"),
                  Input(ids.Shell.VERSION, "data"), State(ids.Wall.SHOWN, "data"))(render_frame)
-    # All four screens in one callback: a new version costs the wall two requests (frame,
+    # All the screens in one callback: a new version costs the wall two requests (frame,
     # screens), each answered with stored JSON, instead of five.
     app.callback(Output(ids.Wall.TILES, "children"), Output(ids.Wall.TREND, "figure"),
                  Output(ids.Wall.MONTH, "children"),
                  Output(ids.Wall.TEAMS, "children"), Output(ids.Wall.TEAM_CHART, "figure"),
                  Output(ids.Wall.RANKING, "children"),
+                 Output(ids.Wall.CENTER, "children"),
                  Output(ids.Wall.NODES, "children"),
                  Output(ids.Wall.FEED, "children"), Output(ids.Wall.CAMPAIGN, "children"),
+                 Output(ids.Wall.CAMPAIGN_SCREEN, "children"), Output(ids.Wall.LIVE, "data"),
+                 Output(ids.Wall.REGION, "children"), Output(ids.Wall.COURTS, "children"),
                  Input(ids.Wall.SHOWN, "data"),
                  prevent_initial_call=True)(render_screens)  # render_frame sets SHOWN on load
     _register_clientside(app)

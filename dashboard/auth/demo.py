@@ -29,6 +29,7 @@ def ensure_and_print(sessions: sessionmaker[Session], settings: Mapping[str, Any
         return
     click.echo("演示账号（密码公开，仅供演示；生产环境须改密或停用，见 docs/security.md）：")
     for demo in usable:
-        click.echo(f"  {ROLES[demo.role].label:<6} 用户名 {demo.username:<8} 密码 {demo.password}")
+        where = f"（{demo.display_name}，所属法院 {demo.court}）" if demo.court else ""
+        click.echo(f"  {ROLES[demo.role].label:<6} 用户名 {demo.username:<8} 密码 {demo.password}{where}")
     if wall:
         click.echo(f"  大屏令牌    {base_url}/wall/token/{DEMO_WALL_TOKEN}")

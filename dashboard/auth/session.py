@@ -129,18 +129,55 @@ def load_all_states(sessions: Callable[[], Any]) -> Callable[[], dict[tuple, Any
     from db.auth.sessions import live_sessions
     from db.auth.users import all_states
     from db.auth.wall_tokens import all_active
+    from db.org.courts import court_tree
 
     def load() -> dict[tuple, Any]:
         with session_scope(sessions) as db:
             users = {("user", uid): state for uid, state in all_states(db).items()}
             walls = {("wall", tid): active for tid, active in all_active(db).items()}
-            return users | walls | {("sess", key): owner for key, owner in live_sessions(db).items()}
+            tree = {COURTS_ITEM: court_tree(db)}
+            return users | walls | tree | {("sess", key): owner for key, owner in live_sessions(db).items()}
 
     return load
 
 
 def recheck() -> Recheck:
     return current_app.extensions["dashboard"].extras["auth_recheck"]
+
+
+COURTS_ITEM = ("courts", 0)  # the court tree in the re-check's copy
+
+
+def _court_tree() -> Any:
+    """This process's copy of the court tree (db.org.courts.court_tree), None while the database
+    cannot be read and no copy is held."""
+    from db.org.courts import court_tree
+
+    def load() -> Any:
+        with session_scope(_state().sessions) as db:
+            return court_tree(db)
+
+    return recheck().get(COURTS_ITEM, load, None)
+
+
+def court_scope(court_id: int | None) -> frozenset[int] | None:
+    """The courts a principal of `court_id` sees (it and those below it), from this process's
+    copy of the court tree; None for no court (every court). While the database cannot be read
+    and no copy is held: the own court only."""
+    if court_id is None:
+        return None
+    from db.org.courts import visible_ids
+
+    tree = _court_tree()
+    return frozenset({court_id}) if tree is None else visible_ids(tree, court_id)
+
+
+def is_top_court(court_id: int | None) -> bool:
+    """Whether `court_id` is the one top of the court tree (False when unknown or unreadable)."""
+    from db.org.courts import top_of
+
+    tree = _court_tree() if court_id is not None else None
+    return isinstance(tree, dict) and court_id is not None and top_of(tree, court_id)
 
 
 def _state():
@@ -215,7 +252,7 @@ def sign_in(principal: Principal, now: float) -> None:
     session[KEY] = {
         "uid": principal.user_id, "u": principal.username, "n": principal.display_name,
         "r": principal.role, "t": principal.team_id, "o": principal.officer_id,
-        "s": principal.screen, "w": wall_id,
+        "s": principal.screen, "w": wall_id, "c": principal.court_id,
         "st": principal.extra.get("stamp"), "iat": int(now), "seen": int(now),
     }
     session.permanent = principal.role == "wall"
@@ -262,7 +299,9 @@ def _principal(data: dict) -> Principal:
         extra["stamp"] = data["st"]
     return Principal(user_id=data.get("uid"), username=data["u"], display_name=data.get("n") or data["u"],
                      role=data["r"], team_id=data.get("t"), officer_id=data.get("o"),
-                     screen=data.get("s"), extra=extra)
+                     screen=data.get("s"), extra=extra,
+                     court_id=data.get("c"), court_ids=court_scope(data.get("c")),
+                     top_court=is_top_court(data.get("c")))
 
 
 def _expired(data: dict, now: float, settings: dict, active: bool) -> str | None:
@@ -285,14 +324,14 @@ def _still_valid(data: dict) -> bool:
     uid = data.get("uid")
     if uid is None:
         return False
-    claimed = (data["u"], data["r"], data.get("t"), data.get("o"), data.get("st"))
+    claimed = (data["u"], data["r"], data.get("t"), data.get("o"), data.get("st"), data.get("c"))
     return user_state(int(uid), claimed) == claimed
 
 
 def claims(principal: Principal) -> tuple:
     """What the session says about a user, in the shape of db.auth.users.current_state."""
     return (principal.username, principal.role, principal.team_id, principal.officer_id,
-            principal.extra.get("stamp"))
+            principal.extra.get("stamp"), principal.court_id)
 
 
 def load(now: float, settings: dict, active: bool) -> tuple[Principal | None, str | None]:

@@ -19,7 +19,12 @@ from dashboard.cli.common import DATE
 from dashboard.config import load_settings
 from db.session import begin_consistent_read, make_engine
 from db.snapshot.builder import build_snapshot, data_as_of, default_port
-from db.snapshot.check import Violation, live_violations, snapshot_violations
+from db.snapshot.check import (
+    Violation,
+    incremental_violations,
+    live_violations,
+    snapshot_violations,
+)
 from db.snapshot.store import current_snapshot, iso
 
 
@@ -59,7 +64,8 @@ def run_check(session: Session, settings: dict[str, Any], today: dt.date,
         what = f"{why}，已从数据库现算一份快照（数据截至 {as_of}）"
     if body.get("court") is None:
         return what + "；数据库中没有法院，无可核对的数字", []
-    return what, snapshot_violations(body) + live_violations(session, body, port.settings)
+    return what, (snapshot_violations(body) + live_violations(session, body, port.settings)
+                  + incremental_violations(session, body, port, today))
 
 
 @click.command("check", help="核对大屏、工作台、命令行、明细清单与导出的数字是否一致；"
@@ -83,7 +89,8 @@ def check_command(today: dt.datetime | None) -> None:
         engine.dispose()
     click.echo(f"核对对象：{what}")
     if not found:
-        click.echo("核对通过：全院＝各团队＋未分配/其他，趋势末点＝当期数值，命令行/工作台、明细清单、导出单元格与大屏一致")
+        click.echo("核对通过：全院＝各团队＋未分配/其他，趋势末点＝当期数值，命令行/工作台、明细清单、导出单元格与大屏一致，"
+                   "增量刷新与全量重算一致")
         return
     click.echo(f"发现 {len(found)} 处不一致：")
     for violation in found:
@@ -91,5 +98,25 @@ def check_command(today: dt.datetime | None) -> None:
     raise SystemExit(1)
 
 
+@click.command("rebuild", help="请求全量重算快照：定时刷新在下一次检查时重建全部指标"
+                              "（平时只重算有变化的团队）")
+def rebuild_command() -> None:
+    from db.session import make_session_factory, session_scope
+    from db.snapshot.changes import request_full
+
+    settings = load_settings()
+    engine = make_engine(settings["DATABASE_URL"])
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            request_full(session)
+    except SQLAlchemyError as exc:
+        reason = getattr(exc, "orig", None) or exc
+        raise click.ClickException(f"数据库写入失败：{reason}（未初始化时请先运行 python -m dashboard init-db）") from None
+    finally:
+        engine.dispose()
+    click.echo(f"已请求全量重算：定时刷新将在 {settings['REFRESH_INTERVAL_S']} 秒内全量重建快照")
+
+
 def register(group: click.Group) -> None:
     group.add_command(check_command)
+    group.add_command(rebuild_command)

@@ -9,7 +9,7 @@ import click
 
 from dashboard.config import load_settings
 from db import migrate
-from db.demo import DEFAULT_SEED, seed_bulk, seed_demo, simulate_step
+from db.demo import DEFAULT_SEED, seed_bulk, seed_demo, seed_region, simulate_step
 from db.session import make_engine, make_session_factory, session_scope
 
 
@@ -27,11 +27,18 @@ def _progress(done: int, total: int, started: float) -> None:
     click.echo(f"  已写入 {done:,}/{total:,} 件（{done * 100 // total}%），{rate:,.0f} 件/秒")
 
 
-@click.command("seed-demo", help="载入演示法院（包头市土默特右旗人民法院）；--cases N 则批量生成 N 件案件用于压测")
+@click.command("seed-demo", help="载入演示法院（包头市土默特右旗人民法院）；--region 载入中院模式"
+                                 "（包头市中级人民法院及 8 个基层法院）；--cases N 则批量生成 N 件案件用于压测")
 @click.option("--cases", type=click.IntRange(min=1), default=None, help="批量生成的案件数（压测用）")
+@click.option("--region", is_flag=True, help="中院模式：包头市中级人民法院（内02）及其 8 个基层法院")
+@click.option("--scale", type=click.FloatRange(min=0.01, max=20), default=1.0,
+              help="中院模式下各院（土默特右旗除外）案件量的倍数，默认 1")
 @click.option("--seed", type=int, default=None, help=f"随机种子（演示法院默认 {DEFAULT_SEED}）")
 @click.option("--today", callback=_parse_day, default=None, help="视为“今天”的日期 YYYY-MM-DD")
-def seed_demo_command(cases: int | None, seed: int | None, today: dt.date | None) -> None:
+def seed_demo_command(cases: int | None, region: bool, scale: float, seed: int | None,
+                      today: dt.date | None) -> None:
+    if cases and region:
+        raise click.UsageError("--cases 与 --region 不能同时使用")
     settings = load_settings()
     migrate.upgrade(settings["DATABASE_URL"])
     engine = make_engine(settings["DATABASE_URL"])
@@ -41,6 +48,11 @@ def seed_demo_command(cases: int | None, seed: int | None, today: dt.date | None
             summary = seed_bulk(engine, cases, seed=7 if seed is None else seed, today=today,
                                 tz=settings["TIMEZONE"],
                                 progress=lambda d, t: _progress(d, t, started))
+        elif region:
+            summary = seed_region(engine, today=today, seed=DEFAULT_SEED if seed is None else seed,
+                                  tz=settings["TIMEZONE"], scale=scale,
+                                  progress=lambda name, n: click.echo(f"  {name}：{n:,} 件"))
+            summary.pop("per_court")
         else:
             summary = seed_demo(engine, today=today, seed=DEFAULT_SEED if seed is None else seed,
                                 tz=settings["TIMEZONE"])

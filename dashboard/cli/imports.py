@@ -93,6 +93,10 @@ def _report(result: Any, rejects: Path | None) -> None:
         click.echo(f"文件被拒绝，未写入任何数据：共 {len(result.errors)} 处错误")
     elif result.dry_run:
         click.echo("试运行（未写入）：")
+    elif len(result.batches) > 1:
+        click.echo(f"已导入 {len(result.batches)} 个法院的数据，每个法院一个批次（可分别撤销）：")
+        for code, batch in result.batches.items():
+            click.echo(f"  {code or '（未指定法院）'}：批次 {batch}（撤销：python -m dashboard import undo {batch}）")
     else:
         click.echo(f"已导入，批次 {result.batch}（撤销：python -m dashboard import undo {result.batch}）")
     click.echo(f"新增 {data['new']}  更新 {data['updated']}  未变 {data['unchanged']}  "
@@ -176,7 +180,7 @@ def import_history(limit: int, fmt: str) -> None:
     if not rows:
         click.echo("还没有导入批次")
     echo_table([[b["id"], f"{b['started_at'].replace(tzinfo=dt.UTC).astimezone(tz):%Y-%m-%d %H:%M}", b["actor"],
-                 b["file_name"], "已撤销" if b["status"] == "undone" else "有效",
+                 b["file_name"], b["court"] or "-", "已撤销" if b["status"] == "undone" else "有效",
                  f"新增 {b['new']}", f"更新 {b['updated']}", f"未变 {b['unchanged']}", f"删除 {b['deleted']}",
                  f"拒绝 {b['rejected']}", b["sha256"][:12]] for b in rows])
 

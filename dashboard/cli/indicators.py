@@ -1,4 +1,5 @@
-"""Indicator commands: `indicators` (values per scope), `explain` (the cases behind one) and
+"""Indicator commands: `indicators` (values per scope of one court, `--court CODE`; `--children`:
+the 辖区法院排名 of /region), `explain` (the cases behind one) and
 `indicators-reference` (docs/indicators.md from the registry and the settings)."""
 from __future__ import annotations
 
@@ -9,16 +10,22 @@ from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from callbacks.desk.region_data import has_own_cases, rank_results, region_courts
 from dashboard.cli.common import table_lines
 from dashboard.config import load_settings
 from db.indicators import Period, compute, explain, load_indicator_settings
 from db.indicators.reference import COMMAND, REFERENCE_PATH, render_reference
+from db.indicators.registry import CENTER
 from db.indicators.settings import DEFAULT_PATH, IndicatorSettings
 from db.indicators.texts import STATUS_WORDS
+from db.models import Court, Officer, Team
+from db.org.courts import court_tree
 from db.session import make_engine
+from db.snapshot.builder import pick_court
 
 SCOPE_CHOICE = click.Choice(["court", "team", "officer"])
 FORMAT_CHOICE = click.Choice(["table", "json"])
@@ -79,25 +86,98 @@ def _table(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-@click.command("indicators", help="计算质效指标（全院/团队/承办人），可与对比期比较")
+def _court(session: Session, code: str | None) -> Court:
+    """The court of --court CODE, else the configured one (COURT_CODE, else the first court)."""
+    chosen = code if code is not None else load_settings()["COURT_CODE"] or ""
+    court = pick_court(session, chosen)
+    if court is None:
+        raise click.ClickException(f"法院代字“{chosen}”不存在" if chosen else
+                                   "数据库中还没有法院数据，请先载入（python -m dashboard seed-demo）")
+    return court
+
+
+def _of_court(session: Session, scope: str, court: Court,
+              results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """compute()'s default team or officer list narrowed to the court's own."""
+    if scope == "court":
+        return results
+    model = Team if scope == "team" else Officer
+    mine = set(session.scalars(select(model.id).where(model.court_id == court.id)))
+    return [r for r in results if r["id"] in mine]
+
+
+def _ranking(session: Session, settings: IndicatorSettings, court: Court, key: str,
+             period: Period, compare: Period | bool | None) -> list[dict[str, Any]]:
+    """The 辖区法院排名 of /region: the court's child courts (and the court itself as 本院 when it
+    has its own cases) ranked on `key`, with the same figures, ranks and 名次变化."""
+    if key not in settings.indicators:
+        raise click.ClickException(f"未知的指标“{key}”（可选：{'、'.join(settings.indicators)}）")
+    tree = court_tree(session)
+    if not tree[court.id].children:
+        raise click.ClickException(f"{court.name}没有下级法院（辖区法院排名只对有下级法院的法院计算）")
+    rows = region_courts(tree, court.id, has_own_cases(session, court.id))
+    labels = {r.node.id: r.label for r in rows}
+    wanted = None if settings.indicators[key].group != CENTER else [key]
+    results = compute(session, "court", ids=list(labels), period=period, compare=compare,
+                      settings=settings, keys=wanted)
+    out = []
+    for ranked in rank_results(results, key, settings.indicators[key].direction):
+        entry = ranked.result["indicators"][key]
+        out.append({"rank": ranked.rank, "court_id": ranked.result["id"],
+                    "court": labels[ranked.result["id"]], "key": key, "name": entry["name"],
+                    "display": entry["display"], "value": entry["value"],
+                    "numerator": entry["numerator"], "denominator": entry["denominator"],
+                    "compare_display": entry["compare_display"], "delta_display": entry["delta_display"],
+                    "status": entry["status"], "previous_rank": ranked.previous, "move": ranked.move})
+    return out
+
+
+def _ranking_table(court: Court, rows: list[dict[str, Any]]) -> str:
+    name = rows[0]["name"] if rows else ""
+    head = ["名次", "法院", name, "分子/分母", "对比期", "变化", "状态", "名次变化"]
+    body: list[list[Any]] = [head]
+    for r in rows:
+        ratio = str(r["numerator"]) + (f"/{r['denominator']}" if r["denominator"] is not None else "")
+        body.append([r["rank"] or "—", r["court"], r["display"], ratio, r["compare_display"] or "",
+                     r["delta_display"] or "", STATUS_LABELS[r["status"]], r["move"]])
+    return "\n".join([f"== {court.name}辖区法院排名：{name} ==", *table_lines(body)])
+
+
+@click.command("indicators", help="计算质效指标（全院/团队/承办人），可与对比期比较；"
+                                  "--children 为辖区法院排名")
 @click.option("--period", required=True, callback=_period, help="统计期间 起始日:截止日")
 @click.option("--scope", type=SCOPE_CHOICE, default="court", show_default=True)
 @click.option("--id", "ids", type=int, multiple=True, help="只计算这些 id（可重复）")
+@click.option("--court", "court_code", default=None,
+              help="法院代字（如 内0221；默认为配置的法院 COURT_CODE）")
+@click.option("--children", is_flag=True,
+              help="辖区法院排名：按 --key 指标（默认结案率）给 --court 的下级法院排名，与 /region 同一数字")
 @click.option("--compare", callback=_period, help="对比期间 起始日:截止日（默认上年同期）")
 @click.option("--no-compare", is_flag=True, help="不计算对比期")
-@click.option("--key", "keys", multiple=True, help="只计算这些指标（可重复）")
+@click.option("--key", "keys", multiple=True, help="只计算这些指标（可重复）；--children 时为排名指标")
 @click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
-def indicators_command(period: Period, scope: str, ids: tuple[int, ...],
-                       compare: Period | None, no_compare: bool, keys: tuple[str, ...],
-                       fmt: str) -> None:
+def indicators_command(period: Period, scope: str, ids: tuple[int, ...], court_code: str | None,
+                       children: bool, compare: Period | None, no_compare: bool,
+                       keys: tuple[str, ...], fmt: str) -> None:
     if compare is not None and no_compare:
         raise click.UsageError("--compare 与 --no-compare 不能同时使用")
+    if children and (scope != "court" or ids or len(keys) > 1):
+        raise click.UsageError("--children 只用于 --scope court，不与 --id 同用，--key 至多一个")
+    cmp: Period | bool | None = False if no_compare else compare
     with _session() as (session, settings):
+        court = _run(lambda: _court(session, court_code))
+        if children:
+            ranking = _run(lambda: _ranking(session, settings, court, (keys or ("closure_rate",))[0],
+                                            period, cmp))
+            click.echo(json.dumps(ranking, ensure_ascii=False, indent=2) if fmt == "json"
+                       else _ranking_table(court, ranking))
+            return
         results = _run(lambda: compute(
-            session, scope, ids=list(ids) or None, period=period,
-            compare=False if no_compare else compare, settings=settings,
-            keys=list(keys) or None,
+            session, scope, ids=list(ids) or ([court.id] if scope == "court" else None), period=period,
+            compare=cmp, settings=settings, keys=list(keys) or None,
         ))
+        if not ids:
+            results = _of_court(session, scope, court, results)
     if fmt == "json":
         click.echo(json.dumps(results, ensure_ascii=False, indent=2))
     else:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -14,7 +15,9 @@ from dashboard.cli.common import (
     echo_table,
     open_session,
 )
+from db.campaigns import figures
 from db.campaigns import measures as campaigns
+from db.indicators import load_indicator_settings
 from db.nodes import compliance
 from db.supervision import orders as sv
 
@@ -145,6 +148,47 @@ def campaign_list(today: dt.datetime | None) -> None:
 def campaign_show(campaign_id: int, today: dt.datetime | None) -> None:
     with open_session() as (session, settings):
         echo_json(campaigns.campaign_results(session, campaign_id, court_today(settings, today)))
+
+
+@campaign.command("report", help="专项行动战报的数字（与页面、大屏、战报、Excel 相同）：各统计项的完成、目标与进度")
+@click.argument("campaign_id", type=int)
+@click.option("--today", type=DATE)
+@click.option("--explain", "explain_key", default=None,
+              help="列出该统计项背后的案件/款项/事项，如 closed；指标目标写 ind.<指标>，如 ind.closure_rate")
+def campaign_report_cmd(campaign_id: int, today: dt.datetime | None, explain_key: str | None) -> None:
+    with open_session() as (session, settings):
+        day = court_today(settings, today)
+        tz = ZoneInfo(settings["TIMEZONE"])
+        indicator_settings = load_indicator_settings(settings["INDICATOR_SETTINGS"] or None)
+        if explain_key and explain_key.startswith("ind."):
+            parts = figures.explain_indicator(session, campaign_id, explain_key, day,
+                                              settings=indicator_settings)
+            for part, title in (("numerator", "分子"), ("denominator", "分母")):
+                click.echo(f"{title}：{len(parts[part])} 条")
+                echo_table([[r["case_number"], r["filed_on"], r["closed_on"] or "", r.get("value", "")]
+                            for r in parts[part]])
+            return
+        if explain_key:
+            offset = int((dt.datetime.combine(day, dt.time(12), tzinfo=tz).utcoffset() or dt.timedelta(0))
+                         .total_seconds() // 60)
+            rows = figures.explain(session, campaign_id, explain_key, day, offset_minutes=offset)
+            echo_table([[r["day"], r["case_number"], "" if r["amount"] is None else f"{r['amount']:.2f}"]
+                        for r in rows])
+            return
+        report = figures.campaign_report(session, campaign_id, day, tz=tz, settings=indicator_settings)
+    click.echo(f"{report['name']}  {report['start']} 至 {report['end']}  {report['status_label']}  "
+               f"时间进度 {report['time_progress'] * 100:.1f}%  数据截至 {report['as_of'] or '—'}")
+    echo_table([[m["key"], m["label"], m["value"], m["unit"], m["target"] or "",
+                 "" if m["progress"] is None else f"{m['progress'] * 100:.1f}%", "落后" if m["behind"] else ""]
+                for m in report["measures"]])
+    if report["indicators"]:
+        click.echo("指标目标（全院口径，限本行动范围和期间）：")
+        echo_table([[f["key"], f["label"], f["display"], f["numerator"], "" if f["denominator"] is None
+                     else f["denominator"], f"{f['rule']} {f['target']:g}",
+                     "" if f["progress"] is None else f"{f['progress'] * 100:.1f}%",
+                     "暂无数据" if f["value"] is None else "达标" if f["met"] else
+                     ("未达标" if f["denominator"] is not None else "落后") if f["behind"] else "达到时间进度"]
+                    for f in report["indicators"]])
 
 
 @campaign.command("create", help="定义专项行动：目标为给定案件及所选团队开始时在办的案件")

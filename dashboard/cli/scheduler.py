@@ -30,6 +30,7 @@ def scheduler() -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # no line per job run
     settings = load_settings()
     preflight.check_database(settings)  # a wrong address on the first day: one line, exit 1
+    preflight.check_read_database(settings)  # … and the snapshot build's read URL, if any
     preflight.check_cache(settings)
     app = create_app({"SCHEDULER_ENABLED": True})
     service = wiring.start(app.server, force=True)

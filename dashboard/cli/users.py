@@ -1,4 +1,5 @@
-"""User and wall-token commands: `user add|list|disable|enable|passwd`, `wall-token issue|list|revoke`."""
+"""User and wall-token commands: `user add|list|court|disable|enable|passwd`,
+`wall-token issue|list|revoke`; `--court CODE` (法院代字) binds a user or token to a court."""
 from __future__ import annotations
 
 import sys
@@ -12,7 +13,8 @@ from sqlalchemy.orm import Session
 from dashboard.config import load_settings
 from db import migrate
 from db.auth.access import ROLES
-from db.auth.users import create_user, list_users, set_active, set_password
+from db.auth.court_bind import court_id_for
+from db.auth.users import create_user, list_users, set_active, set_password, update_user
 from db.auth.wall_tokens import issue_wall_token, list_wall_tokens, revoke_wall_token
 from db.session import make_engine, make_session_factory, session_scope
 
@@ -45,6 +47,8 @@ def _password(from_stdin: bool) -> str:
 
 _stdin_option = click.option("--password-stdin", is_flag=True,
                              help="从标准输入读取密码（一行），用于脚本；否则交互输入两次")
+_court_option = click.option("--court", "court_code", default="",
+                             help="所属法院的法院代字，如 内0221：只看本院及下级法院；不填为本系统全部法院")
 
 
 @click.group("user", help="用户管理：新增、列出、停用、启用、重设密码")
@@ -59,14 +63,34 @@ def user() -> None:
 @click.option("--name", "display_name", default="", help="显示姓名")
 @click.option("--team", "team_id", type=int, default=None, help="团队编号（团队长必填）")
 @click.option("--officer", "officer_id", type=int, default=None, help="干警编号（承办人必填）")
+@_court_option
 @_stdin_option
 def add(username: str, role: str, display_name: str, team_id: int | None, officer_id: int | None,
-        password_stdin: bool) -> None:
+        court_code: str, password_stdin: bool) -> None:
+    with _session() as session:  # the court is checked before the password is asked for
+        court_id_for(session, court_code)
     password = _password(password_stdin)
     with _session() as session:
         made = create_user(session, username, password, role, display_name=display_name,
-                           team_id=team_id, officer_id=officer_id)
-        click.echo(f"已新增用户 {made.username}（{ROLES[role].label}）")
+                           team_id=team_id, officer_id=officer_id,
+                           court_id=court_id_for(session, court_code))
+        court_note = f"，{_court_name(court_code)}" if court_code.strip() else ""
+        click.echo(f"已新增用户 {made.username}（{ROLES[role].label}{court_note}）")
+
+
+def _court_name(code: str) -> str:
+    return f"所属法院 {code.strip()}" if code.strip() else "本系统全部法院"
+
+
+@user.command("court", help="修改用户的所属法院（其已登录的会话随之失效）")
+@click.argument("username")
+@click.option("--court", "court_code", required=True,
+              help="法院代字，如 内0221；写 all 表示本系统全部法院")
+def court(username: str, court_code: str) -> None:
+    code = "" if court_code.strip().lower() == "all" else court_code
+    with _session() as session:
+        update_user(session, username, court_id=court_id_for(session, code))
+    click.echo(f"已将用户 {username} 的所属法院改为{_court_name(code)}")
 
 
 def _table(rows: list[dict], columns: list[tuple[str, str]]) -> None:
@@ -82,7 +106,7 @@ def list_command() -> None:
         for row in rows:
             row["state"] = "启用" if row["active"] else "停用"
         _table(rows, [("username", "用户名"), ("display_name", "姓名"), ("role_label", "角色"),
-                      ("team", "团队"), ("officer", "干警"), ("state", "状态")])
+                      ("court", "所属法院"), ("team", "团队"), ("officer", "干警"), ("state", "状态")])
 
 
 def _toggle(active: bool) -> Callable[[str], None]:
@@ -116,12 +140,13 @@ def wall_token() -> None:
 @wall_token.command("issue", help="为一块屏幕签发令牌（只显示这一次）")
 @click.option("--screen", required=True, help="屏幕名称，如 大厅主屏")
 @click.option("--base-url", default="", help="打印完整链接用的地址，如 http://10.0.0.5:8050")
-def issue(screen: str, base_url: str) -> None:
+@_court_option
+def issue(screen: str, base_url: str, court_code: str) -> None:
     with _session() as session:
-        token_id, plaintext = issue_wall_token(session, screen, None)
+        token_id, plaintext = issue_wall_token(session, screen, None, court_id_for(session, court_code))
     settings = load_settings()
     base = base_url.rstrip("/") or f"http://{settings['HOST']}:{settings['PORT']}"
-    click.echo(f"已签发大屏令牌 {token_id}（{screen}），令牌只显示这一次，请妥善保管：")
+    click.echo(f"已签发大屏令牌 {token_id}（{screen}，{_court_name(court_code)}），令牌只显示这一次，请妥善保管：")
     click.echo(plaintext)
     click.echo(f"大屏浏览器打开：{base}/wall/token/{plaintext}")
 
@@ -133,11 +158,11 @@ def list_tokens() -> None:
 
     with _session() as session:
         rows = list_wall_tokens(session)
-    click.echo("编号\t屏幕\t签发时间(UTC)\t签发人\t最近使用(UTC)\t状态")
+    click.echo("编号\t屏幕\t所属法院\t签发时间(UTC)\t签发人\t最近使用(UTC)\t状态")
     for row in rows:
         state = "有效" if row["active"] else f"已吊销 {fmt(row['revoked_at'])} {row['revoked_by']}"
-        click.echo(f"{row['id']}\t{row['screen']}\t{fmt(row['created_at'])}\t{row['created_by']}\t"
-                   f"{fmt(row['last_used_at'])}\t{state}")
+        click.echo(f"{row['id']}\t{row['screen']}\t{row['court']}\t{fmt(row['created_at'])}\t"
+                   f"{row['created_by']}\t{fmt(row['last_used_at'])}\t{state}")
 
 
 @wall_token.command("revoke", help="吊销令牌（使用它的大屏在 DASHBOARD_AUTH_RECHECK_S 秒内退出）")

@@ -5,5 +5,5 @@ Owns users and password hashes (``users``, ``passwords``), roles, principals and
 (``login_throttle``), masking of party names, ID and phone numbers (``masking``), the
 append-only audit log (``audit``) and the demo sign-ins (``demo_users``).
 The web half (login pages, the request gate, session cookies) is ``dashboard/auth``.
-May import: the ``db`` root modules and ``db.models``.
+May import: the ``db`` root modules, ``db.models`` and ``db.org`` (the court tree: a 辖区 user's courts).
 """

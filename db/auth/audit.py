@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from db.auth.access import Principal
 from db.auth.login_throttle import take_burst
 from db.models.auth import AuditEntry, utcnow
+from db.models.users import User
 
 BURST = 5  # anonymous failures written one by one per action and address per window …
 BURST_WINDOW = dt.timedelta(minutes=10)  # … the rest are counted and summed up in one entry
@@ -114,7 +115,11 @@ def _row(entry: AuditEntry) -> dict:
 
 def _filtered(query, *, actor: str | None = None, action: str | list[str] | None = None,
               since: dt.datetime | dt.date | None = None, until: dt.datetime | dt.date | None = None,
-              text: str | None = None, outcome: str | None = None):
+              text: str | None = None, outcome: str | None = None,
+              court_ids: frozenset[int] | None = None):
+    if court_ids is not None:  # an admin of a court: what its courts' users did
+        users = select(User.id).where(User.court_id.in_(sorted(court_ids)))
+        query = query.where(AuditEntry.actor_id.in_(users))
     if actor:
         query = query.where(AuditEntry.actor == actor)
     if action:
@@ -136,7 +141,8 @@ def _filtered(query, *, actor: str | None = None, action: str | list[str] | None
 def search(session: Session, *, limit: int = 500, offset: int = 0, **filters) -> list[dict]:
     """Entries newest first, `limit` of them from `offset` (a page). Filters: `actor`, `action`
     (a key or a list), `outcome`, `since` ≤ at < `until` (UTC; aware datetimes are converted, a
-    date means its midnight UTC), `text` (a substring of actor, target, detail or ip)."""
+    date means its midnight UTC), `text` (a substring of actor, target, detail or ip), `court_ids`
+    (an admin of a court: only entries of users of those courts)."""
     query = _filtered(select(AuditEntry), **filters)
     query = (query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
              .limit(max(1, int(limit))).offset(max(0, int(offset))))

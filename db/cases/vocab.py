@@ -94,6 +94,15 @@ OFFICER_ROLES: dict[str, str] = {
     "center_staff": "指挥中心",
 }
 
+# The center's 事务集约 duties (officers.duty): who launches 网络查控, who serves documents,
+# who handles 案款, who answers and dispatches 执行110 (domain.md §3.1, 临汾 designated roles).
+OFFICER_DUTIES: dict[str, str] = {
+    "query": "网络查控员",
+    "service": "送达员",
+    "funds": "案款专管员",
+    "dispatch": "执行110",
+}
+
 TRACKS: dict[str, str] = {"simple": "简", "complex": "繁"}
 
 PARTY_ROLES: dict[str, str] = {"applicant": "申请执行人", "respondent": "被执行人"}

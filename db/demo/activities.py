@@ -12,12 +12,13 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.base import table_of
+from db.cases.event_kinds import EVENT_KINDS
 from db.cases.numbers import format_case_number
 from db.cases.vocab import CLOSING_METHODS
 from db.demo import names
 from db.demo.drafts import TYPE_OF, route, target_cents
 from db.demo.events import add_years, money
-from db.demo.org import COURT_CODE, OrgPlan
+from db.demo.org import OrgPlan
 from db.demo.rows import party_rows
 from db.models import Case, CaseAssignment, CaseEvent, CaseParty, Payment, Team
 
@@ -60,12 +61,13 @@ def file_case(sim: SimContext) -> str | None:
     team_key, officer = route(rng, sim.org, category, sim.today)
     type_code = TYPE_OF[category]
     serial = (sim.session.scalar(
-        select(func.max(Case.serial)).where(Case.court_code == COURT_CODE, Case.year == sim.today.year,
+        select(func.max(Case.serial)).where(Case.court_code == sim.org.code, Case.year == sim.today.year,
                                             Case.type_code == type_code)) or 0) + 1
-    target = target_cents(rng, category)
+    target = target_cents(rng, category, sim.org.mix.target)
+    code = sim.org.code
     case = Case(
-        court_id=sim.org.court_id, case_number=format_case_number(sim.today.year, COURT_CODE, type_code, serial),
-        year=sim.today.year, court_code=COURT_CODE, type_code=type_code, serial=serial,
+        court_id=sim.org.court_id, case_number=format_case_number(sim.today.year, code, type_code, serial),
+        year=sim.today.year, court_code=code, type_code=type_code, serial=serial,
         category=category, received_on=sim.today, filed_on=sim.today,
         track="complex" if team_key.startswith("complex") else "simple",
         team_id=sim.org.team_ids[team_key], officer_id=officer, target_amount=money(target),
@@ -81,6 +83,7 @@ def file_case(sim: SimContext) -> str | None:
     if category != "preservation":
         for kind in ("notice_issued", "property_order"):
             sim.event(case.id, kind, sim.center("clerk"))
+        sim.event(case.id, "online_query_started", sim.center("assistant"), "总对总网络查控")
     team = sim.session.get(Team, case.team_id)
     return f"新收案件 {case.case_number}（{case.cause}），分至{team.name if team else ''}"
 
@@ -140,7 +143,7 @@ def close_case(sim: SimContext) -> str | None:
 def _receive(sim: SimContext, case_id: int, amount: Decimal) -> None:
     sim.session.execute(insert(table_of(Payment)), [{
         "case_id": case_id, "received_on": sim.today, "amount": amount,
-        "paid_out_on": None, "paid_amount": None}])
+        "paid_out_on": None, "paid_amount": None, "clerk_id": sim.org.funds_clerk}])
 
 
 def payment_in(sim: SimContext) -> str | None:
@@ -170,19 +173,58 @@ def payment_out(sim: SimContext) -> str | None:
     return f"{row.case_number} 案款发放 {row.amount} 元"
 
 
+SANCTIONS = (("blacklist", "纳入失信被执行人名单"), ("consumption_ban", "限制高消费"),
+             ("detention", "拒不履行，司法拘留十五日"), ("search", "依法搜查被执行人住所"),
+             ("fine", "妨害执行，罚款"))
+
+
+def sanction(sim: SimContext) -> str | None:
+    """A 惩戒 measure on an open case (the running 专项行动 counts these)."""
+    case = open_case(sim, min_age=30)
+    if case is None:
+        return None
+    kind, detail = sim.rng.choice(SANCTIONS)
+    amount = Decimal(sim.rng.choice((5000, 10000, 20000))) if kind == "fine" else None
+    sim.event(case.id, kind, case.officer_id, detail, amount=amount)
+    return f"{case.case_number} {EVENT_KINDS[kind].label}"
+
+
 def dispatch_110(sim: SimContext) -> str | None:
     case = open_case(sim)
     if case is None:
         return None
-    sim.event(case.id, "dispatch_110", sim.center("bailiff"), "指挥中心派警")
-    return f"{case.case_number} 执行110派警出发"
+    bailiff = sim.center("bailiff")
+    sim.event(case.id, "alarm_110", bailiff, "接报：被执行人出现，请求出警",
+              occurred_at=sim.now - dt.timedelta(minutes=sim.rng.randint(3, 15)))
+    sim.event(case.id, "dispatch_110", bailiff, "指挥中心派警")
+    return f"{case.case_number} 执行110接警并派警出发"
+
+
+def serve(sim: SimContext) -> str | None:
+    """送达: the center's 送达员 serves the notices of a recent case."""
+    case = open_case(sim)
+    if case is None:
+        return None
+    sim.event(case.id, "service", sim.center("clerk"), "直接送达执行通知书、报告财产令")
+    return f"{case.case_number} 送达执行通知书"
+
+
+def consult_110(sim: SimContext) -> str | None:
+    """执行110: a call that needs no dispatch (a party asks how the case stands)."""
+    case = open_case(sim)
+    if case is None:
+        return None
+    sim.event(case.id, "alarm_110", sim.center("bailiff"), "当事人来电询问执行进展，已答复，无需出警")
+    return f"{case.case_number} 执行110接听咨询电话"
 
 
 def field_report(sim: SimContext) -> str | None:
     """Field evidence: the latest 执行110 dispatch arrives (once), and a photo comes back."""
     last = sim.session.execute(
         select(CaseEvent.case_id, CaseEvent.officer_id, CaseEvent.occurred_at)
-        .where(CaseEvent.kind == "dispatch_110", CaseEvent.occurred_at >= sim.now - DAY)
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(CaseEvent.kind == "dispatch_110", CaseEvent.occurred_at >= sim.now - DAY,
+               Case.court_id == sim.org.court_id)
         .order_by(CaseEvent.id.desc()).limit(1)
     ).first()
     case = sim.session.get(Case, last.case_id) if last else open_case(sim)
@@ -211,4 +253,7 @@ ACTIVITIES: dict[str, tuple[Callable[[SimContext], str | None], int]] = {
     "payment_out": (payment_out, 8),
     "dispatch_110": (dispatch_110, 6),
     "field_report": (field_report, 9),
+    "sanction": (sanction, 6),
+    "serve": (serve, 8),
+    "consult_110": (consult_110, 4),
 }

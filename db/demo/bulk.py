@@ -71,3 +71,95 @@ _WEIGHTS = tuple(YEARLY.values())
 def _category(rng: random.Random) -> str:
     return rng.choices(_CATEGORIES, _WEIGHTS)[0]
 
+
+
+# ---------------------------------------------------------------------------------------
+# The province-scale generator (bench/scale.py, issue #21): many courts, cases only (no
+# events or money), rows streamed in chunks — COPY on PostgreSQL, executemany elsewhere.
+
+SCALE_METHODS = {"first": ("completed", "terminated_this_round", "rejected"),
+                 "resumed": ("completed", "terminated_this_round"),
+                 "preservation": ("preservation_done",)}
+SCALE_TYPES = {"first": "执", "resumed": "执恢", "preservation": "执保"}
+SCALE_COLUMNS = ("court_id", "case_number", "year", "court_code", "type_code", "serial",
+                 "category", "filed_on", "closed_on", "closing_method", "track",
+                 "non_litigation", "team_id", "officer_id", "target_amount",
+                 "recovered_amount", "cause")
+
+
+def scale_org(engine: Engine, courts: int, teams_per_court: int = 8,
+              officers_per_team: int = 5) -> list[tuple[int, int, int, str]]:
+    """Create `courts` courts with their teams and officers; [(court, team, officer, code)]."""
+    from db.models import Court, Officer, Team
+
+    holders: list[tuple[int, int, int, str]] = []
+    factory = make_session_factory(engine)
+    with session_scope(factory) as session:
+        for c in range(courts):
+            code = f"测{c:04d}"
+            court = Court(code=code, name=f"压测法院{c:04d}", short_name=f"压测{c:04d}")
+            session.add(court)
+            session.flush()
+            for t in range(teams_per_court):
+                team = Team(court_id=court.id, name=f"团队{t + 1}", kind="simple",
+                            sort_order=t, founded_on=dt.date(2024, 1 + t % 12, 1))
+                session.add(team)
+                session.flush()
+                for o in range(officers_per_team):
+                    officer = Officer(court_id=court.id, team_id=team.id,
+                                      name=f"法官{c}-{t}-{o}", role="judge")
+                    session.add(officer)
+                    session.flush()
+                    holders.append((court.id, team.id, officer.id, code))
+    return holders
+
+
+def scale_rows(n_cases: int, holders: list[tuple[int, int, int, str]], today: dt.date,
+               seed: int = 7) -> Any:
+    """Yield `n_cases` case rows (SCALE_COLUMNS) over three years to `today`."""
+    rng = random.Random(seed)
+    first = today.replace(year=today.year - 2, month=1, day=1)
+    span = (today - first).days
+    categories = tuple(SCALE_TYPES)
+    for i in range(n_cases):
+        court, team, officer, code = holders[rng.randrange(len(holders))]
+        category = categories[rng.randrange(3)]
+        filed = first + dt.timedelta(days=rng.randrange(span + 1))
+        closed = None
+        if rng.random() < 0.8:
+            closed = min(today, filed + dt.timedelta(days=rng.randrange(1, 240)))
+        method = SCALE_METHODS[category][rng.randrange(len(SCALE_METHODS[category]))] \
+            if closed else None
+        yield (court, f"({filed.year}){code}{SCALE_TYPES[category]}{i + 1}号", filed.year, code,
+               SCALE_TYPES[category], i + 1, category, filed, closed, method, "simple", False,
+               team, officer, rng.randrange(1, 500) * 1000, 0, "")
+
+
+def stream_cases(engine: Engine, rows: Any, chunk: int = 50_000,
+                 progress: Progress | None = None) -> int:
+    """Write the rows: COPY FROM STDIN on PostgreSQL, executemany in chunks elsewhere."""
+    from itertools import islice
+
+    from sqlalchemy import insert
+
+    from db.models import Case
+
+    written = 0
+    while True:
+        part = list(islice(rows, chunk))
+        if not part:
+            return written
+        with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":
+                raw = conn.connection.driver_connection
+                assert raw is not None
+                with raw.cursor().copy(
+                        f"COPY cases ({', '.join(SCALE_COLUMNS)}) FROM STDIN") as copy:
+                    for row in part:
+                        copy.write_row(row)
+            else:
+                conn.execute(insert(Case),
+                             [dict(zip(SCALE_COLUMNS, row, strict=True)) for row in part])
+        written += len(part)
+        if progress:
+            progress(written, written)

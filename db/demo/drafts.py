@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from db.demo import names
 from db.demo.days import REFORM, START, random_day, workdays
 from db.demo.fastrand import pick, ri
-from db.demo.org import COMPLEX, OrgPlan
+from db.demo.mix import FINANCE_CAUSES, LIVELIHOOD_CAUSES, CaseMix
+from db.demo.org import OrgPlan
 
 P1_START = REFORM  # 简案/保全团队 published period
 P1_END = dt.date(2022, 9, 30)
@@ -17,7 +18,6 @@ TYPE_OF = {"first": "执", "resumed": "执恢", "preservation": "执保"}
 # Filings per year by category across the whole court (a basic court's volume).
 YEARLY = {"first": 2150.0, "resumed": 290.0, "preservation": 230.0, "review": 40.0}
 MONTH_FACTOR = (0.95, 0.6, 1.1, 1.1, 1.05, 1.1, 1.0, 1.0, 1.05, 0.85, 1.05, 1.15)
-SIMPLE_SHARE = 0.36
 CLEARANCE = (dt.date(2022, 1, 1), dt.date(2022, 9, 30))  # share of 首执/执恢 routed to the 简案团队 after the reform
 
 
@@ -102,20 +102,20 @@ def _outcome_table(category: str, team: str, filed: dt.date) -> Outcome:
     return SIMPLE_OUTCOME if team == "simple" else COMPLEX_OUTCOME
 
 
-def draw_outcome(rng: random.Random, table: Outcome) -> tuple[str, int]:
-    """Pick a closing method and a duration in days."""
+def draw_outcome(rng: random.Random, table: Outcome, speed: float = 1.0) -> tuple[str, int]:
+    """Pick a closing method and a duration in days (`speed` scales the typical duration)."""
     keys = [k for k, _ in table.weights]
     method = rng.choices(keys, [w for _, w in table.weights])[0]
     low, median, sigma = table.days[method]
-    return method, low + int(rng.lognormvariate(math.log(median), sigma))
+    return method, low + int(rng.lognormvariate(math.log(median * speed), sigma))
 
 
-def target_cents(rng: random.Random, category: str) -> int:
-    """申请执行标的金额 in cents (lognormal, clipped)."""
+def target_cents(rng: random.Random, category: str, scale: float = 1.0) -> int:
+    """申请执行标的金额 in cents (lognormal, clipped; `scale` moves the median and the cap)."""
     if category == "review":
         return 0
-    median = 100_000 if category == "preservation" else 28_000
-    yuan = min(8_000_000, max(300, int(rng.lognormvariate(math.log(median), 1.25))))
+    median = (100_000 if category == "preservation" else 28_000) * scale
+    yuan = min(int(8_000_000 * scale), max(300, int(rng.lognormvariate(math.log(median), 1.25))))
     cents = pick(rng, (0, 0, 0, ri(rng, 1, 99)))
     return yuan * 100 + cents
 
@@ -135,12 +135,12 @@ def recovered_cents(rng: random.Random, method: str | None, target: int) -> int:
 def route(rng: random.Random, org: OrgPlan, category: str, filed: dt.date) -> tuple[str, int]:
     """Team key and 承办人 for a new case, by era and category."""
     if filed < REFORM:
-        team = pick(rng, COMPLEX)
+        team = pick(rng, org.complex)
         return team, pick(rng, org.pre_reform_judges(team))
     if category == "preservation":
         team = "preservation"
-    elif category == "review" or rng.random() >= SIMPLE_SHARE:
-        team = pick(rng, COMPLEX)
+    elif category == "review" or rng.random() >= org.mix.simple_share:
+        team = pick(rng, org.complex)
     else:
         team = "simple"
     return team, pick(rng, org.judges(team))
@@ -153,16 +153,19 @@ def new_case(rng: random.Random, org: OrgPlan, filed: dt.date, category: str,
         team, officer = route(rng, org, category, filed)
     else:
         officer = pick(rng, org.judges(team))
-    method, days = draw_outcome(rng, _outcome_table(category, team, filed))
+    mix = org.mix
+    method, days = draw_outcome(rng, _outcome_table(category, team, filed), mix.speed)
     drawn = filed + dt.timedelta(days=days)
     drawn = _year_end_push(rng, filed, drawn, method)
     drawn = _backlog_clearance(rng, filed, drawn, method)
+    if mix.backlog and rng.random() < mix.backlog:
+        drawn += dt.timedelta(days=ri(rng, 200, 700))
     closed: dt.date | None = drawn
     chosen: str | None = method
     if drawn > today:
         closed, chosen = None, None
     non_lit = category == "first" and rng.random() < 0.03
-    target = target_cents(rng, category)
+    target = target_cents(rng, category, mix.target)
     track = "simple" if team in ("simple", "preservation") else "complex"
     if filed < REFORM:
         track = "simple" if target < 50_000_00 and rng.random() < 0.5 else "complex"
@@ -170,8 +173,21 @@ def new_case(rng: random.Random, org: OrgPlan, filed: dt.date, category: str,
         category=category, type_code=TYPE_OF.get(category) or pick(rng, ("执异", "执异", "执复")),
         filed=filed, closed=closed, method=chosen, team=team, officer=officer, track=track,
         target=target, recovered=recovered_cents(rng, chosen, target),
-        cause=names.cause(rng, non_lit), non_litigation=non_lit,
+        cause=_cause(rng, mix, category, non_lit), non_litigation=non_lit,
     )
+
+
+def _cause(rng: random.Random, mix: CaseMix, category: str, non_lit: bool) -> str:
+    """The 案由: the basic court's mix, then the court's 金融 or 民生 lean (no draw at the default)."""
+    cause = names.cause(rng, non_lit)
+    if non_lit or category not in ("first", "resumed") or not (mix.finance or mix.livelihood):
+        return cause
+    roll = rng.random()
+    if roll < mix.finance:
+        return pick(rng, FINANCE_CAUSES)
+    if roll < mix.finance + mix.livelihood:
+        return pick(rng, LIVELIHOOD_CAUSES)
+    return cause
 
 
 def _year_end_push(rng: random.Random, filed: dt.date, closed: dt.date, method: str) -> dt.date:
@@ -205,16 +221,19 @@ def poisson(rng: random.Random, lam: float) -> int:
         k += 1
 
 
-def background(rng: random.Random, org: OrgPlan, today: dt.date) -> list[CaseDraft]:
-    """Random filings from 2020-01-01 to today, except the constructed P1 window cases."""
+def background(rng: random.Random, org: OrgPlan, today: dt.date, *, start: dt.date = START,
+               window: bool = True) -> list[CaseDraft]:
+    """Random filings from `start` to today at the court's volume (org.mix), except (`window`)
+    the constructed P1 window cases of the article court."""
     out: list[CaseDraft] = []
-    for day in workdays(START, today):
+    volume = org.mix.yearly(YEARLY)
+    for day in workdays(start, today):
         growth = 1.0 + 0.03 * (day.year - 2020)
-        for category, yearly in YEARLY.items():
+        for category, yearly in volume.items():
             lam = yearly * growth * MONTH_FACTOR[day.month - 1] / 246.0
             for _ in range(poisson(rng, lam)):
                 case = new_case(rng, org, day, category, today)
-                if _in_window(case):
+                if window and _in_window(case):
                     continue  # the 简案/保全 window cases are constructed exactly
                 out.append(case)
     return out

@@ -73,6 +73,16 @@ class Timeline:
     def center(self, role: str = "assistant") -> int:
         return pick(self.rng, self.ctx.org.officers("center", role))
 
+    def fixed_center(self, role: str, salt: int = 0) -> int | None:
+        """A center person chosen from the case id, without drawing from the case's stream."""
+        staff = self.ctx.org.officers("center", role)
+        return staff[(self.case.id + salt) % len(staff)] if staff else None
+
+    def side(self, name: str) -> random.Random:
+        """A per-case random stream for the center's extra events: the main stream (and so
+        every published figure) stays unchanged."""
+        return random.Random(f"{name}-{self.case.id}")
+
 
 def case_events(case: CaseDraft, ctx: EventContext, rng: random.Random) -> list[dict[str, Any]]:
     """All event rows of one case."""
@@ -115,7 +125,8 @@ def _control(tl: Timeline, kind: str, day: dt.date, cents: int) -> None:
     while expires < tl.end:
         renew_on = expires - ri(tl.rng, 5, 25) * DAY
         expires = add_years(expires, years)
-        tl.add("renewal", renew_on, expires=expires, detail=f"续行{PROPERTY[kind]}措施")
+        tl.add("renewal", renew_on, expires=expires, detail=f"续行{PROPERTY[kind]}措施",
+               officer=tl.fixed_center("assistant"))
     if tl.case.method == "terminated_this_round":
         _renew_after_closing(tl, kind, expires)
 
@@ -139,7 +150,8 @@ def _renew_after_closing(tl: Timeline, kind: str, expires: dt.date) -> None:
             return
         expires = add_years(expires, years)
         tl.rows.append(tl.row("renewal", renew_on, minutes=rng.randint(8 * 60 + 30, 17 * 60 + 30),
-                              expires=expires, detail=f"续行{PROPERTY[kind]}措施"))
+                              expires=expires, detail=f"续行{PROPERTY[kind]}措施",
+                              officer=tl.fixed_center("assistant")))
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -155,6 +167,8 @@ def _enforcement(tl: Timeline) -> None:
     clerk = tl.center("clerk")
     for kind in ("notice_issued", "property_order", "risk_notice"):
         tl.add(kind, day0, officer=clerk, minutes=10 * 60 + 5)
+    _service(tl, day0, clerk)
+    _consultation_110(tl)
     asked = c.filed + ri(rng, 0, 2) * DAY
     tl.add("online_query_started", asked, officer=tl.center())
     answered = asked + ri(rng, 1, 5) * DAY
@@ -173,6 +187,28 @@ def _enforcement(tl: Timeline) -> None:
         tl.add("release", c.closed, detail="执行完毕，解除查封冻结措施")
     if c.tag == "case2690" and c.closed:
         tl.add("interview", c.closed - 5 * DAY, detail="双方均为藏族同胞，法官以手势、写字、画图释法明理")
+
+
+def _service(tl: Timeline, sent: dt.date, clerk: int) -> None:
+    """送达 of the notices by the center's 送达员: mostly within days, a few late (address
+    unknown, 公告送达)."""
+    side = tl.side("service")
+    late = side.random() < 0.08
+    days = side.randint(11, 35) if late else side.randint(1, 8)
+    detail = "公告送达执行通知书等文书" if late else "直接/邮寄送达执行通知书、报告财产令"
+    tl.add("service", sent + days * DAY, officer=clerk, minutes=side.randint(9 * 60, 17 * 60),
+           detail=detail)
+
+
+def _consultation_110(tl: Timeline) -> None:
+    """执行110 calls that need no dispatch: a party asks about the case (most calls, 吴兴)."""
+    side = tl.side("consult110")
+    if side.random() >= 0.05:
+        return
+    span = max(0, (tl.end - tl.case.filed).days)
+    day = tl.case.filed + side.randint(0, span) * DAY
+    tl.add("alarm_110", day, officer=tl.fixed_center("bailiff", 1),
+           minutes=side.randint(8 * 60, 20 * 60), detail="当事人来电询问执行进展，已答复，无需出警")
 
 
 def _before_termination(tl: Timeline, closed: dt.date) -> None:
@@ -260,6 +296,10 @@ def _field_110(tl: Timeline, day: dt.date, minute: int | None = None, tag: str =
     rng, c = tl.rng, tl.case
     start = minute if minute is not None else ri(rng, 8 * 60, 16 * 60)
     bailiff = tl.center("bailiff")
+    side = tl.side(f"alarm110-{day.isoformat()}")
+    tl.add("alarm_110", day, officer=tl.fixed_center("bailiff", 1),
+           minutes=max(0, start - side.randint(2, 16)),
+           detail=f"接报：被执行人下落/财产线索{tag}")
     if not tl.add("dispatch_110", day, officer=bailiff, minutes=start, detail=f"指挥中心派警{tag}"):
         return
     arrive = start + ri(rng, 12, 40)

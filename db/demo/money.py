@@ -13,8 +13,10 @@ from db.demo.special import CAMPAIGN_DAY
 DAY = dt.timedelta(days=1)
 
 
-def payments(case: CaseDraft, today: dt.date, rng: random.Random) -> list[dict[str, Any]]:
-    """Receipts summing to the recovered amount, each paid out after a lag (some late or pending)."""
+def payments(case: CaseDraft, today: dt.date, rng: random.Random,
+             late: float = 0.0) -> list[dict[str, Any]]:
+    """Receipts summing to the recovered amount, each paid out after a lag (some late or pending;
+    `late`: the extra share a court weak on 案款发放 pays 31–180 days late)."""
     if case.recovered <= 0:
         return []
     end = case.closed or today
@@ -28,7 +30,7 @@ def payments(case: CaseDraft, today: dt.date, rng: random.Random) -> list[dict[s
         days = [CAMPAIGN_DAY] * len(parts)
     rows = []
     for received, cents in zip(days, parts, strict=True):
-        out = received + _lag(rng) * DAY
+        out = received + _lag(rng, late) * DAY
         paid = out <= today
         rows.append({
             "case_id": case.id, "received_on": received, "amount": money(cents),
@@ -37,8 +39,10 @@ def payments(case: CaseDraft, today: dt.date, rng: random.Random) -> list[dict[s
     return rows
 
 
-def _lag(rng: random.Random) -> int:
+def _lag(rng: random.Random, late: float = 0.0) -> int:
     """Days from 到账 to 发放: mostly within the local limit, some late."""
+    if late and rng.random() < late:
+        return ri(rng, 31, 180)
     roll = rng.random()
     if roll < 0.8:
         return ri(rng, 1, 20)

@@ -13,7 +13,7 @@ from db.demo.days import REFORM
 from db.demo.drafts import P1_END, CaseDraft
 from db.demo.events import money
 from db.demo.fastrand import pick, ri
-from db.demo.org import COMPLEX, COURT_CODE, OrgPlan
+from db.demo.org import OrgPlan
 
 DAY = dt.timedelta(days=1)
 AGENCIES = ("土默特右旗自然资源局", "土默特右旗市场监督管理局", "土默特右旗社会保险事业管理局")
@@ -39,14 +39,15 @@ def reassign(drafts: list[CaseDraft], org: OrgPlan, rng: random.Random) -> None:
             d.history.append((d.team, d.officer, d.filed, "立案分案"))
             d.officer = pick(rng, org.judges(d.team))
             d.history.append((d.team, d.officer, REFORM, "执行指挥中心实体化运行，原承办人调整至新团队，案件移交"))
-        elif d.team in COMPLEX and not d.fixed and rng.random() < 0.03:
-            other = COMPLEX[1 - COMPLEX.index(d.team)]
+        elif d.team in org.complex and not d.fixed and len(org.complex) > 1 and rng.random() < 0.03:
+            others = [k for k in org.complex if k != d.team]
+            other = others[0] if len(others) == 1 else pick(rng, others)
             d.history.append((d.team, d.officer, d.filed, "立案分案"))
             d.team, d.officer = other, pick(rng, org.judges(other))
             d.history.append((other, d.officer, _later(rng, d), "均衡办案数量，改派"))
         elif d.team == "simple" and d.filed > P1_END and rng.random() < 0.05:
             d.history.append((d.team, d.officer, d.filed, "立案分案"))
-            d.team = pick(rng, COMPLEX)
+            d.team = pick(rng, org.complex)
             d.officer, d.track = pick(rng, org.judges(d.team)), "complex"
             d.history.append((d.team, d.officer, _later(rng, d), "查控反馈有不动产需处置，转繁案团队"))
 
@@ -87,8 +88,8 @@ def case_row(d: CaseDraft, court_id: int, org: OrgPlan, rng: random.Random) -> d
     """The cases row of one draft."""
     return {
         "id": d.id, "court_id": court_id,
-        "case_number": format_case_number(d.filed.year, COURT_CODE, d.type_code, d.serial),
-        "year": d.filed.year, "court_code": COURT_CODE, "type_code": d.type_code,
+        "case_number": format_case_number(d.filed.year, org.code, d.type_code, d.serial),
+        "year": d.filed.year, "court_code": org.code, "type_code": d.type_code,
         "serial": d.serial, "category": d.category,
         "received_on": d.filed - ri(rng, 0, 6) * DAY, "filed_on": d.filed,
         "closed_on": d.closed, "closing_method": d.method, "track": d.track,

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from db.context import AppContext
 from db.demo.activities import ACTIVITIES, SimContext
 from db.demo.days import DEFAULT_TZ, utc_offset
-from db.demo.org import load_org
+from db.demo.org import OrgPlan, load_org
+from db.demo.profiles import REGION, court_spec
 from db.session import bump_data_version, session_scope
 
 log = logging.getLogger(__name__)
@@ -30,9 +31,11 @@ def _utc_naive(now: dt.datetime) -> dt.datetime:
 def simulate_step(session: Session, now: dt.datetime, rng: random.Random, *,
                   tz: str = DEFAULT_TZ) -> list[str]:
     """Write one burst (1-3 activities) at `now`, bump the data version; return descriptions."""
-    org = load_org(session)
-    if org is None:
+    orgs = demo_orgs(session)
+    if not orgs:
         raise ValueError("数据库中没有演示法院（内0221），请先运行 seed-demo")
+    # the 中院 mode: each burst happens in one court, the busier courts more often
+    org = orgs[0] if len(orgs) == 1 else rng.choices(orgs, [o.mix.size for o in orgs])[0]
     utc = _utc_naive(now)
     sim = SimContext(session=session, org=org, now=utc, today=(utc + utc_offset(tz)).date(), rng=rng)
     done: list[str] = []
@@ -45,6 +48,22 @@ def simulate_step(session: Session, now: dt.datetime, rng: random.Random, *,
     session.flush()
     bump_data_version(session)
     return [text for text in done if text]
+
+
+def demo_orgs(session: Session) -> list[OrgPlan]:
+    """The demo courts in the database: 土默特右旗, and in the 中院 mode the profiled courts."""
+    article = load_org(session)  # a missing team of the demo court is an error, as it always was
+    orgs = [article] if article is not None else []
+    for profile in REGION:
+        if profile.article:
+            continue
+        try:
+            org = load_org(session, court_spec(profile))
+        except ValueError:  # a region court whose teams were renamed: the simulator leaves it alone
+            continue
+        if org is not None:
+            orgs.append(org)
+    return orgs
 
 
 def _context(target: Any) -> AppContext:

@@ -1,4 +1,4 @@
-"""The special action "疾风骏马" (2022-08-24) and its target cases."""
+"""The special action "疾风骏马" (2022-08-24) and its target cases; the campaign running now."""
 from __future__ import annotations
 
 import datetime as dt
@@ -37,3 +37,17 @@ def pick_campaign(rng: random.Random, drafts: list[CaseDraft]) -> list[CaseDraft
         case.fixed = True
         case.tag = "campaign_visit"
     return chosen
+
+
+# A campaign running on the demo's today (so the wall's 专项行动 screen always has one): it began
+# LIVE_BEFORE days ago and ends LIVE_AFTER days from today; it counts 首执 and 恢复执行 cases.
+LIVE_NAME = "雷霆攻坚"
+LIVE_TEXT = "全院集中执行专项行动：集中力量攻坚首执、恢复执行案件，依法从严采取拘留、失信、限高等惩戒措施。"
+LIVE_BEFORE, LIVE_AFTER = 17, 13
+LIVE_SCOPE = {"categories": ["first", "resumed"]}
+# target = (so far ÷ time progress) × factor: a little ahead on some, behind on others
+LIVE_FACTORS = {"closed": 1.05, "recovered": 0.92, "disbursed": 1.1, "detention": 1.2, "blacklist": 0.95,
+                "consumption_ban": 1.0}
+# registry indicators targeted (docs/campaigns.md): a higher one's target = (so far ÷ time progress)
+# × factor, a lower one's ceiling = so far × factor
+LIVE_INDICATORS = {"closure_rate": 0.9, "first_avg_days": 1.15}

@@ -1,5 +1,7 @@
 """Demo sign-ins: one user per role (lead and officer bound to the demo court's 简案团队) and one
-wall token. Their passwords are public, so production mode refuses to start while any is usable."""
+wall token; in the 中院 mode (db.demo.region) also users that belong to one court (users.court_id:
+they see that court and the courts below it). Their passwords are public, so production mode
+refuses to start while any is usable."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,7 +12,7 @@ from sqlalchemy.orm import Session
 from db.auth.passwords import verify_password
 from db.auth.users import create_user
 from db.auth.wall_tokens import token_hash
-from db.models import Officer, Team, User
+from db.models import Court, Officer, Team, User
 from db.models.auth import WallToken
 
 DEMO_TEAM = "简案团队"
@@ -24,6 +26,18 @@ class DemoUser:
     password: str
     role: str
     display_name: str
+    court: str = ""  # 法院代字 of the user's court (users.court_id); "": every court
+
+
+# The 中院 mode's users (made only when their court exists, i.e. after seed-demo --region).
+REGION_USERS = (
+    DemoUser("zy-center", "Demo#2026-zyzh", "center", "中院指挥中心", "内02"),
+    DemoUser("zy-leader", "Demo#2026-zyld", "leader", "中院领导", "内02"),
+    DemoUser("kd-center", "Demo#2026-kdzh", "center", "昆区法院指挥中心", "内0203"),
+    DemoUser("kd-lead", "Demo#2026-kdtd", "lead", "昆区法院简案团队长", "内0203"),
+    DemoUser("dm-center", "Demo#2026-dmzh", "center", "达茂旗法院指挥中心", "内0223"),
+    DemoUser("dm-lead", "Demo#2026-dmtd", "lead", "达茂旗法院简案团队长", "内0223"),
+)
 
 
 DEMO_USERS = (
@@ -35,8 +49,11 @@ DEMO_USERS = (
 )
 
 
-def _binding(session: Session, role: str) -> dict:
-    team_id = session.scalars(select(Team.id).where(Team.name == DEMO_TEAM).order_by(Team.id)).first()
+def _binding(session: Session, role: str, court_id: int | None = None) -> dict:
+    query = select(Team.id).where(Team.name == DEMO_TEAM)
+    if court_id is not None:
+        query = query.where(Team.court_id == court_id)
+    team_id = session.scalars(query.order_by(Team.id)).first()
     if role == "lead":
         return {"team_id": team_id}
     if role == "officer":
@@ -61,17 +78,33 @@ def ensure_demo_users(session: Session) -> list[DemoUser]:
     if session.scalars(select(WallToken.id).where(WallToken.token_hash == digest)).first() is None:
         session.add(WallToken(screen=DEMO_WALL_SCREEN, token_hash=digest, created_by="演示数据"))
         session.flush()
-    if any(demo.role == "center" for demo in made):  # the demo 督办 are issued by this user
+    if any(demo.role == "center" and not demo.court for demo in made):  # the demo 督办 are issued by this user
         from db.demo.supervision import seed_demo_supervision
 
         seed_demo_supervision(session, {demo.role: demo.username for demo in DEMO_USERS})
+    return made + _ensure_region_users(session)
+
+
+def _ensure_region_users(session: Session) -> list[DemoUser]:
+    """The court-bound users whose court is in the database (the 中院 mode)."""
+    courts = dict(session.execute(select(Court.code, Court.id)).all())
+    made = []
+    for demo in REGION_USERS:
+        court_id = courts.get(demo.court)
+        if court_id is None or session.scalars(select(User.id).where(User.username == demo.username)).first():
+            continue
+        user = create_user(session, demo.username, demo.password, demo.role, display_name=demo.display_name,
+                           **_binding(session, demo.role, court_id))
+        user.court_id = court_id
+        session.flush()
+        made.append(demo)
     return made
 
 
 def usable_demo_users(session: Session) -> list[DemoUser]:
     """Demo users that are active and still have their demo password."""
     found = []
-    for demo in DEMO_USERS:
+    for demo in DEMO_USERS + REGION_USERS:
         user = session.scalars(select(User).where(User.username == demo.username)).first()
         if user is not None and user.active and verify_password(demo.password, user.password_hash):
             found.append(demo)

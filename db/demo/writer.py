@@ -12,6 +12,7 @@ from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from db.base import table_of
+from db.demo.days import REFORM
 from db.demo.drafts import CaseDraft
 from db.demo.events import EventContext, case_events, transfers
 from db.demo.money import extensions, pauses, payments
@@ -91,7 +92,9 @@ def write_drafts(session: Session, drafts: list[CaseDraft], org: OrgPlan, ctx: E
         out["case_parties"].extend(party_rows(d, rng))
         out["case_assignments"].extend(assignment_rows(d, org))
         events = case_events(d, ctx, rng)
-        money_in = payments(d, ctx.today, rng)
+        money_in = payments(d, ctx.today, rng, org.mix.late_payout)
+        for row in money_in:  # the center's 案款专管员 handles receipts since the reform
+            row["clerk_id"] = org.funds_clerk if row["received_on"] >= REFORM else None
         out["case_events"].extend(events)
         out["case_events"].extend(transfers(d, events, money_in, ctx))
         out["payments"].extend(money_in)

@@ -39,6 +39,11 @@ API_KINDS: dict[str, tuple[str, ...]] = {
     "seizure": ("查封",),
     "field_photo": ("现场照片", "现场照片回传"),
     "field_video": ("现场视频", "现场视频回传"),
+    # the center's 事务集约 work (issue #18): 查控, 送达 and 续封 reported by the systems that do them
+    "online_query_started": ("网络查控发起", "查控发起"),
+    "online_query_result": ("网络查控反馈", "查控反馈"),
+    "service": ("送达",),
+    "renewal": ("续封", "续冻", "续封/续冻"),
 }
 MEDIA_KINDS = frozenset({"field_photo", "field_video"})
 _KIND_OF = {key: key for key in API_KINDS} | {word: key for key, words in API_KINDS.items() for word in words}
@@ -49,13 +54,14 @@ FIELDS: dict[str, tuple[str, bool, int | None, str, str]] = {
     "case_number": ("string", True, 64, "案号", "已在本系统中的案号，如（2026）内0221执123号"),
     "kind": ("string", True, None, "事件类型",
              "alarm_110 接警、dispatch_110 出警、arrival_110 到场、result_110 处置完毕、detention 拘留、"
-             "seizure 查封、field_photo 现场照片、field_video 现场视频；也可直接写中文（如“到场”）"),
+             "seizure 查封、field_photo 现场照片、field_video 现场视频、online_query_started 网络查控发起、"
+             "online_query_result 网络查控反馈、service 送达、renewal 续封；也可直接写中文（如“到场”）"),
     "occurred_at": ("string", True, 40, "发生时间",
                     "ISO 8601 时间，如 2026-12-03T09:30:00+08:00；不带时区时按法院所在时区理解"),
     "detail": ("string", False, 500, "说明", "简要说明（大屏显示时当事人姓名、证件号、电话自动脱敏）"),
     "media_ref": ("string", False, 256, "媒体引用",
                   "现场照片/视频在来源系统中的地址或编号（只传引用，不传文件内容）；现场照片、现场视频必填"),
-    "expires_on": ("string", False, 10, "届满日期", "查封的届满日期 YYYY-MM-DD（仅查封）"),
+    "expires_on": ("string", False, 10, "届满日期", "查封或续封后的届满日期 YYYY-MM-DD（仅查封、续封）"),
 }
 EARLIEST = dt.datetime(2000, 1, 1)
 CLOCK_SKEW = dt.timedelta(minutes=10)  # a reporter's clock may run this far ahead of ours

@@ -1,8 +1,10 @@
 """The event API's rate limit, kept in the database so every worker agrees.
 
 A key (``source:<id>`` for a known source, ``ip:<address>`` for a caller without a valid token)
-may make `limit` calls within `window`; a refused call is not counted. Rows older than the window
-are deleted for the key on each counted call.
+may make `limit` calls within `window`; a refused call is not counted. Each counted call also
+deletes up to `PRUNE` rows that have left the window, of any key: addresses that called once and
+never again (every caller without a valid token has its own key) leave nothing behind. The rows
+are deleted by id in id order, so concurrent calls lock them in the same order.
 
 Exact per source: the caller locks the source's row first in the same transaction
 (`sources.source_for_token`), so concurrent calls of one source queue on that row lock
@@ -17,6 +19,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from db.models.events import EventApiCall
+
+PRUNE = 500  # rows out of the window deleted per counted call
 
 
 def take(session: Session, key: str, now: dt.datetime, *, limit: int,
@@ -34,7 +38,10 @@ def take(session: Session, key: str, now: dt.datetime, *, limit: int,
             select(EventApiCall.at).where(EventApiCall.key == key, EventApiCall.at > since)
             .order_by(EventApiCall.at).offset(count - limit).limit(1)).first()
         return (freed or now) + window
-    session.execute(delete(EventApiCall).where(EventApiCall.key == key, EventApiCall.at <= since))
+    stale = session.scalars(select(EventApiCall.id).where(EventApiCall.at <= since)
+                            .order_by(EventApiCall.id).limit(PRUNE)).all()
+    if stale:
+        session.execute(delete(EventApiCall).where(EventApiCall.id.in_(stale)))
     session.add(EventApiCall(key=key, at=now))
     session.flush()
     return None

@@ -8,7 +8,8 @@ Python API (the caller owns the session and commits; every function below writes
 inside the caller's transaction):
 
 ``run_import(session, source, *, actor, mapping=None, dry_run=False, skip_invalid=False,
-court=None, progress=None, sheet=None, name=None, limits=None, tz="Asia/Shanghai")
+court=None, progress=None, sheet=None, name=None, limits=None, tz="Asia/Shanghai",
+court_ids=None)
 -> ImportResult``
     ``source`` is a path, an ``ImportSource`` or ``bytes`` (then pass ``name=`` the
     uploaded file's name; a CSV's sheet comes from its name, ``案件.csv``, or ``sheet=``).
@@ -35,20 +36,33 @@ court=None, progress=None, sheet=None, name=None, limits=None, tz="Asia/Shanghai
     Per sheet: which header became which field, the ignored columns and the first rows as
     recognised (value or error per cell). Reads no database.
 ``history(session, limit=100) -> list[dict]``
-    Batches newest first: id, actor, origin, file_name, sha256, started_at, status,
+    Batches newest first: id, court_id, court (法院代字), actor, origin, file_name, sha256, started_at, status,
     new/updated/unchanged/rejected/deleted and per-sheet counts.
 ``undo(session, batch_id, actor) -> dict[table, rows]``
     Restores every row the batch changed; ``UndoError`` when a later batch changed the
     same rows, or a row it added is now referenced elsewhere.
+Several courts' data in one file: each row belongs to the court of its 案号's 法院代字 (a
+人员 row: its 法院 column, else the import's court); each court's rows are one batch
+(``result.batches`` {法院代字: batch id}, ``result.batch`` the first), undone separately.
+``court_ids`` (``run_import``/``run_sheets``; the upload page passes the signed-in user's
+``Principal.court_ids``) limits the courts rows may belong to; a row of another or an
+unregistered court is an error of that row (nothing written, as for any error).
 ``template_workbook() -> bytes``
     The standard workbook: every sheet, its headers and an example row.
 ``save_mapping(session, court_id, mapping)`` / ``load_mapping(session, court_id)``
     The court's stored column mapping.
 
+A 案件 CSV of at least ``Limits.bulk_bytes`` (default 4 MB) takes the bulk write path
+(``bulk``): the same parsing, checks and per-1,000-row compare, but new cases go to the
+database by COPY (PostgreSQL) or one plain executemany (SQLite, MariaDB), SQLite rebuilds the
+case table's indexes once after the load, and the first 分案 rows are one INSERT … SELECT.
+Results, errors, batch records and undo are the same as on the per-row path
+(``tests/db/imports/test_bulk.py``).
+
 ``sync`` runs configured sync sources (a SQLAlchemy URL and one SELECT per sheet) through
 the same engine under the scheduler's leader lock.
 
-May import: the ``db`` root modules, ``db.models``, ``db.cases`` and ``db.auth`` (masking).
+May import: the ``db`` root modules, ``db.models``, ``db.cases`` and ``db.auth`` (masking), and ``db.org`` (the court tree).
 """
 from __future__ import annotations
 

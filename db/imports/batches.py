@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from db.base import Base
 from db.errors import ValidationError
-from db.models import ImportBatch
+from db.models import Court, ImportBatch
 from db.session import bump_data_version
 
 # Written by database triggers or by the database clock: never imaged, never restored.
@@ -76,6 +76,8 @@ def decode(table: str, text: str) -> dict[str, Any]:
 
 def runs(ids: Iterable[int]) -> list[tuple[int, int]]:
     """[(first, last)] runs of consecutive ids."""
+    if isinstance(ids, range) and ids.step == 1:
+        return [(ids.start, ids.stop - 1)] if ids else []
     out: list[tuple[int, int]] = []
     for row_id in sorted(ids):
         if out and row_id == out[-1][1] + 1:
@@ -119,14 +121,16 @@ class Recorder:
 
 
 def history(session: Session, limit: int = 100) -> list[dict[str, Any]]:
-    """The latest batches, newest first: who, when, file, SHA-256, counts, status."""
-    rows = session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit))
+    """The latest batches, newest first: court (its 法院代字), who, when, file, SHA-256, counts, status."""
+    rows = session.execute(select(ImportBatch, Court.code).outerjoin(Court, Court.id == ImportBatch.court_id)
+                           .order_by(ImportBatch.id.desc()).limit(limit)).all()
     out = []
-    for b in rows:
+    for b, court in rows:
         counts = json.loads(b.counts or "{}")
         total = {k: sum(s.get(k, 0) for s in counts.values())
                  for k in ("new", "updated", "unchanged", "rejected", "deleted")}
-        out.append({"id": b.id, "actor": b.actor, "origin": b.origin, "file_name": b.file_name,
+        out.append({"id": b.id, "court_id": b.court_id, "court": court or "",
+                    "actor": b.actor, "origin": b.origin, "file_name": b.file_name,
                     "sha256": b.sha256, "started_at": b.started_at, "finished_at": b.finished_at,
                     "status": b.status, "undone_at": b.undone_at, "undone_by": b.undone_by,
                     "sheets": counts, **total})

@@ -3,6 +3,11 @@
 Reading, validating and writing go sheet by sheet in the fixed order 人员 → 案件 → child
 sheets, in chunks, inside one SAVEPOINT of the caller's transaction: a rejected file or a
 dry run rolls the savepoint back, so nothing is written; otherwise the caller commits.
+
+A file may hold several courts' data: each row belongs to the court of its 案号's 法院代字 (a
+人员 row: its 法院 column, else the import's court). Every court gets its own batch (its own
+ImportBatch row, its own undo); a row of a court that is not registered, or not among the
+courts the importing user may see (`court_ids`), is an error of that row.
 """
 from __future__ import annotations
 
@@ -10,21 +15,21 @@ import bisect
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import CursorResult, Table, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from db.auth.masking import mask_id_number
-from db.base import Base
+from db.base import Base, table_of
 from db.cases.numbers import CaseNumber
 from db.cases.vocab import CLOSING_METHODS
-from db.imports import batches
-from db.imports.result import ImportResult
+from db.imports import batches, bulk
+from db.imports.result import ImportResult, SheetCounts
 from db.imports.schema import (
     ORDER,
     SHEETS,
@@ -35,17 +40,21 @@ from db.imports.schema import (
     normalize_header,
 )
 from db.imports.source import ImportSource, Limits, RawSheet, SourceError, open_sheets
-from db.imports.values import is_blank, parse_value, text
+from db.imports.values import case_text_cell, is_blank, parse_value, text
 from db.models import (
     Court,
     ImportBatch,
     ImportMapping,
     Officer,
     Team,
+    TrackChange,
 )
 from db.session import bump_data_version
 
+TRACK_CHANGES = table_of(TrackChange)
+
 CHUNK = 1000
+MEMO_SIZE = 20_000  # distinct texts remembered per column (memory stays flat)
 Progress = Callable[[str, int, int | None], None]
 T: dict[str, Table] = dict(Base.metadata.tables)
 CASES = T["cases"]
@@ -57,7 +66,7 @@ CHILD_COLUMNS = {
     "分案记录": ("assigned_on", "team_id", "officer_id", "reason"),
     "扣除期限": ("kind", "started_on", "ended_on", "reason"),
     "延长期限": ("approved_on", "days", "reason"),
-    "案款": ("ref", "received_on", "amount", "paid_out_on", "paid_amount"),
+    "案款": ("ref", "received_on", "amount", "paid_out_on", "paid_amount", "clerk_id"),
     "执行事件": ("kind", "occurred_at", "expires_on", "amount", "officer_id", "detail", "media_ref"),
 }
 TEAM_NAME_KINDS = (("简案", "simple"), ("繁案", "complex"), ("保全", "preservation"), ("指挥中心", "center"))
@@ -163,17 +172,35 @@ def columns_of(sheet: Sheet, headers: list[Any], mapping: Mapping[str, Any] | No
 class _Run:
     def __init__(self, session: Session, result: ImportResult, *, court: Court | None, actor: str,
                  mapping: Mapping[str, Any] | None, skip_invalid: bool, tz: str,
-                 progress: Progress | None, auto_people: bool) -> None:
+                 progress: Progress | None, auto_people: bool, bulk_bytes: int | None = None,
+                 court_ids: frozenset[int] | None = None, origin: str = "file") -> None:
         self.s = session
         self.r = result
         self.court = court
+        self.court_id = court.id if court is not None else None
+        self.court_ids = court_ids  # the courts the importing user may see; None: every court
+        self.origin = origin
         self.actor = actor
         self.mapping = mapping
         self.skip_invalid = skip_invalid
         self.tz = ZoneInfo(tz)
         self.progress = progress
         self.auto_people = auto_people
-        self.courts = {c.code: c.id for c in session.scalars(select(Court))}
+        self.bulk_bytes = bulk_bytes
+        self.bulk = False  # the 案件 sheet being written takes the bulk path
+        self.dropped_indexes: list[str] = []  # SQLite: rebuilt after the load
+        self.bind_memos: dict[str, dict[Any, Any]] = {}  # the bulk path's converted values, per column
+        rows = session.execute(select(Court.id, Court.code, Court.name, Court.short_name)).all()
+        self.courts = {c.code: c.id for c in rows}
+        self.court_codes = {c.id: c.code for c in rows}
+        # a 法院 cell may hold the 法院代字, the full name or the short name
+        self.court_names = {n: c.id for c in rows for n in (c.short_name, c.name, c.code) if n}
+        # each court's batch: its recorder and counts; `current` is the court being written
+        self.current: int | None = None
+        self.recs: dict[int | None, batches.Recorder] = {}
+        self.batch_rows: dict[int | None, ImportBatch] = {}
+        self.court_counts: dict[int | None, dict[str, SheetCounts]] = {}
+        self.inserted_by_court: dict[int | None, list[tuple[int, int]]] = defaultdict(list)
         self.teams: dict[tuple[int, str], int] = {}
         self.team_kinds: dict[int, str] = {}
         for t in session.execute(select(Team.id, Team.court_id, Team.name, Team.kind)):
@@ -189,17 +216,51 @@ class _Run:
         self.pending_origins: list[tuple[str, Row, list[Any]]] = []
         self.cases_sheet_failed = False
         self.updated_cases: set[int] = set()
+        self.seen_cases = bytearray()  # one byte per case id: its 案号 came earlier in this file
         self.inserted_cases: list[tuple[int, int]] = []
-        self._rec: batches.Recorder | None = None
 
     @property
     def rec(self) -> batches.Recorder:
-        assert self._rec is not None, "the batch is not open"
-        return self._rec
+        """The recorder of the batch of the court being written."""
+        return self.recs[self.enter(self.current)]
 
-    @rec.setter
-    def rec(self, value: batches.Recorder) -> None:
-        self._rec = value
+    def enter(self, court_id: int | None) -> int | None:
+        """Write for `court_id` from now on; its batch is opened on first use."""
+        self.current = court_id
+        if court_id not in self.recs:
+            batch = ImportBatch(court_id=court_id, actor=self.actor[:64], origin=self.origin,
+                                file_name=self.r.file_name[:256], sha256=self.r.sha256,
+                                started_at=batches.utcnow(), status="done", counts="{}")
+            self.s.add(batch)
+            self.s.flush()
+            self.batch_rows[court_id] = batch
+            self.recs[court_id] = batches.Recorder(self.s, batch.id)
+            self.court_counts[court_id] = {}
+        return court_id
+
+    def tally(self, sheet: str) -> SheetCounts:
+        """The counts of `sheet` in the current court's batch."""
+        self.enter(self.current)
+        return self.court_counts[self.current].setdefault(sheet, SheetCounts())
+
+    def court_problem(self, court_id: int | None, label: str) -> str:
+        """Why rows of court `label` (its 法院代字 or name as written) cannot be imported, or ""."""
+        if court_id is None:
+            return f"法院“{label}”不是已登记的法院（python -m dashboard court list 可查看已登记的法院）"
+        if self.court_ids is not None and court_id not in self.court_ids:
+            return f"法院“{label}”不在您可导入的法院范围内（只能导入本院及辖区法院的数据）"
+        if self.court_id is not None and court_id != self.court_id:
+            assert self.court is not None
+            return f"法院“{label}”与导入的法院（{self.court.code}）不符"
+        return ""
+
+    def default_court(self) -> int | None:
+        """The court of a 人员 row without a 法院 cell: the import's court, or the only one the
+        user may import into (None: ambiguous)."""
+        if self.court_id is not None:
+            return self.court_id
+        choices = self.court_ids if self.court_ids is not None else frozenset(self.court_codes)
+        return next(iter(choices)) if len(choices) == 1 else None
 
     # ---- errors -------------------------------------------------------------------------
     def error(self, sheet: str, number: int, column: str, value: Any, message: str) -> dict[str, Any]:
@@ -215,33 +276,49 @@ class _Run:
         self.r.reject(sheet, headers, row.values, "；".join(reasons))
 
     # ---- reading --------------------------------------------------------------------------
-    def rows(self, sheet: Sheet, raw: RawSheet, columns: list[Column]) -> Iterator[tuple[Row, list[str]]]:
+    def rows(self, sheet: Sheet, raw: RawSheet,  # noqa: C901 - the per-cell hot loop, kept in one piece
+             columns: list[Column]) -> Iterator[tuple[Row, list[str]]]:
         """Parsed rows with their errors (already recorded); blank rows are skipped."""
         done = 0
+        # a text cell's parse is a pure function of its text: columns with few distinct values
+        # (dates, amounts, enumerations, names) are parsed once per distinct text
+        parsers: list[tuple[Column, int, str, bool, dict[Any, Any] | None, bool]] = [
+            (col, col.index, col.field.key, col.field.required, None if col.field.kind == "case_number" else {},
+             col.field.kind == "case_number") for col in columns]
+        progress, name = self.progress, sheet.name
         for number, values, formula_bad in raw.rows:
             done += 1
-            if self.progress and done % CHUNK == 0:
-                self.progress(sheet.name, done, raw.total)
-            if all(is_blank(v) for v in values):
+            if progress and done % CHUNK == 0:
+                progress(name, done, raw.total)
+            if (not values or is_blank(values[0])) and all(is_blank(v) for v in values):
                 continue
             rec: dict[str, Any] = {}
             reasons: list[str] = []
-            for col in columns:
-                value = values[col.index] if col.index < len(values) else None
-                if col.index in formula_bad:
-                    reasons.append(self.error(sheet.name, number, col.header, value,
+            width = len(values)
+            for col, index, key, required, memo, case_number in parsers:
+                value = values[index] if index < width else None
+                if formula_bad and index in formula_bad:
+                    reasons.append(self.error(name, number, col.header, value,
                                               "单元格是公式但没有计算结果，请在 Excel 中打开并保存后再导入，"
                                               "或把公式粘贴为数值")["message"])
                     continue
-                try:
-                    parsed = parse_value(col.field, value, col.unit)
-                except ValueError as exc:
-                    reasons.append(self.error(sheet.name, number, col.header, value, str(exc))["message"])
+                if memo is not None and type(value) is str:
+                    parsed = memo.get(value, memo)
+                    if parsed is memo:
+                        parsed = _parse_or_reason(col, value)
+                        if len(memo) < MEMO_SIZE:
+                            memo[value] = parsed
+                elif case_number and type(value) is str:  # unique per row: no memo, the short path
+                    parsed = _case_cell(value)
+                else:
+                    parsed = _parse_or_reason(col, value)
+                if type(parsed) is _Reason:
+                    reasons.append(self.error(name, number, col.header, value, parsed.message)["message"])
                     continue
-                if parsed is None and col.field.required:
-                    reasons.append(self.error(sheet.name, number, col.header, value, "不能为空")["message"])
+                if parsed is None and required:
+                    reasons.append(self.error(name, number, col.header, value, "不能为空")["message"])
                     continue
-                rec[col.field.key] = parsed
+                rec[key] = parsed
             yield Row(number, tuple(values), rec), reasons
         if self.progress:
             self.progress(sheet.name, done, raw.total)
@@ -274,27 +351,44 @@ class _Run:
             self.rec.inserted("officers", [found])
         return found
 
+    def person_court(self, sheet: Sheet, columns: list[Column], row: Row) -> tuple[int | None, list[str]]:
+        """The court of a 人员 row (its 法院 cell, else the default) or the reason it has none."""
+        written = row.rec.get("court")
+        if written:
+            court_id = self.court_names.get(str(written))
+            problem = self.court_problem(court_id, str(written))
+            if problem:
+                return None, [self.error(sheet.name, row.number, self.header_of(columns, "court", sheet),
+                                         written, problem)["message"]]
+            return court_id, []
+        court_id = self.default_court()
+        if court_id is None:
+            message = "导入的数据涉及多个法院，请在“法院”列填写法院代字，或指定导入的法院（--court）"
+            return None, [self.error(sheet.name, row.number, self.header_of(columns, "court", sheet), "",
+                                     message)["message"]]
+        return court_id, []
+
     def people(self, sheet: Sheet, raw: RawSheet, columns: list[Column]) -> None:  # noqa: C901
-        counts = self.r.counts(sheet.name)
         present = {c.field.key for c in columns}
         table = T["officers"]
         seen: dict[Any, int] = {}
         for row, reasons in self.rows(sheet, raw, columns):
             rec = row.rec
-            if self.court is None and not reasons:
-                reasons.append(self.error(sheet.name, row.number, self.header_of(columns, "name", sheet),
-                                          rec.get("name"), "数据库中有多个法院，请指定导入的法院（--court）")["message"])
-            key = ("no", rec.get("staff_no")) if rec.get("staff_no") else ("name", rec.get("name"))
+            court_id: int | None = None
+            if not reasons:
+                court_id, reasons = self.person_court(sheet, columns, row)
+            key = (court_id, "no", rec.get("staff_no")) if rec.get("staff_no") else (court_id, "name", rec.get("name"))
             if not reasons and key in seen:
-                col = "staff_no" if key[0] == "no" else "name"
-                reasons.append(self.error(sheet.name, row.number, self.header_of(columns, col, sheet), key[1],
+                col = "staff_no" if key[1] == "no" else "name"
+                reasons.append(self.error(sheet.name, row.number, self.header_of(columns, col, sheet), key[2],
                                           f"与第 {seen[key]} 行重复")["message"])
             if reasons:
                 self.reject(sheet.name, raw.headers, row, reasons)
                 continue
             seen[key] = row.number
-            assert self.court is not None  # checked above
-            court_id = self.court.id
+            assert court_id is not None  # a row without its court has a reason above
+            self.enter(court_id)
+            counts = self.tally(sheet.name)
             team_id = self.team_id(court_id, rec["team"], rec.get("team_kind") or team_kind_from_name(rec["team"]))
             assert team_id is not None  # a named team is found or made
             if "team_kind" in present and rec.get("team_kind") and self.team_kinds.get(team_id) != rec["team_kind"]:
@@ -312,6 +406,8 @@ class _Run:
                 values["staff_no"] = rec.get("staff_no") or None
             if "role" in present or found is None:
                 values["role"] = rec.get("role") or "judge"
+            if "duty" in present:
+                values["duty"] = rec.get("duty") or None
             if "active" in present or found is None:
                 values["active"] = True if "active" not in present else bool(rec.get("active"))
             if found is None:
@@ -336,6 +432,10 @@ class _Run:
     # ---- cases ----------------------------------------------------------------------------
     def cases(self, sheet: Sheet, raw: RawSheet, columns: list[Column]) -> None:
         present = {c.field.key for c in columns}
+        self.bulk = (raw.kind == "csv" and self.bulk_bytes is not None
+                     and int(raw.extra.get("bytes", 0)) >= self.bulk_bytes)
+        if self.bulk:
+            self.dropped_indexes += bulk.drop_indexes(self.s, CASES)
         chunk: list[tuple[Row, CaseNumber]] = []
         for row, reasons in self.rows(sheet, raw, columns):
             number = row.rec.get("case_number")
@@ -358,46 +458,70 @@ class _Run:
                    clean: bool = True) -> list[str]:
         """The row's cross-field errors; its team and officer are looked up (and, with no 人员
         sheet, created) only when the row has no other error, so a rejected row adds nobody."""
-        rec, out = row.rec, []
-
-        def bad(key: str, message: str) -> None:
-            out.append(self.error(sheet.name, row.number, self.header_of(columns, key, sheet),
-                                  rec.get(key) if key != "case_number" else str(number), message)["message"])
-
+        rec = row.rec
+        problems: list[tuple[str, str]] = []  # (field, message) in the order found, recorded at the end
+        bad = problems.append
         court_id = self.courts.get(number.court_code)
+        problem = self.court_problem(court_id, number.court_code)
         if court_id is None:
-            bad("case_number", f"法院代字“{number.court_code}”不是已登记的法院"
-                               "（先运行 python -m dashboard court add）")
-        elif self.court is not None and court_id != self.court.id:
-            bad("case_number", f"法院代字“{number.court_code}”与导入的法院（{self.court.code}）不符")
-        filed, received, closed = rec.get("filed_on"), rec.get("received_on"), rec.get("closed_on")
-        method = rec.get("closing_method")
-        if filed and filed.year != number.year:
-            bad("filed_on", f"立案日期的年度与案号年度 {number.year} 不一致")
-        if filed and received and received > filed:
-            bad("received_on", f"收案日期晚于立案日期 {filed}")
-        if filed and closed and closed < filed:
-            bad("closed_on", f"结案日期早于立案日期 {filed}")
+            bad(("case_number", f"法院代字“{number.court_code}”不是已登记的法院"
+                                "（先运行 python -m dashboard court add）"))
+        elif problem:
+            bad(("case_number", problem.replace("法院“", "法院代字“", 1)))
+            court_id = None
+        elif rec.get("court") and self.court_names.get(str(rec["court"])) != court_id:
+            bad(("court", f"与案号中的法院代字“{number.court_code}”不符"))
+        get = rec.get
+        filed, received, closed = get("filed_on"), get("received_on"), get("closed_on")
+        method = get("closing_method")
+        if filed:
+            if filed.year != number.year:
+                bad(("filed_on", f"立案日期的年度与案号年度 {number.year} 不一致"))
+            if received and received > filed:
+                bad(("received_on", f"收案日期晚于立案日期 {filed}"))
+            if closed and closed < filed:
+                bad(("closed_on", f"结案日期早于立案日期 {filed}"))
         if closed and not method:
-            bad("closing_method", "已结案（有结案日期）但结案方式为空")
-        if method and not closed:
-            bad("closed_on", f"填写了结案方式“{CLOSING_METHODS[method].label}”但没有结案日期")
-        if method and number.category not in CLOSING_METHODS[method].categories:
-            bad("closing_method", f"结案方式“{CLOSING_METHODS[method].label}”不适用于{number.type_code}字号案件")
-        origin = rec.get("origin_case_number")
+            bad(("closing_method", "已结案（有结案日期）但结案方式为空"))
+        if method:
+            closing = CLOSING_METHODS[method]
+            if not closed:
+                bad(("closed_on", f"填写了结案方式“{closing.label}”但没有结案日期"))
+            if number.category not in closing.categories:
+                bad(("closing_method", f"结案方式“{closing.label}”不适用于{number.type_code}字号案件"))
+        origin = get("origin_case_number")
         if origin is not None and str(origin) == str(number):
-            bad("origin_case_number", "原案号不能是本案自己")
-        if court_id is not None and clean and not out:
-            if rec.get("team") and self.team_id(court_id, rec["team"]) is None:
-                bad("team", "团队不存在（不在数据库中，也不在本文件的“人员”表中）")
-            team_id = self.teams.get((court_id, rec.get("team") or ""))
-            if rec.get("officer") and self.officer_id(court_id, rec["officer"], team_id) is None:
-                bad("officer", "承办人不存在（不在数据库中，也不在本文件的“人员”表中）")
-        return out
+            bad(("origin_case_number", "原案号不能是本案自己"))
+        if court_id is not None and clean and not problems:
+            # known names are one dict look-up; team_id/officer_id create an unknown one
+            # (no 人员 sheet, in the court's batch) or report it missing
+            self.enter(court_id)
+            team, officer = get("team"), get("officer")
+            team_id = self.teams.get((court_id, team or ""))
+            if team and team_id is None:
+                team_id = self.team_id(court_id, team)
+                if team_id is None:
+                    bad(("team", "团队不存在（不在数据库中，也不在本文件的“人员”表中）"))
+            if officer and (court_id, officer) not in self.officers \
+                    and self.officer_id(court_id, officer, team_id) is None:
+                bad(("officer", "承办人不存在（不在数据库中，也不在本文件的“人员”表中）"))
+        return [self.error(sheet.name, row.number, self.header_of(columns, key, sheet),
+                           rec.get(key) if key != "case_number" else str(number), message)["message"]
+                for key, message in problems]
 
     def write_cases(self, sheet: Sheet, raw: RawSheet, columns: list[Column], present: set[str],
                     chunk: list[tuple[Row, CaseNumber]]) -> None:
-        counts = self.r.counts(sheet.name)
+        """Write a chunk, each court's rows in that court's batch."""
+        by_court: dict[int, list[tuple[Row, CaseNumber]]] = defaultdict(list)
+        for item in chunk:
+            by_court[self.courts[item[1].court_code]].append(item)
+        for court_id, part in by_court.items():
+            self.enter(court_id)
+            self.write_court_cases(sheet, raw, columns, present, part)
+
+    def write_court_cases(self, sheet: Sheet, raw: RawSheet, columns: list[Column], present: set[str],
+                          chunk: list[tuple[Row, CaseNumber]]) -> None:
+        counts = self.tally(sheet.name)
         keys: dict[str, tuple[Row, CaseNumber]] = {}
         for row, number in chunk:
             key = str(number)
@@ -409,34 +533,41 @@ class _Run:
                 continue
             keys[key] = (row, number)
         fields = [f for f in CASE_FIELDS if f != "origin_case_id"]
+        found = self.stored_numbers(list(keys))  # most chunks of a first import: none
         stored = {r.case_number: r for r in self.s.execute(
             select(CASES.c.id, CASES.c.case_number, *(CASES.c[f] for f in fields), CASES.c.origin_case_id)
-            .where(CASES.c.case_number.in_(list(keys))))}
+            .where(CASES.c.case_number.in_(found)))} if found else {}
         origin_numbers = {str(r.rec["origin_case_number"]) for r, _ in keys.values()
                           if r.rec.get("origin_case_number") is not None}
         origin_ids: dict[str, int] = dict(self.s.execute(select(CASES.c.case_number, CASES.c.id)
                                          .where(CASES.c.case_number.in_(list(origin_numbers))))
                           .all()) if origin_numbers else {}
-        new_rows = []
+        new_rows: list[Any] = []
         for key, (row, number) in keys.items():
-            values = self.case_values(row.rec, number, present)
-            origin_key = str(row.rec["origin_case_number"]) if row.rec.get("origin_case_number") else None
-            if "origin_case_number" in present:
-                values["origin_case_id"] = origin_ids.get(origin_key) if origin_key else None
+            origin = row.rec.get("origin_case_number")
+            origin_key = str(origin) if origin else None
             old = stored.get(key)
             if old is not None and self.touched(old.id):
                 reason = self.error(sheet.name, row.number, self.header_of(columns, "case_number", sheet), key,
                                     "案号在本文件中重复出现")
                 self.reject(sheet.name, raw.headers, row, [reason["message"]])
                 continue
-            if old is None:
-                new_rows.append(values)
+            if old is None and self.bulk:  # the row as a plain tuple, no dict on the way
+                new_rows.append(self.bulk_case(row.rec, number, key,
+                                               origin_ids.get(origin_key) if origin_key else None))
+                counts.new += 1
+            elif old is None:
+                new_rows.append(self.case_values(row.rec, number, present, key, origin_ids, origin_key))
                 counts.new += 1
             else:
+                values = self.case_values(row.rec, number, present, key, origin_ids, origin_key)
+                self.see(old.id)
                 before = {k: getattr(old, k) for k in values if k in CASE_FIELDS and _differs(getattr(old, k), values[k])}
                 if before:
                     self.s.execute(update(CASES).where(CASES.c.id == old.id).values({k: values[k] for k in before}))
                     self.rec.updated("cases", old.id, before)
+                    if "track" in before:  # 转繁/转简 by the case system: kept in the track history
+                        self.track_change(old.id, before["track"], values["track"])
                     self.updated_cases.add(old.id)
                     counts.updated += 1
                 else:
@@ -444,25 +575,66 @@ class _Run:
             if origin_key and origin_ids.get(origin_key) is None:
                 self.pending_origins.append((key, row, raw.headers))
         if new_rows:
+            self.insert_cases(new_rows)
+
+    def stored_numbers(self, keys: list[str]) -> list[str]:
+        """Which of `keys` (案号s) the cases table has: one plain driver query (no statement
+        compiled for the 1,000 parameters, no typed rows); the stored rows are then read only
+        for these."""
+        if not keys:
+            return []
+        conn = self.s.connection()
+        if conn.dialect.name == "postgresql":  # one array parameter: psycopg parses no 1,000-mark text
+            return [r[0] for r in conn.exec_driver_sql("SELECT case_number FROM cases WHERE case_number = ANY(%s)",
+                                                       (keys,))]
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        sql = f"SELECT case_number FROM cases WHERE case_number IN ({', '.join([mark] * len(keys))})"
+        return [r[0] for r in conn.exec_driver_sql(sql, tuple(keys))]
+
+    def insert_cases(self, new_rows: list[Any]) -> None:
+        """Insert the chunk's new cases: dicts, or on the bulk path tuples in BULK_CASE_COLUMNS order."""
+        ids: Sequence[int]
+        if self.bulk:
+            top = bulk.top_id(self.s, CASES)
+            bulk.insert_rows(self.s, CASES, BULK_CASE_COLUMNS, new_rows, self.bind_memos)
+            ids = bulk.ids_after(self.s, CASES, top)
+        else:
             self.s.execute(insert(CASES), new_rows)
             ids = self.s.execute(select(CASES.c.id).where(
                 CASES.c.case_number.in_([v["case_number"] for v in new_rows]))).scalars().all()
-            self.rec.inserted("cases", ids)
-            for run in batches.runs(ids):
-                bisect.insort(self.inserted_cases, run)
+        self.rec.inserted("cases", ids)
+        for run in batches.runs(ids):
+            bisect.insort(self.inserted_cases, run)
+            self.inserted_by_court[self.current].append(run)
+
+    def see(self, case_id: int) -> None:
+        if case_id >= len(self.seen_cases):
+            self.seen_cases.extend(bytes(case_id + 1 - len(self.seen_cases) + 65536))
+        self.seen_cases[case_id] = 1
+
+    def track_change(self, case_id: int, old: str | None, new: str) -> None:
+        """A track history row for a case whose 繁简 the import changed (undone with the batch)."""
+        today = dt.datetime.now(self.tz).date()
+        found = cast(CursorResult[Any], self.s.execute(insert(TRACK_CHANGES).values(
+            case_id=case_id, changed_on=today, old_track=old, new_track=new, actor=self.actor[:64],
+            reason="导入更新繁简", source="import")))
+        key = found.inserted_primary_key
+        assert key is not None  # a single-row INSERT reports its key on every backend
+        self.rec.inserted("track_changes", [int(key[0])])
 
     def touched(self, case_id: int) -> bool:
-        """Did this batch already write this case (a 案号 that came earlier in the file)?"""
-        if case_id in self.updated_cases:
+        """Did a 案号 earlier in the file name this case (written or found unchanged)?"""
+        if case_id in self.updated_cases or (case_id < len(self.seen_cases) and self.seen_cases[case_id]):
             return True
         at = bisect.bisect_right(self.inserted_cases, (case_id, float("inf"))) - 1
         return at >= 0 and self.inserted_cases[at][0] <= case_id <= self.inserted_cases[at][1]
 
-    def case_values(self, rec: dict[str, Any], number: CaseNumber, present: set[str]) -> dict[str, Any]:
+    def case_values(self, rec: dict[str, Any], number: CaseNumber, present: set[str], key: str,
+                    origin_ids: dict[str, int], origin_key: str | None) -> dict[str, Any]:
         court_id = self.courts[number.court_code]
         team_id = self.teams.get((court_id, rec.get("team") or "")) if rec.get("team") else None
         values: dict[str, Any] = {
-            "court_id": court_id, "case_number": str(number), "year": number.year,
+            "court_id": court_id, "case_number": key, "year": number.year,
             "court_code": number.court_code, "type_code": number.type_code, "serial": number.serial,
             "category": number.category, "filed_on": rec["filed_on"],
         }
@@ -477,7 +649,28 @@ class _Run:
             values["team_id"] = team_id
         if "officer" in present:
             values["officer_id"] = self.officers.get((court_id, rec["officer"])) if rec.get("officer") else None
+        if "origin_case_number" in present:
+            values["origin_case_id"] = origin_ids.get(origin_key) if origin_key else None
         return values
+
+    def bulk_case(self, rec: dict[str, Any], number: CaseNumber, key: str, origin_id: int | None) -> tuple[Any, ...]:
+        """A new case's row for the bulk insert, in BULK_CASE_COLUMNS order: what case_values
+        gives, with the model's defaults for the columns the file lacks (a missing column's
+        value is None in `rec`, as an empty cell's is). The closing holders are given as the
+        insert trigger would set them (the team and officer when closed), so it has nothing to do."""
+        get = rec.get
+        court_id = self.courts[number.court_code]
+        team, officer, closed = get("team"), get("officer"), get("closed_on")
+        team_id = self.teams.get((court_id, team)) if team else None
+        officer_id = self.officers.get((court_id, officer)) if officer else None
+        track, flag, target, recovered, cause = (get("track"), get("non_litigation"), get("target_amount"),
+                                                 get("recovered_amount"), get("cause"))
+        return (court_id, key, number.year, number.court_code, number.type_code, number.serial, number.category,
+                get("received_on"), rec["filed_on"], closed, get("closing_method"),
+                "simple" if track is None else track, False if flag is None else flag, team_id, officer_id,
+                ZERO if target is None else target, ZERO if recovered is None else recovered,
+                "" if cause is None else cause, origin_id,
+                team_id if closed is not None else None, officer_id if closed is not None else None)
 
     def finish_origins(self) -> None:
         """执恢 rows whose 原案 came later in the file: link them now, or reject them."""
@@ -508,9 +701,14 @@ class _Run:
                 continue
             assert key is not None
             groups[key].append(row)
-        keys = list(groups)
-        for start in range(0, len(keys), CHUNK):
-            self.write_children(sheet, raw, columns, {k: groups[k] for k in keys[start:start + CHUNK]}, bad_groups)
+        by_court: dict[int | None, list[str]] = defaultdict(list)
+        for key, rows in groups.items():
+            by_court[self.courts.get(rows[0].rec["case_number"].court_code)].append(key)
+        for court_id, keys in by_court.items():
+            self.enter(court_id)
+            for start in range(0, len(keys), CHUNK):
+                self.write_children(sheet, raw, columns, {k: groups[k] for k in keys[start:start + CHUNK]},
+                                    bad_groups)
 
     def check_child(self, sheet: Sheet, columns: list[Column], row: Row) -> list[str]:
         rec, out = row.rec, []
@@ -518,6 +716,12 @@ class _Run:
         def bad(key: str, message: str) -> None:
             out.append(self.error(sheet.name, row.number, self.header_of(columns, key, sheet),
                                   rec.get(key), message)["message"])
+
+        code = rec["case_number"].court_code
+        problem = self.court_problem(self.courts.get(code), code)
+        if problem:
+            bad("case_number", problem.replace("法院“", "法院代字“", 1))
+            return out
 
         if sheet.name == "扣除期限" and rec.get("ended_on") and rec["ended_on"] < rec["started_on"]:
             bad("ended_on", f"结束日期早于开始日期 {rec['started_on']}")
@@ -550,7 +754,8 @@ class _Run:
             return {"approved_on": rec["approved_on"], "days": rec["days"], "reason": rec.get("reason") or ""}
         if sheet.name == "案款":
             return {"ref": rec.get("ref") or None, "received_on": rec["received_on"], "amount": rec["amount"],
-                    "paid_out_on": rec.get("paid_out_on"), "paid_amount": rec.get("paid_amount")}
+                    "paid_out_on": rec.get("paid_out_on"), "paid_amount": rec.get("paid_amount"),
+                    "clerk_id": self.officer_id(court_id, rec.get("clerk"), None)}
         local = rec["occurred_at"].replace(tzinfo=self.tz)
         detail = "；".join(x for x in (f"结果：{rec['result']}" if rec.get("result") else "",
                                        rec.get("detail") or "") if x)
@@ -592,9 +797,10 @@ class _Run:
             if not message:
                 resolved = [self.child_values(sheet, row.rec, found[key][1]) for row in rows]
                 missing = [(row, k) for row, values in zip(rows, resolved, strict=True)
-                           for k in ("team", "officer") if row.rec.get(k) and values.get(f"{k}_id") is None]
+                           for k in ("team", "officer", "clerk") if row.rec.get(k) and values.get(f"{k}_id") is None]
                 for row, k in missing:
-                    label = "团队" if k == "team" else ("承办人" if sheet.name == "分案记录" else "执行人员")
+                    label = {"team": "团队", "clerk": "案款专管员"}.get(
+                        k, "承办人" if sheet.name == "分案记录" else "执行人员")
                     self.error(sheet.name, row.number, self.header_of(columns, k, sheet), row.rec[k],
                                f"{label}不存在（不在数据库中，也不在本文件的“人员”表中）")
                 if missing:
@@ -625,7 +831,7 @@ class _Run:
         updated in place, extra rows deleted; returns the rows still to insert."""
         table = T[sheet.table]
         names = CHILD_COLUMNS[sheet.name]
-        counts = self.r.counts(sheet.name)
+        counts = self.tally(sheet.name)
         by_sig: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
         for r in stored:
             by_sig[tuple(_norm(getattr(r, n)) for n in names)].append(r)
@@ -654,21 +860,77 @@ class _Run:
 
     def first_assignments(self) -> None:
         """New cases with no 分案记录 get one at 立案 (as db.cases.input.add_cases does);
-        5,000 cases at a time, so memory stays flat."""
+        5,000 cases at a time, so memory stays flat.
+
+        On SQLite's bulk path the assignment insert trigger is dropped for these rows (inside
+        the transaction, as the indexes are) and its work done set-based: for a case whose only
+        assignment is this one, dated 立案 ≤ 结案, the trigger's 结案 holder is the assignment's
+        team and officer, i.e. the case's own — which the case row already has (the bulk insert
+        wrote them), so the UPDATE below normally finds nothing, where the trigger rewrote every
+        closed case (~7 µs a row)."""
         a = T["case_assignments"]
-        for low, high in self.inserted_cases:
+        mysql = self.s.get_bind().dialect.name in ("mysql", "mariadb")
+        suspended = bulk.drop_triggers(self.s, [FIRST_ASSIGNMENT_TRIGGER]) if self.dropped_indexes else []
+        for court_id, low, high in [(c, lo, hi) for c, runs in self.inserted_by_court.items() for lo, hi in runs]:
+            self.enter(court_id)
             for start in range(low, high + 1, 5000):
-                part = self.s.execute(
-                    select(CASES.c.id, CASES.c.team_id, CASES.c.officer_id, CASES.c.filed_on)
-                    .where(CASES.c.id.between(start, min(high, start + 4999)),
-                           ~select(a.c.id).where(a.c.case_id == CASES.c.id).exists())).all()
-                if not part:
-                    continue
-                top = self.s.scalar(select(a.c.id).order_by(a.c.id.desc()).limit(1)) or 0
-                self.s.execute(insert(a), [{"case_id": r.id, "team_id": r.team_id, "officer_id": r.officer_id,
-                                            "assigned_on": r.filed_on, "reason": ""} for r in part])
-                self.rec.inserted("case_assignments",
-                                  self.s.execute(select(a.c.id).where(a.c.id > top)).scalars().all())
+                top = bulk.top_id(self.s, a)
+                end = min(high, start + 4999)
+                # the assignments' range is spelled out too: PostgreSQL's planner, with no
+                # statistics yet for a table this transaction filled, would otherwise hash the
+                # whole (growing) case_assignments table for every part — quadratic in the file
+                part = (select(CASES.c.id, CASES.c.team_id, CASES.c.officer_id, CASES.c.filed_on, literal(""))
+                        .where(CASES.c.id.between(start, end),
+                               ~select(a.c.id).where(a.c.case_id == CASES.c.id,
+                                                     a.c.case_id.between(start, end)).exists())
+                        .order_by(CASES.c.id))
+                if mysql:  # MariaDB refuses INSERT … SELECT FROM cases while a trigger updates cases
+                    bulk.insert_rows(self.s, a, FIRST_ASSIGNMENT, [tuple(r) for r in self.s.execute(part)])
+                else:
+                    self.s.execute(insert(a).from_select(FIRST_ASSIGNMENT, part))
+                if suspended:
+                    self.s.execute(update(CASES).where(
+                        CASES.c.id.between(start, end), CASES.c.closed_on.is_not(None),
+                        CASES.c.filed_on <= CASES.c.closed_on,
+                        CASES.c.closed_team_id.is_distinct_from(CASES.c.team_id)
+                        | CASES.c.closed_officer_id.is_distinct_from(CASES.c.officer_id),
+                        CASES.c.id.in_(select(a.c.case_id).where(a.c.id > top)))
+                        .values(closed_team_id=CASES.c.team_id, closed_officer_id=CASES.c.officer_id))
+                self.rec.inserted("case_assignments", bulk.ids_after(self.s, a, top))
+        bulk.restore_indexes(self.s, suspended)
+
+
+class _Reason:
+    """A cell's parse error, kept in the memo beside the parsed values."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+def _parse_or_reason(col: Column, value: Any) -> Any:
+    try:
+        return parse_value(col.field, value, col.unit)
+    except ValueError as exc:
+        return _Reason(str(exc))
+
+
+def _case_cell(value: str) -> Any:
+    """A 案号 text cell: what _parse_or_reason gives, without its general steps."""
+    try:
+        return case_text_cell(value)
+    except ValueError as exc:
+        return _Reason(str(exc))
+
+
+FIRST_ASSIGNMENT_TRIGGER = "trg_case_assignments_closed_insert"  # SQLite (migration 0010_closed_holder)
+FIRST_ASSIGNMENT = ("case_id", "team_id", "officer_id", "assigned_on", "reason")
+BULK_CASE_COLUMNS = ("court_id", "case_number", "year", "court_code", "type_code", "serial", "category",
+                     "received_on", "filed_on", "closed_on", "closing_method", "track", "non_litigation",
+                     "team_id", "officer_id", "target_amount", "recovered_amount", "cause", "origin_case_id",
+                     "closed_team_id", "closed_officer_id")
+ZERO = Decimal("0.00")
 
 
 def _new_id(result: Any) -> int:
@@ -690,15 +952,21 @@ def _differs(old: Any, new: Any) -> bool:
     return _norm(old) != _norm(new)
 
 
-def resolve_court(session: Session, court: Court | int | str | None) -> Court | None:
-    """The court an import belongs to: given (object, id or 法院代字), else the only one."""
+def resolve_court(session: Session, court: Court | int | str | None,
+                  court_ids: frozenset[int] | None = None) -> Court | None:
+    """The court an import belongs to: given (object, id or 法院代字), else the only one; a
+    given court must be one the importing user may see (`court_ids`, None: every court)."""
     if isinstance(court, Court):
-        return court
-    if court is not None:
+        found: Court | None = court
+    elif court is not None:
         found = session.scalar(select(Court).where(Court.code == str(court))) if isinstance(court, str) \
             else session.get(Court, court)
         if found is None:
             raise ImportFailed(f"法院“{court}”不存在（python -m dashboard court list 可查看已登记的法院）")
+    if court is not None:
+        assert found is not None
+        if court_ids is not None and found.id not in court_ids:
+            raise ImportFailed(f"法院“{found.code}”不在您可导入的法院范围内（只能导入本院及辖区法院的数据）")
         return found
     courts = session.scalars(select(Court).limit(2)).all()
     if not courts:
@@ -709,11 +977,12 @@ def resolve_court(session: Session, court: Court | int | str | None) -> Court | 
 def run_import(session: Session, source: Any, *, actor: str, mapping: Mapping[str, Any] | None = None,
                dry_run: bool = False, skip_invalid: bool = False, court: Court | int | str | None = None,
                progress: Progress | None = None, sheet: str | None = None, name: str | None = None,
-               limits: Limits | None = None, tz: str = "Asia/Shanghai", origin: str = "file") -> ImportResult:
+               limits: Limits | None = None, tz: str = "Asia/Shanghai", origin: str = "file",
+               court_ids: frozenset[int] | None = None) -> ImportResult:
     """Validate and upsert one file; see the package docstring."""
     src = ImportSource.of(source, name)
     limits = limits or Limits()
-    the_court = resolve_court(session, court)
+    the_court = resolve_court(session, court, court_ids)
     if mapping is None and the_court is not None:
         mapping = load_mapping(session, the_court.id)
     if mapping is not None:
@@ -725,7 +994,7 @@ def run_import(session: Session, source: Any, *, actor: str, mapping: Mapping[st
         result.sha256 = src.sha256()
         with open_sheets(src, limits, sheet) as raws:
             _run(session, src, raws, result, the_court, actor, mapping, dry_run, skip_invalid,
-                 progress, sheet, tz, origin)
+                 progress, sheet, tz, origin, limits.bulk_bytes, court_ids)
     except SourceError as exc:
         raise ImportFailed(str(exc)) from None
     return result
@@ -734,15 +1003,15 @@ def run_import(session: Session, source: Any, *, actor: str, mapping: Mapping[st
 def run_sheets(session: Session, raws: list[RawSheet], *, name: str, actor: str,
                mapping: Mapping[str, Any] | None = None, court: Court | int | str | None = None,
                dry_run: bool = False, skip_invalid: bool = False, tz: str = "Asia/Shanghai",
-               origin: str = "sync", fingerprint: str = "") -> ImportResult:
+               origin: str = "sync", fingerprint: str = "", court_ids: frozenset[int] | None = None) -> ImportResult:
     """The engine over sheets that come from elsewhere than a file (the sync's SELECTs)."""
-    the_court = resolve_court(session, court)
+    the_court = resolve_court(session, court, court_ids)
     if mapping is not None:
         check_mapping(mapping)
     result = ImportResult(file_name=name, sha256=fingerprint, dry_run=dry_run, skip_invalid=skip_invalid)
     try:
         _run(session, ImportSource(name), raws, result, the_court, actor, mapping, dry_run, skip_invalid,
-             None, None, tz, origin)
+             None, None, tz, origin, court_ids=court_ids)
     except SourceError as exc:
         raise ImportFailed(str(exc)) from None
     return result
@@ -792,29 +1061,48 @@ def _sheet(run: _Run, spec: Sheet, raw: RawSheet, mapping: Mapping[str, Any] | N
 
 def _run(session: Session, src: ImportSource, raws: list[RawSheet], result: ImportResult,
          court: Court | None, actor: str, mapping: Mapping[str, Any] | None, dry_run: bool,
-         skip_invalid: bool, progress: Progress | None, forced: str | None, tz: str, origin: str) -> None:
+         skip_invalid: bool, progress: Progress | None, forced: str | None, tz: str, origin: str,
+         bulk_bytes: int | None = None, court_ids: frozenset[int] | None = None) -> None:
     plan = _plan(src, raws, result, mapping, forced)
     run = _Run(session, result, court=court, actor=actor, mapping=mapping, skip_invalid=skip_invalid, tz=tz,
-               progress=progress, auto_people=not any(s.name == "人员" for s, _ in plan))
+               progress=progress, auto_people=not any(s.name == "人员" for s, _ in plan), bulk_bytes=bulk_bytes,
+               court_ids=court_ids, origin=origin)
     with session.begin_nested() as savepoint:
-        batch = ImportBatch(court_id=court.id if court else None, actor=actor[:64], origin=origin,
-                            file_name=src.name[:256], sha256=result.sha256, started_at=batches.utcnow(),
-                            status="done", counts="{}")
-        session.add(batch)
-        session.flush()
-        run.rec = batches.Recorder(session, batch.id)
+        if court is not None:
+            run.enter(court.id)  # the named court's batch even when the file changes nothing
         for spec, raw in plan:
             _sheet(run, spec, raw, mapping)
         run.first_assignments()
-        run.rec.flush()
-        batch.counts = json.dumps({k: v.as_dict() for k, v in result.sheets.items()}, ensure_ascii=False)
-        batch.finished_at = batches.utcnow()
-        if run.rec.count:
-            bump_data_version(session)
+        bulk.restore_indexes(session, run.dropped_indexes)
+        if not run.recs:
+            run.enter(None)
+        _close_batches(run)
         session.flush()
         if dry_run or (result.errors and not skip_invalid):
             savepoint.rollback()
         else:
-            result.batch = batch.id
+            result.batches = {("" if cid is None else run.court_codes[cid]): b.id
+                              for cid, b in run.batch_rows.items()}
+            result.batch = next(iter(run.batch_rows.values())).id
     if result.batch is None:
         session.expire_all()
+
+
+def _close_batches(run: _Run) -> None:
+    """Write each court's changes and counts; one court alone gets the whole file's counts (its
+    rejected rows too), as a single-court import always did."""
+    for court_id in run.batch_rows:
+        run.recs[court_id].flush()
+        own = run.court_counts[court_id]
+        for name, counts in own.items():
+            total = run.r.counts(name)
+            for key in ("new", "updated", "unchanged", "deleted"):
+                setattr(total, key, getattr(total, key) + getattr(counts, key))
+    for court_id, batch in run.batch_rows.items():
+        own = run.court_counts[court_id]
+        shown = run.r.sheets if len(run.batch_rows) == 1 else \
+            {name: own.get(name, SheetCounts()) for name in run.r.sheets}
+        batch.counts = json.dumps({k: v.as_dict() for k, v in shown.items()}, ensure_ascii=False)
+        batch.finished_at = batches.utcnow()
+    if any(rec.count for rec in run.recs.values()):
+        bump_data_version(run.s)

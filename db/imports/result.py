@@ -33,7 +33,8 @@ class ImportResult:
 
     file_name: str = ""
     sha256: str = ""
-    batch: int | None = None
+    batch: int | None = None  # the first court's batch (the only one for a single court's data)
+    batches: dict[str, int] = field(default_factory=dict)  # 法院代字 → its batch ("" for no court)
     dry_run: bool = False
     skip_invalid: bool = False
     sheets: dict[str, SheetCounts] = field(default_factory=dict)
@@ -61,6 +62,7 @@ class ImportResult:
         """The CLI's `--format json` object; top-level counts add up the sheets."""
         return {
             "batch": self.batch,
+            "batches": self.batches,
             "file": self.file_name,
             "sha256": self.sha256,
             "dry_run": self.dry_run,
@@ -119,9 +121,10 @@ def template_workbook() -> bytes:
     from openpyxl.styles import Font
 
     examples = {
-        "人员": ["张法官", "0001", "执行一团队（简案）", "简案团队", "承办人", "是"],
+        "人员": ["张法官", "0001", "执行一团队（简案）", "简案团队", "承办人", "", "是", "内0299"],
         "案件": ["（2024）内0299执1号", "2024-01-05", "2024-01-03", "2024-03-01", "执行完毕",
-                 "执行一团队（简案）", "张法官", "10000.00", "10000.00", "民间借贷纠纷", "否", "简", ""],
+                 "执行一团队（简案）", "张法官", "10000.00", "10000.00", "民间借贷纠纷", "否", "简", "",
+                 "内0299"],
         "当事人": ["（2024）内0299执1号", "申请执行人", "自然人", "王某", ""],
         "分案记录": ["（2024）内0299执1号", "2024-01-05", "执行一团队（简案）", "张法官", "立案分案"],
         "扣除期限": ["（2024）内0299执1号", "鉴定评估", "2024-01-20", "2024-02-05", "委托评估"],

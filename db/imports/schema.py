@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from db.cases.event_kinds import EVENT_KINDS
-from db.cases.vocab import CLOSING_METHODS
+from db.cases.vocab import CLOSING_METHODS, OFFICER_DUTIES
 
 # Value kinds: text, case_number, date, datetime, amount, yesno, int, enum
 TEAM_KIND_FORMS = {"简案团队": "simple", "繁案团队": "complex", "保全团队": "preservation",
@@ -19,6 +19,10 @@ TEAM_KIND_FORMS = {"简案团队": "simple", "繁案团队": "complex", "保全�
 ROLE_FORMS = {"承办人": "judge", "执行法官": "judge", "员额法官": "judge", "法官助理": "assistant",
               "书记员": "clerk", "法警": "bailiff", "司法警察": "bailiff", "团队长": "team_lead",
               "网络查控员": "query_clerk", "案款专管员": "funds_clerk", "指挥中心": "center_staff"}
+# the center's 事务集约 duty of an officer (officers.duty)
+DUTY_FORMS = {label: key for key, label in OFFICER_DUTIES.items()} | {
+    "查控员": "query", "查控": "query", "送达": "service", "案款": "funds", "110": "dispatch",
+    "执行110接警员": "dispatch", "接警员": "dispatch"}
 CLOSING_FORMS = {m.label: key for key, m in CLOSING_METHODS.items()} | {
     "终本": "terminated_this_round", "终结本次执行": "terminated_this_round",
     "和解履行": "settled", "执行和解履行完毕": "settled", "撤回申请": "withdrawn",
@@ -36,7 +40,7 @@ EVENT_FORMS = {k.label: key for key, k in EVENT_KINDS.items()} | {
     "查控反馈": "online_query_result", "扣划": "transfer", "续封": "renewal", "续冻": "renewal",
     "拘留": "detention", "纳入失信": "blacklist", "失信": "blacklist", "限高": "consumption_ban",
     "执行通知": "notice_issued", "报告财产令": "property_order",
-    "执行110接警": "dispatch_110", "执行110出警": "dispatch_110", "执行110派警": "dispatch_110",
+    "执行110接警": "alarm_110", "接警": "alarm_110", "执行110出警": "dispatch_110", "执行110派警": "dispatch_110",
     "执行110到场": "arrival_110", "执行110处置完毕": "result_110",
 }
 QUERY_RESULTS = ("有财产", "无财产")
@@ -68,6 +72,9 @@ class Sheet:
 
 
 CASE_NUMBER = Field("case_number", ("案号", "执行案号"), "case_number", required=True)
+# the row's court (法院代字, full or short name): 人员 rows need it when the import holds several
+# courts' data; on 案件 rows the 案号's 法院代字 decides and this column must agree with it
+COURT = Field("court", ("法院", "法院代字", "所属法院", "承办法院", "执行法院"), max_len=64)
 
 SHEETS: dict[str, Sheet] = {s.name: s for s in (
     Sheet("人员", (
@@ -76,7 +83,9 @@ SHEETS: dict[str, Sheet] = {s.name: s for s in (
         Field("team", ("团队", "所在团队", "部门", "承办部门"), required=True, max_len=64),
         Field("team_kind", ("团队类型",), "enum", forms=TEAM_KIND_FORMS),
         Field("role", ("角色", "岗位"), "enum", forms=ROLE_FORMS),
+        Field("duty", ("中心岗位",), "enum", forms=DUTY_FORMS),
         Field("active", ("在岗",), "yesno"),
+        COURT,
     ), "officers", child=False),
     Sheet("案件", (
         CASE_NUMBER,
@@ -93,6 +102,7 @@ SHEETS: dict[str, Sheet] = {s.name: s for s in (
         Field("non_litigation", ("非诉执行", "是否非诉"), "yesno"),
         Field("track", ("繁简", "繁简分流"), "enum", forms=TRACK_FORMS),
         Field("origin_case_number", ("原案号", "恢复执行原案号"), "case_number"),
+        COURT,
     ), "cases", child=False),
     Sheet("当事人", (
         CASE_NUMBER,
@@ -128,6 +138,7 @@ SHEETS: dict[str, Sheet] = {s.name: s for s in (
         Field("amount", ("到账金额",), "amount", required=True),
         Field("paid_out_on", ("发放日期",), "date"),
         Field("paid_amount", ("发放金额",), "amount"),
+        Field("clerk", ("案款专管员",), max_len=32),
     ), "payments"),
     Sheet("执行事件", (
         CASE_NUMBER,

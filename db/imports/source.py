@@ -36,6 +36,7 @@ class Limits:
     max_ratio: int = 400  # a larger compression ratio on a large part reads as a zip bomb
     max_members: int = 5000
     bomb_part_bytes: int = 64 * 1024 * 1024  # parts smaller than this are never called bombs
+    bulk_bytes: int = 4 * 1024 * 1024  # a 案件 CSV at least this large takes the bulk write path
 
 
 @dataclass
@@ -272,7 +273,7 @@ def _csv_sheet(source: ImportSource, stack: ExitStack, name: str) -> RawSheet:
         except csv.Error as exc:
             raise SourceError(f"文件“{source.name}”第 {number + 1} 行不是有效的 CSV：{exc}") from None
 
-    return RawSheet(name, list(header), rows(), kind="csv")
+    return RawSheet(name, list(header), rows(), kind="csv", extra={"bytes": source.size()})
 
 
 def _encoding(head: bytes) -> str:

@@ -2,18 +2,21 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ColumnElement
 
+from db.indicators.center import center_sums, center_sums_jobs
 from db.indicators.entities import scope_entities
 from db.indicators.format import change, display, quantize
 from db.indicators.payments import officer_sums, payment_sums
 from db.indicators.period import Period
 from db.indicators.registry import (
     CAVEAT_RULE,
+    CENTER,
     PACE_TARGETS,
     Indicator,
     is_money,
@@ -22,13 +25,16 @@ from db.indicators.registry import (
 from db.indicators.settings import SCOPES, IndicatorSettings, load_indicator_settings
 from db.indicators.sql import Need, case_sums
 from db.indicators.status import pace_status, status
+from db.indicators.triage import triage_sums, triage_sums_jobs
 
 LEVEL_INDEX = {"court": 0, "team": 1, "officer": 2}
 Sums = dict[tuple[int, Need], int]
 
 
 def _indicators(settings: IndicatorSettings, keys: Iterable[str] | None) -> list[Indicator]:
-    chosen = list(keys) if keys else list(settings.indicators)
+    """The indicators of `keys`; without keys the standard ones (the center's own only by key)."""
+    chosen = list(keys) if keys else [k for k, i in settings.indicators.items()
+                                      if i.group != CENTER]
     for key in chosen:
         if key not in settings.indicators:
             raise ValueError(f"未知的指标“{key}”（可选：{'、'.join(settings.indicators)}）")
@@ -55,18 +61,76 @@ def needs_by_source(
 def gather(
     session: Session, periods: Sequence[Period], needs: Mapping[str, Sequence[Need]],
     settings: IndicatorSettings, scope: str | None = None, ids: Sequence[int] | None = None,
+    teams: Collection[int | None] | None = None,
+    cases_where: ColumnElement[bool] | None = None,
 ) -> dict[tuple[Any, ...], Sums]:
-    """Run one grouped query per source table and merge the groups."""
+    """Run one grouped query per source table and merge the groups.
+
+    `teams` (the incremental refresh, db/snapshot/incremental.py): only the (court, team,
+    officer) groups of the listed teams (None: no team), each complete, from the cases,
+    payments and officers of those teams (read through the holder indexes).
+    `cases_where`: a condition on `cases` that restricts every measure to a subset of cases
+    (a campaign's scope); measures not made of case rows (员额法官, the center's work rows)
+    cannot be restricted."""
+    if cases_where is not None and (needs.get("officers") or needs.get("center")):
+        raise ValueError("该指标含员额法官人数或中心事务，不能按案件范围统计")
     merged: dict[tuple[Any, ...], Sums] = defaultdict(dict)
     parts = (
-        case_sums(session, periods, needs.get("cases", ()), settings, scope, ids),
-        payment_sums(session, periods, needs.get("payments", ()), settings, scope, ids),
-        officer_sums(session, periods, needs.get("officers", ()), scope, ids),
+        case_sums(session, periods, needs.get("cases", ()), settings, scope, ids,
+                  teams=teams, cases_where=cases_where),
+        payment_sums(session, periods, needs.get("payments", ()), settings, scope, ids,
+                     teams=teams, cases_where=cases_where),
+        officer_sums(session, periods, needs.get("officers", ()), scope, ids, teams),
+        center_sums(session, periods, needs.get("center", ()), settings, scope, ids, teams),
+        triage_sums(session, periods, needs.get("triage", ()), scope, ids, cases_where, teams),
     )
     for part in parts:
         for group, sums in part.items():
             merged[group].update(sums)
     return merged
+
+
+def gather_jobs(
+    session: Session,
+    jobs: Sequence[tuple[Sequence[Period], Mapping[str, Sequence[Need]], Collection[int | None]]],
+    settings: IndicatorSettings, officers: Sequence[bool] | None = None,
+) -> list[dict[tuple[Any, ...], Sums]]:
+    """`gather(session, periods, needs, settings, teams=teams)` for every (periods, needs,
+    teams) job — the incremental refresh's passes over the changed teams — with the 分流 rows
+    read once for all jobs (triage.triage_sums_jobs) and the center's rows once per row set
+    for all periods of all jobs (center.center_sums_jobs), over the union of the jobs'
+    teams; each answer equals the job's own gather. The cases and the payments keep one
+    pass per job: one pass over the periods of every job was slower on both query shapes
+    (its cost is per row and filter, not the read; docs/operations.md, 增量刷新), and the
+    payments' scan starts at the job's earliest period, on which 待发放 of a receipt paid
+    out in part before it depends.
+
+    `officers[k]` False: job k reads no officer figures, so its cases are grouped by court
+    and team only (sql.case_sums(levels=…): groups (court, team, None), several times fewer
+    than per officer; the caller sums the other sources' officer groups per team)."""
+    every: set[int | None] = set()
+    for *_, teams in jobs:
+        every.update(teams)
+    triage = triage_sums_jobs(session, [(periods, needs.get("triage", ()))
+                                        for periods, needs, _ in jobs], every)
+    center = center_sums_jobs(session, [(periods, needs.get("center", ()))
+                                        for periods, needs, _ in jobs], settings, every)
+    out = []
+    for k, (periods, needs, teams) in enumerate(jobs):
+        merged: dict[tuple[Any, ...], Sums] = defaultdict(dict)
+        parts = (
+            case_sums(session, periods, needs.get("cases", ()), settings, teams=teams,
+                      levels=None if officers is None or officers[k] else ("court", "team")),
+            payment_sums(session, periods, needs.get("payments", ()), settings, teams=teams),
+            officer_sums(session, periods, needs.get("officers", ()), teams=teams),
+            {h: s for h, s in center[k].items() if h[1] in teams},
+            {h: s for h, s in triage[k].items() if h[1] in teams},
+        )
+        for part in parts:
+            for group, sums in part.items():
+                merged[group].update(sums)
+        out.append(merged)
+    return out
 
 
 def rollup(groups: Mapping[tuple[Any, ...], Sums], scope: str) -> dict[Any, Sums]:
@@ -206,12 +270,29 @@ def _periods(period: Period | None, compare: Period | bool | None) -> list[Perio
 def _results(
     session: Session, scope: str, ids: Sequence[int] | None, groups: Mapping[Any, Sums],
     indicators: Sequence[Indicator], settings: IndicatorSettings, with_compare: bool,
-    period: Period,
+    period: Period, keep: Mapping[Any, dict[str, Any]] | None = None,
+    rolled: Mapping[Any, Sums] | None = None,
 ) -> list[dict[str, Any]]:
+    """One result per entity of `scope`; `keep` (the incremental refresh): entities whose
+    groups did not change, with their previous result, reused instead of derived again;
+    `rolled`: the groups already rolled up to `scope` (rollup), one entry per entity that
+    has a group."""
     young = period_caveat(period)
-    by_entity = rollup(groups, scope)
+    if rolled is not None:
+        by_entity: Mapping[Any, Sums] = rolled
+        present = set(rolled)
+    elif keep:
+        index = LEVEL_INDEX[scope]
+        present = {group[index] for group in groups}
+        by_entity = rollup({g: s for g, s in groups.items() if g[index] not in keep}, scope)
+    else:
+        by_entity = rollup(groups, scope)
+        present = set(by_entity)
     results = []
-    for entity in scope_entities(session, scope, ids, set(by_entity)):
+    for entity in scope_entities(session, scope, ids, present):
+        if keep and entity["id"] in keep:
+            results.append(keep[entity["id"]])
+            continue
         sums = by_entity.get(entity["id"], {})
         extra = {"team": entity["team"]} if scope == "officer" else {}
         results.append({
@@ -229,17 +310,35 @@ def compute(
     session: Session, scope: str = "court", ids: Sequence[int] | None = None,
     period: Period | None = None, compare: Period | bool | None = None,
     settings: IndicatorSettings | None = None, keys: Iterable[str] | None = None,
+    cases_where: ColumnElement[bool] | None = None,
 ) -> list[dict[str, Any]]:
-    """Return one JSON-safe object per entity of `scope` (see docs/data-model.md, 指标引擎)."""
+    """Return one JSON-safe object per entity of `scope` (see docs/data-model.md, 指标引擎).
+
+    `cases_where` (a condition on `cases`) restricts every figure to those cases (gather)."""
     if scope not in SCOPES:
         raise ValueError(f"统计层级“{scope}”无效，应为 court/team/officer")
     settings = settings or load_indicator_settings(None)
     indicators = _indicators(settings, keys)
     periods = _periods(period, compare)
     needs = needs_by_source(indicators, settings, [scope])
-    groups = gather(session, periods, needs, settings, scope, ids)
+    groups = gather(session, periods, needs, settings, scope, ids, cases_where=cases_where)
     return _results(session, scope, ids, groups, indicators, settings, len(periods) > 1,
                     periods[0])
+
+
+def scope_from_groups(
+    session: Session, groups: Mapping[tuple[Any, ...], Sums], scope: str,
+    ids: Sequence[int] | None, periods: Sequence[Period], settings: IndicatorSettings,
+    keys: Iterable[str] | None = None, keep: Mapping[Any, dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """compute's answer for `scope`/`ids` from (court, team, officer) groups of `periods`
+    (`keep`: see _results)."""
+    indicators = _indicators(settings, keys)
+    if ids is not None:
+        wanted, index = set(ids), LEVEL_INDEX[scope]
+        groups = {g: s for g, s in groups.items() if g[index] in wanted}
+    return _results(session, scope, ids, groups, indicators, settings, len(periods) > 1,
+                    periods[0], keep)
 
 
 def _raw_parts(ind: Indicator, sums: Sums, cats: tuple[str, ...]) -> tuple[int, int | None]:
@@ -251,14 +350,16 @@ def _raw_parts(ind: Indicator, sums: Sums, cats: tuple[str, ...]) -> tuple[int, 
 def court_parts(
     groups: Mapping[tuple[Any, ...], Sums], indicators: Sequence[Indicator],
     settings: IndicatorSettings, team_ids: Sequence[int],
+    by_team: Mapping[Any, Sums] | None = None,
 ) -> dict[str, Any]:
     """The court's figures split by team, in the court's own case scope.
 
     Each indicator's numerator and denominator (counts, days, amounts: all additive) per
     team of `team_ids`, and the rest under "other" (未分配/其他: cases with no team or a
     team not listed). The court's figures are the sum of these parts (`python -m dashboard
-    check` verifies it on every snapshot)."""
-    by_team = rollup(groups, "team")
+    check` verifies it on every snapshot). `by_team`: the groups already rolled up by team."""
+    if by_team is None:
+        by_team = rollup(groups, "team")
     listed = set(team_ids)
     raw: dict[Any, dict[str, tuple[int, int | None]]] = {}
     for team, sums in by_team.items():
@@ -303,13 +404,28 @@ def compute_all(
     periods = _periods(period, compare)
     needs = needs_by_source(indicators, settings, SCOPES)
     groups = gather(session, periods, needs, settings)
+    return all_from_groups(session, groups, periods, settings, keys, parts_for)
+
+
+def all_from_groups(
+    session: Session, groups: Mapping[tuple[Any, ...], Sums], periods: Sequence[Period],
+    settings: IndicatorSettings, keys: Iterable[str] | None = None,
+    parts_for: Sequence[int] | None = None,
+    keep: Mapping[str, Mapping[Any, dict[str, Any]]] | None = None,
+    rolled: Mapping[str, Mapping[Any, Sums]] | None = None,
+) -> dict[str, Any]:
+    """compute_all's answer from its (court, team, officer) groups (periods: the period and
+    maybe its comparison, as gathered; `keep`, `rolled`: per scope, see _results)."""
+    indicators = _indicators(settings, keys)
+    rolled = rolled or {}
     out: dict[str, Any] = {
         scope: _results(session, scope, None, groups, indicators, settings, len(periods) > 1,
-                        periods[0])
+                        periods[0], (keep or {}).get(scope), rolled.get(scope))
         for scope in SCOPES
     }
     if parts_for is not None:
-        out["court_parts"] = court_parts(groups, indicators, settings, parts_for)
+        out["court_parts"] = court_parts(groups, indicators, settings, parts_for,
+                                         rolled.get("team"))
     return out
 
 
@@ -321,12 +437,27 @@ def monthly_trend(
     settings = settings or load_indicator_settings(None)
     (ind,) = _indicators(settings, [key])
     needs = needs_by_source([ind], settings, [scope])
-    by_entity = rollup(gather(session, months, needs, settings, scope, ids), scope)
+    groups = gather(session, months, needs, settings, scope, ids)
+    return trend_from_groups(session, groups, key, scope, ids, len(months), settings)
+
+
+def trend_from_groups(
+    session: Session, groups: Mapping[tuple[Any, ...], Sums], key: str, scope: str,
+    ids: Sequence[int] | None, count: int, settings: IndicatorSettings,
+    rolled: Mapping[Any, Sums] | None = None,
+) -> dict[Any, list[float | None]]:
+    """monthly_trend's answer from groups gathered over `count` months (any scope's keys;
+    `rolled`: the groups already rolled up to `scope`)."""
+    (ind,) = _indicators(settings, [key])
+    by_entity = rollup(groups, scope) if rolled is None else rolled
+    if ids is not None:
+        wanted = set(ids)
+        by_entity = {e: s for e, s in by_entity.items() if e in wanted}
     cats = settings.categories(ind, scope)
     out: dict[Any, list[float | None]] = {}
     for entity in scope_entities(session, scope, ids, set(by_entity)):
         sums = by_entity.get(entity["id"], {})
         digits = _digits(ind, settings, entity["team_kind"])
-        values = (read_value(ind, sums, i, cats, digits)[0] for i in range(len(months)))
+        values = (read_value(ind, sums, i, cats, digits)[0] for i in range(count))
         out[entity["id"]] = [None if v is None else float(v) for v in values]
     return out

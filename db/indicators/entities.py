@@ -5,10 +5,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, null, or_, select
+from sqlalchemy import Select, and_, null, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import Court, Officer, Team
+from db.models import CENTER_KIND, Court, Officer, Team
+
+
+def case_team(kind: Any) -> Any:
+    """Teams that handle cases: every kind but the center (NULL: an officer with no team)."""
+    return or_(kind.is_(None), kind != CENTER_KIND)
 
 
 @dataclass(frozen=True)
@@ -23,12 +28,12 @@ LEVELS: dict[str, Level] = {
     "court": Level(lambda: select(Court.id, Court.name, null(), null()).order_by(Court.id), None),
     "team": Level(
         lambda: select(Team.id, Team.name, Team.kind, null()).order_by(Team.sort_order, Team.id),
-        lambda: Team.active,
+        lambda: and_(Team.active.is_(True), case_team(Team.kind)),
     ),
     "officer": Level(
         lambda: select(Officer.id, Officer.name, null(), Team.name)
         .outerjoin(Team, Team.id == Officer.team_id).order_by(Officer.id),
-        lambda: Officer.active,
+        lambda: and_(Officer.active.is_(True), case_team(Team.kind)),
     ),
 }
 
@@ -37,6 +42,10 @@ def scope_entities(
     session: Session, scope: str, ids: Sequence[int] | None, with_cases: set[Any]
 ) -> list[dict[str, Any]]:
     """Return [{"id", "name", "team_kind", "team"}] for ids, or every active entity or holder.
+
+    Without ids the center's team and staff are listed only when they have figures (they hold
+    no cases: a list of case-handling teams does not show the center with zeros, a list of the
+    center's own indicators does show it).
 
     `team` is the officer's current team name (None for courts and teams).
     """
@@ -47,6 +56,6 @@ def scope_entities(
         stmt = stmt.where(column.in_(list(ids)))
     elif level.active is not None:
         holders = [i for i in with_cases if i is not None]
-        stmt = stmt.where(or_(level.active().is_(True), column.in_(holders)))
+        stmt = stmt.where(or_(level.active(), column.in_(holders)))
     return [{"id": r[0], "name": r[1], "team_kind": r[2], "team": r[3]}
             for r in session.execute(stmt)]

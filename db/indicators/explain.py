@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ColumnElement
 
+from db.indicators.center import row_select
 from db.indicators.payments import (
     OFFICER_LEVELS,
     PAYMENT_LEVELS,
@@ -27,6 +29,8 @@ from db.indicators.sql import (
     value_expression,
 )
 from db.indicators.sql import C as CC
+from db.indicators.triage import holder_column, triage_condition, triage_value
+from db.indicators.triage import source as triage_source
 from db.models import Officer, Team
 
 TEAMS = Team.__table__
@@ -71,13 +75,13 @@ def _money(cents: int) -> str:
 
 def _case_rows(
     session: Session, need: Need, scope: str, entity: Any, period: Period,
-    settings: IndicatorSettings,
+    settings: IndicatorSettings, subset: list[ColumnElement[bool]],
 ) -> list[dict[str, Any]]:
     stmt = (
         select(*_case_columns(), value_expression(need.measure).label("value"))
         .select_from(_with_names(CASES))
         .where(case_condition(need, period, settings),
-               holder_condition(scope, entity, period))
+               holder_condition(scope, entity, period), *subset)
         .order_by(CC.filed_on, CC.id)
     )
     return [_case_row(r, need.measure) for r in session.execute(stmt)]
@@ -85,14 +89,15 @@ def _case_rows(
 
 def _payment_rows(
     session: Session, need: Need, scope: str, entity: Any, period: Period,
-    settings: IndicatorSettings,
+    settings: IndicatorSettings, subset: list[ColumnElement[bool]],
 ) -> list[dict[str, Any]]:
     source = _with_names(PAYMENTS.join(CASES, CC.id == PC.case_id))
     stmt = (
         select(*_case_columns(), PC.id.label("payment_id"), PC.received_on, PC.paid_out_on,
                payment_value(need.measure, period).label("value"))
         .select_from(source)
-        .where(payment_condition(need, period, settings), PAYMENT_LEVELS[scope] == entity)
+        .where(payment_condition(need, period, settings), PAYMENT_LEVELS[scope] == entity,
+               *subset)
         .order_by(PC.received_on, PC.id)
     )
     rows = []
@@ -114,22 +119,73 @@ def _officer_rows(session: Session, scope: str, entity: Any) -> list[dict[str, A
     return [dict(r._mapping) for r in session.execute(stmt)]
 
 
+def _center_rows(
+    session: Session, need: Need, scope: str, entity: Any, period: Period,
+    settings: IndicatorSettings,
+) -> list[dict[str, Any]]:
+    """The center rows (db/indicators/center.py) the aggregate counts for `entity`: the same
+    SELECT, filtered by the actor's level, with the case and the actor's name."""
+    rows, value = split_measure(need.measure)
+    sub = row_select(rows, period, settings, need.categories).subquery()
+    level = {"court": sub.c.court_id, "team": sub.c.team_id, "officer": sub.c.actor_id}[scope]
+    actor = Officer.__table__.alias("actor_name")
+    stmt = (
+        select(*_case_columns(), sub.c.ref, sub.c.at, actor.c.name.label("actor"),
+               (sub.c[value] if value else literal(1)).label("value"))
+        .select_from(_with_names(sub.join(CASES, CC.id == sub.c.case_id)))
+        .outerjoin(actor, actor.c.id == sub.c.actor_id)
+        .where(level == entity)
+        .order_by(sub.c.at, sub.c.ref)
+    )
+    out = []
+    for r in session.execute(stmt):
+        row = _case_row(r, need.measure)
+        row.update(ref=r.ref, at=r.at.isoformat() if r.at is not None else None,
+                   actor=r.actor)
+        out.append(row)
+    return out
+
+
+def _triage_rows(session: Session, need: Need, scope: str, entity: Any,
+                 period: Period, subset: list[ColumnElement[bool]]) -> list[dict[str, Any]]:
+    stmt = (
+        select(*_case_columns(), triage_value(need.measure, period).label("value"))
+        .select_from(_with_names(triage_source()))
+        .where(triage_condition(need, period), holder_column(need.measure, scope) == entity,
+               *subset)
+        .order_by(CC.filed_on, CC.id)
+    )
+    return [_case_row(r, need.measure) for r in session.execute(stmt)]
+
+
 def _rows(session: Session, measure: str, cats: tuple[str, ...], scope: str, entity: Any,
-          period: Period, settings: IndicatorSettings) -> list[dict[str, Any]]:
+          period: Period, settings: IndicatorSettings,
+          cases_where: ColumnElement[bool] | None = None) -> list[dict[str, Any]]:
     source = measure_source(measure)
     need = Need(measure, cats)
+    subset = [] if cases_where is None else [cases_where]
     if source == "cases":
-        return _case_rows(session, need, scope, entity, period, settings)
+        return _case_rows(session, need, scope, entity, period, settings, subset)
     if source == "payments":
-        return _payment_rows(session, need, scope, entity, period, settings)
+        return _payment_rows(session, need, scope, entity, period, settings, subset)
+    if source == "center":
+        if subset:
+            raise ValueError("中心事务指标不能按案件范围统计")
+        return _center_rows(session, need, scope, entity, period, settings)
+    if source == "triage":
+        return _triage_rows(session, need, scope, entity, period, subset)
+    if subset:
+        raise ValueError("该指标含员额法官人数，不能按案件范围统计")
     return _officer_rows(session, scope, entity)
 
 
 def explain(
     session: Session, key: str, scope: str, id: Any, period: Period,  # noqa: A002
-    settings: IndicatorSettings | None = None,
+    settings: IndicatorSettings | None = None, cases_where: ColumnElement[bool] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """Return {"numerator": rows, "denominator": rows}; counts equal the aggregate's.
+
+    `cases_where` (a condition on `cases`) lists only those cases, as compute(cases_where=…).
 
     Count measures: len(rows) equals the number. Sum measures (days, amounts): each row
     carries "value" and their sum equals the number. 员额法官 rows are officers.
@@ -142,9 +198,9 @@ def explain(
     ind = settings.indicators[key]
     cats = settings.categories(ind, scope)
     return {
-        "numerator": _rows(session, ind.numerator, cats, scope, id, period, settings),
+        "numerator": _rows(session, ind.numerator, cats, scope, id, period, settings, cases_where),
         "denominator": (
-            _rows(session, ind.denominator, cats, scope, id, period, settings)
+            _rows(session, ind.denominator, cats, scope, id, period, settings, cases_where)
             if ind.denominator else []
         ),
     }

@@ -6,7 +6,7 @@ category: copies kept by database triggers, migration 0005_case_rollups), so the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from functools import partial
 from typing import Any
 
@@ -20,8 +20,8 @@ from db.indicators.grouping import choice_key, grouped_sums
 from db.indicators.period import Period
 from db.indicators.registry import split_measure
 from db.indicators.settings import IndicatorSettings
-from db.indicators.sql import Need, holder_keys
-from db.models import Officer, Payment
+from db.indicators.sql import Need, holder_keys, team_in
+from db.models import Case, Officer, Payment
 from db.sqldates import days_between
 
 PAYMENTS = Payment.__table__
@@ -104,8 +104,13 @@ def payment_value(measure: str, p: Period | None = None) -> ColumnElement[Any]:
 def payment_sums(
     session: Session, periods: Sequence[Period], needs: Sequence[Need],
     settings: IndicatorSettings, scope: str | None = None, ids: Sequence[int] | None = None,
+    teams: Collection[int | None] | None = None,
+    cases_where: ColumnElement[bool] | None = None,
 ) -> dict[tuple[Any, ...], dict[tuple[int, Need], int]]:
     """Return {(court, team, officer): {(period index, need): sum}} over payments.
+
+    `teams`: only the payments of the listed teams (None: no team), as in sql.case_sums.
+    `cases_where` (a condition on `cases`): only payments of those cases.
 
     One grouped pass (grouping.py) sums per (holder, case category) for every (period,
     payment filter); the categories of each need are added up here.
@@ -138,7 +143,8 @@ def payment_sums(
         filters={(i, rows): partial(PAYMENT_FILTERS[rows], p, limit)
                  for i, p in enumerate(periods) for rows in filter_rows},
         values=[_value(PAYMENT_FLAGS[f](limit) if f else None, v) for f, v in sums],
-        where=_where(periods, categories, scope, ids),
+        where=[*_where(periods, categories, scope, ids), *team_in(P.team_id, teams),
+               *([] if cases_where is None else [of_cases(cases_where)])],
     )
     out: dict[tuple[Any, ...], dict[tuple[int, Need], int]] = {}
     for (*holder, category), by_filter in grouped.items():
@@ -155,6 +161,12 @@ def payment_sums(
                 if short is not None:
                     target[(i, need)] = target.get((i, need), 0) + short[short_column[need]]
     return out
+
+
+
+def of_cases(cases_where: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Payments of the cases that meet a condition on `cases` (a subquery on case ids)."""
+    return P.case_id.in_(select(Case.id).where(cases_where).correlate(None))
 
 
 def _value(flag: ColumnElement[bool] | None, value: str | None) -> Any:
@@ -183,11 +195,12 @@ def judge_condition() -> ColumnElement[bool]:
 def officer_sums(
     session: Session, periods: Sequence[Period], needs: Sequence[Need],
     scope: str | None = None, ids: Sequence[int] | None = None,
+    teams: Collection[int | None] | None = None,
 ) -> dict[tuple[Any, ...], dict[tuple[int, Need], int]]:
     """Return {(court, team, officer): {(period index, need): 1}} for each 员额法官."""
     if not needs:
         return {}
-    where = [judge_condition()]
+    where = [judge_condition(), *team_in(O.team_id, teams)]
     if scope is not None and ids is not None:
         where.append(OFFICER_LEVELS[scope].in_(list(ids)))
     stmt = select(O.court_id, O.team_id, O.id, func.count()).where(*where).group_by(

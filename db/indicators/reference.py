@@ -15,12 +15,18 @@ from db.indicators.registry import (
     CASE_ROWS,
     CASE_VALUES,
     CAVEAT_RULE,
+    CENTER_ROW_VALUES,
+    CENTER_ROWS,
+    CENTER_VALUES,
     CLOSED_ROWS,
     OFFICER_ROWS,
     PACE_TARGETS,
     PAYMENT_ROWS,
     PAYMENT_VALUES,
     REGISTRY,
+    TRIAGE_ROWS,
+    TRIAGE_VALUE_ROWS,
+    TRIAGE_VALUES,
     Indicator,
     Thresholds,
     is_money,
@@ -52,10 +58,13 @@ def _cats(categories: tuple[str, ...]) -> str:
 
 def _measure_label(name: str) -> str:
     rows, value = split_measure(name)
-    label = CASE_ROWS.get(rows) or PAYMENT_ROWS.get(rows) or OFFICER_ROWS.get(rows) or rows
+    label = (CASE_ROWS.get(rows) or PAYMENT_ROWS.get(rows) or OFFICER_ROWS.get(rows)
+             or CENTER_ROWS.get(rows) or TRIAGE_ROWS.get(rows) or rows)
     if value is None:
         return label
-    values = PAYMENT_VALUES if rows in PAYMENT_ROWS else CASE_VALUES
+    values = (PAYMENT_VALUES if rows in PAYMENT_ROWS
+              else CENTER_VALUES if rows in CENTER_ROWS
+              else TRIAGE_VALUES if rows in TRIAGE_ROWS else CASE_VALUES)
     return f"{label}的{values.get(value, value)}之和"
 
 
@@ -153,6 +162,7 @@ def _measures() -> list[str]:
         "",
         "分子、分母写的是**计量**名：`rows` 数行，`rows.value` 对这些行求一个值的和。"
         "案件行的筛选在 `db/indicators/sql.py`，案款行在 `db/indicators/payments.py`，"
+        "繁简分流行在 `db/indicators/triage.py`，"
         "规则的文字见 [数据模型与统计口径](data-model.md)。",
         "",
         "| 计量 | 来源 | 含义 | 可求和的值 |",
@@ -169,6 +179,13 @@ def _measures() -> list[str]:
         lines.append(f"| `{key}` | payments | {label} | {payment_values} |")
     for key, label in OFFICER_ROWS.items():
         lines.append(f"| `{key}` | officers | {label} | — |")
+    for key, label in CENTER_ROWS.items():
+        values = ", ".join(f"`.{v}` {CENTER_VALUES[v]}" for v in sorted(CENTER_ROW_VALUES[key]))
+        lines.append(f"| `{key}` | center（事件、案款专管员） | {label} | {values or '—'} |")
+    for key, label in TRIAGE_ROWS.items():
+        values = ", ".join(f"`.{k}` {v}" for k, v in TRIAGE_VALUES.items()
+                           if key in TRIAGE_VALUE_ROWS[k])
+        lines.append(f"| `{key}` | triage | {label} | {values} |")
     lines.append("")
     return lines
 
@@ -227,7 +244,15 @@ def _court_settings(settings: IndicatorSettings) -> list[str]:
         f"| `rules.long_pending_months` | {settings.long_pending_months} | "
         "“超N个月未结”的月数，`long_pending` |",
         f"| `rules.payment_limit_days` | {settings.payment_limit_days} | 案款发放期限（天），"
-        "`payments_timely`、`payments_due` |",
+        "`payments_timely`、`payments_due`、`payouts_timely` |",
+        f"| `center.query_limit_days` | {settings.query_limit_days} | 立案后几日内发起网络查控算及时，"
+        "`query_timely`（地方实践） |",
+        f"| `center.service_limit_days` | {settings.service_limit_days} | 立案后几日内完成首次送达算及时，"
+        "`served_timely` |",
+        f"| `center.renewal_window_days` | {settings.renewal_window_days} | 届满前多少日内的续封续冻算作"
+        "为该措施续行，`renewed_in_time` |",
+        f"| `center.utc_offset_minutes` | {settings.utc_offset_minutes} | 法院时区（分钟），"
+        "中心事件按法院当地日期计入期间 |",
     ]
     for scope in SCOPES:
         lines.append(f"| `scope_categories.{scope}` | {_cats(settings.scope_categories[scope])} | "

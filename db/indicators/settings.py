@@ -32,6 +32,11 @@ class IndicatorSettings:
     non_litigation_limit_months: int = 3
     long_pending_months: int = 12
     payment_limit_days: int = 30
+    # the center's deadlines ([center], local practice) and the court's UTC offset for events
+    query_limit_days: int = 3
+    service_limit_days: int = 10
+    renewal_window_days: int = 60
+    utc_offset_minutes: int = 480
     team_kind_digits: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     # {series key: {calendar month 1–12: target value}}, e.g. 本年累计结案率的月度底线
     monthly_targets: Mapping[str, Mapping[int, Decimal]] = field(default_factory=dict)
@@ -71,11 +76,21 @@ def load_indicator_settings(path: str | Path | None = None) -> IndicatorSettings
 def settings_from_dict(data: Mapping[str, Any], source: str = "") -> IndicatorSettings:
     """Build settings from parsed TOML data; registry defaults fill what is missing."""
     _known(data, {"rules", "scope_categories", "team_kind_digits", "indicators",
-                  "monthly_targets"}, "")
+                  "monthly_targets", "center"}, "")
     rules = data.get("rules", {})
     _known(rules, {"legal_limit_months", "non_litigation_limit_months",
                    "long_pending_months", "payment_limit_days"}, "rules")
     ints = {k: _positive_int(v, f"rules.{k}") for k, v in rules.items()}
+    center = data.get("center", {})
+    _known(center, {"query_limit_days", "service_limit_days", "renewal_window_days",
+                    "utc_offset_minutes"}, "center")
+    for key, value in center.items():
+        if key == "utc_offset_minutes":
+            if not isinstance(value, int) or isinstance(value, bool) or abs(value) > 14 * 60:
+                raise SettingsError(f"center.utc_offset_minutes 应为 −840 至 840 的整数，实际为“{value}”")
+            ints[key] = value
+        else:
+            ints[key] = _positive_int(value, f"center.{key}")
     scopes = dict(DEFAULT_SCOPE_CATEGORIES)
     for scope, cats in data.get("scope_categories", {}).items():
         if scope not in SCOPES:

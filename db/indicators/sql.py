@@ -12,7 +12,7 @@ the period's end (the "@closed" filters), so one pass serves both.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -162,8 +162,18 @@ def _value(flag: ColumnElement[bool] | None, value: ColumnElement[Any] | None) -
 def case_sums(
     session: Session, periods: Sequence[Period], needs: Sequence[Need],
     settings: IndicatorSettings, scope: str | None = None, ids: Sequence[int] | None = None,
+    teams: Collection[int | None] | None = None,
+    cases_where: ColumnElement[bool] | None = None,
+    levels: Sequence[str] | None = None,
 ) -> dict[tuple[Any, ...], dict[tuple[int, Need], int]]:
     """Return {(court, team, officer): {(period index, need): sum}} from one grouped pass.
+
+    `teams` (incremental refresh): only the cases a listed team (None: no team) holds now or
+    held at 结案, read through the holder indexes; only those teams' groups are returned,
+    complete (a group's figures come from cases whose current or closing team is its team).
+    `levels` (with scope None): group by these levels only, e.g. ("court", "team") for a pass
+    that reads no officer figures: its groups are (court, team, None), each the sum of that
+    team's officer groups, and the pass makes several times fewer groups.
 
     The pass sums per (holder, category, 结案方式) for every (period, base filter) at once
     (grouping.py); the groups of each need's categories and closing methods are added here.
@@ -173,13 +183,16 @@ def case_sums(
     plan = _Plan(needs, periods, settings)
     grouped = grouped_sums(
         session, select_from=CASES,
-        keys=[*holder_keys(session, scope), *moved_keys(session, scope),
+        keys=[*holder_keys(session, scope, levels=levels), *moved_keys(session, scope, levels),
               choice_key(noindex(C.category), plan.categories),
               choice_key(noindex(C.closing_method), plan.methods)],
         dates=DATE_COLUMNS, filters=plan.filters, wanted=plan.wanted, values=plan.values(),
-        where=_where(periods, needs, scope, ids),
+        where=[*_where(periods, needs, scope, ids), *team_filter(teams),
+               *([] if cases_where is None else [cases_where])],
     )
     out = _by_need(grouped, plan, len(periods))
+    if teams is not None:
+        out = {holder: sums for holder, sums in out.items() if holder[1] in teams}
     if scope is not None and ids is not None:
         wanted_ids, index = set(ids), list(LEVEL_COLUMNS).index(scope)
         out = {holder: sums for holder, sums in out.items() if holder[index] in wanted_ids}
@@ -270,11 +283,12 @@ def _by_need(grouped: Mapping[tuple[Any, ...], Mapping[Any, list[int]]], plan: _
 
 
 def holder_keys(session: Session, scope: str | None,
-                columns: Mapping[str, ColumnElement[Any]] = LEVEL_COLUMNS) -> list[Key]:
+                columns: Mapping[str, ColumnElement[Any]] = LEVEL_COLUMNS,
+                levels: Sequence[str] | None = None) -> list[Key]:
     """Grouping keys (court, team, officer) over `columns` (the case's, or the copies on
-    payments): all three, or only the scope's level. Id ranges come from `cases`, whose
-    holder columns are indexed (the copies hold the same ids)."""
-    levels = list(LEVEL_COLUMNS) if scope is None else [scope]
+    payments): all three (or `levels`), or only the scope's level. Id ranges come from
+    `cases`, whose holder columns are indexed (the copies hold the same ids)."""
+    levels = [scope] if scope is not None else list(levels or LEVEL_COLUMNS)
     top = session.execute(select(*(
         select(func.max(LEVEL_COLUMNS[level])).scalar_subquery() for level in levels
     ))).one()
@@ -286,11 +300,14 @@ def holder_keys(session: Session, scope: str | None,
 SAME = "same"  # a moved key's value when the holder at 结案 is the current one
 
 
-def moved_keys(session: Session, scope: str | None) -> list[Key]:
+def moved_keys(session: Session, scope: str | None,
+               grouped: Sequence[str] | None = None) -> list[Key]:
     """Grouping keys (team, officer) of the holder at 结案, only for closed cases whose holder
-    at the scope's level(s) changed since: any other case reads SAME, so the groups multiply
-    only by the few reassigned closed cases. The court's level never moves."""
-    levels = [lv for lv in ("team", "officer") if scope is None or scope == lv]
+    at the scope's level(s) (or the `grouped` levels) changed since: any other case reads
+    SAME, so the groups multiply only by the few reassigned closed cases. The court's level
+    never moves."""
+    levels = [lv for lv in ("team", "officer")
+              if (scope == lv if scope is not None else grouped is None or lv in grouped)]
     if not levels:
         return [NO_KEY, NO_KEY]
     moved = and_(C.closed_on.is_not(None), or_(*(
@@ -314,6 +331,30 @@ def _moved_key(moved: ColumnElement[bool], column: ColumnElement[Any], max_id: i
 
 def _matches(need: Need, methods: tuple[str, ...] | None, category: str, method: Any) -> bool:
     return category in need.categories and (methods is None or method in methods)
+
+
+def team_in(column: Any, teams: Collection[int | None] | None) -> list[ColumnElement[bool]]:
+    """Rows whose holder team (`column`) is listed (None in `teams`: no team); [] when `teams`
+    is None (every row). The changed-teams filter of the incremental refresh's passes."""
+    if teams is None:
+        return []
+    listed = sorted(t for t in teams if t is not None)
+    parts: list[ColumnElement[bool]] = [column.in_(listed)] if listed else []
+    if None in teams:
+        parts.append(column.is_(None))
+    return [or_(*parts) if parts else false()]
+
+
+def team_filter(teams: Collection[int | None] | None) -> list[Any]:
+    """The rows of cases whose current or closing team is listed (indexed; None: no team)."""
+    if teams is None:
+        return []
+    listed = sorted(t for t in teams if t is not None)
+    parts: list[ColumnElement[bool]] = (
+        [C.team_id.in_(listed), C.closed_team_id.in_(listed)] if listed else [])
+    if None in teams:
+        parts += [C.team_id.is_(None), and_(C.closed_on.is_not(None), C.closed_team_id.is_(None))]
+    return [or_(*parts) if parts else false()]
 
 
 def _where(periods: Sequence[Period], needs: Sequence[Need], scope: str | None,

@@ -14,9 +14,13 @@ from db.cases.vocab import CATEGORIES
 from db.indicators.registry import (
     CASE_ROWS,
     CASE_VALUES,
+    CENTER_ROWS,
+    CENTER_VALUES,
     OFFICER_ROWS,
     PAYMENT_ROWS,
     PAYMENT_VALUES,
+    TRIAGE_ROWS,
+    TRIAGE_VALUES,
     Indicator,
     split_measure,
 )
@@ -35,6 +39,10 @@ def _source(rows: str) -> tuple[Mapping[str, str], Mapping[str, str]]:
         return CASE_ROWS, CASE_VALUES
     if rows in PAYMENT_ROWS:
         return PAYMENT_ROWS, PAYMENT_VALUES
+    if rows in CENTER_ROWS:
+        return CENTER_ROWS, CENTER_VALUES
+    if rows in TRIAGE_ROWS:
+        return TRIAGE_ROWS, TRIAGE_VALUES
     return OFFICER_ROWS, {}
 
 

@@ -17,15 +17,17 @@ from db.models.campaigns import Campaign, CampaignCase
 from db.models.cases import Case, CaseAssignment, CaseParty
 from db.models.events import EventApiCall, EventReceipt, EventSource
 from db.models.imports import ImportBatch, ImportChange, ImportMapping, SyncState
-from db.models.org import Court, Officer, Team, TeamMembership
-from db.models.snapshots import IndicatorHistory, LeaderLock
+from db.models.org import CENTER_KIND, Court, Officer, Team, TeamMembership
+from db.models.snapshots import IndicatorHistory, LeaderLock, SnapshotChange
 from db.models.supervision import SupervisionOrder, SupervisionStep
 from db.models.system import DataState
 from db.models.timeline import CaseEvent, CaseExtension, CasePause, Payment
+from db.models.triage import CaseTriage, TrackChange, TriageRule, TriageRuleChange
 from db.models.uploads import ImportJob
 from db.models.users import User
 
 __all__ = [
+    "CENTER_KIND",
     "AuditEntry",
     "AuthSession",
     "Base",
@@ -36,6 +38,7 @@ __all__ = [
     "CaseEvent",
     "CaseExtension",
     "CaseParty",
+    "CaseTriage",
     "CasePause",
     "Court",
     "EventApiCall",
@@ -55,8 +58,12 @@ __all__ = [
     "SupervisionOrder",
     "SupervisionStep",
     "SyncState",
+    "SnapshotChange",
     "Team",
     "TeamMembership",
+    "TrackChange",
+    "TriageRule",
+    "TriageRuleChange",
     "User",
     "WallToken",
 ]

@@ -80,6 +80,8 @@ class WallToken(BearerToken, Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     screen: Mapped[str] = mapped_column(String(64), comment="屏幕名称，如 大厅主屏")
+    # the court whose screens it shows (and the courts below it); NULL: every court
+    court_id: Mapped[int | None] = mapped_column(Integer, comment="所属法院 (courts.id; NULL: 本系统的全部法院)")
 
 
 class LoginAttempt(Base):

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base
 
+CENTER_KIND = "center"  # teams.kind of the 执行指挥中心: it does the center's work and holds no cases
 
 class Court(Base):
     __tablename__ = "courts"
@@ -17,6 +18,13 @@ class Court(Base):
     code: Mapped[str] = mapped_column(String(16), unique=True, comment="法院代字, 如 内0221")
     name: Mapped[str] = mapped_column(String(64), comment="法院名称")
     short_name: Mapped[str] = mapped_column(String(32), default="", comment="简称")
+    # the court tree (migration 0017): 高院 → 中院 → 基层法院; NULL parent: the installation's top
+    parent_id: Mapped[int | None] = mapped_column(Integer, index=True, comment="上级法院 (courts.id)")
+    # server defaults only: a row inserted without them (or into a database migrated to an older
+    # revision, as the migration tests do) leaves the columns out of the INSERT
+    level: Mapped[str] = mapped_column(String(16), server_default="basic",
+                                       comment="法院层级 high/intermediate/basic")
+    sort_order: Mapped[int] = mapped_column(Integer, server_default="0", comment="辖区内排序")
 
     teams: Mapped[list[Team]] = relationship(back_populates="court")
 
@@ -47,6 +55,10 @@ class Officer(Base):
     name: Mapped[str] = mapped_column(String(32), comment="姓名")
     staff_no: Mapped[str | None] = mapped_column(String(32), comment="工号 (导入的键)")
     role: Mapped[str] = mapped_column(String(16), comment="judge/assistant/clerk/bailiff")
+    # The center's 事务集约 duty (db.cases.vocab.OFFICER_DUTIES): 查控员/送达员/案款专管员/执行110;
+    # NULL for case-handling officers. Center staff sit in a team of kind "center".
+    duty: Mapped[str | None] = mapped_column(
+        String(16), comment="指挥中心岗位 query/service/funds/dispatch (NULL: 办案人员)")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     team: Mapped[Team | None] = relationship(back_populates="officers")

@@ -1,9 +1,10 @@
-"""Refresher bookkeeping: the indicator history of published snapshots and the leader lock."""
+"""Refresher bookkeeping: the indicator history of published snapshots, the leader lock and
+the change log of the incremental refresh."""
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, Index, Integer, Numeric, String
+from sqlalchemy import Boolean, DateTime, Index, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base
@@ -41,3 +42,19 @@ class LeaderLock(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     holder: Mapped[str] = mapped_column(String(128), comment="持有者 (主机:进程:随机)")
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime, comment="租约到期时间 (UTC)")
+
+
+class SnapshotChange(Base):
+    """A holder whose figures changed: written by database triggers on cases and payments
+    (migration 0015_change_tracking), read and deleted by the refresher (db/snapshot/changes.py).
+
+    One row per old and per new version of a changed row: its team, and for a closed case
+    its team at 结案 (closed_team_id, which may be NULL: figures of no team)."""
+
+    __tablename__ = "snapshot_changes"
+    __table_args__ = {"comment": "快照增量刷新的变更记录 (触发器写入，刷新后删除)"}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int | None] = mapped_column(Integer, comment="承办团队 (NULL: 无团队)")
+    closed: Mapped[bool] = mapped_column(Boolean, default=False, comment="已结案 (结案团队有效)")
+    closed_team_id: Mapped[int | None] = mapped_column(Integer, comment="结案时的承办团队")

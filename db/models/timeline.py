@@ -27,6 +27,8 @@ class CaseEvent(Base):
     __table_args__ = (
         Index("ix_case_events_case_kind", "case_id", "kind"),
         Index("ix_case_events_occurred_at", "occurred_at"),
+        # 续封 measures expiring in a period (center 续封及时率, node rules): a range on one kind
+        Index("ix_case_events_kind_expires", "kind", "expires_on"),
         {"comment": "案件事件 (查控、查封、拘留、执行110…)"},
     )
 
@@ -79,6 +81,7 @@ class Payment(Base):
     __table_args__ = (
         Index("ix_payments_received_on", "received_on"),
         Index("ix_payments_paid_out_on", "paid_out_on"),
+        Index("ix_payments_team_id", "team_id"),  # the incremental refresh (0015)
         {"comment": "案款到账与发放"},
     )
 
@@ -89,6 +92,9 @@ class Payment(Base):
     amount: Mapped[Decimal] = mapped_column(Money, comment="到账金额")
     paid_out_on: Mapped[dt.date | None] = mapped_column(Date, comment="发放日期")
     paid_amount: Mapped[Decimal | None] = mapped_column(Money, comment="发放金额")
+    # The 案款专管员 who handles the receipt (an officer of the center); no foreign key, so
+    # adding the column leaves SQLite's payment triggers in place (migration 0012).
+    clerk_id: Mapped[int | None] = mapped_column(Integer, comment="案款专管员 (officers.id)")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
     # The case's holder and category, copied by database triggers (migration 0005) so the
     # 案款 indicators group payments without joining `cases`. Never written by the app.

@@ -20,5 +20,7 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16), comment="admin/center/lead/officer/leader/wall")
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    # the court the user belongs to: sees it and the courts below it (NULL: every court)
+    court_id: Mapped[int | None] = mapped_column(Integer, comment="所属法院 (courts.id; NULL: 本系统的全部法院)")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())

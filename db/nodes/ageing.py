@@ -33,8 +33,10 @@ def payment_ageing(
     *,
     bands: tuple[int, ...] = DEFAULT_BANDS,
     team_ids: tuple[int, ...] = (),
+    court_id: int | None = None,
 ) -> dict[str, Any]:
-    """Money received but not paid out as of `today`, by age band (count and amount).
+    """Money received but not paid out as of `today`, by age band (count and amount);
+    `team_ids` / `court_id` narrow it to those teams' / that court's cases.
 
     The same rows and amounts as the 待发放案款 indicator (db/indicators/payments.py): money
     unpaid at `today`, plus the unpaid remainder of receipts paid out only in part."""
@@ -51,6 +53,8 @@ def payment_ageing(
     )
     if team_ids:
         stmt = stmt.where(Case.team_id.in_(team_ids))
+    if court_id is not None:
+        stmt = stmt.where(Case.court_id == court_id)
     found = {key: (int(n), Decimal(total or 0), oldest) for key, n, total, oldest in session.execute(stmt)}
     rows = []
     for key, label in _band_labels(bands):

@@ -6,7 +6,7 @@ deadline_raw); db.nodes.sql adds the deadline, the status and the days left.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +42,18 @@ class NodeFilter:
     nodes: tuple[str, ...] = ()
     # Skip cases closed before this day (except for rules that watch closed cases).
     active_since: dt.date | None = None
+    # Only what can still be overdue or due soon (set by `pending`): a rule that watches closed
+    # cases of some closing methods only also skips the cases closed otherwise before active_since.
+    unfinished_only: bool = False
+
+    @classmethod
+    def pending(cls, today: dt.date, **narrowing: Any) -> NodeFilter:
+        """Only what can still be overdue or due soon on `today`: cases closed on or before it are
+        skipped except for the rules that watch closed cases. Exact for those two statuses (a
+        closed case's node of any other rule is kept only when done, i.e. 按期/超期完成), and it
+        lets the query start from the scope's open cases (ix_cases_team_closed /
+        ix_cases_officer_closed) instead of every case the team or officer ever held."""
+        return cls(active_since=today + dt.timedelta(days=1), unfinished_only=True, **narrowing)
 
 
 @dataclass(frozen=True)
@@ -78,6 +90,9 @@ def _case_conditions(rule: NodeRule, ctx: Ctx) -> list[ColumnElement[bool]]:
     conds += [col.in_(vals) for vals, col in optional if vals]
     if f.active_since and not rule.after_closing:
         conds.append(or_(Case.closed_on.is_(None), Case.closed_on >= f.active_since))
+    elif f.active_since and f.unfinished_only and rule.after_closing_methods:  # others: done rows only
+        conds.append(or_(Case.closed_on.is_(None), Case.closed_on >= f.active_since,
+                         Case.closing_method.in_(rule.after_closing_methods)))
     return conds
 
 
@@ -102,7 +117,7 @@ def _event_rule(rule: NodeRule, ctx: Ctx) -> Select[Any]:
         done = _first_done(rule, ctx, Case.__table__, Case.id, start, _case_conditions(rule, ctx))
         source: Any = Case.__table__.join(done, done.c.case_id == Case.id)
     else:
-        first = _first_events(rule.start, ctx)
+        first = _first_events(rule, ctx)
         start = first.c.start_on
         done = _first_done(rule, ctx, first, first.c.case_id, start, [])
         source = Case.__table__.join(first, first.c.case_id == Case.id).join(
@@ -133,12 +148,15 @@ def _first_done(
     )
 
 
-def _first_events(kinds: Iterable[str], ctx: Ctx) -> Subquery:
+def _first_events(rule: NodeRule, ctx: Ctx) -> Subquery:
+    """Per case: the local day of its first start event. Restricted to the rule's cases (the
+    outer query's case conditions), so a team's or officer's nodes read only their cases' events."""
     ev = aliased(CaseEvent)
     day = _event_day(ev, ctx)
     return (
         select(ev.case_id.label("case_id"), func.min(day).label("start_on"))
-        .where(ev.kind.in_(tuple(kinds)), ev.occurred_at < ctx.cutoff)
+        .join(Case, Case.id == ev.case_id)
+        .where(ev.kind.in_(tuple(rule.start)), ev.occurred_at < ctx.cutoff, *_case_conditions(rule, ctx))
         .group_by(ev.case_id)
         .subquery()
     )
@@ -200,9 +218,10 @@ def _expiry_rule(rule: NodeRule, ctx: Ctx) -> Select[Any]:
     done = (
         select(measure.id.label("event_id"), func.min(follow_day).label("done_on"))
         .select_from(measure)
+        .join(Case, Case.id == measure.case_id)  # only the rule's cases (as the outer query)
         .outerjoin(follow, joined)
         .where(measure.kind.in_(rule.start), measure.expires_on.isnot(None),
-               measure.occurred_at < ctx.cutoff)
+               measure.occurred_at < ctx.cutoff, *_case_conditions(rule, ctx))
         .group_by(measure.id)
         .subquery()
     )

@@ -98,6 +98,7 @@ def _row(case: Case, team_name: str | None, officer_name: str | None, today: dt.
         "officer": officer_name or "",
         "team_id": case.team_id,  # the current holder, for the scope check of a list row
         "officer_id": case.officer_id,
+        "court_id": case.court_id,  # the case's court, for a 辖区 user's scope check
         "target_amount": case.target_amount,
         "recovered_amount": case.recovered_amount,
     }
@@ -124,7 +125,7 @@ def case_header(session: Session, case_id: int) -> dict[str, Any] | None:
     method = CLOSING_METHODS.get(case.closing_method or "")
     parties = session.scalars(select(CaseParty).where(CaseParty.case_id == case_id).order_by(CaseParty.id))
     return {
-        "id": case.id, "case_number": case.case_number, "court": court,
+        "id": case.id, "case_number": case.case_number, "court": court, "court_id": case.court_id,
         "category": CATEGORIES[case.category].label if case.category in CATEGORIES else case.category,
         "track": TRACKS.get(case.track, case.track), "non_litigation": case.non_litigation,
         "received_on": case.received_on, "filed_on": case.filed_on, "closed_on": case.closed_on,
@@ -174,7 +175,7 @@ def _extensions(session: Session, case_id: int) -> list[dict[str, Any]]:
 def _payments(session: Session, case_id: int, today: dt.date) -> list[dict[str, Any]]:
     stmt = select(Payment).where(Payment.case_id == case_id).order_by(Payment.received_on, Payment.id)
     return [
-        {"received_on": p.received_on, "amount": p.amount, "paid_out_on": p.paid_out_on,
+        {"id": p.id, "received_on": p.received_on, "amount": p.amount, "paid_out_on": p.paid_out_on,
          "paid_amount": p.paid_amount, "days": ((p.paid_out_on or today) - p.received_on).days}
         for p in session.scalars(stmt)
     ]

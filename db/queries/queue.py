@@ -1,7 +1,8 @@
-"""The action queue of a team or officer: cases that need action now, most urgent first.
+"""The action-queue counts of a team or officer (the 待办统计 cards) and the cases behind each.
 
-Each queue kind is a registry entry with its SQL (one query per kind for the whole scope).
-Process-node alerts (节点管控, db.nodes) come first: overdue, then due soon.
+Each queue kind is a registry entry with its SQL (one query per kind for the whole scope);
+process-node alerts (节点管控, db.nodes) are counted by status. The work list itself, one row per
+thing to do, is db.queries.worklist.
 """
 from __future__ import annotations
 
@@ -115,25 +116,6 @@ def queue_case_ids(session: Session, kind_key: str, scope: str, scope_id: int | 
     return [r[0] for r in session.execute(select(sub.c.id).order_by(sub.c.since, sub.c.id))]
 
 
-def action_queue(session: Session, scope: str, scope_id: int | None, *, today: dt.date,
-                 limit: int = 200) -> list[dict[str, Any]]:
-    """Queue items across all kinds, most urgent kind first, oldest first within a kind."""
-    items: list[dict[str, Any]] = []
-    for kind in sorted(QUEUE_KINDS.values(), key=lambda k: k.rank):
-        sub = _scoped(kind, scope, scope_id, today).subquery()
-        stmt = (
-            select(sub.c.id, sub.c.since, sub.c.amount, Case.case_number, Case.officer_id)
-            .join(Case, Case.id == sub.c.id)
-            .order_by(sub.c.since, sub.c.id)
-            .limit(max(limit - len(items), 0))
-        )
-        for cid, since, amount, number, officer_id in session.execute(stmt):
-            items.append({"kind": kind.key, "label": kind.label, "action": kind.action, "case_id": cid,
-                          "case_number": number, "officer_id": officer_id, "since": since,
-                          "days": (today - since).days, "amount": amount})
-    return items
-
-
 def legal_deadlines(session: Session, scope: str, scope_id: int | None, *,
                     today: dt.date) -> list[dict[str, Any]]:
     """Open cases with their 法定执行期限: 6 months (3 for 非诉) + extensions + paused days."""
@@ -171,9 +153,9 @@ NODE_ALERTS: dict[str, QueueKind] = {
 }
 
 
-def _node_filter(scope: str, scope_id: int | None) -> NodeFilter:
+def _node_filter(scope: str, scope_id: int | None, today: dt.date) -> NodeFilter:
     narrowing: dict[str, Any] = {f"{scope}_ids": (scope_id,)} if scope_id is not None else {}
-    return NodeFilter(**narrowing)
+    return NodeFilter.pending(today, **narrowing)
 
 
 def node_alerts(session: Session, scope: str, scope_id: int | None, *, today: dt.date,
@@ -183,21 +165,9 @@ def node_alerts(session: Session, scope: str, scope_id: int | None, *, today: dt
     One node query serves the counts, the action queue and the lists behind the counts, so a
     count always equals the length of its list.
     """
-    rows = node_list(session, today, rules, filters=_node_filter(scope, scope_id),
+    rows = node_list(session, today, rules, filters=_node_filter(scope, scope_id, today),
                      statuses=tuple(NODE_ALERTS), limit=1_000_000)
     found: dict[str, list[dict[str, Any]]] = {key: [] for key in NODE_ALERTS}
     for row in rows:
         found[row["status"]].append(row)
     return found
-
-
-def node_queue_items(alerts: dict[str, list[dict[str, Any]]], limit: int = 100) -> list[dict[str, Any]]:
-    """Node alerts as action-queue items (overdue first, then due soon; `limit` per status)."""
-    items = []
-    for kind in NODE_ALERTS.values():
-        for n in alerts[kind.key][:limit]:
-            items.append({"kind": kind.key, "label": f"{kind.label}：{n['node_name']}", "action": kind.action,
-                          "case_id": n["case_id"], "case_number": n["case_number"], "node_key": n["node"],
-                          "officer_id": n["officer_id"], "since": n["deadline"],
-                          "days": -int(n["days_left"] or 0), "amount": None})
-    return items

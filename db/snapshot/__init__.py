@@ -2,7 +2,7 @@
 
 May import: the ``db`` root modules, ``db.models``, ``db.cases``, ``db.indicators``, ``db.nodes``,
 ``db.campaigns``, ``db.auth`` (masking: the snapshot holds no unmasked party data),
-``db.export`` (the checker writes figures through the export to compare the cells).
+``db.export`` (the checker writes figures through the export to compare the cells), and ``db.org`` (the court tree).
 """
 from __future__ import annotations
 

@@ -17,6 +17,7 @@ A violation names the rule, where, and both numbers; the checker never repairs a
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -200,6 +201,26 @@ def _cli_violations(session: Session, body: Mapping[str, Any], settings: Indicat
     return found
 
 
+def _region_violations(session: Session, body: Mapping[str, Any], settings: IndicatorSettings,
+                       period_key: str) -> list[Violation]:
+    """The 辖区 part's court and team rows (db/snapshot/region.py) against `compute`."""
+    rows = (((body.get("region") or {}).get("views") or {}).get(period_key)) or {}
+    period, compare = _period(body, period_key)
+    found = []
+    for scope, shown in (("court", rows.get("courts") or []), ("team", rows.get("teams") or [])):
+        if not shown:
+            continue
+        fresh = {r["id"]: r for r in compute(session, scope, ids=[r["id"] for r in shown],
+                                             period=period, compare=compare, settings=settings)}
+        for entity in shown:
+            other = fresh.get(entity["id"], {"indicators": {}})
+            for key, entry in _indicators(entity).items():
+                where = (f"{PERIOD_NAMES[period_key]} · 辖区 · {entity.get('name')} · "
+                         f"{entry.get('name')}")
+                found += _same_entry(where, entry, other["indicators"].get(key, {}), "命令行")
+    return found
+
+
 def _row_total(rows: Sequence[Mapping[str, Any]], measure: str) -> Decimal:
     if split_measure(measure)[1] is None:
         return Decimal(len(rows))
@@ -271,6 +292,30 @@ def live_violations(session: Session, body: Mapping[str, Any], settings: Indicat
         if key not in (body.get("views") or {}):
             continue
         found += _cli_violations(session, body, settings, key)
+        found += _region_violations(session, body, settings, key)
         found += _explain_violations(session, body, settings, key)
         found += _export_violations(body, key)
     return found
+
+
+def incremental_violations(session: Session, body: Mapping[str, Any], port: Any,
+                           today: dt.date) -> list[Violation]:
+    """The incremental refresh's path against the snapshot (db/snapshot/incremental.py):
+    a full build from kept groups and an incremental merge must give its views and trend."""
+    from db.snapshot.builder import (
+        CUMULATIVE_KEY,
+        TREND_KEYS,
+        load_org,
+        pick_court,
+        trend_months,
+    )
+    from db.snapshot.incremental import IndicatorCore, incremental_differences
+
+    court = pick_court(session, (body.get("court") or {}).get("code", ""))
+    if court is None:
+        return []
+    core = IndicatorCore(port.settings, port.keys, TREND_KEYS, CUMULATIVE_KEY[1])
+    found = incremental_differences(session, core, load_org(session, court), body["periods"],
+                                    today, trend_months(today), body.get("views") or {},
+                                    body.get("trend") or {}, region=body.get("region"))
+    return [Violation("增量刷新", "增量/全量", text) for text in found]

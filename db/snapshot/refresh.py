@@ -11,11 +11,19 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.models import Case
+from db.models import Case, SnapshotChange
 from db.session import begin_consistent_read, data_version, session_scope
-from db.snapshot import history, store
-from db.snapshot.builder import IndicatorPort, build_snapshot
+from db.snapshot import changes, history, store
+from db.snapshot.builder import (
+    CUMULATIVE_KEY,
+    TREND_KEYS,
+    IndicatorPort,
+    Org,
+    build_snapshot,
+    trend_months,
+)
 from db.snapshot.check import check_report
+from db.snapshot.incremental import CoreResult, IndicatorCore
 from db.snapshot.store import CacheLike, RefreshState, iso
 from db.timeouts import TIMEOUT_OPTION, server_statement_limit
 
@@ -29,10 +37,18 @@ def utcnow() -> dt.datetime:
 
 
 def data_fingerprint(session: Session) -> str:
-    """Return the data version and newest case update: two primary-key/index lookups."""
+    """Return the data version, newest case update and whether the change log has rows
+    (triggers fill it on any write to cases or payments, raw UPDATEs included): three
+    primary-key/index lookups."""
     version, _changed = data_version(session)
     newest = session.scalar(select(func.max(Case.updated_at)))
-    return f"{version}|{newest.isoformat() if newest else '-'}"
+    logged = session.scalar(select(SnapshotChange.id).limit(1)) is not None
+    return f"{version}|{newest.isoformat() if newest else '-'}|{int(logged)}"
+
+
+def consumed(fingerprint: str) -> str:
+    """The fingerprint once a build consumed the change rows it read."""
+    return fingerprint.rsplit("|", 1)[0] + "|0"
 
 
 def describe(exc: BaseException) -> str:
@@ -43,7 +59,11 @@ def describe(exc: BaseException) -> str:
 
 @dataclass
 class Refresher:
-    """Everything a tick needs; the scheduler calls `run()` on the leader only."""
+    """Everything a tick needs; the scheduler calls `run()` on the leader only.
+
+    `sessions` is the primary: every write (snapshot version, history, consumed change rows)
+    goes there. `read_sessions`, when given, takes every read of the change check and the build
+    (a streaming replica, DASHBOARD_READ_DATABASE_URL); None reads the primary too."""
 
     sessions: sessionmaker[Session]
     cache: CacheLike
@@ -68,16 +88,34 @@ class Refresher:
     # asked right before anything is written: False (lease lost, refresh abandoned) drops it
     may_write: Callable[[], bool] | None = None
     may_record: Callable[[], bool] | None = None  # … and before a failure is recorded
+    # Recompute only the teams the change log names (db/snapshot/incremental.py); a full
+    # build on the first run, a new day, an org change, every `full_rebuild_s` and on demand
+    incremental: bool = True
+    read_sessions: sessionmaker[Session] | None = None
     _port: IndicatorPort | None = field(default=None, init=False)
+    _core: IndicatorCore | None = field(default=None, init=False)
+    last_mode: str | None = field(default=None, init=False)  # "full"/"incremental"/None
+
+    def reads(self) -> sessionmaker[Session]:
+        """Sessions for the change check and the build: the read URL's, else the primary's."""
+        return self.read_sessions or self.sessions
 
     def _allowed(self) -> bool:
         return self.may_write is None or self.may_write()
 
-    def run(self) -> str:
-        """Check, maybe recompute and publish; log and record any failure."""
+    def run(self, *, full: bool = False) -> str:
+        """Check, maybe recompute and publish; log and record any failure.
+
+        `full`: build everything now, whatever the fingerprint (`python -m dashboard rebuild`)."""
         now = self.clock()
         state = store.read_state(self.cache) or RefreshState()
         try:
+            if full:
+                with session_scope(self.reads()) as session:
+                    fingerprint = data_fingerprint(session)
+                self._publish(state, now, fingerprint,
+                              now.astimezone(self.tz).date(), full=True)
+                return PUBLISHED
             return self._refresh(state, now)
         except Exception as exc:  # noqa: BLE001 - the scheduler must survive any failure
             cause = describe(exc)
@@ -90,7 +128,7 @@ class Refresher:
             return FAILED
 
     def _refresh(self, state: RefreshState, now: dt.datetime) -> str:
-        with session_scope(self.sessions) as session:
+        with session_scope(self.reads()) as session:
             fingerprint = data_fingerprint(session)
         today = now.astimezone(self.tz).date().isoformat()
         if (state.fingerprint == fingerprint and state.day == today and not self._rebuild_due(state, now)
@@ -99,7 +137,8 @@ class Refresher:
                 return FAILED
             store.write_state(self.cache, state.confirmed(now))
             return UNCHANGED
-        self._publish(state, now, fingerprint, dt.date.fromisoformat(today))
+        self._publish(state, now, fingerprint, dt.date.fromisoformat(today),
+                      full=self._rebuild_due(state, now))
         return PUBLISHED
 
     def _rebuild_due(self, state: RefreshState, now: dt.datetime) -> bool:
@@ -116,20 +155,39 @@ class Refresher:
             self._port = self.port_factory()
         return self._port
 
+    def core(self) -> IndicatorCore:
+        if self._core is None:
+            port = self.port()
+            self._core = IndicatorCore(port.settings, port.keys, TREND_KEYS, CUMULATIVE_KEY[1])
+        return self._core
+
     def _publish(self, state: RefreshState, now: dt.datetime, fingerprint: str,
-                 today: dt.date) -> None:
+                 today: dt.date, full: bool = False) -> None:
         started = time.perf_counter()
         store.write_state(self.cache, state.computing(now))  # not stale while it computes
-        with session_scope(self.sessions) as session:
+        found: list[CoreResult] = []
+        with session_scope(self.reads()) as session:
             # every pass of the build reads the same instant of the database (issue #15 §1)
             begin_consistent_read(session)
             self._allow_long(session)
             self._limit_parallelism(session)
+            seen = changes.pending(session)
+            core = self.core()
+
+            def indicator_core(s: Session, org: Org, periods: dict[str, dict[str, Any]],
+                               day: dt.date) -> tuple[dict[str, Any], dict[str, Any]]:
+                result = core.compute(s, org, periods, day, trend_months(day),
+                                      None if full or not self.incremental else seen.teams,
+                                      version=state.version)
+                found.append(result)
+                return result.views, result.trend
+
             body = self.build(session, self.port(), today=today,
-                              court_code=self.court_code, tz=self.tz)
-            floor = max(state.version or 0, history.last_version(session))
+                              court_code=self.court_code, tz=self.tz, core=indicator_core)
         if not self._allowed():
             raise RuntimeError("不再持有主控锁，本次刷新结果未写入")
+        with session_scope(self.sessions) as session:  # written by the leader: read where written
+            floor = max(state.version or 0, history.last_version(session))
         # the invariants inside the snapshot, checked on every build (the admin page shows them;
         # `python -m dashboard check` adds the CLI, drill-down and export comparisons)
         body["check"] = check_report(body, iso(self.clock()))
@@ -138,10 +196,19 @@ class Refresher:
                     "status": "ok", "last_error": None}
         self._persist(snapshot, now)
         store.publish(self.cache, snapshot, state)
+        # the groups behind this snapshot are the base of the next incremental build; the
+        # change rows it read are done with (rows committed since stay for the next build)
+        core.state = None
+        self.last_mode = found[-1].mode if found else None
+        if found:
+            found[-1].state.version = snapshot["version"]
+            core.state = found[-1].state
+        with session_scope(self.sessions) as session:
+            changes.consume(session, seen.ids)
         self._after_publish(snapshot["version"])
         store.write_state(self.cache, RefreshState(
             version=snapshot["version"], previous_version=state.version,
-            fingerprint=fingerprint, day=today.isoformat(),
+            fingerprint=consumed(fingerprint), day=today.isoformat(),
             computed_at=snapshot["computed_at"], as_of=snapshot["as_of"],
             checked_at=iso(self.clock()), duration_ms=snapshot["duration_ms"]))
         log.info("快照 %s 已发布，用时 %s 毫秒", snapshot["version"], snapshot["duration_ms"])

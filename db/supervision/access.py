@@ -34,9 +34,11 @@ def addressed_to(principal: Principal, order: Mapping[str, Any]) -> bool:
 
 
 def may_view(principal: Principal | None, order: Mapping[str, Any]) -> bool:
-    """An order is visible when it lies in the principal's data scope."""
+    """An order is visible when it lies in the principal's data scope (a 辖区 user's: when the
+    order's court, `order["court_id"]`, is one of its courts)."""
     scope = scope_of(principal)
-    return (scope.court or (scope.team_id is not None and scope.team_id == order.get("team_id"))
+    return (scope.sees_court(order.get("court_id"))
+            or (scope.team_id is not None and scope.team_id == order.get("team_id"))
             or (scope.officer_id is not None and scope.officer_id == order.get("officer_id")))
 
 

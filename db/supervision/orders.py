@@ -21,7 +21,15 @@ from sqlalchemy.orm import Session, aliased
 
 from db.auth.access import Scope
 from db.errors import ValidationError
-from db.models import Case, Officer, SupervisionOrder, SupervisionStep, Team, User
+from db.models import (
+    CENTER_KIND,
+    Case,
+    Officer,
+    SupervisionOrder,
+    SupervisionStep,
+    Team,
+    User,
+)
 from db.session import bump_data_version
 from db.sqldates import local_day
 
@@ -212,11 +220,24 @@ def _answered_on(offset_minutes: int) -> Any:
     )
 
 
-def _scope_clause(scope: Scope | None) -> Any:
-    """Orders a scope may see: everything, one team's, or one officer's; None means no narrowing."""
+def order_court() -> Any:
+    """The court an order belongs to: its case's, else its officer's, else its team's."""
     o = SupervisionOrder
-    if scope is None or scope.court:
+    return func.coalesce(
+        select(Case.court_id).where(Case.id == o.case_id).correlate(o).scalar_subquery(),
+        select(Officer.court_id).where(Officer.id == o.officer_id).correlate(o).scalar_subquery(),
+        select(Team.court_id).where(Team.id == o.team_id).correlate(o).scalar_subquery(),
+    )
+
+
+def _scope_clause(scope: Scope | None) -> Any:
+    """Orders a scope may see: every court's or (a 辖区 user) its courts', one team's, or one
+    officer's; None means no narrowing."""
+    o = SupervisionOrder
+    if scope is None or (scope.court and scope.court_ids is None):
         return true()
+    if scope.court:
+        return order_court().in_(sorted(scope.court_ids or ())) if scope.court_ids else false()
     if scope.team_id is not None:
         return o.team_id == scope.team_id
     if scope.officer_id is not None:
@@ -331,7 +352,8 @@ def list_orders(
     eff = _effective_status(today).label("effective_status")
     stmt = (
         select(o, eff, Case.case_number, Team.name.label("team_name"), Officer.name.label("officer_name"),
-               func.coalesce(issuer.display_name, issuer.username).label("issuer_name"))
+               func.coalesce(issuer.display_name, issuer.username).label("issuer_name"),
+               order_court().label("court_id"))
         .outerjoin(Case, Case.id == o.case_id)
         .outerjoin(Team, Team.id == o.team_id)
         .outerjoin(Officer, Officer.id == o.officer_id)
@@ -361,7 +383,7 @@ def _order_dict(row: Any) -> dict[str, Any]:
         "case_id": order.case_id, "case_number": row.case_number, "node_key": order.node_key,
         "team_id": order.team_id, "team_name": row.team_name, "officer_id": order.officer_id,
         "officer_name": row.officer_name, "issued_by": order.issued_by, "issued_at": order.issued_at,
-        "issuer_name": row.issuer_name,
+        "issuer_name": row.issuer_name, "court_id": row.court_id,
     }
 
 
@@ -389,10 +411,16 @@ def target_choices(session: Session, scope: Scope | None = None) -> dict[str, li
     """Active teams and officers (with their team) for the filters and the issue form, within
     `scope` (None: the whole court): a lead sees the own team and its officers, an officer the own
     team and only himself or herself — never the names of all staff."""
-    team_q = select(Team.id, Team.name).where(Team.active.is_(True)).order_by(Team.id)
+    # 督办 goes to the case-handling teams and their officers, not to the 执行指挥中心 itself
+    team_q = select(Team.id, Team.name).where(Team.active.is_(True), Team.kind != CENTER_KIND).order_by(Team.id)
     officer_q = (select(Officer.id, Officer.name, Team.name.label("team")).outerjoin(Team, Team.id == Officer.team_id)
-                 .where(Officer.active.is_(True)).order_by(Officer.team_id, Officer.id))
-    if scope is not None and not scope.court:
+                 .where(Officer.active.is_(True), or_(Team.kind.is_(None), Team.kind != CENTER_KIND))
+                 .order_by(Officer.team_id, Officer.id))
+    if scope is not None and scope.court and scope.court_ids is not None:
+        courts = sorted(scope.court_ids)
+        team_q = team_q.where(Team.court_id.in_(courts))
+        officer_q = officer_q.where(Officer.court_id.in_(courts))
+    elif scope is not None and not scope.court:
         if scope.team_id is not None:
             team_q = team_q.where(Team.id == scope.team_id)
             officer_q = officer_q.where(Officer.team_id == scope.team_id)
@@ -408,9 +436,25 @@ def target_choices(session: Session, scope: Scope | None = None) -> dict[str, li
             "officers": [{"id": o.id, "name": o.name, "team": o.team or "未分配"} for o in officers]}
 
 
-def case_id_by_number(session: Session, case_number: str) -> int:
-    """The id of the case with this 案号 (ValidationError naming the field when there is none)."""
-    found = session.scalar(select(Case.id).where(Case.case_number == case_number.strip()))
+def case_id_by_number(session: Session, case_number: str, scope: Scope | None = None) -> int:
+    """The id of the case with this 案号 (ValidationError naming the field when there is none);
+    given a 辖区 `scope`, a case of another court is answered as if it did not exist."""
+    stmt = select(Case.id).where(Case.case_number == case_number.strip())
+    if scope is not None and scope.court_ids is not None:
+        stmt = stmt.where(Case.court_id.in_(sorted(scope.court_ids)))
+    found = session.scalar(stmt)
     if found is None:
         raise ValidationError(f"案号“{case_number.strip()}”不存在", field="case_number")
     return found
+
+
+def target_court(session: Session, kind: str, case_id: int | None = None, team_id: int | None = None,
+                 officer_id: int | None = None) -> int | None:
+    """The court of a 督办's target (case, officer or team), None when there is no such target."""
+    found: dict[str, tuple[Any, Any, int | None]] = {
+        "node": (Case.court_id, Case.id, case_id), "case": (Case.court_id, Case.id, case_id),
+        "officer": (Officer.court_id, Officer.id, officer_id), "team": (Team.court_id, Team.id, team_id)}
+    if kind not in found or found[kind][2] is None:
+        return None
+    court_col, id_col, ident = found[kind]
+    return session.scalar(select(court_col).where(id_col == ident))

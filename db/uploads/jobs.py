@@ -95,6 +95,15 @@ def _set(sessions: sessionmaker[Session], job_id: int, **values: Any) -> None:
         session.execute(update(ImportJob).where(ImportJob.id == job_id).values(**values))
 
 
+def _batches(found: dict[str, int]) -> str:
+    """"，批次 7" for one court's data; "，批次 内0203:7、内0204:8" for several courts'."""
+    if not found:
+        return ""
+    if len(found) == 1:
+        return f"，批次 {next(iter(found.values()))}"
+    return "，批次 " + "、".join(f"{code}:{batch}" for code, batch in found.items())
+
+
 def _summary(result: dict[str, Any]) -> str:
     return (f"新增 {result['new']}，更新 {result['updated']}，未变 {result['unchanged']}，"
             f"问题行 {result['rejected']}，删除 {result['deleted']}")
@@ -114,8 +123,10 @@ def run_job(sessions: sessionmaker[Session], job_id: int, actor: Principal, *, l
             label = KINDS[kind]
             job.status, job.started_at = "running", utcnow()
         with session_scope(sessions) as session:
+            # a user of a court imports only that court's and its 辖区's data (each court its own batch)
             result = run_import(session, content, actor=actor.username, name=name, dry_run=kind == "dry_run",
-                                skip_invalid=skip, court=court, progress=progress, limits=limits, tz=tz)
+                                skip_invalid=skip, court=court, progress=progress, limits=limits, tz=tz,
+                                court_ids=actor.court_ids)
             if not result.dry_run and result.rejected:
                 session.rollback()  # nothing was written (the engine rolled its savepoint back)
         data = result.as_dict()
@@ -131,7 +142,7 @@ def run_job(sessions: sessionmaker[Session], job_id: int, actor: Principal, *, l
                 content=content if kind == "dry_run" else None))
             audit.record(session, actor=actor, action="import", target=name,
                          detail=f"{KINDS[kind]}（任务 {job_id}"
-                                + (f"，批次 {result.batch}" if result.batch else "") + f"）：{_summary(data)}"
+                                + _batches(result.batches) + f"）：{_summary(data)}"
                                 + (f"；{len(result.errors)} 处问题" if result.errors else ""),
                          outcome=outcome)
     except ImportFailed as exc:

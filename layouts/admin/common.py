@@ -7,7 +7,7 @@ from typing import Any
 from dash import dcc, html
 
 TABS = (("/admin/import", "数据导入"), ("/admin/users", "用户管理"), ("/admin/tokens", "大屏令牌"), ("/admin/audit", "审计日志"),
-        ("/admin/sources", "事件接口"), ("/admin/rules", "节点规则"))
+        ("/admin/sources", "事件接口"), ("/admin/rules", "节点规则"), ("/admin/triage-rules", "分流规则"))
 
 
 def frame(current: str, title: str, children: list[Any], root_id: str) -> html.Div:

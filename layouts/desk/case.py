@@ -82,12 +82,15 @@ def timeline(items: list[dict[str, Any]]) -> list[html.Li]:
     ]
 
 
-def _table(title: str, headers: list[str], rows: list[list[Any]]) -> html.Div:
+def _table(title: str, headers: list[str], rows: list[list[Any]], row_ids: list[str] | None = None) -> html.Div:
+    """A small table; `row_ids` give each row an anchor (a 今日待办 link scrolls to it)."""
     if not rows:
         return html.Div([html.H3(title), html.P("无", className="note")])
+    ids_ = row_ids or [""] * len(rows)
     return html.Div([html.H3(title), html.Table(
         [html.Thead(html.Tr([html.Th(h) for h in headers])),
-         html.Tbody([html.Tr([html.Td(c) for c in r]) for r in rows])], className="plain-table")])
+         html.Tbody([html.Tr([html.Td(c) for c in r], **({"id": i} if i else {})) for r, i in zip(rows, ids_, strict=True)])],
+        className="plain-table")])
 
 
 def _supervise_node(case_id: int, node: dict[str, Any], may_issue: bool) -> Any:
@@ -106,12 +109,31 @@ def tables(d: dict[str, Any], may_issue: bool = False) -> list[Any]:
                [[_day(x["approved_on"]), x["days"], x["reason"]] for x in d["extensions"]]),
         _table("案款", ["到账日期", "到账金额", "发放日期", "发放金额", "天数"],
                [[_day(p["received_on"]), _money(p["amount"]), _day(p["paid_out_on"]),
-                 _money(p["paid_amount"]), p["days"]] for p in d["payments"]]),
+                 _money(p["paid_amount"]), p["days"]] for p in d["payments"]],
+               [f"{D.PAYMENT_ROW}{p['id']}" for p in d["payments"]]),
         _table("分案与改派", ["日期", "团队", "承办人", "原因"],
                [[_day(a["assigned_on"]), a["team"], a["officer"], a["reason"]] for a in d["assignments"]]),
     ]
     if d.get("nodes") is not None:
         out.insert(0, _table("流程节点", ["节点", "期限", "完成", "状态", "督办"],
                              [[n["label"], _day(n.get("due_on")), _day(n.get("done_on")), n.get("status_label", ""),
-                               _supervise_node(d["header"]["id"], n, may_issue)] for n in d["nodes"]]))
+                               _supervise_node(d["header"]["id"], n, may_issue)] for n in d["nodes"]],
+                             _node_anchors(d["nodes"])))
+    if d.get("orders") is not None:
+        out.insert(1, _table("督办", ["编号", "督办事项", "办理期限", "状态"],
+                             [[dcc.Link(str(o["id"]), href=f"/supervision?order={o['id']}", className="num-link"),
+                               o["subject"], _day(o["due_on"]), o["status_label"]] for o in d["orders"]],
+                             [f"{D.ORDER_ROW}{o['id']}" for o in d["orders"]]))
     return out
+
+
+def _node_anchors(nodes: list[dict[str, Any]]) -> list[str]:
+    """One anchor per node key: its first overdue or due-soon row, else its first row."""
+    chosen: dict[str, int] = {}
+    for i, n in enumerate(nodes):
+        key = str(n.get("key") or "")
+        urgent = n.get("status") in ("overdue", "due_soon")
+        if key and (key not in chosen or (urgent and nodes[chosen[key]].get("status") not in ("overdue", "due_soon"))):
+            chosen[key] = i
+    at = {i: key for key, i in chosen.items()}
+    return [f"{D.NODE_ROW}{at[i]}" if i in at else "" for i in range(len(nodes))]

@@ -30,8 +30,10 @@ def crumbs(items: Sequence[tuple[str, str]]) -> list[Any]:
         if i:
             out.append(html.Span("›", className="crumb-sep"))
         last = i == len(items) - 1
+        # /court/<code> (a 辖区 crumb selects its court) is a Flask route: a plain link
+        link = html.A if href.startswith("/court/") else dcc.Link
         out.append(html.Span(label, className="crumb current") if last
-                   else dcc.Link(label, href=href, className="crumb"))
+                   else link(label, href=href, className="crumb"))
     return out
 
 
@@ -80,8 +82,22 @@ def period_bar(path: str, query: Mapping[str, Any], ids_: Any, with_compare_date
     )
 
 
+def live_marks(ns: Any) -> list[Any]:
+    """The page's 「数据截至 HH:MM」 (filled with the data) and the store of the data version on
+    screen; callbacks.desk.live refreshes the page's figures when the data version moves."""
+    return [html.Span(id=ns.ASOF, className="desk-as-of", role="status"),
+            dcc.Store(id=ns.SHOWN, data=None)]
+
+
 # Action buttons start hidden; a callback shows them to whom may use them (the server refuses anyway).
 BUTTON, HIDDEN_BUTTON = "btn", "btn is-hidden"
+
+
+def print_button(page: str) -> html.Button:
+    """「打印」: assets/desk-print.js switches every grid to its print layout (all rows), heads each
+    sheet with `page`, the scope and the data's as-of time, then opens the print dialog. Screen only."""
+    return html.Button("打印", className="btn print-btn", type="button", title="打印本页（A4 横向，全部行）",
+                       **{"data-print-title": page})
 
 
 def entity_desk(ns: Any, kind: str, entity_id: str | None, query: Mapping[str, Any], title: str,
@@ -96,9 +112,10 @@ def entity_desk(ns: Any, kind: str, entity_id: str | None, query: Mapping[str, A
             dcc.Location(id=ns.NAV, refresh="callback-nav"),
             dcc.Store(id=ns.QUERY, data={"path_id": entity_id, "query": dict(query)}),
             html.Nav(id=ns.CRUMBS, className="crumbs"),
-            html.Div([html.H1(id=ns.TITLE, children=title),
+            html.Div([html.H1(id=ns.TITLE, children=title), *live_marks(ns),
                       dcc.Link(supervise[0], href=supervise[1], id=ns.SUPERVISE, className=HIDDEN_BUTTON),
-                      html.A("导出 Excel", href=export, className="btn export-link")], className="desk-head"),
+                      html.A("导出 Excel", href=export, className="btn export-link"), print_button(title)],
+                     className="desk-head"),
             period_bar(path, query, ns, with_compare_dates=False),
             html.Div(id=ns.ERROR),
             *sections,

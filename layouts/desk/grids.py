@@ -24,6 +24,10 @@ LOCALE_ZH = {
 }
 
 
+# a live grid's row id: the `_rid` callbacks.desk.live gives every row (dash-ag-grid evaluates this
+# expression itself; every row of a live grid must carry a unique `_rid`)
+ROW_ID_JS = "params.data._rid"
+
 CASE_NUMBER_WIDTH = 240  # px that show a whole bold 案号 such as “（2026）内0221执保1234号”
 
 
@@ -94,20 +98,6 @@ def case_columns(kind: str = "cases", value_label: str = "") -> list[dict[str, A
     return cols
 
 
-def queue_columns() -> list[dict[str, Any]]:
-    return [
-        {"field": "label", "headerName": "待办事项", "minWidth": 200},
-        link_column("case_number", "案号", width=CASE_NUMBER_WIDTH),
-        {"field": "officer", "headerName": "承办人", "width": 100},
-        {"field": "since", "headerName": "起算日期", "width": 120},
-        {"field": "days", "headerName": "已历天数", "type": "rightAligned", "filter": "agNumberColumnFilter", "width": 110},
-        {"field": "amount", "headerName": "金额（元）", "type": "rightAligned", "filter": "agNumberColumnFilter",
-         "valueFormatter": MONEY},
-        {"field": "action", "headerName": "处理建议", "minWidth": 260, "flex": 2},
-        link_column("supervise", "督办", width=80),  # overdue nodes: opens the 督办 form pre-filled
-    ]
-
-
 def supervision_columns() -> list[dict[str, Any]]:
     return [
         link_column("id", "编号", width=80, numeric=True) | {"maxWidth": 100},
@@ -135,17 +125,39 @@ def deadline_columns() -> list[dict[str, Any]]:
 
 
 def grid(id_: str, columns: list[dict[str, Any]] | None = None, rows: list[dict[str, Any]] | None = None,
-         height: str = "60vh") -> dag.AgGrid:
-    """A sortable, filterable grid with a sticky header (the grid scrolls, the header stays)."""
+         height: str = "60vh", live: bool = False) -> dag.AgGrid:
+    """A sortable, filterable grid with a sticky header (the grid scrolls, the header stays).
+
+    `live`: its rows come through callbacks.desk.live (each with a unique `_rid`), so a refresh
+    updates them in place: filters, sort and scroll position stay, changed cells flash."""
+    extra: dict[str, Any] = {"getRowId": ROW_ID_JS} if live else {}
     return dag.AgGrid(
         id=id_,
         columnDefs=columns or [],
         rowData=rows or [],
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": False,
-                       "minWidth": 96, "flex": 1, "wrapHeaderText": True, "autoHeaderHeight": True},
+                       "minWidth": 96, "flex": 1, "wrapHeaderText": True,
+                       "enableCellChangeFlash": True},  # a live refresh flashes the changed cells
         dashGridOptions={"localeText": LOCALE_ZH, "tooltipShowDelay": 300, "animateRows": False,
                          "enableCellTextSelection": True, "suppressMovableColumns": False},
-        columnSize="responsiveSizeToFit",
         className="ag-theme-quartz desk-grid",
+        style={"height": height, "width": "100%"},
+        **extra,
+    )
+
+
+def paged_grid(id_: str, height: str = "60vh", block: int = 200) -> dag.AgGrid:
+    """A grid with AG Grid's infinite row model: it asks the server for blocks of `block` rows
+    (`getRowsRequest` → callback → `getRowsResponse`), sorted and filtered on the server. The
+    columns come from the page's callback like a client-side grid's."""
+    return dag.AgGrid(
+        id=id_,
+        columnDefs=[],
+        rowModelType="infinite",
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": False,
+                       "minWidth": 96, "flex": 1, "wrapHeaderText": True},
+        dashGridOptions={"localeText": LOCALE_ZH, "tooltipShowDelay": 300, "animateRows": False,
+                         "enableCellTextSelection": True, "cacheBlockSize": block},
+        className="ag-theme-quartz desk-grid desk-grid-paged",
         style={"height": height, "width": "100%"},
     )

@@ -8,7 +8,7 @@ from typing import Any
 from dash import dcc, html
 
 from layouts import ids
-from layouts.desk.common import HIDDEN_BUTTON, search
+from layouts.desk.common import HIDDEN_BUTTON, live_marks, print_button, search
 from layouts.desk.grids import CASE_NUMBER_WIDTH, grid, link_column
 
 S = ids.Supervision
@@ -18,13 +18,6 @@ FILTER_KEYS = ("status", "team", "officer", "case", "kind", "ifrom", "ito", "dfr
 def supervise_href(kind: str, **target: Any) -> str:
     """Link that opens the issue form pre-filled for a target (node, case, officer or team)."""
     return "/supervision" + search({"new": kind, **target})
-
-
-def supervise_link(item: Mapping[str, Any]) -> dict[str, str]:
-    """Grid fields of a 督办 link for an action-queue row of an overdue or due-soon node."""
-    if item.get("kind") not in ("overdue", "due_soon") or not item.get("node_key"):
-        return {}
-    return {"supervise": "督办", "supervise__href": supervise_href("node", case=item["case_id"], node=item["node_key"])}
 
 
 def _date(id_: str, value: Any, placeholder: str) -> dcc.DatePickerSingle:
@@ -114,11 +107,11 @@ def layout(**query: Any) -> html.Div:
         dcc.Location(id=S.NAV, refresh="callback-nav"),
         dcc.Store(id=S.QUERY, data=dict(query)),
         dcc.Store(id=S.REV, data=0),
-        html.Div([html.H1("督办"),
+        html.Div([html.H1("督办"), *live_marks(S),
                   html.Div([dcc.Link("下发督办", href="/supervision" + search(keep | {"new": "case"}),
                                      id=S.NEW_LINK, className=HIDDEN_BUTTON),
                             html.A("导出 Excel", id=S.EXPORT, href="/export/supervision.xlsx" + search(keep),
-                                   className="btn export-link")], className="head-actions")],
+                                   className="btn export-link"), print_button("督办")], className="head-actions")],
                  className="desk-head"),
         html.Div(id=S.ERROR),
         issue_form(query),
@@ -126,7 +119,7 @@ def layout(**query: Any) -> html.Div:
         html.Section([html.H2("各团队督办统计"), html.Div(id=S.STATS)], className="sv-stats"),
         filter_bar(query),
         html.Div(id=S.SUMMARY, className="list-summary"),
-        grid(S.GRID, columns(), height="60vh"),
+        grid(S.GRID, columns(), height="60vh", live=True),
         html.P("逾期：已下发而过了办理期限仍未反馈（每日由定时任务记入流转记录，列表实时判断）。"
                "点击编号查看流转记录并反馈、办结或退回。", className="note"),
     ], className="desk desk-supervision")

@@ -29,6 +29,10 @@ SECTIONS: tuple[Section, ...] = (
             "适配 1920×1080 与 3840×2160 视频墙", "指挥中心", "屏", "/wall"),
     Section("analysis", "/analysis", "会商分析", "任选期间与同期对比，全院 → 团队 → 承办人 → 案件逐级下钻，"
             "每个数字可查看背后的案件并导出", "院庭长、执行局长", "析", "/analysis"),
+    Section("meeting", "/meeting", "会议模式", "周例会投影：全屏大字，键盘逐级下钻，两个团队或两名承办人并排对比，"
+            "一键导出会议材料（Excel 与 A4 讲义）", "院庭长、指挥中心、团队长", "会", "/meeting"),
+    Section("center", "/center", "指挥中心", "中心的集约事务：网络查控、送达、执行110、案款发放与续封的"
+            "今日办理量和及时率，按中心人员下钻到案件", "指挥中心、院领导", "中", "/center"),
     Section("team", "/team/1", "团队工作台", "本团队承办人指标与红黄绿灯，今日需办理的节点、长期未结与待发案款",
             "团队长", "队", "/team/<team_id>"),
     Section("supervision", "/supervision", "督办", "节点超期与临期督办：下发、反馈、办结，全程留痕",
@@ -144,6 +148,7 @@ def layout(**_: str) -> html.Div:
                     html.P("质效指标实时精确到人：全院、团队、承办人三级指标，"
                            "流程节点预警与督办闭环。", className="hero-sub"),
                     html.P("正在读取数据…", id=ids.Home.COURT, className="lead"),
+                    html.Span(id=ids.Home.ASOF, className="desk-as-of", role="status"),
                 ],
                 className="home-hero",
             ),
@@ -153,6 +158,7 @@ def layout(**_: str) -> html.Div:
             html.Footer("全部页面、脚本与字体均由本系统提供，不访问互联网。统计口径见 docs/data-model.md《统计口径》。",
                         className="home-foot"),
             dcc.Interval(id=ids.Home.LOAD, max_intervals=0),
+            dcc.Store(id=ids.Home.SHOWN, data=None),  # data version on screen (callbacks.desk.live)
         ],
         className="home",
     )
@@ -174,3 +180,85 @@ def outage_summary(notice: str, kept: list | None) -> list:
             className="court-card is-empty home-outage", role="status")]
     return [html.P(f"{notice}（数据库恢复后自动更新）", className="home-outage-note", role="status"),
             html.Div(kept, className="home-stale")]
+
+
+# The 辖区 on the start page (the snapshot's "region" part, db/snapshot/region.py): a 中院
+# user sees every court of it ranked; a user of a court below sees that court only, with its
+# teams. The figures are 本年至今, as on the wall.
+REGION_FIGURES: tuple[tuple[str, str], ...] = (
+    ("closure_rate", "结案率"), ("recovery_rate", "执行到位率"),
+    ("legal_limit_rate", "法定期限内结案率"), ("closed", "结案"))
+TEAM_FIGURES: tuple[tuple[str, str], ...] = (
+    ("accepted", "受理"), ("closed", "结案"), ("closure_rate", "结案率"),
+    ("completion_rate", "执行完毕率"))
+_STATUS = {"good": ("●", "达标"), "ok": ("●", "达标"), "warn": ("◆", "临界"),
+           "warning": ("◆", "临界"), "bad": ("■", "未达标"), "alert": ("■", "未达标")}
+
+
+def _yoy(entry: Mapping[str, Any]) -> html.Span | None:
+    """▲/▼/＝ and the engine's change text (同比), or nothing without a comparison."""
+    delta = entry.get("delta_display")
+    try:
+        sign = (float(entry["value"]) > float(entry["compare_value"])) - (
+            float(entry["value"]) < float(entry["compare_value"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not delta:
+        return None
+    arrow = {1: "▲", -1: "▼", 0: "＝"}[sign]
+    return html.Span(f"同比 {arrow} {delta}", className="rg-yoy", title="较去年同期")
+
+
+def _figure(entry: Mapping[str, Any] | None, label: str) -> html.Div:
+    entry = entry or {}
+    status = _STATUS.get(entry.get("status") or "")
+    badge = (html.Span(f"{status[0]} {status[1]}", className=f"rg-status rg-status--{entry.get('status')}")
+             if status else None)
+    return html.Div([html.Div(entry.get("display") or "—", className="rg-value"),
+                     html.Div([label, badge], className="rg-label"), _yoy(entry)],
+                    className="rg-figure")
+
+
+def _team_table(teams: Sequence[Mapping[str, Any]]) -> html.Table:
+    head = html.Tr([html.Th("团队"), *[html.Th(label) for _key, label in TEAM_FIGURES]])
+    rows = [html.Tr([html.Td(dcc.Link(t.get("name") or "—", href=f"/team/{t['id']}")),
+                     *[html.Td([(t.get("indicators") or {}).get(key, {}).get("display") or "—",
+                                " ", _yoy((t.get("indicators") or {}).get(key) or {})])
+                       for key, _label in TEAM_FIGURES]], **{"data-team": str(t["id"])})
+            for t in teams]
+    return html.Table([html.Thead(head), html.Tbody(rows)], className="rg-teams")
+
+
+def region_section(region: Mapping[str, Any], only: Collection[int] | None,
+                   with_teams: bool) -> html.Section | None:
+    """The 辖区's court cards, ranked on 结案率 (`only`: those courts; None: all), each court's
+    teams under its card when `with_teams`; None when there is nothing to show."""
+    view = (region.get("views") or {}).get("ytd") or {}
+    results = {r["id"]: r for r in view.get("courts") or []}
+    teams = {t["id"]: t for t in view.get("teams") or []}
+    courts = {c["id"]: c for c in region.get("courts") or [] if only is None or c["id"] in only}
+    cards = []
+    for entry in [e for e in view.get("ranking") or [] if e["id"] in courts]:
+        court = courts[entry["id"]]
+        indicators = (results.get(court["id"]) or {}).get("indicators") or {}
+        place = f"第 {entry['rank']} 名" if entry.get("rank") is not None else "未排名"
+        body: list[Any] = [
+            html.Div([html.Span(place, className="rg-rank"),
+                      html.H3(court.get("name") or "—", className="rg-name"),
+                      html.Span(court.get("code") or "", className="court-meta")],
+                     className="rg-head"),
+            html.Div([_figure(indicators.get(key), label) for key, label in REGION_FIGURES],
+                     className="rg-figures")]
+        if with_teams:
+            shown = [teams[t] for t in court.get("teams") or [] if t in teams]
+            body.append(_team_table(shown) if shown else html.P("暂无团队数据", className="court-meta"))
+        # a card with its team table takes the whole row: a third of the page squeezed the
+        # team names to one character per line
+        cards.append(html.Div(body, className="rg-card rg-card--teams" if with_teams else "rg-card",
+                              **{"data-court": str(court["id"])}))
+    if not cards:
+        return None
+    title = "辖区法院排名" if only is None else "本院在辖区中的指标"
+    return html.Section([html.H2([title, html.Span("本年至今 · 按结案率排名 · 与大屏同一快照",
+                                                   className="court-meta")], className="rg-title"),
+                         html.Div(cards, className="rg-grid")], className="home-region")

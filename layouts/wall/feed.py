@@ -10,6 +10,7 @@ from dash import html
 from db.auth.masking import mask_name, mask_text
 from db.cases.event_kinds import EVENT_KINDS
 from layouts import ids
+from layouts.units import wan
 
 FEED_ROWS = 11
 # Feed kinds that are not case events (filing, closing, money) → colour group of their chip.
@@ -84,7 +85,7 @@ def _amount(key: str, value: Any) -> str:
     if value is None:
         return "—"
     if key == "recovered":
-        return f"{float(value) / 10000:,.2f}"
+        return wan(value)
     return f"{int(value):,}"
 
 

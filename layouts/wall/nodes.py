@@ -10,6 +10,7 @@ from typing import Any
 from dash import html
 
 from layouts import ids
+from layouts.units import wan
 
 # What the screen will show once node control (节点管控) exists: (title, explanation).
 PLANNED: tuple[tuple[str, str], ...] = (
@@ -122,7 +123,7 @@ def side(nodes: dict[str, Any]) -> list[html.Div]:
     sup = nodes.get("supervision") or {}
     pay = nodes.get("payments") or {}
     bands = [(b.get("label") or b.get("band") or "—",
-              f"{_count(b.get('count')):,} 笔 · {float(b.get('amount') or 0) / 10000:,.2f} 万元")
+              f"{_count(b.get('count')):,} 笔 · {wan(b.get('amount'))} 万元")
              for b in pay.get("bands") or []]
     return [_pairs("督办", [(label, f"{_count(sup.get(key)):,} 件") for key, label in SUPERVISION]),
             _pairs("待发放案款 · 按账龄", bands or [("—", "无")])]

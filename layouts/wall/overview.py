@@ -24,6 +24,11 @@ def _empty_figure() -> dict[str, Any]:
     return trend_figure(None).to_dict()
 
 
+def empty_figure() -> dict[str, Any]:
+    """The placeholder figure (a screen with nothing to plot)."""
+    return _empty_figure()
+
+
 def chart(graph_id: str, kiosk: bool) -> html.Div:
     """A graph in a box that CSS scales from the 1080p design size to the real screen."""
     config = {"displayModeBar": False, "staticPlot": kiosk, "responsive": True}

@@ -14,8 +14,16 @@ class Screen:
 
 SCREENS: dict[str, Screen] = {
     s.key: s
-    for s in (Screen("overview", "总览"), Screen("teams", "团队"), Screen("nodes", "节点"), Screen("feed", "动态"))
+    for s in (Screen("overview", "总览"), Screen("teams", "团队"), Screen("center", "中心"),
+              Screen("nodes", "节点"), Screen("feed", "动态"), Screen("campaign", "专项行动"),
+              Screen("region", "辖区"), Screen("courts", "法院"))
 }
+# Screens that are in the rotation only while they have something to show (the snapshot says so:
+# layouts/wall/campaign.py `live`): 专项行动 while a campaign marked 大屏展示 runs. They join even
+# when DASHBOARD_WALL_SCREENS does not list them (at the end; listed, at their place).
+# 辖区 and 法院 while the snapshot has a 辖区 part (a 中院's wall: layouts/wall/region.py); 法院
+# takes one slot per court (wall.js "courts#i"), unless WALL_COURT_SCREENS is off.
+OPTIONAL = ("campaign", "region", "courts")
 _BY_TITLE = {s.title: s.key for s in SCREENS.values()}
 _KIOSK_ON = {"1", "true", "yes", "on"}
 MIN_ROTATE_S = 5
@@ -40,7 +48,7 @@ def _screens(raw: str, errors: list[str]) -> list[str]:
             errors.append(f"设置 DASHBOARD_WALL_SCREENS 中的“{name.strip()}”不是大屏页面，已忽略")
         elif key not in keys:
             keys.append(key)
-    return keys or list(SCREENS)
+    return keys or [k for k in SCREENS if k not in OPTIONAL]
 
 
 def _rotate(raw: Any, default: int, errors: list[str]) -> int:
@@ -57,11 +65,15 @@ def _rotate(raw: Any, default: int, errors: list[str]) -> int:
     return seconds
 
 
+def _on(value: Any) -> bool:
+    return value is True or str(value).strip().lower() in _KIOSK_ON
+
+
 def resolve(params: Mapping[str, Any] | None, settings: Mapping[str, Any]) -> dict[str, Any]:
     """Effective wall configuration: URL parameters over the server's defaults, with messages."""
     params = params or {}
     errors: list[str] = []
-    screens = _screens(settings.get("WALL_SCREENS") or ",".join(SCREENS), errors)
+    screens = _screens(settings.get("WALL_SCREENS") or ",".join(k for k in SCREENS if k not in OPTIONAL), errors)
     pinned = None
     if params.get("screen"):
         pinned = screen_key(params["screen"])
@@ -76,5 +88,9 @@ def resolve(params: Mapping[str, Any] | None, settings: Mapping[str, Any]) -> di
         "reload_h": float(settings.get("WALL_RELOAD_H") or 0),
         "timezone": settings.get("TIMEZONE") or "Asia/Shanghai",
         "titles": {key: SCREENS[key].title for key in SCREENS},
+        # shown only while live; `optional` ones are appended to the rotation when live
+        "live_only": list(OPTIONAL),
+        "optional": [] if pinned else [k for k in OPTIONAL if k not in screens
+                                       and (k != "courts" or _on(settings.get("WALL_COURT_SCREENS", True)))],
         "errors": errors,
     }

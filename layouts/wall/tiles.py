@@ -8,6 +8,7 @@ from typing import Any
 from dash import html
 
 from db.indicators.registry import REGISTRY
+from layouts.units import wan
 from layouts.wall.marks import change, is_below, light_badge, numeral
 
 _BETTER = {"higher": "up", "lower": "down"}
@@ -125,7 +126,7 @@ def mini_stat(spec: TileSpec, indicator: dict[str, Any] | None,
 
 
 def _wan(value: Any) -> str:
-    return f"{float(value or 0) / 10000:,.2f}万元"
+    return f"{wan(value)}万元"
 
 
 def in_wan(indicator: dict[str, Any]) -> dict[str, Any]:
@@ -134,8 +135,8 @@ def in_wan(indicator: dict[str, Any]) -> dict[str, Any]:
     value, old = indicator.get("value"), indicator.get("compare_value")
     if value is None or old is None:
         return indicator
-    change_wan = (Decimal(str(value)) - Decimal(str(old))) / 10000
-    return {**indicator, "delta_display": f"{change_wan:+,.2f}万元"}
+    change = Decimal(str(value)) - Decimal(str(old))
+    return {**indicator, "delta_display": f"{wan(change, signed=True)}万元"}
 
 
 def _band_text(band: dict[str, Any]) -> str:

@@ -1,4 +1,4 @@
-"""The /wall page frame: header (court, screen tabs, clock, freshness), four screens, footer."""
+"""The /wall page frame: header (court, screen tabs, clock, freshness), five screens, footer."""
 from __future__ import annotations
 
 import functools
@@ -9,19 +9,25 @@ from dash import dcc, html
 from plotly.io.json import to_json_plotly
 
 from layouts import ids
-from layouts.wall import feed, nodes, overview, teams
-from layouts.wall.params import SCREENS, is_kiosk, screen_key
+from layouts.wall import campaign, center, feed, nodes, overview, region, teams
+from layouts.wall.params import OPTIONAL, SCREENS, is_kiosk, screen_key
 
 _BODIES = {
     "overview": lambda kiosk: overview.screen(kiosk),
     "teams": lambda kiosk: teams.screen(kiosk),
+    "center": lambda kiosk: center.screen(),
     "nodes": lambda kiosk: nodes.screen(),
     "feed": lambda kiosk: feed.screen(),
+    "campaign": lambda kiosk: campaign.screen(),
+    "region": lambda kiosk: region.region_screen(),
+    "courts": lambda kiosk: region.courts_screen(),
 }
 
 
 def _header(kiosk: bool) -> html.Header:
-    tabs = [html.Button(s.title, className="w-tab", disabled=kiosk, **{"data-screen": s.key})
+    # optional screens (专项行动) start hidden: wall.js shows their tab while they are live
+    tabs = [html.Button(s.title, className="w-tab is-hidden" if s.key in OPTIONAL else "w-tab", disabled=kiosk,
+                        **{"data-screen": s.key})
             for s in SCREENS.values()]
     home = None if kiosk else html.A("首页", href="/", className="wall-home")
     return html.Header(
@@ -75,6 +81,8 @@ def layout(kiosk: str | None = None, rotate: str | None = None, screen: str | No
             dcc.Store(id=ids.Wall.SHOWN),
             dcc.Store(id=ids.Wall.FIRST),
             dcc.Store(id=ids.Wall.FLASH),
+            dcc.Store(id=ids.Wall.LIVE),
+            dcc.Store(id=ids.Wall.LIVE_ACK),
             _header(on),
             html.Div(screens, className="wall-body"),
             html.Footer([html.Div(id=ids.Wall.PERIOD, className="w-period"),

@@ -51,8 +51,8 @@ def test_user_commands(url: str, sqlite_engine: Engine, court) -> None:
         reply = _run(url, *args, stdin=stdin)
         assert reply.exit_code == 1 and message in reply.output, reply.output
     listed = _run(url, "user", "list").output.splitlines()
-    assert listed[0].split("\t") == ["用户名", "姓名", "角色", "团队", "干警", "状态"]
-    assert listed[2].split("\t") == ["zhangsan", "张三", "团队长", "简案团队", "", "启用"]
+    assert listed[0].split("\t") == ["用户名", "姓名", "角色", "所属法院", "团队", "干警", "状态"]
+    assert listed[2].split("\t") == ["zhangsan", "张三", "团队长", "本系统全部法院", "简案团队", "", "启用"]
     assert _run(url, "user", "disable", "zhangsan").output.strip() == "已停用用户 zhangsan"
     assert _run(url, "user", "list").output.splitlines()[2].endswith("停用")
     assert _run(url, "user", "enable", "zhangsan").exit_code == 0

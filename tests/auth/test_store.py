@@ -100,7 +100,7 @@ def test_user_changes_are_audited(db) -> None:
     set_password(session, "u1", "Other#pass-99")
     rows = audit.search(session, action="user_change")
     details = [(r["actor"], r["target"], r["detail"]) for r in reversed(rows)]
-    assert details[0] == ("root-admin", "u1", "新增用户，角色 指挥中心")
+    assert details[0] == ("root-admin", "u1", "新增用户，角色 指挥中心，所属法院 本系统全部法院")
     assert details[1][2].startswith("修改：角色 指挥中心→团队长；团队 None→")
     assert details[2] == ("root-admin", "u1", "停用")
     assert details[3] == ("", "u1", "重设密码")

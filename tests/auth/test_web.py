@@ -304,7 +304,7 @@ def test_recheck_reads_all_sessions_in_one_pass(app_factory) -> None:
             assert client.get("/_dash-dependencies").status_code == 200
     finally:
         event.remove(engine, "before_cursor_execute", counter)
-    assert len(statements) == 3, statements  # users, wall tokens, live sessions: one pass
+    assert len(statements) == 4, statements  # users, wall tokens, court tree, live sessions: one pass
 
 
 def test_wall_token_signs_a_screen_in_until_it_is_revoked(app_factory) -> None:

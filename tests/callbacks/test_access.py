@@ -101,18 +101,18 @@ def audit_count(engine: Engine, action: str) -> int:
 
 # ---------------------------------------------------------------- the expectations, per role
 
-PAGES = ("/", "/wall", "/analysis", "/team/{A}", "/team/{B}", "/officer/{乙助理}", "/officer/{丙法官}",
+PAGES = ("/", "/wall", "/analysis", "/meeting", "/team/{A}", "/team/{B}", "/officer/{乙助理}", "/officer/{丙法官}",
          "/case/{case}", "/cases", "/admin/users", "/admin/tokens", "/admin/audit", "/admin/rules",
-         "/admin/sources", "/admin/import", "/supervision")
+         "/admin/sources", "/admin/import", "/supervision", "/triage", "/admin/triage-rules")
 ALLOWED_PAGES = {
-    "admin": {"/", "/wall", "/analysis", "/team/{A}", "/team/{B}", "/officer/{乙助理}", "/officer/{丙法官}",
+    "admin": {"/", "/wall", "/analysis", "/meeting", "/team/{A}", "/team/{B}", "/officer/{乙助理}", "/officer/{丙法官}",
               "/case/{case}", "/cases", "/admin/users", "/admin/tokens", "/admin/audit", "/admin/rules",
-              "/admin/sources", "/admin/import"},
-    "center": {"/", "/wall", "/analysis", "/team/{A}", "/team/{B}", "/officer/{乙助理}", "/officer/{丙法官}",
-               "/case/{case}", "/cases", "/supervision"},
-    "leader": {"/", "/wall", "/analysis", "/team/{A}", "/team/{B}", "/officer/{乙助理}", "/officer/{丙法官}",
+              "/admin/sources", "/admin/import", "/triage", "/admin/triage-rules"},
+    "center": {"/", "/wall", "/analysis", "/meeting", "/team/{A}", "/team/{B}", "/officer/{乙助理}", "/officer/{丙法官}",
+               "/case/{case}", "/cases", "/supervision", "/triage"},
+    "leader": {"/", "/wall", "/analysis", "/meeting", "/team/{A}", "/team/{B}", "/officer/{乙助理}", "/officer/{丙法官}",
                "/case/{case}", "/cases"},
-    "lead": {"/", "/wall", "/analysis", "/team/{A}", "/officer/{乙助理}", "/case/{case}", "/cases",
+    "lead": {"/", "/wall", "/analysis", "/meeting", "/team/{A}", "/officer/{乙助理}", "/case/{case}", "/cases",
              "/supervision"},
     "officer": {"/", "/analysis", "/officer/{乙助理}", "/case/{case}", "/cases", "/supervision"},
     "wall": {"/wall"},
@@ -207,6 +207,17 @@ def _attacks(ids: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], set[st
         ("undo an import", "admin-import-undo-msg", {"admin-import-undo.n_clicks": 1,
                                                      "admin-import-pick.value": 1}, {"admin"}, "批次"),
         ("audit search", "admin-audit-table", {"admin-audit-apply.n_clicks": 1}, {"admin"}, "越权访问被拒"),
+        ("分流台 queue", "triage-queue", {"triage-rev.data": 0}, {"admin", "center"}, "规则建议"),
+        ("分流台 action", "triage-msg", {"triage-primary.n_clicks": 1, "triage-selected.data": {"id": -1}},
+         {"admin", "center"}, "不在分流队列中"),
+        ("edit the 分流 rules", "admin-triage-msg",
+         {"admin-triage-save.n_clicks": 1, "admin-triage-pick.value": "new", "admin-triage-name.value": "越权规则",
+          "admin-triage-track.value": "simple", "admin-triage-reason.value": "全部简案",
+          "admin-triage-conditions.value": "{}", "admin-triage-active.value": ["on"]}, {"admin"}, "已保存规则"),
+        ("other team's 分流 outcome", "cases-title",
+         {"cases-query.data": PERIOD | {"indicator": "simple_share", "part": "denominator",
+                                        "scope": "team", "id": str(ids[B])}},
+         {"admin", "center", "leader"}, ""),
         ("wall figures", "wall-tiles", {"wall-shown-version.data": 1}, {"admin", "center", "leader", "lead",
                                                                         "wall"}, ""),
     ]
@@ -323,9 +334,9 @@ def test_exports_follow_the_scope_and_are_audited(court, role: str) -> None:
 def test_navigation_and_home_cards_show_only_what_the_role_may_open(court) -> None:
     app, ids, engine = court
     for role, present, absent in (
-        ("officer", ["会商分析"], ["用户管理", "指挥中心大屏", "督办团队"]),
-        ("admin", ["用户管理", "会商分析"], []),
-        ("lead", ["会商分析", "督办"], ["用户管理"]),
+        ("officer", ["会商分析"], ["用户管理", "指挥中心大屏", "督办团队", "会议模式"]),
+        ("admin", ["用户管理", "会商分析", "会议模式"], []),
+        ("lead", ["会商分析", "督办", "会议模式"], ["用户管理"]),
     ):
         client = client_as(app, engine, role, ids)
         shell = client.get("/_dash-layout").get_data(as_text=True)

@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from flask import g
 
-from callbacks.desk import analysis, case, cases, officer, team
+from callbacks.desk import analysis, case, cases, officer, team, worklist
 from callbacks.desk.lists import case_list
 from callbacks.desk.params import ParamError, parse_period
 from callbacks.desk.screens import analysis_screen, team_screen
@@ -160,12 +160,19 @@ def test_team_page_queue_and_officers(desk_app) -> None:
     for c in screen.queue_counts:
         assert len(listed(c["href"])) == c["count"], c["key"]
     out = team.render_team({"path_id": str(ids["简案一组"]), "query": HALF})
-    queue_rows = out[7]
-    kinds = [q["kind"] for q in queue_rows]
-    assert kinds == ["overdue"] * counts["overdue"] + ["unpaid", "long12", "long6", "near_termination"]
-    assert all(q["days"] > 0 for q in queue_rows[: counts["overdue"]])  # days past the node deadline
-    long12 = queue_rows[counts["overdue"] + 1]
-    assert long12["officer"] == "乙助理" and long12["case_number__href"].startswith("/case/")
+    options, _cols, rows, stale, title, note = worklist.render_worklist("team", {"path_id": str(ids["简案一组"]), "query": HALF})
+    days = [r["days_left"] for r in rows]
+    overdue = [d for d in days if d < 0]
+    assert overdue and days[: len(overdue)] == sorted(overdue)  # overdue first, most overdue first
+    assert days[len(overdue):] == sorted(days[len(overdue):])  # then due soonest
+    assert {r["kind"] for r in rows} >= {"node", "payment", "termination"}
+    assert all(r["item__href"].startswith(f"/case/{r['case_id']}#case-") for r in rows)
+    assert all(r["tone"] == "bad" for r in rows if r["days_left"] < 0)
+    pays = [r for r in rows if r["kind"] == "payment"]  # one row per receipt waiting to be paid out
+    assert sum(p["amount"] for p in pays) == 200.0  # the case's unpaid 案款 (the 待办统计 card's case)
+    assert all(p["status_text"] == f"已到账 {p['waiting_days']} 天未发放" and p["waiting_days"] > 0 for p in pays)
+    assert options[0]["label"] == f"全部 {len(rows)}" and "已无法处理/需核实" in title
+    assert all(r["stale"] for r in stale) and "30 天" in note
     assert {r["name"] for r in out[6]} == {"甲法官", "乙助理", "戊退休"}
     assert all(r["name__href"].startswith("/officer/") for r in out[6])
 
@@ -251,7 +258,7 @@ def test_team_page_lists_its_supervision_orders_open_first(desk_app, sqlite_engi
         done = supervision.issue(session, subject="核查财产", due_on=dt.date(2022, 8, 20), **common)
         supervision.answer(session, done, "已核查", user.id, now=now)
         supervision.close(session, done, "办结", user.id, now=now)
-    rows = team.render_team({"path_id": str(ids["简案一组"]), "query": {}})[9]
+    rows = team.render_team({"path_id": str(ids["简案一组"]), "query": {}})[8]
     assert [(r["subject"], r["status"]) for r in rows] == [("限期办结", "overdue"), ("核查财产", "closed")]
     assert rows[0]["id"] == late and rows[0]["case_number__href"] == f"/case/{ids['case:2022执2']}"
 

@@ -24,7 +24,7 @@ def test_team_and_officer_grids_show_court_time(desk_app, sqlite_engine) -> None
         order = supervision.issue(session, target_kind="case", case_id=ids["case:2022执2"], subject="限期办结",
                                   due_on=dt.date(2022, 8, 20), actor_id=user.id,
                                   now=dt.datetime(2022, 8, 1, 17, 30))
-    rows = team.render_team({"path_id": str(ids["简案一组"]), "query": {}})[9]
+    rows = team.render_team({"path_id": str(ids["简案一组"]), "query": {}})[8]
     assert [(r["id"], r["issued_at"]) for r in rows] == [(order, "2022-08-02 01:30")]
     mine = supervision_cb.officer_orders({"path_id": str(officer_id)})
     assert [(r["id"], r["issued_at"]) for r in mine] == [(order, "2022-08-02 01:30")]

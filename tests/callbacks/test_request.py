@@ -15,6 +15,7 @@ from callbacks.desk.request import (
     AnalysisRequest,
     CaseRequest,
     CasesRequest,
+    CenterRequest,
     OfficerRequest,
     Scope,
     SupervisionRequest,
@@ -24,6 +25,7 @@ from dashboard.config import ROOT
 from db.indicators import load_indicator_settings
 from db.indicators.period import Period
 from db.supervision.orders import OrderFilter
+from tests.pyparse import parse_file, parse_source
 
 TODAY = dt.date(2022, 8, 15)
 INDICATORS = load_indicator_settings(None).indicators
@@ -178,7 +180,7 @@ def test_desk_pages_read_the_url_only_through_their_request() -> None:
     for path in sorted((ROOT / "callbacks" / "desk").glob("*.py")):
         if path.name in ("params.py", "request.py"):
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parse_file(path)):
             if isinstance(node, ast.Name) and node.id in PARSERS:
                 found.append(f"{path.name}:{node.lineno} {node.id}")
             if isinstance(node, ast.alias) and node.name in PARSERS:
@@ -187,7 +189,17 @@ def test_desk_pages_read_the_url_only_through_their_request() -> None:
 
 
 def test_the_parse_check_sees_a_call() -> None:
-    code = ast.parse("from callbacks.desk.params import parse_id\nx = parse_id({}, 'a', 'b')\n")
+    code = parse_source("from callbacks.desk.params import parse_id\nx = parse_id({}, 'a', 'b')\n")
     names = {n.id for n in ast.walk(code) if isinstance(n, ast.Name)} | \
             {n.name for n in ast.walk(code) if isinstance(n, ast.alias)}
     assert "parse_id" in names & PARSERS
+
+
+def test_center_defaults_to_the_month_and_keeps_a_chosen_period() -> None:
+    plain = CenterRequest.parse({}, TODAY)
+    assert plain.choice.period == Period(dt.date(2022, 8, 1), TODAY)
+    assert query_of(plain.href())["preset"] == "month"
+    chosen = CenterRequest.parse({"preset": "ytd"}, TODAY)
+    assert chosen.choice.period == Period(dt.date(2022, 1, 1), TODAY)
+    with pytest.raises(ParamError):
+        CenterRequest.parse({"preset": "bogus"}, TODAY)

@@ -141,11 +141,12 @@ def test_a_version_gone_from_the_cache_is_built_but_not_kept(wall_app: tuple) ->
 
 
 def test_one_request_fills_every_screen(wall_app: tuple) -> None:
-    """A new version costs a wall two callbacks: the frame and all four screens together."""
+    """A new version costs a wall two callbacks: the frame and all five screens together."""
     app, _cache, statements = wall_app
     outputs = [key for key in app.callback_map if "wall-tiles.children" in key]
-    assert len(outputs) == 1 and outputs[0].count("...") == 8  # nine outputs
+    assert len(outputs) == 1 and outputs[0].count("...") == 13  # fourteen outputs
     screens = wall.render_screens(7)
-    assert list(screens) == [*wall.render_overview(7), *wall.render_teams(7),
-                             wall.render_nodes(7), *wall.render_feed(7)]
+    assert list(screens) == [*wall.render_overview(7), *wall.render_teams(7), wall.render_center(7),
+                             wall.render_nodes(7), *wall.render_feed(7), *wall.render_campaign(7),
+                             *wall.render_region(7)]
     assert statements == []

@@ -1,4 +1,7 @@
-"""The demo court reproduces the article's figures through compute() and the CLI."""
+"""The demo court reproduces the article's figures through compute() and the CLI.
+
+`check_team_figures` and `check_court_figures` read 土默特右旗's figures wherever it sits: alone,
+or as one of the 中院 mode's courts (tests/db/test_demo_region.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +23,9 @@ COURT_2021 = Period.parse("2021-01-01:2021-09-30")
 
 
 def _team_id(engine, name: str) -> int:
+    """The article court's team of that name (other courts of the 中院 mode have one too)."""
     with Session(engine) as session:
-        return session.scalar(select(Team.id).where(Team.name == name))
+        return session.scalar(select(Team.id).where(Team.name == name, Team.court_id == _court_id(engine)))
 
 
 def _court_id(engine) -> int:
@@ -37,6 +41,11 @@ def _team(engine, name: str) -> dict:
 
 def test_simple_and_preservation_teams(engine) -> None:
     seed_demo(engine, today=TODAY)
+    check_team_figures(engine)
+
+
+def check_team_figures(engine) -> None:
+    """The 简案团队 and 保全团队 figures of 2021-10-01..2022-09-30 as published."""
     simple = _team(engine, "简案团队")
     assert (simple["accepted"]["numerator"], simple["closed"]["numerator"]) == (810, 707)
     assert simple["closure_rate"]["display"] == "87.28%"
@@ -52,6 +61,11 @@ def test_simple_and_preservation_teams(engine) -> None:
 
 def test_court_year_on_year(engine) -> None:
     seed_demo(engine, today=TODAY)
+    check_court_figures(engine)
+
+
+def check_court_figures(engine) -> None:
+    """The court's 结案率 and 首执平均用时, 2022 vs 2021 (Jan–Sep), as published."""
     with Session(engine) as session:
         (court,) = compute(session, "court", ids=[_court_id(engine)], period=COURT_2022,
                            compare=COURT_2021)

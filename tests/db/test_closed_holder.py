@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from db import migrate
@@ -20,10 +21,10 @@ from db.indicators import compute
 from db.indicators.engine import compute_all
 from db.indicators.explain import explain
 from db.indicators.period import Period
-from db.models import Case, CaseAssignment, rollups
+from db.models import Case, CaseAssignment, Court, Officer, Team, rollups
 from db.session import make_engine
 from tests.backends import BACKENDS, server_database
-from tests.db.nodes_factory import make_case, make_org
+from tests.db.nodes_factory import Org, make_case, make_org
 
 D = dt.date.fromisoformat
 C = Case.__table__.c
@@ -194,6 +195,20 @@ def test_an_open_case_moves_with_its_holder_and_keeps_its_closure_credit(engine)
     assert this[b]["closed"]["numerator"] == 0 and this[b]["accepted"]["numerator"] == 0
 
 
+def _org_at_0009(session: Session) -> Org:
+    """make_org's court, teams and officers through plain INSERTs of the columns revision 0009 has
+    (the ORM models are newer: later revisions add columns such as officers.duty)."""
+    session.execute(insert(Court.__table__).values(id=1, code="内0221", name="包头市土默特右旗人民法院"))
+    session.execute(insert(Team.__table__), [
+        {"id": 1, "court_id": 1, "name": "简案团队", "kind": "simple", "active": True, "sort_order": 1},
+        {"id": 2, "court_id": 1, "name": "繁案团队", "kind": "complex", "active": True, "sort_order": 2}])
+    session.execute(insert(Officer.__table__), [
+        {"id": 1, "court_id": 1, "team_id": 1, "name": "张法官", "role": "judge", "active": True},
+        {"id": 2, "court_id": 1, "team_id": 2, "name": "李法官", "role": "judge", "active": True}])
+    ref = SimpleNamespace
+    return Org(ref(id=1), [ref(id=1), ref(id=2)], [ref(id=1), ref(id=2)])  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_migration_backfills_from_the_assignment_history(backend: str, tmp_path: Path) -> None:
     with server_database(backend, str(tmp_path)) as url:
@@ -201,7 +216,7 @@ def test_migration_backfills_from_the_assignment_history(backend: str, tmp_path:
         engine = make_engine(url)
         try:
             with Session(engine) as s, s.begin():
-                org = make_org(s)
+                org = _org_at_0009(s)
                 a, b = org.teams[0].id, org.teams[1].id
                 x, y = org.officers[0].id, org.officers[1].id
                 moved = make_case(s, org, D("2024-01-10"), closed_on=D("2024-06-30"),

@@ -95,3 +95,34 @@ def test_background_thread_simulates(court: Engine) -> None:
     assert not thread.is_alive()
     with session_scope(ctx.sessions) as session:
         assert data_version(session)[0] >= before + 2
+
+
+def test_the_simulator_does_the_centers_work_by_named_center_staff(court: Engine) -> None:
+    """查控, 送达, 执行110 接警→出警 by center people with a duty; 案款 handled by the 专管员."""
+    from db.indicators import Period, compute
+    from db.indicators.registry import CENTER_KEYS
+    from db.models import Officer, Payment, Team
+
+    factory = make_session_factory(court)
+    rng = random.Random(5)
+    now = dt.datetime(2026, 3, 2, 3, 15, 0)
+    for step in range(60):
+        with session_scope(factory) as session:
+            simulate_step(session, now + dt.timedelta(minutes=step), rng)
+    with court.connect() as conn:
+        done = conn.execute(
+            select(CaseEvent.kind, Officer.duty, Team.kind)
+            .join(Officer, Officer.id == CaseEvent.officer_id).join(Team, Team.id == Officer.team_id)
+            .where(CaseEvent.occurred_at >= now - dt.timedelta(hours=1),
+                   CaseEvent.kind.in_(("online_query_started", "service", "alarm_110")))).all()
+        clerks = conn.execute(select(func.count()).select_from(Payment)
+                              .where(Payment.received_on == dt.date(2026, 3, 2),
+                                     Payment.clerk_id.is_not(None))).scalar_one()
+    assert {kind for kind, _, _ in done} == {"online_query_started", "service", "alarm_110"}
+    assert all(team == "center" and duty for _, duty, team in done)
+    assert clerks > 0
+    with session_scope(factory) as session:
+        (today,) = compute(session, "court", period=Period(dt.date(2026, 3, 2), dt.date(2026, 3, 2)),
+                           compare=False, keys=list(CENTER_KEYS))
+    assert today["indicators"]["query_count"]["numerator"] > 0
+    assert today["indicators"]["alarms_110"]["numerator"] > 0

@@ -18,6 +18,7 @@ from db.events.sources import (
     source_principal,
 )
 from db.models import Case, CaseEvent, EventReceipt, EventSource
+from db.models.events import EventApiCall
 from db.session import data_version, make_session_factory, session_scope
 from tests.db.snapshot_data import seed
 
@@ -37,6 +38,16 @@ def test_throttle_counts_per_key_within_the_window(engine) -> None:
         assert throttle.take(session, "source:1", NOW + dt.timedelta(seconds=61), limit=2, window=MINUTE) is None
         assert throttle.take(session, "source:1", NOW, limit=0, window=MINUTE) is None  # 0: no limit
 
+
+
+def test_throttle_rows_of_every_key_are_pruned_once_out_of_the_window(engine) -> None:
+    with make_session_factory(engine)() as session:
+        for i in range(30):  # thirty addresses that call once and never again
+            assert throttle.take(session, f"ip:10.0.0.{i}", NOW, limit=5, window=MINUTE) is None
+        assert session.scalar(select(func.count()).select_from(EventApiCall)) == 30
+        later = NOW + dt.timedelta(seconds=90)
+        assert throttle.take(session, "source:7", later, limit=5, window=MINUTE) is None
+        assert session.scalars(select(EventApiCall.key)).all() == ["source:7"]
 
 def _item(number: str, external_id: str, **kw) -> dict:
     return {"external_id": external_id, "case_number": number, "kind": "到场",

@@ -7,7 +7,13 @@ from decimal import Decimal
 
 from db.indicators.engine import caveat, indicator_entry, period_caveat
 from db.indicators.period import Period
-from db.indicators.registry import CASE_VALUES, PAYMENT_VALUES, REGISTRY, split_measure
+from db.indicators.registry import (
+    CASE_VALUES,
+    PAYMENT_VALUES,
+    REGISTRY,
+    measure_source,
+    split_measure,
+)
 from db.indicators.settings import load_indicator_settings
 from db.indicators.sql import Need
 from db.indicators.texts import (
@@ -31,10 +37,13 @@ def test_every_formula_names_its_own_numerator_and_denominator() -> None:
             if measure is None:
                 continue
             rows, value = split_measure(measure)
-            if value == "days" and rows.startswith("payments"):
+            source = measure_source(measure)
+            if value == "days" and source == "payments":
                 assert PAYMENT_VALUES["days"] in text, key
-            elif value == "days":  # a case's 结案用时, never the payments' 到账至发放天数
+            elif value == "days" and source == "cases":  # a case's 结案用时, never the payments' 到账至发放天数
                 assert CASE_VALUES["days"] in text and "到账" not in text, key
+            elif value == "days":  # the center's and 分流 rows: days of their own, never 到账至发放
+                assert "天" in text and PAYMENT_VALUES["days"] not in text, key
 
 
 def test_the_three_average_days_name_the_closing_time() -> None:

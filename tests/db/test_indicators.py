@@ -51,8 +51,8 @@ def test_court_values(seeded) -> None:
     with Session(engine) as session:
         (court,) = compute(session, "court", period=P)
     got = {k: (v["display"], v["numerator"], v["denominator"])
-           for k, v in court["indicators"].items()}
-    assert got == COURT
+           for k, v in court["indicators"].items() if k in COURT}
+    assert got == COURT  # the 繁简分流 figures are checked in test_triage_indicators.py
     assert court["name"] == "测试法院"
 
 

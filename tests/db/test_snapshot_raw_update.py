@@ -1,5 +1,6 @@
-"""A raw UPDATE by another program (no data_state bump, no updated_at) reaches the wall
-through the forced full rebuild every FULL_REBUILD_INTERVAL_S (Refresher.full_rebuild_s)."""
+"""A raw UPDATE by another program (no data_state bump, no updated_at) reaches the wall: on cases
+and payments at the next refresh (the change log their triggers fill, migration 0015); on any other
+table through the forced full rebuild every FULL_REBUILD_INTERVAL_S (Refresher.full_rebuild_s)."""
 from __future__ import annotations
 
 import json
@@ -20,7 +21,7 @@ def _body(cache) -> str:
     return json.dumps({k: v for k, v in snap.items() if k not in VOLATILE}, sort_keys=True, default=str)
 
 
-def test_raw_update_reaches_the_wall_within_the_full_rebuild_interval(engine) -> None:
+def test_raw_case_update_reaches_the_wall_at_the_next_refresh(engine) -> None:
     with session_scope(make_session_factory(engine)) as s:
         seed(s)
     refresher, build, clock = _refresher(engine, full_rebuild_s=600)
@@ -28,6 +29,21 @@ def test_raw_update_reaches_the_wall_within_the_full_rebuild_interval(engine) ->
     before = _body(refresher.cache)
     with engine.begin() as conn:  # another program: no ORM, no version bump, updated_at untouched
         conn.execute(text("UPDATE cases SET closed_on = NULL, closing_method = NULL"))
+    clock.advance(seconds=5)
+    assert refresher.run() == PUBLISHED and build.calls == 2  # the triggers logged the change
+    assert _body(refresher.cache) != before
+    clock.advance(seconds=5)
+    assert refresher.run() == UNCHANGED  # the log was emptied by the build that read it
+
+
+def test_raw_update_reaches_the_wall_within_the_full_rebuild_interval(engine) -> None:
+    with session_scope(make_session_factory(engine)) as s:
+        seed(s)
+    refresher, build, clock = _refresher(engine, full_rebuild_s=600)
+    assert refresher.run() == PUBLISHED
+    before = _body(refresher.cache)
+    with engine.begin() as conn:  # a table without change triggers: only the full rebuild sees it
+        conn.execute(text("UPDATE courts SET name = '改名后的法院'"))
     clock.advance(seconds=300)
     assert refresher.run() == UNCHANGED and build.calls == 1  # the fingerprint cannot see it
     clock.advance(seconds=300)

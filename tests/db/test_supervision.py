@@ -107,3 +107,19 @@ def test_invalid_steps_are_refused_in_chinese(engine: Engine) -> None:
             sv.apply(s, oid, "answer", note="done", actor_id=None, now=_at(1))
         steps = s.scalar(select(func.count()).select_from(SupervisionStep))
     assert steps == 1
+
+
+def test_the_center_is_not_a_supervision_target(engine: Engine) -> None:
+    """督办 goes to case-handling teams and their officers; the 执行指挥中心 and its staff are not offered."""
+    from db.models import Officer, Team
+
+    with Session(engine) as s:
+        org = make_org(s)
+        center = Team(court_id=org.court.id, name="执行指挥中心", kind="center", sort_order=0)
+        s.add(center)
+        s.flush()
+        s.add(Officer(court_id=org.court.id, team_id=center.id, name="石查控", role="clerk", duty="query"))
+        s.flush()
+        choices = sv.target_choices(s)
+        assert [t["name"] for t in choices["teams"]] == ["简案团队", "繁案团队"]
+        assert [o["name"] for o in choices["officers"]] == ["张法官", "李法官"]

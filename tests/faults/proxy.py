@@ -117,7 +117,7 @@ class FaultProxy:
                     self._conns.append((client, client))
                 continue
             try:
-                upstream = socket.create_connection(self.target, timeout=2)
+                upstream = self._upstream()
             except OSError:
                 _reset(client)
                 continue
@@ -125,6 +125,11 @@ class FaultProxy:
                 self._conns.append((client, upstream))
             threading.Thread(target=self._pump, args=(client, upstream), daemon=True,
                              name="fault-proxy-pump").start()
+
+    def _upstream(self) -> socket.socket:
+        """Connect to the server for one accepted client (tests/integration/balancer.py picks
+        one of several)."""
+        return socket.create_connection(self.target, timeout=2)
 
     def _pump(self, client: socket.socket, upstream: socket.socket) -> None:
         selector = selectors.DefaultSelector()

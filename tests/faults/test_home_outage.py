@@ -20,12 +20,17 @@ NO_KEPT = "暂无缓存的首页数据"
 def _home(client: Any, banner: str = "") -> tuple[str, str, Any]:
     """The home callback as the browser calls it when the shell's banner changes: (lead, all text, summary)."""
     body = {
-        "output": "..home-court.children...home-summary.children...home-sections.children..",
+        "output": ("..home-court.children...home-summary.children...home-sections.children..."
+                   "home-as-of.children...home-shown-version.data.."),
         "outputs": [{"id": "home-court", "property": "children"},
                     {"id": "home-summary", "property": "children"},
-                    {"id": "home-sections", "property": "children"}],
+                    {"id": "home-sections", "property": "children"},
+                    {"id": "home-as-of", "property": "children"},
+                    {"id": "home-shown-version", "property": "data"}],
         "inputs": [{"id": "home-load", "property": "n_intervals", "value": None},
-                   {"id": "shell-stale-banner", "property": "children", "value": banner}],
+                   {"id": "shell-stale-banner", "property": "children", "value": banner},
+                   {"id": "shell-snapshot-version", "property": "data", "value": None}],
+        "state": [{"id": "home-shown-version", "property": "data", "value": None}],
         "changedPropIds": ["shell-stale-banner.children"],
     }
     reply = client.post("/_dash-update-component", json=body)

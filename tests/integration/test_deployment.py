@@ -26,10 +26,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
-from db import migrate
-from db.session import make_engine, make_session_factory, session_scope
-from tests.backends import PG_ADMIN, server_database
-from tests.db.snapshot_data import seed
+from tests.backends import PG_ADMIN
 from tests.redis_backend import REDIS_URL, redis_prefix  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.slow
@@ -105,17 +102,6 @@ class Deployment:
     def stop_all(self) -> None:
         for name in list(self.processes):
             self.kill(name, signal.SIGTERM)
-
-
-@pytest.fixture
-def pg_url(tmp_path: Path) -> Iterator[str]:
-    with server_database("postgresql", str(tmp_path)) as url:
-        migrate.upgrade(url)
-        engine = make_engine(url)
-        with session_scope(make_session_factory(engine)) as session:
-            seed(session)
-        engine.dispose()
-        yield url
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from layouts import ids
+from tests.pyparse import parse_file
 
 LAYOUTS = Path(ids.__file__).parent
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -37,7 +38,7 @@ def test_ids_are_kebab_case() -> None:
 
 
 def _literal_ids(path: Path) -> Iterator[tuple[int, str]]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parse_file(path)
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             for kw in node.keywords:
@@ -56,7 +57,7 @@ def test_layouts_take_ids_from_the_ids_module() -> None:
 
 
 def _literal_dependency_ids(path: Path) -> Iterator[tuple[int, str]]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parse_file(path)
     for node in ast.walk(tree):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                 and node.func.id in {"Input", "Output", "State"} and node.args

@@ -16,7 +16,7 @@ from layouts.wall.ranking import movement, rank_officers
 from layouts.wall.tiles import MONEY_KEY, OVERVIEW_TILES
 from tests.layouts.wall_sample import sample_snapshot, scope
 
-SETTINGS = {"WALL_ROTATE_S": 45, "WALL_SCREENS": "overview,teams,nodes,feed", "WALL_RELOAD_H": 24,
+SETTINGS = {"WALL_ROTATE_S": 45, "WALL_SCREENS": "overview,teams,center,nodes,feed", "WALL_RELOAD_H": 24,
             "TIMEZONE": "Asia/Shanghai"}
 
 
@@ -109,7 +109,7 @@ def test_ranking_flags_below_threshold_officers() -> None:
 
 
 @pytest.mark.parametrize(("params", "expect"), [
-    ({}, {"kiosk": False, "rotate_s": 45, "screens": ["overview", "teams", "nodes", "feed"], "pinned": None}),
+    ({}, {"kiosk": False, "rotate_s": 45, "screens": ["overview", "teams", "center", "nodes", "feed"], "pinned": None}),
     ({"kiosk": "1", "rotate": "20"}, {"kiosk": True, "rotate_s": 20}),
     ({"screen": "团队"}, {"screens": ["teams"], "pinned": "teams"}),
     ({"screen": "feed", "rotate": "0"}, {"screens": ["feed"], "rotate_s": 0}),
@@ -231,5 +231,6 @@ def test_layout_is_cheap_and_pins_a_screen() -> None:
     kiosk = page.layout(kiosk="1", screen="动态")
     assert kiosk.className == "wall wall--kiosk"
     sections = find(kiosk, "w-screen")
-    assert [s.className.endswith("is-active") for s in sections] == [False, False, False, True]
+    assert [s.className.endswith("is-active") for s in sections] == [False, False, False, False, True, False,
+                                                                     False, False]
     assert not find(kiosk, "wall-home")  # no way out of kiosk mode

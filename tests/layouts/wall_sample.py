@@ -160,3 +160,35 @@ def sample_nodes() -> dict[str, Any]:
                      "count": 26, "amount": "442100.00", "oldest_days": 41},
         "supervision": {"issued": 7, "answered": 4, "overdue": 2, "closed": 31, "open": 13},
     }
+
+
+def campaign_sample(name: str = "雷霆攻坚", bump: int = 0) -> dict[str, Any]:
+    """A running 专项行动 as db.campaigns.figures.campaign_report gives it (the wall's screen)."""
+    from db.campaigns.figures import MEASURES
+
+    days = [f"2026-11-{d:02d}" for d in range(18, 31)] + [f"2026-12-{d:02d}" for d in range(1, 6)]
+    values = {"closed": 137 + bump, "completed": 59, "recovered": 4109225.69, "disbursed": 3176663.28,
+              "detention": 1, "fine": 1, "blacklist": 13, "consumption_ban": 18, "search": 0, "eviction": 1,
+              "refusal_referral": 0}
+    targets = {"closed": 248.0, "recovered": 6510000.0, "disbursed": 6020000.0, "detention": 5.0,
+               "blacklist": 22.0, "consumption_ban": 31.0}
+    share = 18 / 31
+    measures = []
+    for key, m in MEASURES.items():
+        target = targets.get(key)
+        progress = values[key] / target if target else None
+        measures.append({"key": key, "label": m.label, "unit": m.unit, "value": values[key], "target": target,
+                         "progress": progress, "behind": bool(target) and progress is not None and progress < share})
+    series = {k: [round(v / len(days), 2) if MEASURES[k].money else (v // len(days) + (i < v % len(days)))
+                  for i in range(len(days))] for k, v in values.items()}
+    teams = [{"rank": i + 1, "id": i + 1, "name": n, "closed": c, "recovered": r, "sanctions": s}
+             for i, (n, c, r, s) in enumerate((("繁案一团队", 49, 1440110.99, 17), ("简案团队", 46, 854223.35, 4),
+                                               ("繁案二团队", 42, 1814891.35, 13)))]
+    events = [{"at": f"2026-12-05 1{h}:20", "kind": "blacklist", "label": "纳入失信名单",
+               "case_number": f"（2026）内0221执{300 + h}号", "team": "简案团队", "detail": "纳入失信被执行人名*"}
+              for h in range(7)]
+    return {"id": 2, "name": name, "description": "", "start": "2026-11-18", "end": "2026-12-18",
+            "as_of": "2026-12-05", "today": "2026-12-05", "status": "running", "status_label": "进行中",
+            "on_wall": True, "ended_by_hand": False, "time_progress": share, "scope": ["案件类型：首执、恢复执行"],
+            "scope_cases": 18424, "measures": measures, "targeted": list(targets),
+            "daily": {"days": days, "series": series}, "teams": teams, "officers": teams, "events": events}

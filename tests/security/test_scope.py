@@ -4,6 +4,7 @@ an id outside the principal's scope."""
 from __future__ import annotations
 
 import io
+import json
 
 from openpyxl import load_workbook
 from sqlalchemy import update
@@ -39,7 +40,9 @@ def test_the_case_filter_does_not_tell_which_cases_exist(desk_court) -> None:
         status, body = post(client, payload(app, "supervision-summary",
                                             {"supervision-query.data": {"case": str(case_id)}}))
         assert status == 200 and number(OUTSIDE) not in body
-        bodies.append(body.replace(str(case_id), "ID"))
+        reply = json.loads(body)
+        reply["response"].pop("supervision-as-of")  # 数据截至: a timestamp whose digits may hold the id
+        bodies.append(json.dumps(reply, ensure_ascii=False).replace(str(case_id), "ID"))
     assert bodies[0] == bodies[1]
 
 

@@ -130,7 +130,7 @@ def test_yes_no_forms() -> None:
                         "查封": "seizure", "冻结": "freeze", "扣划": "transfer", "续封": "renewal",
                         "拘留": "detention", "罚款": "fine", "纳入失信": "blacklist",
                         "限制高消费": "consumption_ban", "约谈": "interview", "送达": "service",
-                        "执行110接警": "dispatch_110", "执行110出警": "dispatch_110",
+                        "执行110接警": "alarm_110", "执行110出警": "dispatch_110",
                         "执行110到场": "arrival_110"}),
     ("执行事件", "result", {"有财产": "有财产", "无财产": "无财产"}),
 ])

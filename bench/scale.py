@@ -1,0 +1,268 @@
+"""Benchmark: the snapshot at province scale — full build vs the floor scan, incremental refresh.
+
+`python bench/scale.py [--cases 1000000] [--courts 10] [--backend sqlite|postgresql]
+[--database NAME] [--drop]` (`make bench-scale`) generates the courts and cases once
+(db.demo.bulk.stream_cases: COPY on PostgreSQL) into a kept database
+(instance/bench_scale_<cases>_<courts>.db for SQLite, database bench_scale_<cases>_<courts> on
+PostgreSQL, or NAME), vacuums and analyzes it, and prints the generation time and the
+database's size; then, in a fresh process, from one run:
+
+* the floor: one conditional-aggregation GROUP BY court, team, officer over all cases;
+* a full snapshot build (the refresher's, `Refresher.run(full=True)`) and its ratio to the
+  floor (goal <= 3);
+* 1,000 cases changed (closed, reassigned to another team of the same court, filing dates
+  moved across a month) spread over 10 teams in 10 courts, the incremental refresh's time
+  and its share of the full build (goal <= 5%), and whether its views and trend equal a
+  full build's on the same data;
+* the refresher process's peak RSS and the snapshot's size (JSON, and zlib-compressed).
+
+`--drop` drops the database (deletes the SQLite file) after a run that printed its figures.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import time
+import zlib
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from cachelib import SimpleCache  # noqa: E402
+from sqlalchemy import create_engine, delete, func, or_, select, text, update  # noqa: E402
+
+from bench.scratch import ADMIN, database_url, drop_database  # noqa: E402
+from db import migrate  # noqa: E402
+from db.demo.bulk import scale_org, scale_rows, stream_cases  # noqa: E402
+from db.models import Case, Officer, SnapshotChange, Team  # noqa: E402
+from db.session import begin_consistent_read, make_session_factory, session_scope  # noqa: E402
+from db.snapshot import store  # noqa: E402
+from db.snapshot.builder import build_snapshot, default_port  # noqa: E402
+from db.snapshot.refresh import Refresher  # noqa: E402
+
+TODAY = dt.date(2026, 11, 20)
+FLOOR = """SELECT court_id, team_id, officer_id, count(*),
+  sum(CASE WHEN filed_on >= :start THEN 1 ELSE 0 END),
+  sum(CASE WHEN closed_on >= :start THEN 1 ELSE 0 END),
+  sum(CASE WHEN closed_on IS NULL THEN 1 ELSE 0 END),
+  sum(target_amount)
+FROM cases GROUP BY court_id, team_id, officer_id"""
+
+
+def kept_url(backend: str, cases: int, courts: int, name: str | None = None) -> str:
+    name = name or f"bench_scale_{cases}_{courts}"
+    if backend == "sqlite":
+        path = ROOT / "instance" / f"{name}.db"
+        path.parent.mkdir(exist_ok=True)
+        return f"sqlite:///{path}"
+    admin = create_engine(ADMIN[backend], isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                            {"n": name}).first():
+            conn.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return database_url(backend, name)
+
+
+def seeded(url: str, cases: int) -> bool:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return (conn.execute(text("SELECT count(*) FROM cases")).scalar() or 0) >= cases
+    except Exception:  # noqa: BLE001 - no schema yet
+        return False
+    finally:
+        engine.dispose()
+
+
+def generate(url: str, cases: int, courts: int) -> float:
+    """Org and cases into an empty migrated database; returns the seconds it took."""
+    migrate.upgrade(url)
+    engine = create_engine(url)
+    started = time.perf_counter()
+    with engine.begin() as conn:  # an interrupted run starts again
+        for table in ("snapshot_changes", "cases", "officers", "teams", "courts"):
+            conn.execute(text(f"DELETE FROM {table}"))
+    holders = scale_org(engine, courts)
+
+    def progress(done: int, _total: int) -> None:
+        if done % 1_000_000 == 0:
+            print(f"  {done:,} cases, {time.perf_counter() - started:.0f} s", flush=True)
+
+    stream_cases(engine, scale_rows(cases, holders, TODAY), progress=progress)
+    with engine.begin() as conn:  # the load is the first full build's business
+        if engine.dialect.name == "postgresql":  # no dead rows left for the refresher to scan
+            conn.execute(text("TRUNCATE snapshot_changes"))
+        else:
+            conn.execute(delete(SnapshotChange))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        # what autovacuum would have done by the time a real court's refresher runs
+        conn.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql"
+                          else "ANALYZE"))
+    engine.dispose()
+    return time.perf_counter() - started
+
+
+def _change(sessions: Any, rng: random.Random) -> int:
+    """1,000 cases over 10 teams of 10 courts: close, reassign within the court, move filing."""
+    with session_scope(sessions) as session:
+        courts = sorted(set(session.scalars(select(Team.court_id))))
+        picked = rng.sample(courts, min(10, len(courts)))
+        changed = 0
+        for court in picked:
+            teams = list(session.scalars(select(Team.id).where(Team.court_id == court)))
+            team, other = teams[0], teams[-1]
+            other_officer = session.scalar(select(Officer.id).where(Officer.team_id == other))
+            ids = list(session.scalars(select(Case.id).where(Case.team_id == team)
+                                       .order_by(Case.id.desc()).limit(100)))
+            for i, case_id in enumerate(ids):
+                if i % 3 == 0:
+                    values: dict[str, Any] = {"closed_on": TODAY, "closing_method": "completed"}
+                elif i % 3 == 1:
+                    values = {"team_id": other, "officer_id": other_officer}
+                else:  # across the month boundary, never after its closing day
+                    moved = TODAY.replace(day=1) - dt.timedelta(days=1)
+                    session.execute(update(Case).where(
+                        Case.id == case_id,
+                        or_(Case.closed_on.is_(None), Case.closed_on >= moved)).values(
+                        filed_on=moved))
+                    continue
+                session.execute(update(Case).where(Case.id == case_id).values(**values))
+            changed += len(ids)
+    return changed
+
+
+def _core(snapshot: dict[str, Any]) -> str:
+    return json.dumps({"views": snapshot["views"], "trend": snapshot["trend"]}, sort_keys=True)
+
+
+def measure(url: str) -> dict[str, Any]:
+    """Floor, full build, incremental build, memory and size in this (fresh) process."""
+    engine = create_engine(url)
+    sessions = make_session_factory(engine)
+    clock = lambda: dt.datetime.combine(TODAY, dt.time(4), tzinfo=dt.UTC)  # noqa: E731
+    with engine.connect() as conn:
+        start = TODAY.replace(month=1, day=1)
+        conn.execute(text(FLOOR), {"start": start}).all()  # warm the cache once
+        began = time.perf_counter()
+        conn.execute(text(FLOOR), {"start": start}).all()
+        floor_s = time.perf_counter() - began
+        cases = conn.execute(select(func.count()).select_from(Case)).scalar()
+    with session_scope(sessions) as session:
+        session.execute(delete(SnapshotChange))
+    refresher = Refresher(sessions=sessions, cache=SimpleCache(),
+                          port_factory=lambda: default_port(None), clock=clock, full_rebuild_s=0)
+    began = time.perf_counter()
+    refresher.run(full=True)
+    full_s = time.perf_counter() - began
+    assert refresher.last_mode == "full", refresher.last_mode
+    changed = _change(sessions, random.Random(21))
+    began = time.perf_counter()
+    refresher.run()
+    incremental_s = time.perf_counter() - began
+    mode = refresher.last_mode
+    snapshot = store.current_snapshot(refresher.cache) or {}
+    with session_scope(sessions) as session:
+        begin_consistent_read(session)
+        reference = build_snapshot(session, default_port(None), today=TODAY)
+    raw = json.dumps(snapshot, ensure_ascii=False).encode()
+    engine.dispose()
+    return {"cases": cases, "floor_s": floor_s, "full_s": full_s, "changed": changed,
+            "incremental_s": incremental_s, "mode": mode,
+            "identical": _core(snapshot) == _core(reference),
+            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "json_kb": len(raw) / 1024, "zlib_kb": len(zlib.compress(raw, 6)) / 1024}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--courts", type=int, default=10)
+    parser.add_argument("--backend", default="sqlite", choices=["sqlite", "postgresql"])
+    parser.add_argument("--database", help="the kept database's name (default "
+                        "bench_scale_<cases>_<courts>)")
+    parser.add_argument("--drop", action="store_true",
+                        help="drop the database (or delete the SQLite file) after a run that "
+                        "printed its figures")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure)))
+        return
+    load = os.getloadavg()
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+          f"Python {platform.python_version()}; load {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; "
+          f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC", flush=True)
+    url = kept_url(args.backend, args.cases, args.courts, args.database)
+    try:
+        _run(args, url)
+    except BaseException:
+        if args.drop:
+            print(f"[{args.backend}] kept {url} to measure again (run stopped)", flush=True)
+        raise
+    if args.drop:
+        _drop(args.backend, url)
+
+
+def _size_mb(url: str) -> float:
+    if url.startswith("sqlite:///"):
+        return Path(url.removeprefix("sqlite:///")).stat().st_size / 2**20
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        size = conn.execute(text("SELECT pg_database_size(current_database())")).scalar() or 0
+    engine.dispose()
+    return size / 2**20
+
+
+def _drop(backend: str, url: str) -> None:
+    if backend == "sqlite":
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    else:
+        drop_database(backend, url.rpartition("/")[2].split("?")[0])
+    print(f"[{backend}] dropped {url}", flush=True)
+
+
+def _run(args: argparse.Namespace, url: str) -> None:
+    if seeded(url, args.cases):
+        migrate.upgrade(url)
+        print(f"[{args.backend}] reusing {url}", flush=True)
+    else:
+        print(f"[{args.backend}] generating {args.cases:,} cases in {args.courts} courts …",
+              flush=True)
+        print(f"[{args.backend}] generated in {generate(url, args.cases, args.courts):.1f} s",
+              flush=True)
+    print(f"[{args.backend}] database size: {_size_mb(url):,.0f} MB", flush=True)
+    out = subprocess.run([sys.executable, __file__, "--measure", url], capture_output=True,
+                         text=True, check=False)
+    if out.returncode:
+        print(out.stderr, file=sys.stderr)
+        raise SystemExit(out.returncode)
+    m = json.loads(out.stdout.strip().splitlines()[-1])
+    print("\n".join([
+        f"cases: {m['cases']:,} in {args.courts} courts ({args.backend})",
+        f"floor scan (GROUP BY court, team, officer):  {m['floor_s']:.3f} s",
+        f"full snapshot build:                         {m['full_s']:.3f} s",
+        f"ratio full / floor: {m['full_s'] / m['floor_s']:.2f} (goal <= 3)",
+        f"incremental after {m['changed']:,} changed cases in 10 courts/teams: "
+        f"{m['incremental_s']:.3f} s ({m['mode']}), "
+        f"{100 * m['incremental_s'] / m['full_s']:.1f}% of full (goal <= 5%)",
+        f"incremental == full (views and trend): {'yes' if m['identical'] else 'NO'}",
+        f"refresher peak RSS: {m['rss_mb']:.0f} MB; snapshot in the cache: "
+        f"{m['json_kb']:.0f} KB JSON, {m['zlib_kb']:.0f} KB compressed",
+        f"load at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}",
+    ]))
+    if not m["identical"]:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
