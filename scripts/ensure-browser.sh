@@ -25,5 +25,17 @@ fi
 
 echo "安装 ${PACKAGES[*]} ..."
 export DEBIAN_FRONTEND=noninteractive
-apt-get update
-apt-get install -y --no-install-recommends "${PACKAGES[@]}"
+# Another apt (a machine's own updates, a second checkout installing at the same time) may hold
+# dpkg's lock: wait for it (every external call has a timeout: 10 tries, each waiting up to 60 s).
+APT=(apt-get -o DPkg::Lock::Timeout=60)
+retry() {
+    local attempt
+    for attempt in 1 2 3 4 5 6 7 8 9 10; do
+        "$@" && return 0
+        echo "apt 未成功（第 ${attempt} 次），10 秒后重试 ..." >&2
+        sleep 10
+    done
+    return 1
+}
+retry "${APT[@]}" update
+retry "${APT[@]}" install -y --no-install-recommends "${PACKAGES[@]}"
