@@ -80,11 +80,17 @@ def walkthrough(out: Path) -> dict[str, Path]:
             desk.get(server.page("/"))
             wait_for_dash(desk)
             wait_until(lambda: "土默特右旗" in _text(desk), 30, "home page data")
+            # the notice names the time of the kept snapshot: the refresher must have published one
+            # (the home page's court name shows before that; a loaded machine builds it later)
+            wait_until(lambda: _healthy(server.page("/healthz")), 60, "first snapshot (/healthz ok)")
             print("1. 首页正常显示", flush=True)
 
             proxy.set_mode("refuse")
             print("2. 数据库停止（代理拒绝连接）", flush=True)
-            wait_until(lambda: NOTICE in _text(desk), 30, "outage banner")
+            try:
+                wait_until(lambda: NOTICE in _text(desk), 30, "outage banner")
+            except TimeoutError:
+                raise TimeoutError(f"no outage banner; the page shows: {_text(desk)[:300]}") from None
             # the start page reads the database: it switches to its last kept figures, greyed
             wait_until(lambda: desk.find_elements("css selector", ".home-outage-note")
                        and "土默特右旗" in _text(desk), 30, "home page kept figures")
