@@ -92,25 +92,29 @@ def gather(
 
 def gather_jobs(
     session: Session,
-    jobs: Sequence[tuple[Sequence[Period], Mapping[str, Sequence[Need]], Collection[int | None]]],
+    jobs: Sequence[tuple[Sequence[Period], Mapping[str, Sequence[Need]],
+                         Collection[int | None] | None]],
     settings: IndicatorSettings, officers: Sequence[bool] | None = None,
 ) -> list[dict[tuple[Any, ...], Sums]]:
     """`gather(session, periods, needs, settings, teams=teams)` for every (periods, needs,
-    teams) job — the incremental refresh's passes over the changed teams — with the 分流 rows
-    read once for all jobs (triage.triage_sums_jobs) and the center's rows once per row set
-    for all periods of all jobs (center.center_sums_jobs), over the union of the jobs'
-    teams; each answer equals the job's own gather. The cases and the payments keep one
-    pass per job: one pass over the periods of every job was slower on both query shapes
-    (its cost is per row and filter, not the read; docs/operations.md, 增量刷新), and the
-    payments' scan starts at the job's earliest period, on which 待发放 of a receipt paid
-    out in part before it depends.
+    teams) job — the snapshot's passes: all teams (None) in a full build, the changed teams in
+    an incremental one — with the 分流 rows read once for all jobs (triage.triage_sums_jobs)
+    and the center's rows once per row set for all periods of all jobs
+    (center.center_sums_jobs), over the union of the jobs' teams; each answer equals the
+    job's own gather. The cases and the payments keep one pass per job: one pass over the
+    periods of every job was slower on both query shapes (its cost is per row and filter,
+    not the read; docs/operations.md, 增量刷新), and the payments' scan starts at the job's
+    earliest period, on which 待发放 of a receipt paid out in part before it depends.
 
     `officers[k]` False: job k reads no officer figures, so its cases are grouped by court
     and team only (sql.case_sums(levels=…): groups (court, team, None), several times fewer
     than per officer; the caller sums the other sources' officer groups per team)."""
-    every: set[int | None] = set()
+    every: set[int | None] | None = set()
     for *_, teams in jobs:
-        every.update(teams)
+        if teams is None or every is None:
+            every = None
+        else:
+            every.update(teams)
     triage = triage_sums_jobs(session, [(periods, needs.get("triage", ()))
                                         for periods, needs, _ in jobs], every)
     center = center_sums_jobs(session, [(periods, needs.get("center", ()))
@@ -123,8 +127,8 @@ def gather_jobs(
                       levels=None if officers is None or officers[k] else ("court", "team")),
             payment_sums(session, periods, needs.get("payments", ()), settings, teams=teams),
             officer_sums(session, periods, needs.get("officers", ()), teams=teams),
-            {h: s for h, s in center[k].items() if h[1] in teams},
-            {h: s for h, s in triage[k].items() if h[1] in teams},
+            {h: s for h, s in center[k].items() if teams is None or h[1] in teams},
+            {h: s for h, s in triage[k].items() if teams is None or h[1] in teams},
         )
         for part in parts:
             for group, sums in part.items():

@@ -109,10 +109,10 @@ def triage_sums(
 
 def triage_sums_jobs(
     session: Session, jobs: Sequence[tuple[Sequence[Period], Sequence[Need]]],
-    teams: Collection[int | None],
+    teams: Collection[int | None] | None,
 ) -> list[dict[tuple[Any, ...], dict[tuple[int, Need], int]]]:
     """`triage_sums(session, periods, needs, teams=teams)` for every (periods, needs) job,
-    from the same two SELECTs (the incremental refresh). Every column holds its own
+    from the same two SELECTs (the snapshot's passes; teams None: every team). Every column holds its own
     period's condition, and a group is kept only where a sum is not 0, so the wider window of
     the shared SELECT changes no answer."""
     return _sums(session, jobs, None, None, None, teams)

@@ -35,7 +35,6 @@ from db.indicators.engine import (
     LEVEL_INDEX,
     Sums,
     all_from_groups,
-    gather,
     gather_jobs,
     needs_by_source,
     scope_from_groups,
@@ -130,24 +129,18 @@ class IndicatorCore:
         indicators = [self.settings.indicators[k] for k in (p.keys or self.settings.indicators)]
         return needs_by_source(indicators, self.settings, p.scopes)
 
-    def _gather(self, session: Session, p: Pass,
-                teams: Collection[int | None] | None) -> Groups:
-        if p.teams is not None:
-            teams = p.teams if teams is None else {t for t in teams if t in p.teams}
-            if not teams:
-                return {}
-        return _kept(p, gather(session, list(p.periods), self._needs(p), self.settings,
-                               teams=teams))
-
     def _gather_changed(self, session: Session, passes: Sequence[Pass],
-                        teams: frozenset[int | None]) -> dict[str, Groups]:
-        """Every pass's groups of the changed `teams` (as `_gather(session, p, teams)` per
-        pass; engine.gather_jobs): a pass that reads no officer figures groups its cases by
-        court and team only, which `_kept` would make of the officer groups anyway."""
-        jobs = []
+                        teams: frozenset[int | None] | None) -> dict[str, Groups]:
+        """Every pass's groups (engine.gather_jobs): of the changed `teams` in an incremental
+        build, of all teams (None) in a full one, a founding-day pass only of its own teams
+        (as `engine.gather(…, teams=…)` per pass). A pass that reads no officer figures groups
+        its cases by court and team only, which `_kept` would make of the officer groups
+        anyway."""
+        jobs: list[tuple[Pass, Collection[int | None] | None]] = []
         for p in passes:
-            wanted = teams if p.teams is None else teams & p.teams
-            if wanted:
+            wanted = p.teams if teams is None else (teams if p.teams is None
+                                                    else teams & p.teams)
+            if wanted is None or wanted:
                 jobs.append((p, wanted))
         found = gather_jobs(session, [(list(p.periods), self._needs(p), wanted)
                                       for p, wanted in jobs], self.settings,
@@ -188,7 +181,7 @@ class IndicatorCore:
                         fresh) if teams else kept.rolled[p.name]
             mode = "incremental"
         else:
-            groups = {p.name: self._gather(session, p, None) for p in passes}
+            groups = self._gather_changed(session, passes, None)
             mode, teams = "full", frozenset()
         for p in passes:
             if p.teams is None and p.name not in rolled:
