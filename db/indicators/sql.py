@@ -13,7 +13,7 @@ the period's end (the "@closed" filters), so one pass serves both.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -54,10 +54,20 @@ ACTUAL = tuple(k for k, m in CLOSING_METHODS.items() if m.actual)
 
 @dataclass(frozen=True)
 class Need:
-    """One measure over one set of case categories."""
+    """One measure over one set of case categories (a key of every sum: its hash is kept)."""
 
     measure: str
     categories: tuple[str, ...]
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.measure, self.categories)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[Any, tuple[str, tuple[str, ...]]]:
+        return Need, (self.measure, self.categories)  # the hash is per process
 
 
 def long_pending_cutoff(p: Period, settings: IndicatorSettings) -> Any:
@@ -241,6 +251,24 @@ class _Plan:
                     ROW_FLAGS[name](self.settings))
 
 
+Slots = list[tuple[int, str, list[tuple[Any, Any, tuple[int, Need]]]]]
+
+
+def _need_slots(plan: _Plan, category: Any, method: Any, count: int) -> Slots:
+    """The needs a (category, 结案方式) group belongs to: each need's column, whether its rows
+    go to the current holder ("open"), the holder at 结案 ("closure") or either ("mixed"), and
+    per period its filter key, its "closed" filter key and its sums key."""
+    found: Slots = []
+    for need in plan.needs:
+        if not _matches(need, plan.methods_of[need], category, method):
+            continue
+        base = plan.base_of[need]
+        kind = "open" if base in OPEN_BASES else "closure" if base in CLOSURE_BASES else "mixed"
+        found.append((plan.column_of[need], kind,
+                      [((i, base), (i, base, "closed"), (i, need)) for i in range(count)]))
+    return found
+
+
 def _by_need(grouped: Mapping[tuple[Any, ...], Mapping[Any, list[int]]], plan: _Plan,
              count: int) -> dict[tuple[Any, ...], dict[tuple[int, Need], int]]:
     """Add up, per holder, the groups of each need's categories and closing methods.
@@ -249,37 +277,50 @@ def _by_need(grouped: Mapping[tuple[Any, ...], Mapping[Any, list[int]]], plan: _
     gives its rows closed by the period's end to the holder at 结案, the rest to the current
     holder; any other group has one holder."""
     out: dict[tuple[Any, ...], dict[tuple[int, Need], int]] = {}
-
-    def add(holder: tuple[Any, ...], i: int, need: Need, value: int) -> None:
-        if value:
-            target = out.setdefault(holder, {})
-            target[(i, need)] = target.get((i, need), 0) + value
-
+    slots_of: dict[tuple[Any, Any], Slots] = {}
     for (court, team, officer, moved_team, moved_officer, category, method), by_filter \
             in grouped.items():
         now = (court, team, officer)
-        out.setdefault(now, {})
-        moved = moved_team is not SAME or moved_officer is not SAME
-        then = (court, team if moved_team is SAME else moved_team,
-                officer if moved_officer is SAME else moved_officer)
-        for need in plan.needs:
-            if not _matches(need, plan.methods_of[need], category, method):
-                continue
-            base, j = plan.base_of[need], plan.column_of[need]
-            for i in range(count):
-                found = by_filter.get((i, base))
-                if found is None:
-                    continue
-                if not moved or base in OPEN_BASES:
-                    add(now, i, need, found[j])
-                elif base in CLOSURE_BASES:
-                    add(then, i, need, found[j])
-                else:
-                    closed = by_filter.get((i, base, "closed"))
-                    part = closed[j] if closed is not None else 0
-                    add(then, i, need, part)
-                    add(now, i, need, found[j] - part)
+        mine = out.setdefault(now, {})
+        slots = slots_of.get((category, method))
+        if slots is None:
+            slots = slots_of[(category, method)] = _need_slots(plan, category, method, count)
+        if moved_team is SAME and moved_officer is SAME:
+            for j, _kind, periods in slots:
+                for filter_key, _closed, key in periods:
+                    found = by_filter.get(filter_key)
+                    if found is not None and found[j]:
+                        mine[key] = mine.get(key, 0) + found[j]
+        else:
+            then = (court, team if moved_team is SAME else moved_team,
+                    officer if moved_officer is SAME else moved_officer)
+            _add_moved(out, now, then, by_filter, slots)
     return out
+
+
+def _add_moved(out: dict[tuple[Any, ...], dict[tuple[int, Need], int]], now: tuple[Any, ...],
+               then: tuple[Any, ...], by_filter: Mapping[Any, list[int]], slots: Slots) -> None:
+    """A moved group's sums: closure rows to the holder at 结案 (`then`), open rows to the
+    current holder (`now`), mixed rows split by whether they closed by the period's end."""
+    def add(holder: tuple[Any, ...], key: tuple[int, Need], value: int) -> None:
+        if value:
+            target = out.setdefault(holder, {})
+            target[key] = target.get(key, 0) + value
+
+    for j, kind, periods in slots:
+        for filter_key, closed_key, key in periods:
+            found = by_filter.get(filter_key)
+            if found is None:
+                continue
+            if kind == "open":
+                add(now, key, found[j])
+            elif kind == "closure":
+                add(then, key, found[j])
+            else:
+                closed = by_filter.get(closed_key)
+                part = closed[j] if closed is not None else 0
+                add(then, key, part)
+                add(now, key, found[j] - part)
 
 
 def holder_keys(session: Session, scope: str | None,
