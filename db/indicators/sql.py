@@ -339,6 +339,8 @@ def holder_keys(session: Session, scope: str | None,
 
 
 SAME = "same"  # a moved key's value when the holder at 结案 is the current one
+# a moved key of a level the pass does not group by: every group reads SAME (one holder)
+NOT_MOVED = Key(None, literal(0), 1, lambda v: SAME, lambda v: SAME)
 
 
 def moved_keys(session: Session, scope: str | None,
@@ -350,14 +352,14 @@ def moved_keys(session: Session, scope: str | None,
     levels = [lv for lv in ("team", "officer")
               if (scope == lv if scope is not None else grouped is None or lv in grouped)]
     if not levels:
-        return [NO_KEY, NO_KEY]
+        return [NOT_MOVED, NOT_MOVED]
     moved = and_(C.closed_on.is_not(None), or_(*(
         noindex(CLOSED_COLUMNS[lv]).is_distinct_from(noindex(LEVEL_COLUMNS[lv])) for lv in levels)))
     top = session.execute(select(*(
         select(func.max(CLOSED_COLUMNS[lv])).scalar_subquery() for lv in levels))).one()
     found = {lv: _moved_key(moved, noindex(CLOSED_COLUMNS[lv]), m)
              for lv, m in zip(levels, top, strict=True)}
-    return [found.get("team", NO_KEY), found.get("officer", NO_KEY)]
+    return [found.get("team", NOT_MOVED), found.get("officer", NOT_MOVED)]
 
 
 def _moved_key(moved: ColumnElement[bool], column: ColumnElement[Any], max_id: int | None) -> Key:
