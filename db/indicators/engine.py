@@ -95,6 +95,7 @@ def gather_jobs(
     jobs: Sequence[tuple[Sequence[Period], Mapping[str, Sequence[Need]],
                          Collection[int | None] | None]],
     settings: IndicatorSettings, officers: Sequence[bool] | None = None,
+    period_needs: Sequence[Sequence[Collection[Need]] | None] | None = None,
 ) -> list[dict[tuple[Any, ...], Sums]]:
     """`gather(session, periods, needs, settings, teams=teams)` for every (periods, needs,
     teams) job — the snapshot's passes: all teams (None) in a full build, the changed teams in
@@ -108,7 +109,8 @@ def gather_jobs(
 
     `officers[k]` False: job k reads no officer figures, so its cases are grouped by court
     and team only (sql.case_sums(levels=…): groups (court, team, None), several times fewer
-    than per officer; the caller sums the other sources' officer groups per team)."""
+    than per officer; the caller sums the other sources' officer groups per team).
+    `period_needs[k]`: job k's case needs per period (sql.case_sums), None: all of them."""
     every: set[int | None] | None = set()
     for *_, teams in jobs:
         if teams is None or every is None:
@@ -124,7 +126,8 @@ def gather_jobs(
         merged: dict[tuple[Any, ...], Sums] = defaultdict(dict)
         parts = (
             case_sums(session, periods, needs.get("cases", ()), settings, teams=teams,
-                      levels=None if officers is None or officers[k] else ("court", "team")),
+                      levels=None if officers is None or officers[k] else ("court", "team"),
+                      period_needs=None if period_needs is None else period_needs[k]),
             payment_sums(session, periods, needs.get("payments", ()), settings, teams=teams),
             officer_sums(session, periods, needs.get("officers", ()), teams=teams),
             {h: s for h, s in center[k].items() if teams is None or h[1] in teams},

@@ -175,6 +175,7 @@ def case_sums(
     teams: Collection[int | None] | None = None,
     cases_where: ColumnElement[bool] | None = None,
     levels: Sequence[str] | None = None,
+    period_needs: Sequence[Collection[Need]] | None = None,
 ) -> dict[tuple[Any, ...], dict[tuple[int, Need], int]]:
     """Return {(court, team, officer): {(period index, need): sum}} from one grouped pass.
 
@@ -184,13 +185,15 @@ def case_sums(
     `levels` (with scope None): group by these levels only, e.g. ("court", "team") for a pass
     that reads no officer figures: its groups are (court, team, None), each the sum of that
     team's officer groups, and the pass makes several times fewer groups.
+    `period_needs` (one collection per period): sum only these needs for that period (the
+    trend's year-to-date months read one indicator); the others have no sums there.
 
     The pass sums per (holder, category, 结案方式) for every (period, base filter) at once
     (grouping.py); the groups of each need's categories and closing methods are added here.
     """
     if not needs:
         return {}
-    plan = _Plan(needs, periods, settings)
+    plan = _Plan(needs, periods, settings, period_needs)
     grouped = grouped_sums(
         session, select_from=CASES,
         keys=[*holder_keys(session, scope, levels=levels), *moved_keys(session, scope, levels),
@@ -213,9 +216,12 @@ class _Plan:
     """What one pass sums: a column per (row flag, value), a filter per (period, base)."""
 
     def __init__(self, needs: Sequence[Need], periods: Sequence[Period],
-                 settings: IndicatorSettings) -> None:
+                 settings: IndicatorSettings,
+                 period_needs: Sequence[Collection[Need]] | None = None) -> None:
         self.needs = needs
         self.settings = settings
+        # per period, the needs summed for it (None: every need in every period)
+        self.period_needs = period_needs
         self.first = min(p.start for p in periods)
         self.methods_of = {n: ROW_SPECS[split_measure(n.measure)[0]][1] for n in needs}
         self.base_of = {n: ROW_SPECS[split_measure(n.measure)[0]][0] for n in needs}
@@ -232,14 +238,21 @@ class _Plan:
                              for i, p in enumerate(periods) for base in self.mixed})
         self.wanted: dict[Any, set[int]] = {}
         for n, base in self.base_of.items():
-            for i in range(len(periods)):
+            for i in self.periods_of(n, len(periods)):
                 self.wanted.setdefault((i, base), set()).add(self.column_of[n])
                 if base in self.mixed:
                     self.wanted.setdefault((i, base, "closed"), set()).add(self.column_of[n])
+        self.filters = {k: f for k, f in self.filters.items() if k in self.wanted}
         self.categories = sorted({c for n in needs for c in n.categories})
         self.methods = sorted({m for ms in self.methods_of.values() for m in ms or ()})
         self.flagged = {f: sorted({c for n in needs if sums[n][0] == f for c in n.categories})
                         for f, _ in self.sums if f}
+
+    def periods_of(self, need: Need, count: int) -> list[int]:
+        """The indexes of the periods `need` is summed for."""
+        if self.period_needs is None:
+            return list(range(count))
+        return [i for i in range(count) if need in self.period_needs[i]]
 
     def values(self) -> list[Any]:
         return [_value(self._flag(f) if f else None, VALUES[v]() if v else None)
@@ -265,7 +278,8 @@ def _need_slots(plan: _Plan, category: Any, method: Any, count: int) -> Slots:
         base = plan.base_of[need]
         kind = "open" if base in OPEN_BASES else "closure" if base in CLOSURE_BASES else "mixed"
         found.append((plan.column_of[need], kind,
-                      [((i, base), (i, base, "closed"), (i, need)) for i in range(count)]))
+                      [((i, base), (i, base, "closed"), (i, need))
+                       for i in plan.periods_of(need, count)]))
     return found
 
 

@@ -59,6 +59,9 @@ class Pass:
     keys: tuple[str, ...] | None  # None: every indicator of the settings
     scopes: tuple[str, ...]
     teams: frozenset[int] | None = None  # only these teams' groups (since founding)
+    # per period, the indicators read there (None: `keys` in every period): the trend's
+    # year-to-date months serve the cumulative closure rate only
+    period_keys: tuple[tuple[str, ...], ...] | None = None
 
 
 @dataclass
@@ -122,12 +125,23 @@ class IndicatorCore:
             both = list(months) + [p.previous_year() for p in months]
             ytd = [Period(p.start.replace(month=1, day=1), p.end) for p in both]
             keys = tuple(dict.fromkeys((*trend_keys, *([cumulative] if cumulative else []))))
-            out.append(Pass("trend", tuple(both + ytd), keys, ("court", "team")))
+            out.append(Pass("trend", tuple(both + ytd), keys, ("court", "team"),
+                            period_keys=(keys,) * len(both) + (keys if cumulative is None
+                                                               else (cumulative,),) * len(ytd)))
         return out
 
-    def _needs(self, p: Pass) -> dict[str, list[Any]]:
-        indicators = [self.settings.indicators[k] for k in (p.keys or self.settings.indicators)]
+    def _needs(self, p: Pass, keys: Sequence[str] | None = None) -> dict[str, list[Any]]:
+        chosen = keys or p.keys or self.settings.indicators
+        indicators = [self.settings.indicators[k] for k in chosen]
         return needs_by_source(indicators, self.settings, p.scopes)
+
+    def _period_needs(self, p: Pass) -> list[set[Any]] | None:
+        """Per period of `p`, the case needs of its indicators (None: all in every period)."""
+        if p.period_keys is None:
+            return None
+        of_keys = {keys: set(self._needs(p, keys).get("cases", ()))
+                   for keys in set(p.period_keys)}
+        return [of_keys[keys] for keys in p.period_keys]
 
     def _gather_changed(self, session: Session, passes: Sequence[Pass],
                         teams: frozenset[int | None] | None) -> dict[str, Groups]:
@@ -144,7 +158,8 @@ class IndicatorCore:
                 jobs.append((p, wanted))
         found = gather_jobs(session, [(list(p.periods), self._needs(p), wanted)
                                       for p, wanted in jobs], self.settings,
-                            ["officer" in p.scopes for p, _ in jobs])
+                            ["officer" in p.scopes for p, _ in jobs],
+                            [self._period_needs(p) for p, _ in jobs])
         out: dict[str, Groups] = {p.name: {} for p in passes}
         for (p, _), groups in zip(jobs, found, strict=True):
             out[p.name] = _kept(p, groups)
