@@ -23,7 +23,7 @@ from db.indicators.registry import (
     measure_source,
 )
 from db.indicators.settings import SCOPES, IndicatorSettings, load_indicator_settings
-from db.indicators.sql import Need, case_sums
+from db.indicators.sql import Need, case_sums, need_of
 from db.indicators.status import pace_status, status
 from db.indicators.triage import triage_sums, triage_sums_jobs
 
@@ -164,10 +164,10 @@ def read_value(
     cats: tuple[str, ...], digits: int,
 ) -> tuple[Decimal | None, int, int | None]:
     """Return (rounded value or None, raw numerator, raw denominator) for one period."""
-    num = sums.get((index, Need(ind.numerator, cats)), 0)
+    num = sums.get((index, need_of(ind.numerator, cats)), 0)
     if ind.denominator is None:
         return quantize(_amount(ind.numerator, num), digits, ind.rounding), num, None
-    den = sums.get((index, Need(ind.denominator, cats)), 0)
+    den = sums.get((index, need_of(ind.denominator, cats)), 0)
     if den == 0:
         return None, num, den
     ratio = _amount(ind.numerator, num) / _amount(ind.denominator, den)
@@ -349,8 +349,8 @@ def scope_from_groups(
 
 
 def _raw_parts(ind: Indicator, sums: Sums, cats: tuple[str, ...]) -> tuple[int, int | None]:
-    num = sums.get((0, Need(ind.numerator, cats)), 0)
-    den = sums.get((0, Need(ind.denominator, cats)), 0) if ind.denominator else None
+    num = sums.get((0, need_of(ind.numerator, cats)), 0)
+    den = sums.get((0, need_of(ind.denominator, cats)), 0) if ind.denominator else None
     return num, den
 
 

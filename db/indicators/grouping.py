@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from typing import Any
 
 from sqlalchemy import (
@@ -178,28 +179,24 @@ def _column_pass(session: Session, select_from: Any, keys: Sequence[Key],
 def _collect(rows: Sequence[Any], keys: Sequence[Key], columns: Sequence[tuple[Any, int]],
              width: int) -> Sums:
     """{key values: {filter key: [sum, …]}} from rows of the key values and one sum per
-    (filter key, sum index) of `columns`: every filter key of `columns` is listed for each
-    group (zeros too, as SQL returned them)."""
+    (filter key, sum index) of `columns`; a filter key is listed for a group where one of its
+    sums is not 0 (as the "buckets" shape lists only the filters a group's buckets match)."""
     start = len(keys)
-    by_filter: dict[Any, list[tuple[int, int]]] = {}
-    for position, (fk, j) in enumerate(columns, start):
-        by_filter.setdefault(fk, []).append((j, position))
-    plan = list(by_filter.items())
     accept = [k.accept for k in keys]
+    positions = range(len(columns))
     out: Sums = {}
     for row in rows:
         group = tuple(a(v) for a, v in zip(accept, row, strict=False))
         target = out.get(group)
         if target is None:
             target = out[group] = {}
-        for fk, positions in plan:
+        sums = row[start:]
+        for c in compress(positions, sums):
+            fk, j = columns[c]
             found = target.get(fk)
             if found is None:
                 found = target[fk] = [0] * width
-            for j, position in positions:
-                v = row[position]
-                if v:
-                    found[j] += int(v)
+            found[j] += int(sums[c])
     return out
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from sqlalchemy import and_, case, false, func, literal, or_, select
@@ -68,6 +68,12 @@ class Need:
 
     def __reduce__(self) -> tuple[Any, tuple[str, tuple[str, ...]]]:
         return Need, (self.measure, self.categories)  # the hash is per process
+
+
+@lru_cache(maxsize=4096)
+def need_of(measure: str, categories: tuple[str, ...]) -> Need:
+    """Need(measure, categories), made once (reading a value looks up many)."""
+    return Need(measure, categories)
 
 
 def long_pending_cutoff(p: Period, settings: IndicatorSettings) -> Any:
@@ -324,17 +330,16 @@ def _add_moved(out: dict[tuple[Any, ...], dict[tuple[int, Need], int]], now: tup
     for j, kind, periods in slots:
         for filter_key, closed_key, key in periods:
             found = by_filter.get(filter_key)
-            if found is None:
-                continue
+            total = 0 if found is None else found[j]
             if kind == "open":
-                add(now, key, found[j])
+                add(now, key, total)
             elif kind == "closure":
-                add(then, key, found[j])
-            else:
+                add(then, key, total)
+            else:  # a filter with no sums listed sums 0 (its "closed" part may not, alone)
                 closed = by_filter.get(closed_key)
                 part = closed[j] if closed is not None else 0
                 add(then, key, part)
-                add(now, key, found[j] - part)
+                add(now, key, total - part)
 
 
 def holder_keys(session: Session, scope: str | None,
