@@ -14,7 +14,7 @@ chosen per dialect (SHAPES); both read the same filter definitions (buckets.py):
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress
 from typing import Any
@@ -60,6 +60,9 @@ class Key:
     size: int
     decode: Callable[[int], Any]
     accept: Callable[[Any], Any] = lambda v: v  # a raw column value as the caller sees it
+    # the column's value of a group whose rows did not move (a moved key, sql.moved_keys):
+    # the "staged" shape sums a `moved_only` filter only over the groups of moved rows
+    unmoved: Any = None
 
 
 NO_KEY = Key(None, literal(0), 1, lambda v: None, lambda v: None)  # a level not grouped by
@@ -116,14 +119,20 @@ def grouped_sums(
     session: Session, *, select_from: Any, keys: Sequence[Key],
     dates: Mapping[str, ColumnElement[Any]], filters: Mapping[Any, Callable[[Any], Any]],
     values: Sequence[Any], wanted: Mapping[Any, set[int]], where: Sequence[Any],
+    moved_only: Collection[Any] = (),
 ) -> Sums:
     """Return {key values: {filter key: [Σ values[j] over its rows, …]}}.
 
     `filters` maps a key to a row filter (see buckets.py), `values` are row-level
-    expressions to sum, `wanted` says which sums each filter key needs.
+    expressions to sum, `wanted` says which sums each filter key needs. `moved_only`: filter
+    keys the caller reads only for groups with a moved key (Key.unmoved): their sums of other
+    groups may be left out (the "staged" shape does, the others need not).
     """
     shape = SHAPES.get(session.get_bind().dialect.name, "columns")
-    run = {"buckets": _bucket_pass, "staged": _staged_pass}.get(shape, _column_pass)
+    if shape == "staged":
+        return _staged_pass(session, select_from, keys, dates, filters, values, wanted, where,
+                            moved_only)
+    run = _bucket_pass if shape == "buckets" else _column_pass
     return run(session, select_from, keys, dates, filters, values, wanted, where)
 
 
@@ -251,7 +260,8 @@ def staged_bucket(column: Any, days: Sequence[Any], dialect: str) -> Any:
 
 def _staged_pass(session: Session, select_from: Any, keys: Sequence[Key],
                  dates: Mapping[str, Any], filters: Mapping[Any, Any], values: Sequence[Any],
-                 wanted: Mapping[Any, set[int]], where: Sequence[Any]) -> Sums:
+                 wanted: Mapping[Any, set[int]], where: Sequence[Any],
+                 moved_only: Collection[Any] = ()) -> Sums:
     """The "columns" answer in two stages: the rows grouped by the key columns and the
     interval of each date between the filters' days (buckets.py), a few plain sums per group;
     then, over those groups, one conditional sum per needed (filter, sum) whose condition
@@ -272,7 +282,15 @@ def _staged_pass(session: Session, select_from: Any, keys: Sequence[Key],
              .subquery("staged"))
     ops = StagedOps({n: inner.c[f"bucket_{n}"] for n in names}, days)
     conditional = CONDITIONAL_SUMS.get(dialect, _case_sum)
-    columns = [(fk, j, _scaled(conditional(filters[fk](ops), inner.c[f"sum_{j}"]),
+    moved = [inner.c[n] != k.unmoved for k, n in
+             zip([k for k in keys if k.column is not None], key_labels, strict=True)
+             if k.unmoved is not None]
+
+    def condition(fk: Any) -> Any:
+        found = filters[fk](ops)
+        return and_(or_(*moved), found) if fk in moved_only and moved else found
+
+    columns = [(fk, j, _scaled(conditional(condition(fk), inner.c[f"sum_{j}"]),
                                summands[j][1]))
                for fk in wanted for j in sorted(wanted[fk])]
     labels = iter(key_labels)

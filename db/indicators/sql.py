@@ -208,6 +208,8 @@ def case_sums(
         dates=DATE_COLUMNS, filters=plan.filters, wanted=plan.wanted, values=plan.values(),
         where=[*_where(periods, needs, scope, ids), *team_filter(teams),
                *([] if cases_where is None else [cases_where])],
+        # which 受理/旧存/新收 rows closed by the end: read for moved groups only (_by_need)
+        moved_only=[k for k in plan.wanted if len(k) == 3],
     )
     out = _by_need(grouped, plan, len(periods))
     if teams is not None:
@@ -388,7 +390,8 @@ def _moved_key(moved: ColumnElement[bool], column: ColumnElement[Any], max_id: i
                case((moved, func.coalesce(column + 1, 0) + 1), else_=0),
                (max_id or 0) + 3,
                lambda v: SAME if v == 0 else (None if v == 1 else v - 2),
-               lambda v: SAME if v is None or int(v) == -1 else (None if int(v) == 0 else int(v)))
+               lambda v: SAME if v is None or int(v) == -1 else (None if int(v) == 0 else int(v)),
+               -1)
 
 
 def _matches(need: Need, methods: tuple[str, ...] | None, category: str, method: Any) -> bool:
