@@ -1,7 +1,7 @@
 """One grouped pass that sums rows for many row filters (all periods) at once.
 
-`grouped_sums` returns {key values: {filter key: [sum, …]}} in one of two query shapes,
-chosen per dialect (SHAPES); both read the same filter definitions (buckets.py):
+`grouped_sums` returns {key values: {filter key: [sum, …]}} in one of three query shapes,
+chosen per dialect (SHAPES); all read the same filter definitions (buckets.py):
 
 * "columns": one SUM(CASE WHEN <filter> THEN <value> ELSE 0 END) per needed (filter, sum),
   grouped by the plain key columns. PostgreSQL and MariaDB hash-aggregate that in parallel
@@ -10,6 +10,11 @@ chosen per dialect (SHAPES); both read the same filter definitions (buckets.py):
   packed into one BIGINT; Python adds each group to every filter that holds for its buckets.
   SQLite groups by sorting every row, and one integer sort key with a handful of sums is
   far cheaper to sort and aggregate than many conditional sums with a multi-column key.
+* "staged" (PostgreSQL): the "buckets" grouping in SQL (each date's bucket by width_bucket,
+  a few plain sums per group: a parallel hash aggregate), then the "columns" conditional
+  sums over those groups, their conditions comparing bucket numbers. The per-row work is a
+  few sums instead of one conditional sum per (filter, sum); the conditional sums run once
+  per group (docs/operations.md, bench-scale).
 """
 from __future__ import annotations
 
