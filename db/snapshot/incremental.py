@@ -6,7 +6,8 @@ team since its founding day, and the 12-month trend of the court and the teams. 
 are read from additive sums per (court, team, officer) group (db.indicators.engine.gather).
 `IndicatorCore` keeps those groups of the last snapshot, one set per pass:
 
-* a full build gathers every pass over all cases (one grouped query per source table);
+* a full build gathers every pass over all cases (engine.gather_jobs: one grouped query
+  per source table and pass, the 分流 and center rows once for all passes);
 * an incremental build re-gathers, per pass, only the groups of the changed teams (the
   holders' indexes; `engine.gather(teams=...)`), drops their old groups, adds the new ones,
   and derives every figure again from the merged groups. Court figures are sums of the
