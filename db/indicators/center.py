@@ -244,10 +244,10 @@ def _at_in(at: Any, p: Period, rows: Rows, offset: int) -> ColumnElement[bool]:
 
 def center_sums_jobs(
     session: Session, jobs: Sequence[tuple[Sequence[Period], Sequence[Any]]],
-    settings: IndicatorSettings, teams: Collection[int | None],
+    settings: IndicatorSettings, teams: Collection[int | None] | None,
 ) -> list[dict[tuple[Any, ...], dict[tuple[int, Any], int]]]:
     """`center_sums(session, periods, needs, settings, teams=teams)` for every (periods, needs)
-    job (the incremental refresh), from one grouped query per (row set, categories) over all
+    job (the snapshot's passes; teams None: every team), from one grouped query per (row set, categories) over all
     periods of all jobs (more only past MAX_COLUMNS sums): the rows of the span of the periods (every other condition of a row
     set does not depend on the period), a count and a sum per value for each period, and a
     group listed for a job only where one of its periods has a row, as center_sums lists it."""
@@ -270,7 +270,7 @@ MAX_COLUMNS = 1000  # sums per SELECT (PostgreSQL allows 1,664 columns)
 
 def _center_pass(session: Session, rows_name: str, cats: tuple[str, ...],
                  every: list[tuple[int, int, Period, list[Any]]], settings: IndicatorSettings,
-                 offset: int, teams: Collection[int | None],
+                 offset: int, teams: Collection[int | None] | None,
                  outs: list[dict[tuple[Any, ...], dict[tuple[int, Any], int]]]) -> None:
     """One row set's SELECTs for center_sums_jobs: a count and a sum per value for each
     period, at most MAX_COLUMNS sums per SELECT."""

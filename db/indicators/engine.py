@@ -23,7 +23,7 @@ from db.indicators.registry import (
     measure_source,
 )
 from db.indicators.settings import SCOPES, IndicatorSettings, load_indicator_settings
-from db.indicators.sql import Need, case_sums
+from db.indicators.sql import Need, case_sums, need_of
 from db.indicators.status import pace_status, status
 from db.indicators.triage import triage_sums, triage_sums_jobs
 
@@ -92,25 +92,31 @@ def gather(
 
 def gather_jobs(
     session: Session,
-    jobs: Sequence[tuple[Sequence[Period], Mapping[str, Sequence[Need]], Collection[int | None]]],
+    jobs: Sequence[tuple[Sequence[Period], Mapping[str, Sequence[Need]],
+                         Collection[int | None] | None]],
     settings: IndicatorSettings, officers: Sequence[bool] | None = None,
+    period_needs: Sequence[Sequence[Collection[Need]] | None] | None = None,
 ) -> list[dict[tuple[Any, ...], Sums]]:
     """`gather(session, periods, needs, settings, teams=teams)` for every (periods, needs,
-    teams) job — the incremental refresh's passes over the changed teams — with the 分流 rows
-    read once for all jobs (triage.triage_sums_jobs) and the center's rows once per row set
-    for all periods of all jobs (center.center_sums_jobs), over the union of the jobs'
-    teams; each answer equals the job's own gather. The cases and the payments keep one
-    pass per job: one pass over the periods of every job was slower on both query shapes
-    (its cost is per row and filter, not the read; docs/operations.md, 增量刷新), and the
-    payments' scan starts at the job's earliest period, on which 待发放 of a receipt paid
-    out in part before it depends.
+    teams) job — the snapshot's passes: all teams (None) in a full build, the changed teams in
+    an incremental one — with the 分流 rows read once for all jobs (triage.triage_sums_jobs)
+    and the center's rows once per row set for all periods of all jobs
+    (center.center_sums_jobs), over the union of the jobs' teams; each answer equals the
+    job's own gather. The cases and the payments keep one pass per job: one pass over the
+    periods of every job was slower on both query shapes (its cost is per row and filter,
+    not the read; docs/operations.md, 增量刷新), and the payments' scan starts at the job's
+    earliest period, on which 待发放 of a receipt paid out in part before it depends.
 
     `officers[k]` False: job k reads no officer figures, so its cases are grouped by court
     and team only (sql.case_sums(levels=…): groups (court, team, None), several times fewer
-    than per officer; the caller sums the other sources' officer groups per team)."""
-    every: set[int | None] = set()
+    than per officer; the caller sums the other sources' officer groups per team).
+    `period_needs[k]`: job k's case needs per period (sql.case_sums), None: all of them."""
+    every: set[int | None] | None = set()
     for *_, teams in jobs:
-        every.update(teams)
+        if teams is None or every is None:
+            every = None
+        else:
+            every.update(teams)
     triage = triage_sums_jobs(session, [(periods, needs.get("triage", ()))
                                         for periods, needs, _ in jobs], every)
     center = center_sums_jobs(session, [(periods, needs.get("center", ()))
@@ -120,11 +126,12 @@ def gather_jobs(
         merged: dict[tuple[Any, ...], Sums] = defaultdict(dict)
         parts = (
             case_sums(session, periods, needs.get("cases", ()), settings, teams=teams,
-                      levels=None if officers is None or officers[k] else ("court", "team")),
+                      levels=None if officers is None or officers[k] else ("court", "team"),
+                      period_needs=None if period_needs is None else period_needs[k]),
             payment_sums(session, periods, needs.get("payments", ()), settings, teams=teams),
             officer_sums(session, periods, needs.get("officers", ()), teams=teams),
-            {h: s for h, s in center[k].items() if h[1] in teams},
-            {h: s for h, s in triage[k].items() if h[1] in teams},
+            {h: s for h, s in center[k].items() if teams is None or h[1] in teams},
+            {h: s for h, s in triage[k].items() if teams is None or h[1] in teams},
         )
         for part in parts:
             for group, sums in part.items():
@@ -157,10 +164,10 @@ def read_value(
     cats: tuple[str, ...], digits: int,
 ) -> tuple[Decimal | None, int, int | None]:
     """Return (rounded value or None, raw numerator, raw denominator) for one period."""
-    num = sums.get((index, Need(ind.numerator, cats)), 0)
+    num = sums.get((index, need_of(ind.numerator, cats)), 0)
     if ind.denominator is None:
         return quantize(_amount(ind.numerator, num), digits, ind.rounding), num, None
-    den = sums.get((index, Need(ind.denominator, cats)), 0)
+    den = sums.get((index, need_of(ind.denominator, cats)), 0)
     if den == 0:
         return None, num, den
     ratio = _amount(ind.numerator, num) / _amount(ind.denominator, den)
@@ -342,8 +349,8 @@ def scope_from_groups(
 
 
 def _raw_parts(ind: Indicator, sums: Sums, cats: tuple[str, ...]) -> tuple[int, int | None]:
-    num = sums.get((0, Need(ind.numerator, cats)), 0)
-    den = sums.get((0, Need(ind.denominator, cats)), 0) if ind.denominator else None
+    num = sums.get((0, need_of(ind.numerator, cats)), 0)
+    den = sums.get((0, need_of(ind.denominator, cats)), 0) if ind.denominator else None
     return num, den
 
 

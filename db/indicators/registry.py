@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 # Rows of `cases` a measure can count or sum over (period-relative, see docs/data-model.md).
 CASE_ROWS: dict[str, str] = {
@@ -306,6 +307,7 @@ CENTER_KEYS = tuple(i.key for i in _CENTER_INDICATORS)
 REGISTRY: dict[str, Indicator] = {i.key: i for i in (*_INDICATORS, *_CENTER_INDICATORS)}
 
 
+@lru_cache(maxsize=1024)
 def split_measure(name: str) -> tuple[str, str | None]:
     """Split "closed.days" into ("closed", "days"); "closed" into ("closed", None)."""
     rows, _, value = name.partition(".")
@@ -330,5 +332,6 @@ def measure_source(name: str) -> str:
     raise ValueError(f"未知的计量“{name}”")
 
 
+@lru_cache(maxsize=1024)
 def is_money(name: str) -> bool:
     return split_measure(name)[1] in MONEY_VALUES

@@ -13,8 +13,8 @@ the period's end (the "@closed" filters), so one pass serves both.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
-from functools import partial
+from dataclasses import dataclass, field
+from functools import lru_cache, partial
 from typing import Any
 
 from sqlalchemy import and_, case, false, func, literal, or_, select
@@ -54,10 +54,26 @@ ACTUAL = tuple(k for k, m in CLOSING_METHODS.items() if m.actual)
 
 @dataclass(frozen=True)
 class Need:
-    """One measure over one set of case categories."""
+    """One measure over one set of case categories (a key of every sum: its hash is kept)."""
 
     measure: str
     categories: tuple[str, ...]
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.measure, self.categories)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[Any, tuple[str, tuple[str, ...]]]:
+        return Need, (self.measure, self.categories)  # the hash is per process
+
+
+@lru_cache(maxsize=4096)
+def need_of(measure: str, categories: tuple[str, ...]) -> Need:
+    """Need(measure, categories), made once (reading a value looks up many)."""
+    return Need(measure, categories)
 
 
 def long_pending_cutoff(p: Period, settings: IndicatorSettings) -> Any:
@@ -165,6 +181,7 @@ def case_sums(
     teams: Collection[int | None] | None = None,
     cases_where: ColumnElement[bool] | None = None,
     levels: Sequence[str] | None = None,
+    period_needs: Sequence[Collection[Need]] | None = None,
 ) -> dict[tuple[Any, ...], dict[tuple[int, Need], int]]:
     """Return {(court, team, officer): {(period index, need): sum}} from one grouped pass.
 
@@ -174,13 +191,15 @@ def case_sums(
     `levels` (with scope None): group by these levels only, e.g. ("court", "team") for a pass
     that reads no officer figures: its groups are (court, team, None), each the sum of that
     team's officer groups, and the pass makes several times fewer groups.
+    `period_needs` (one collection per period): sum only these needs for that period (the
+    trend's year-to-date months read one indicator); the others have no sums there.
 
     The pass sums per (holder, category, 结案方式) for every (period, base filter) at once
     (grouping.py); the groups of each need's categories and closing methods are added here.
     """
     if not needs:
         return {}
-    plan = _Plan(needs, periods, settings)
+    plan = _Plan(needs, periods, settings, period_needs)
     grouped = grouped_sums(
         session, select_from=CASES,
         keys=[*holder_keys(session, scope, levels=levels), *moved_keys(session, scope, levels),
@@ -189,6 +208,8 @@ def case_sums(
         dates=DATE_COLUMNS, filters=plan.filters, wanted=plan.wanted, values=plan.values(),
         where=[*_where(periods, needs, scope, ids), *team_filter(teams),
                *([] if cases_where is None else [cases_where])],
+        # which 受理/旧存/新收 rows closed by the end: read for moved groups only (_by_need)
+        moved_only=[k for k in plan.wanted if len(k) == 3],
     )
     out = _by_need(grouped, plan, len(periods))
     if teams is not None:
@@ -203,9 +224,12 @@ class _Plan:
     """What one pass sums: a column per (row flag, value), a filter per (period, base)."""
 
     def __init__(self, needs: Sequence[Need], periods: Sequence[Period],
-                 settings: IndicatorSettings) -> None:
+                 settings: IndicatorSettings,
+                 period_needs: Sequence[Collection[Need]] | None = None) -> None:
         self.needs = needs
         self.settings = settings
+        # per period, the needs summed for it (None: every need in every period)
+        self.period_needs = period_needs
         self.first = min(p.start for p in periods)
         self.methods_of = {n: ROW_SPECS[split_measure(n.measure)[0]][1] for n in needs}
         self.base_of = {n: ROW_SPECS[split_measure(n.measure)[0]][0] for n in needs}
@@ -222,14 +246,21 @@ class _Plan:
                              for i, p in enumerate(periods) for base in self.mixed})
         self.wanted: dict[Any, set[int]] = {}
         for n, base in self.base_of.items():
-            for i in range(len(periods)):
+            for i in self.periods_of(n, len(periods)):
                 self.wanted.setdefault((i, base), set()).add(self.column_of[n])
                 if base in self.mixed:
                     self.wanted.setdefault((i, base, "closed"), set()).add(self.column_of[n])
+        self.filters = {k: f for k, f in self.filters.items() if k in self.wanted}
         self.categories = sorted({c for n in needs for c in n.categories})
         self.methods = sorted({m for ms in self.methods_of.values() for m in ms or ()})
         self.flagged = {f: sorted({c for n in needs if sums[n][0] == f for c in n.categories})
                         for f, _ in self.sums if f}
+
+    def periods_of(self, need: Need, count: int) -> list[int]:
+        """The indexes of the periods `need` is summed for."""
+        if self.period_needs is None:
+            return list(range(count))
+        return [i for i in range(count) if need in self.period_needs[i]]
 
     def values(self) -> list[Any]:
         return [_value(self._flag(f) if f else None, VALUES[v]() if v else None)
@@ -241,6 +272,25 @@ class _Plan:
                     ROW_FLAGS[name](self.settings))
 
 
+Slots = list[tuple[int, str, list[tuple[Any, Any, tuple[int, Need]]]]]
+
+
+def _need_slots(plan: _Plan, category: Any, method: Any, count: int) -> Slots:
+    """The needs a (category, 结案方式) group belongs to: each need's column, whether its rows
+    go to the current holder ("open"), the holder at 结案 ("closure") or either ("mixed"), and
+    per period its filter key, its "closed" filter key and its sums key."""
+    found: Slots = []
+    for need in plan.needs:
+        if not _matches(need, plan.methods_of[need], category, method):
+            continue
+        base = plan.base_of[need]
+        kind = "open" if base in OPEN_BASES else "closure" if base in CLOSURE_BASES else "mixed"
+        found.append((plan.column_of[need], kind,
+                      [((i, base), (i, base, "closed"), (i, need))
+                       for i in plan.periods_of(need, count)]))
+    return found
+
+
 def _by_need(grouped: Mapping[tuple[Any, ...], Mapping[Any, list[int]]], plan: _Plan,
              count: int) -> dict[tuple[Any, ...], dict[tuple[int, Need], int]]:
     """Add up, per holder, the groups of each need's categories and closing methods.
@@ -249,37 +299,49 @@ def _by_need(grouped: Mapping[tuple[Any, ...], Mapping[Any, list[int]]], plan: _
     gives its rows closed by the period's end to the holder at 结案, the rest to the current
     holder; any other group has one holder."""
     out: dict[tuple[Any, ...], dict[tuple[int, Need], int]] = {}
-
-    def add(holder: tuple[Any, ...], i: int, need: Need, value: int) -> None:
-        if value:
-            target = out.setdefault(holder, {})
-            target[(i, need)] = target.get((i, need), 0) + value
-
+    slots_of: dict[tuple[Any, Any], Slots] = {}
     for (court, team, officer, moved_team, moved_officer, category, method), by_filter \
             in grouped.items():
         now = (court, team, officer)
-        out.setdefault(now, {})
-        moved = moved_team is not SAME or moved_officer is not SAME
-        then = (court, team if moved_team is SAME else moved_team,
-                officer if moved_officer is SAME else moved_officer)
-        for need in plan.needs:
-            if not _matches(need, plan.methods_of[need], category, method):
-                continue
-            base, j = plan.base_of[need], plan.column_of[need]
-            for i in range(count):
-                found = by_filter.get((i, base))
-                if found is None:
-                    continue
-                if not moved or base in OPEN_BASES:
-                    add(now, i, need, found[j])
-                elif base in CLOSURE_BASES:
-                    add(then, i, need, found[j])
-                else:
-                    closed = by_filter.get((i, base, "closed"))
-                    part = closed[j] if closed is not None else 0
-                    add(then, i, need, part)
-                    add(now, i, need, found[j] - part)
+        mine = out.setdefault(now, {})
+        slots = slots_of.get((category, method))
+        if slots is None:
+            slots = slots_of[(category, method)] = _need_slots(plan, category, method, count)
+        if moved_team is SAME and moved_officer is SAME:
+            for j, _kind, periods in slots:
+                for filter_key, _closed, key in periods:
+                    found = by_filter.get(filter_key)
+                    if found is not None and found[j]:
+                        mine[key] = mine.get(key, 0) + found[j]
+        else:
+            then = (court, team if moved_team is SAME else moved_team,
+                    officer if moved_officer is SAME else moved_officer)
+            _add_moved(out, now, then, by_filter, slots)
     return out
+
+
+def _add_moved(out: dict[tuple[Any, ...], dict[tuple[int, Need], int]], now: tuple[Any, ...],
+               then: tuple[Any, ...], by_filter: Mapping[Any, list[int]], slots: Slots) -> None:
+    """A moved group's sums: closure rows to the holder at 结案 (`then`), open rows to the
+    current holder (`now`), mixed rows split by whether they closed by the period's end."""
+    def add(holder: tuple[Any, ...], key: tuple[int, Need], value: int) -> None:
+        if value:
+            target = out.setdefault(holder, {})
+            target[key] = target.get(key, 0) + value
+
+    for j, kind, periods in slots:
+        for filter_key, closed_key, key in periods:
+            found = by_filter.get(filter_key)
+            total = 0 if found is None else found[j]
+            if kind == "open":
+                add(now, key, total)
+            elif kind == "closure":
+                add(then, key, total)
+            else:  # a filter with no sums listed sums 0 (its "closed" part may not, alone)
+                closed = by_filter.get(closed_key)
+                part = closed[j] if closed is not None else 0
+                add(then, key, part)
+                add(now, key, total - part)
 
 
 def holder_keys(session: Session, scope: str | None,
@@ -298,6 +360,8 @@ def holder_keys(session: Session, scope: str | None,
 
 
 SAME = "same"  # a moved key's value when the holder at 结案 is the current one
+# a moved key of a level the pass does not group by: every group reads SAME (one holder)
+NOT_MOVED = Key(None, literal(0), 1, lambda v: SAME, lambda v: SAME)
 
 
 def moved_keys(session: Session, scope: str | None,
@@ -309,14 +373,14 @@ def moved_keys(session: Session, scope: str | None,
     levels = [lv for lv in ("team", "officer")
               if (scope == lv if scope is not None else grouped is None or lv in grouped)]
     if not levels:
-        return [NO_KEY, NO_KEY]
+        return [NOT_MOVED, NOT_MOVED]
     moved = and_(C.closed_on.is_not(None), or_(*(
         noindex(CLOSED_COLUMNS[lv]).is_distinct_from(noindex(LEVEL_COLUMNS[lv])) for lv in levels)))
     top = session.execute(select(*(
         select(func.max(CLOSED_COLUMNS[lv])).scalar_subquery() for lv in levels))).one()
     found = {lv: _moved_key(moved, noindex(CLOSED_COLUMNS[lv]), m)
              for lv, m in zip(levels, top, strict=True)}
-    return [found.get("team", NO_KEY), found.get("officer", NO_KEY)]
+    return [found.get("team", NOT_MOVED), found.get("officer", NOT_MOVED)]
 
 
 def _moved_key(moved: ColumnElement[bool], column: ColumnElement[Any], max_id: int | None) -> Key:
@@ -326,7 +390,8 @@ def _moved_key(moved: ColumnElement[bool], column: ColumnElement[Any], max_id: i
                case((moved, func.coalesce(column + 1, 0) + 1), else_=0),
                (max_id or 0) + 3,
                lambda v: SAME if v == 0 else (None if v == 1 else v - 2),
-               lambda v: SAME if v is None or int(v) == -1 else (None if int(v) == 0 else int(v)))
+               lambda v: SAME if v is None or int(v) == -1 else (None if int(v) == 0 else int(v)),
+               -1)
 
 
 def _matches(need: Need, methods: tuple[str, ...] | None, category: str, method: Any) -> bool:

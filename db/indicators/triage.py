@@ -11,7 +11,9 @@ as its own column.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Collection, Sequence
+from functools import partial
 from typing import Any
 
 from sqlalchemy import and_, case, exists, func, literal, or_, select
@@ -19,6 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement
 
 from db.indicators.dialect import noindex
+from db.indicators.grouping import choice_key, grouped_sums, id_key
 from db.indicators.period import Period
 from db.indicators.registry import split_measure
 from db.indicators.sql import CLOSED_COLUMNS, LEVEL_COLUMNS, Need, team_in
@@ -109,10 +112,10 @@ def triage_sums(
 
 def triage_sums_jobs(
     session: Session, jobs: Sequence[tuple[Sequence[Period], Sequence[Need]]],
-    teams: Collection[int | None],
+    teams: Collection[int | None] | None,
 ) -> list[dict[tuple[Any, ...], dict[tuple[int, Need], int]]]:
     """`triage_sums(session, periods, needs, teams=teams)` for every (periods, needs) job,
-    from the same two SELECTs (the incremental refresh). Every column holds its own
+    from the same two SELECTs (the snapshot's passes; teams None: every team). Every column holds its own
     period's condition, and a group is kept only where a sum is not 0, so the wider window of
     the shared SELECT changes no answer."""
     return _sums(session, jobs, None, None, None, teams)
@@ -144,9 +147,12 @@ def _sums(session: Session, jobs: Sequence[tuple[Sequence[Period], Sequence[Need
         first, last = min(c[2].start for c in closed), max(c[2].end for c in closed)
         where = [C.closed_on >= first, C.closed_on <= last, *subset,
                  *team_in(C.closed_team_id, teams)]
-        for part in _chunks(closed):
-            _pass(session, part, CASES, where,
-                  [C.court_id, C.closed_team_id, C.closed_officer_id], scope, ids, outs)
+        if all(split_measure(n.measure)[1] in (None, "days") for *_, n in closed):
+            _closed_pass(session, closed, where, scope, ids, outs)
+        else:  # a value that depends on the period: one column per (job, period, need)
+            for part in _chunks(closed):
+                _pass(session, part, CASES, where,
+                      [C.court_id, C.closed_team_id, C.closed_officer_id], scope, ids, outs)
     for k, out in enumerate(outs):
         if scope is not None and ids is not None:
             wanted, index = set(ids), list(LEVEL_COLUMNS).index(scope)
@@ -164,6 +170,56 @@ def _chunks(columns: list[Any]) -> list[list[Any]]:
     """The columns in SELECTs of at most MAX_COLUMNS sums (many periods of many passes)."""
     return [columns[i:i + MAX_COLUMNS] for i in range(0, len(columns), MAX_COLUMNS)]
 
+
+
+CLOSED_TRACKS = {"closed_simple": "simple", "closed_complex": "complex"}
+
+
+def _closed_pass(session: Session, columns: Sequence[tuple[int, int, Period, Need]],
+                 where: list[Any], scope: str | None, ids: Sequence[int] | None,
+                 outs: list[dict[tuple[Any, ...], dict[tuple[int, Need], int]]]) -> None:
+    """The closed cases by track (closed_simple/closed_complex) of every (job, period) in one
+    grouped pass (grouping.grouped_sums: per holder at 结案, category and track, a count and
+    the days per period), for the holder at 结案 like every closure figure."""
+    categories = sorted({c for *_, n in columns for c in n.categories})
+    where = [*where, noindex(C.category).in_(categories)]
+    if scope is not None and ids is not None:
+        where.append(CLOSED_COLUMNS[scope].in_(list(ids)))
+    top = session.execute(select(*(select(func.max(CLOSED_COLUMNS[level])).scalar_subquery()
+                                   for level in LEVEL_COLUMNS))).one()
+    value_names = sorted({v for *_, n in columns
+                          if (v := split_measure(n.measure)[1]) is not None})
+    wanted: dict[Any, set[int]] = {}
+    filters: dict[Any, Any] = {}
+    for k, i, p, n in columns:
+        value = split_measure(n.measure)[1]
+        wanted.setdefault((k, i), set()).add(0 if value is None else 1 + value_names.index(value))
+        filters[(k, i)] = partial(_closed_in, p)
+    grouped = grouped_sums(
+        session, select_from=CASES,
+        keys=[*(id_key(noindex(CLOSED_COLUMNS[level]), m)
+                for level, m in zip(LEVEL_COLUMNS, top, strict=True)),
+              choice_key(noindex(C.category), categories),
+              choice_key(noindex(C.track), sorted(CLOSED_TRACKS.values()))],
+        dates={"closed": C.closed_on}, filters=filters, wanted=wanted,
+        values=[literal(1), *(TRIAGE_VALUES[v](Period(dt.date.min, dt.date.min))
+                              for v in value_names)],
+        where=where)
+    for (court, team, officer, category, track), by_filter in grouped.items():
+        holder = (court, team, officer)
+        for k, i, _, need in columns:
+            rows, value = split_measure(need.measure)
+            found = by_filter.get((k, i))
+            if found is None or category not in need.categories or CLOSED_TRACKS[rows] != track:
+                continue
+            total = found[0 if value is None else 1 + value_names.index(value)]
+            if total:
+                target = outs[k].setdefault(holder, {})
+                target[(i, need)] = target.get((i, need), 0) + total
+
+
+def _closed_in(p: Period, o: Any) -> Any:
+    return o.between("closed", p.start, p.end)
 
 
 def _pass(session: Session, columns: Sequence[tuple[int, int, Period, Need]], source_: Any,

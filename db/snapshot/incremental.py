@@ -6,7 +6,8 @@ team since its founding day, and the 12-month trend of the court and the teams. 
 are read from additive sums per (court, team, officer) group (db.indicators.engine.gather).
 `IndicatorCore` keeps those groups of the last snapshot, one set per pass:
 
-* a full build gathers every pass over all cases (one grouped query per source table);
+* a full build gathers every pass over all cases (engine.gather_jobs: one grouped query
+  per source table and pass, the 分流 and center rows once for all passes);
 * an incremental build re-gathers, per pass, only the groups of the changed teams (the
   holders' indexes; `engine.gather(teams=...)`), drops their old groups, adds the new ones,
   and derives every figure again from the merged groups. Court figures are sums of the
@@ -35,7 +36,6 @@ from db.indicators.engine import (
     LEVEL_INDEX,
     Sums,
     all_from_groups,
-    gather,
     gather_jobs,
     needs_by_source,
     scope_from_groups,
@@ -60,6 +60,9 @@ class Pass:
     keys: tuple[str, ...] | None  # None: every indicator of the settings
     scopes: tuple[str, ...]
     teams: frozenset[int] | None = None  # only these teams' groups (since founding)
+    # per period, the indicators read there (None: `keys` in every period): the trend's
+    # year-to-date months serve the cumulative closure rate only
+    period_keys: tuple[tuple[str, ...], ...] | None = None
 
 
 @dataclass
@@ -123,35 +126,41 @@ class IndicatorCore:
             both = list(months) + [p.previous_year() for p in months]
             ytd = [Period(p.start.replace(month=1, day=1), p.end) for p in both]
             keys = tuple(dict.fromkeys((*trend_keys, *([cumulative] if cumulative else []))))
-            out.append(Pass("trend", tuple(both + ytd), keys, ("court", "team")))
+            out.append(Pass("trend", tuple(both + ytd), keys, ("court", "team"),
+                            period_keys=(keys,) * len(both) + (keys if cumulative is None
+                                                               else (cumulative,),) * len(ytd)))
         return out
 
-    def _needs(self, p: Pass) -> dict[str, list[Any]]:
-        indicators = [self.settings.indicators[k] for k in (p.keys or self.settings.indicators)]
+    def _needs(self, p: Pass, keys: Sequence[str] | None = None) -> dict[str, list[Any]]:
+        chosen = keys or p.keys or self.settings.indicators
+        indicators = [self.settings.indicators[k] for k in chosen]
         return needs_by_source(indicators, self.settings, p.scopes)
 
-    def _gather(self, session: Session, p: Pass,
-                teams: Collection[int | None] | None) -> Groups:
-        if p.teams is not None:
-            teams = p.teams if teams is None else {t for t in teams if t in p.teams}
-            if not teams:
-                return {}
-        return _kept(p, gather(session, list(p.periods), self._needs(p), self.settings,
-                               teams=teams))
+    def _period_needs(self, p: Pass) -> list[set[Any]] | None:
+        """Per period of `p`, the case needs of its indicators (None: all in every period)."""
+        if p.period_keys is None:
+            return None
+        of_keys = {keys: set(self._needs(p, keys).get("cases", ()))
+                   for keys in set(p.period_keys)}
+        return [of_keys[keys] for keys in p.period_keys]
 
     def _gather_changed(self, session: Session, passes: Sequence[Pass],
-                        teams: frozenset[int | None]) -> dict[str, Groups]:
-        """Every pass's groups of the changed `teams` (as `_gather(session, p, teams)` per
-        pass; engine.gather_jobs): a pass that reads no officer figures groups its cases by
-        court and team only, which `_kept` would make of the officer groups anyway."""
-        jobs = []
+                        teams: frozenset[int | None] | None) -> dict[str, Groups]:
+        """Every pass's groups (engine.gather_jobs): of the changed `teams` in an incremental
+        build, of all teams (None) in a full one, a founding-day pass only of its own teams
+        (as `engine.gather(…, teams=…)` per pass). A pass that reads no officer figures groups
+        its cases by court and team only, which `_kept` would make of the officer groups
+        anyway."""
+        jobs: list[tuple[Pass, Collection[int | None] | None]] = []
         for p in passes:
-            wanted = teams if p.teams is None else teams & p.teams
-            if wanted:
+            wanted = p.teams if teams is None else (teams if p.teams is None
+                                                    else teams & p.teams)
+            if wanted is None or wanted:
                 jobs.append((p, wanted))
         found = gather_jobs(session, [(list(p.periods), self._needs(p), wanted)
                                       for p, wanted in jobs], self.settings,
-                            ["officer" in p.scopes for p, _ in jobs])
+                            ["officer" in p.scopes for p, _ in jobs],
+                            [self._period_needs(p) for p, _ in jobs])
         out: dict[str, Groups] = {p.name: {} for p in passes}
         for (p, _), groups in zip(jobs, found, strict=True):
             out[p.name] = _kept(p, groups)
@@ -188,7 +197,7 @@ class IndicatorCore:
                         fresh) if teams else kept.rolled[p.name]
             mode = "incremental"
         else:
-            groups = {p.name: self._gather(session, p, None) for p in passes}
+            groups = self._gather_changed(session, passes, None)
             mode, teams = "full", frozenset()
         for p in passes:
             if p.teams is None and p.name not in rolled:

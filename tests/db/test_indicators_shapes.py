@@ -27,7 +27,7 @@ from tests.db import test_indicators_data as data
 D = dt.date.fromisoformat
 PERIODS = [Period.parse("2022-01-01:2022-06-30"), Period.parse("2021-01-01:2021-06-30"),
            Period.parse("2021-10-01:2022-09-30")]
-SHAPES = ("buckets", "columns")
+SHAPES = ("buckets", "columns", "staged")
 
 
 def _random_day(rng: random.Random) -> dt.date | None:
@@ -94,7 +94,7 @@ def test_every_shape_gives_the_same_numbers(engine, monkeypatch: pytest.MonkeyPa
         monkeypatch.setitem(grouping.SHAPES, name, shape)
         with Session(engine) as session:
             results[shape] = _everything(session)
-    assert results["buckets"] == results["columns"]
+    assert results["buckets"] == results["columns"] == results["staged"]
 
 
 def test_pause_days_are_cut_off_at_closing(engine) -> None:
