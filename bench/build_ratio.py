@@ -18,8 +18,12 @@ the same background on a shared machine:
   use does.
 
 A full build is triggered as `python -m dashboard rebuild` does it (db.snapshot.changes.
-request_full: a change row the scheduler's next tick reads as "everything"), so the scheduler
-process builds it exactly as in production. Its time is the refresher's own `duration_ms`.
+request_full: a change row the scheduler's next tick reads as "everything"), with the data
+version bumped in the same transaction (as an import does: the desk pages' memoized queries are
+void, so the desk users' next pages read the database), so the scheduler process builds it
+exactly as in production. Its time is the refresher's own `duration_ms`; "publish" is from the
+refresher marking "computing" until the new version is visible (the wall's prerender and the
+prewarm of recently opened desk views included).
 
 Where the time goes, per build (between the refresher marking "computing" and the new
 version): CPU seconds and run-queue wait (s runnable but not running, /proc/<pid>/schedstat) of
@@ -76,6 +80,13 @@ def _tasks(pids: Any) -> Tasks:
     return out
 
 
+def _busy_jiffies() -> tuple[int, int]:
+    """(busy, total) clock ticks of all CPUs so far (/proc/stat)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields[:8]) - idle, sum(fields[:8])
+
+
 def _processes() -> dict[int, tuple[int, str]]:
     """pid -> (parent pid, command name) of every process."""
     out: dict[int, tuple[int, str]] = {}
@@ -109,12 +120,14 @@ class Attribution:
     cpu: dict[str, float] = field(default_factory=dict)
     wait: dict[str, float] = field(default_factory=dict)
     states: Counter[str] = field(default_factory=Counter)
+    busy: float = 0.0  # share of all CPUs busy over the build (/proc/stat)
 
     def line(self) -> str:
         parts = [f"{g} {self.cpu.get(g, 0):.1f}/{self.wait.get(g, 0):.1f}" for g in GROUPS]
         total = sum(self.states.values()) or 1
         states = ", ".join(f"{k} {100 * v / total:.0f}%" for k, v in self.states.most_common(4))
-        return "cpu/runq-wait s: " + "; ".join(parts) + f" | build backend: {states}"
+        return (f"CPUs busy {100 * self.busy:.0f}% | cpu/runq-wait s: " + "; ".join(parts)
+                + f" | build backend: {states}")
 
 
 class Accounting:
@@ -128,12 +141,14 @@ class Accounting:
         self.states: Counter[str] = Counter()
         self.start: Tasks = {}
         self.seen: Tasks = {}
+        self.jiffies = (0, 0)
         self.thread: threading.Thread | None = None
 
     def begin(self) -> None:
         self.stop.clear()
         self.states = Counter()
         self.start = _tasks(_processes())
+        self.jiffies = _busy_jiffies()
         self.seen: Tasks = {}
         self.thread = threading.Thread(target=self._sample, daemon=True)
         self.thread.start()
@@ -165,7 +180,9 @@ class Accounting:
         sched = _family([self.dep["pids"][1]], procs)
         web = _family([self.dep["pids"][0]], procs)
         me = os.getpid()
-        out = Attribution(states=self.states)
+        busy, total = _busy_jiffies()
+        out = Attribution(states=self.states, busy=(busy - self.jiffies[0])
+                          / max(1, total - self.jiffies[1]))
         for tid, (pid, cpu1, wait1) in last.items():
             _, cpu0, wait0 = self.start.get(tid, (pid, 0, 0))
             if pid in sched:
@@ -213,8 +230,14 @@ class Build:
 
 def full_build(url: str, dep: dict[str, Any], accounting: Accounting, phase: str,
                timeout: float = 1800) -> Build:
-    """Ask for a full build as `python -m dashboard rebuild` does; wait for its version."""
-    from db.session import make_engine, make_session_factory, session_scope
+    """Ask for a full build as `python -m dashboard rebuild` does, with a data change (so the desk
+    pages read the database again, as after an import); wait for its version."""
+    from db.session import (
+        bump_data_version,
+        make_engine,
+        make_session_factory,
+        session_scope,
+    )
     from db.snapshot.changes import request_full
     from db.snapshot.store import read_snapshot, read_state
 
@@ -224,6 +247,7 @@ def full_build(url: str, dep: dict[str, Any], accounting: Accounting, phase: str
     engine = make_engine(url)
     with session_scope(make_session_factory(engine)) as session:
         request_full(session)
+        bump_data_version(session)  # as a data change does: the desk pages' memos are void
     engine.dispose()
     deadline = time.monotonic() + timeout
     started, began = False, 0.0
@@ -399,17 +423,29 @@ class DeskClient:
 
 
 # -- the rounds ------------------------------------------------------------------------------
+def _renewing(client: Any, action: Callable[[], Any]) -> Callable[[], Any]:
+    """`action`, closing the client's connection when it fails (a timed-out request leaves the
+    connection mid-request: the next one would fail at once), so the next request reconnects."""
+    def run() -> Any:
+        try:
+            return action()
+        except Exception:
+            client.conn.close()
+            raise
+    return run
+
+
 def _wall_loop(client: Any, poll: float, stop: threading.Event, out: dict[str, list]) -> None:
     from bench.load import _timed
 
     if stop.wait(random.uniform(0, poll)):
         return
-    _timed(out, "render", client.render_wall)
+    _timed(out, "render", _renewing(client, client.render_wall))
     n = 1
     while not stop.wait(poll):
         before = client.shown
-        if _timed(out, "poll", lambda n=n: client.poll(n)):
-            _timed(out, "update", lambda before=before: client.update(before))
+        if _timed(out, "poll", _renewing(client, lambda n=n: client.poll(n))):
+            _timed(out, "update", _renewing(client, lambda before=before: client.update(before)))
         n += 1
 
 
@@ -423,7 +459,7 @@ def _desk_loop(desk: DeskClient, teams: list[int], think: float, seed: int,
         return
     while not stop.is_set():
         path, query = desk_page(desk.user, teams, rng, today)
-        _timed(out, "desk", lambda p=path, q=query: desk.open(p, q, version()))
+        _timed(out, "desk", _renewing(desk.client, lambda p=path, q=query: desk.open(p, q, version())))
         if stop.wait(rng.uniform(0.5, 1.5) * think):
             return
 
@@ -471,6 +507,22 @@ class Load:
             t.join(timeout=120)
 
 
+def _priority(pid: int | None) -> str:
+    """"nice N / group M" of a process (its session's autogroup), "?" when unreadable."""
+    try:
+        nice = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16]
+        group = Path(f"/proc/{pid}/autogroup").read_text().split("nice")[1].strip()
+    except (OSError, IndexError):
+        return "?"
+    return f"{nice} / {group}"
+
+
+def _postmaster() -> int | None:
+    procs = _processes()
+    return next((pid for pid, (parent, name) in procs.items()
+                 if name == "postgres" and procs.get(parent, (0, ""))[1] != "postgres"), None)
+
+
 def _fmt_s(ms: list[int]) -> str:
     return f"best {min(ms) / 1000:.1f} s, median {statistics.median(ms) / 1000:.1f} s"
 
@@ -490,6 +542,9 @@ def run(url: str, dep: dict[str, Any], deps: list, cookies: list[str],
     print(f"build ratio: {args.build_ratio} rounds × (quiet, loaded) × {args.builds} full "
           f"builds; loaded = {walls} wall clients (poll every {args.poll} s) + {len(desks)} "
           f"desk users (think {args.think} s ±50%); load average {os.getloadavg()[0]:.1f}",
+          flush=True)
+    print(f"priorities (nice / session autogroup nice): web {_priority(dep['pids'][0])}, "
+          f"scheduler {_priority(dep['pids'][1])}, PostgreSQL {_priority(_postmaster())}",
           flush=True)
     print("phase   build s  publ s  load | the snapshot's timing (s) | cpu/runq-wait s per process "
           "group over the build | the build backend's states (pg_stat_activity samples)")
