@@ -41,7 +41,7 @@ DEFAULTS: dict[str, Any] = {
     "SNAPSHOT_HISTORY_INTERVAL_S": 3600,
     "SNAPSHOT_PG_PARALLEL": 0,  # PostgreSQL parallel workers per query of a snapshot build; -1 = server default
     # gunicorn's workers run at this nice value, below the scheduler's snapshot build (dashboard/priority.py)
-    "WEB_NICE": 10,
+    "WEB_NICE": 5,
     "CACHE_PREFIX": "dash:",  # key prefix in the shared cache (several deployments, one Redis)
     "POLL_INTERVAL_S": 5,  # how often each open page asks for the snapshot version
     "WATCHDOG_LOST_S": 15,  # a page greys its figures: 连接中断 after this many seconds without an answer

@@ -4,14 +4,16 @@ Production runs the refresher as its own process (`python -m dashboard scheduler
 cores are busy, the kernel shares them between whatever is runnable, so 200 polling walls and
 a room of desk users (gunicorn workers) took the build's share and it ran several times longer.
 gunicorn's master lowers its own priority before it forks the workers
-(`DASHBOARD_WEB_NICE`, default 10; config/gunicorn.conf.py): the workers then run below the
+(`DASHBOARD_WEB_NICE`, default 5; config/gunicorn.conf.py): the workers then run below the
 scheduler (nice 0), so a busy web side yields the cores to the build, and the web still gets
 every cycle the build does not want (nice only orders runnable processes, it reserves nothing).
 `python -m dashboard run` (web and refresher in one process) is left as it is.
 
-Linux groups the processes of each session (autogroup: systemd starts every service in a session
-of its own), and the kernel shares the cores between those groups first, whatever the nice value
-of the processes inside. So when the master leads its session (a service, a `setsid` start) it
+Linux groups the processes of each session (autogroup: a service, a `setsid` start and a login
+shell each make one), and the kernel shares the cores between those groups first, whatever the
+nice value of the processes inside. (Where the service manager puts each service in a cgroup of
+its own with the CPU controller on, as systemd with CPU accounting does, the cgroups' weights
+decide instead: give gunicorn's unit a lower `CPUWeight=`, docs/install.md.) So when the master leads its session (a service, a `setsid` start) it
 also lowers its session's group (`/proc/self/autogroup`), which holds only gunicorn; when it
 does not (started from a shell), its group may hold other programs of that shell, and only the
 processes themselves are lowered. Raising a priority back needs privileges: this only lowers.

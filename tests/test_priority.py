@@ -91,7 +91,7 @@ def test_setting_bounds(monkeypatch) -> None:
     monkeypatch.setenv("DASHBOARD_WEB_NICE", "7")
     assert load_settings()["WEB_NICE"] == 7
     monkeypatch.delenv("DASHBOARD_WEB_NICE")
-    assert load_settings()["WEB_NICE"] == 10
+    assert load_settings()["WEB_NICE"] == 5
 
 
 @pytest.mark.skipif(not Path("/proc/self/autogroup").exists(), reason="no Linux autogroup")
