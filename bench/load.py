@@ -22,6 +22,11 @@ Prints per model and N: requests/s, p50/p95/p99 of the poll, of the full load an
 update, errors, database transactions and table scans per minute (pg_stat_database /
 pg_stat_user_tables of the bench database) and the server's memory (RSS of gunicorn
 master+workers+scheduler) at start and end of the phase.
+
+`--build-ratio R` runs no client phases: instead, R rounds of full snapshot builds with no
+clients and while max(--clients) wall clients and --desk desk users run, the build times and
+their ratio, and where each build's time went (bench/build_ratio.py). `--keep` keeps the
+seeded database for the next run's --database-url.
 """
 from __future__ import annotations
 
@@ -75,6 +80,15 @@ def _args() -> argparse.Namespace:
     p.add_argument("--workers", type=int, default=WORKERS)
     p.add_argument("--threads", type=int, default=THREADS)
     p.add_argument("--interval", type=int, default=5, help="DASHBOARD_REFRESH_INTERVAL_S")
+    p.add_argument("--keep", action="store_true", help="keep the seeded database (its URL is "
+                   "printed; pass it as --database-url next time)")
+    p.add_argument("--build-ratio", type=int, default=0, metavar="R",
+                   help="instead of the client phases: R rounds of full snapshot builds quiet "
+                   "and under load (bench/build_ratio.py)")
+    p.add_argument("--builds", type=int, default=2, help="full builds per phase (--build-ratio)")
+    p.add_argument("--desk", type=int, default=20, help="desk users in the loaded phases")
+    p.add_argument("--think", type=float, default=5.0,
+                   help="a desk user's mean think time between pages, s")
     return p.parse_args()
 
 
@@ -86,7 +100,7 @@ def bench_database(args: argparse.Namespace) -> Iterator[str]:
         return
     from db.demo.bulk import seed_bulk
 
-    with scratch_database("postgresql", "", "bench_load") as url:
+    with scratch_database("postgresql", "", "bench_load", keep=args.keep) as url:
         migrate.upgrade(url)
         started = time.perf_counter()
         engine = make_engine(url)
@@ -94,7 +108,8 @@ def bench_database(args: argparse.Namespace) -> Iterator[str]:
         engine.dispose()
         with create_engine(url, isolation_level="AUTOCOMMIT").connect() as conn:
             conn.execute(text("ANALYZE"))  # planner statistics, as autovacuum would have
-        print(f"seeded {args.cases:,} cases in {time.perf_counter() - started:.0f} s", flush=True)
+        print(f"seeded {args.cases:,} cases in {time.perf_counter() - started:.0f} s"
+              + (f"; kept: {url}" if args.keep else ""), flush=True)
         yield url
 
 
@@ -104,6 +119,17 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def _named(url: str, name: str) -> str:
+    """`url` with application_name=`name` (PostgreSQL)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return url
+    return parsed.update_query_dict({"application_name": name}).render_as_string(
+        hide_password=False)
 
 
 @contextmanager
@@ -122,7 +148,10 @@ def deployment(url: str, args: argparse.Namespace, logs: Path) -> Iterator[dict[
     }
     running = {}
     for name, cmd in procs.items():
-        extra = {"DASHBOARD_SCHEDULER_ENABLED": "0"} if name == "web" else {}
+        # each process's connections carry its name (pg_stat_activity; bench/build_ratio.py)
+        extra = {"DASHBOARD_DATABASE_URL": _named(url, f"bench-{name}")}
+        if name == "web":
+            extra["DASHBOARD_SCHEDULER_ENABLED"] = "0"
         running[name] = subprocess.Popen(cmd, cwd=ROOT, env={**env, **extra},
                                          stdout=open(logs / f"{name}.log", "wb"),  # noqa: SIM115
                                          stderr=subprocess.STDOUT, start_new_session=True)
@@ -455,6 +484,11 @@ def main() -> None:
               f"version; data change every {args.change_every or '-'} s; closed: full loads "
               f"back to back; {len(cookies)} wall token(s); latencies in ms; "
               f"load average {os.getloadavg()[0]:.1f}")
+        if args.build_ratio:
+            from bench.build_ratio import run
+
+            run(url, dep, deps, cookies, args)
+            return
         print(HEADER)
         for model in models:
             for n in counts:

@@ -23,12 +23,16 @@ accesslog = None  # one line per poll would flood the log; the proxy in front ma
 raw_env = [] if "DASHBOARD_SCHEDULER_ENABLED" in os.environ else ["DASHBOARD_SCHEDULER_ENABLED=0"]
 
 
-def on_starting(server):  # noqa: ANN001, ARG001 - gunicorn's hook: the master, before forking
+def on_starting(server):  # noqa: ANN001 - gunicorn's hook: the master, before forking
     """Check the configuration once here, so a refusal stops the service with its message once
-    instead of crash-looping the workers (dashboard/preflight.py)."""
+    instead of crash-looping the workers (dashboard/preflight.py); then lower the priority the
+    workers inherit below the scheduler's snapshot build (DASHBOARD_WEB_NICE, dashboard/priority.py)."""
+    from dashboard.config import load_settings
     from dashboard.preflight import master_check
+    from dashboard.priority import lower_priority
 
     master_check()
+    server.log.info(lower_priority(int(load_settings()["WEB_NICE"])))
 
 
 # Several instances may share a host (and the tests start their own): no shared control socket.

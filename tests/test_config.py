@@ -42,7 +42,7 @@ def test_every_key_is_read_from_its_variable() -> None:
     """Each DEFAULTS key is overridable through DASHBOARD_<KEY> with a value of its type."""
     samples = {bool: ("1", True), int: ("42", 42), str: ("x", "x")}
     valid = {"DATABASE_URL": ("sqlite:///x.db", "sqlite:///x.db"), "CACHE_URL": ("null://", "null://"),
-             "READ_DATABASE_URL": ("sqlite:///y.db", "sqlite:///y.db")}
+             "READ_DATABASE_URL": ("sqlite:///y.db", "sqlite:///y.db"), "WEB_NICE": ("12", 12)}
     for key, default in DEFAULTS.items():
         raw, value = valid.get(key) or samples[type(default)]
         assert load_settings(environ={f"DASHBOARD_{key}": raw})[key] == value, key

@@ -1,6 +1,7 @@
 """Serving commands: run (web + scheduler), serve (web only), both on gunicorn."""
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import click
@@ -83,6 +84,8 @@ def _serve(with_scheduler: bool) -> None:
     options: dict[str, Any] = {"bind": [f"{settings['HOST']}:{settings['PORT']}"]}
     if with_scheduler:  # one process: the in-process cache and the refresher live together
         options.update(workers=1, raw_env=[])
+        # the refresher shares the worker: lowering it would lower the build with the web
+        os.environ.setdefault("DASHBOARD_WEB_NICE", "0")
     _Gunicorn(with_scheduler, options).run()
 
 

@@ -13,7 +13,7 @@ from db.snapshot.refresh import PUBLISHED, UNCHANGED
 from tests.db.snapshot_data import seed
 from tests.db.test_snapshot_refresh import _refresher
 
-VOLATILE = ("version", "computed_at", "duration_ms", "as_of", "status")
+VOLATILE = ("version", "computed_at", "duration_ms", "timing", "as_of", "status")
 
 
 def _body(cache) -> str:

@@ -18,7 +18,7 @@ from db.session import (
 )
 from db.snapshot import store
 from db.snapshot.builder import build_snapshot, default_port
-from db.snapshot.refresh import FAILED, PUBLISHED, UNCHANGED, Refresher
+from db.snapshot.refresh import FAILED, PUBLISHED, UNCHANGED, Refresher, build_timing
 from db.snapshot.store import RefreshState
 from tests.db.snapshot_data import seed
 
@@ -70,6 +70,9 @@ def test_recompute_only_when_data_or_day_changes(engine) -> None:
     snap = store.current_snapshot(refresher.cache)
     assert snap["version"] == 1 and snap["status"] == "ok" and snap["court"]["code"] == "内0221"
     assert snap["duration_ms"] >= 0 and snap["computed_at"].endswith("+00:00")
+    timing = snap["timing"]  # where the build's time went (no figures asserted: no timing tests)
+    assert set(timing) == {"cpu_ms", "core_ms", "check_ms", "other_ms"}
+    assert all(isinstance(v, int) and v >= 0 for v in timing.values())
     clock.advance(seconds=30)
     assert refresher.run() == UNCHANGED and build.calls == 1
     assert store.read_state(refresher.cache).checked_at == clock.now.isoformat(timespec="seconds")
@@ -196,3 +199,10 @@ def test_a_build_on_postgresql_uses_the_configured_parallelism(engine) -> None:
     with session_scope(make_session_factory(engine)) as s:  # only that transaction
         after = s.scalar(text("SHOW max_parallel_workers_per_gather"))
     assert seen == ["0"] and after != "0"
+
+
+def test_build_timing_splits_the_duration() -> None:
+    """core + check + other = the duration; CPU is reported beside it, not part of the split."""
+    assert build_timing(2.0, 0.5, 1.2, 0.3) == {"cpu_ms": 500, "core_ms": 1200, "check_ms": 300,
+                                                "other_ms": 500}
+    assert build_timing(1.0, 1.0, 0.7, 0.4)["other_ms"] == 0  # rounding never goes negative
