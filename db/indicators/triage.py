@@ -142,8 +142,9 @@ def _sums(session: Session, jobs: Sequence[tuple[Sequence[Period], Sequence[Need
             _pass(session, part, CASES.join(TRIAGE, T.case_id == C.id),
                   [*where, *team_in(C.team_id, teams)],
                   [C.court_id, C.team_id, C.officer_id], scope, ids, outs)
-    if closed:
-        _closed_pass(session, closed, scope, ids, subset, teams, outs)
+    # a chunk's (job, period) pairs: at most MAX_COLUMNS sums, two per pair
+    for part in _chunks(closed, max(1, MAX_COLUMNS // len(CLOSED_VALUES))):
+        _closed_pass(session, part, scope, ids, subset, teams, outs)
     for k, out in enumerate(outs):
         if scope is not None and ids is not None:
             wanted, index = set(ids), list(LEVEL_COLUMNS).index(scope)
@@ -203,9 +204,10 @@ def _closed_filter(p: Period, o: Any) -> Any:
 MAX_COLUMNS = 1000  # sums per SELECT (PostgreSQL allows 1,664 columns)
 
 
-def _chunks(columns: list[Any]) -> list[list[Any]]:
+def _chunks(columns: list[Any], size: int | None = None) -> list[list[Any]]:
     """The columns in SELECTs of at most MAX_COLUMNS sums (many periods of many passes)."""
-    return [columns[i:i + MAX_COLUMNS] for i in range(0, len(columns), MAX_COLUMNS)]
+    size = size or MAX_COLUMNS
+    return [columns[i:i + size] for i in range(0, len(columns), size)]
 
 
 
