@@ -14,7 +14,13 @@ database's size; then, in a fresh process, from one run:
   moved across a month) spread over 10 teams in 10 courts, the incremental refresh's time
   and its share of the full build (goal <= 5%), and whether its views and trend equal a
   full build's on the same data;
-* the refresher process's peak RSS and the snapshot's size (JSON, and zlib-compressed).
+* the refresher process's peak RSS and the snapshot's size (JSON, and zlib-compressed);
+* change → wall: the product itself (`create_app`, its scheduler: `REFRESH_INTERVAL_S`
+  `--interval`, default 30) serving the database; `--latency-samples` times (default 3), at a
+  random moment of the refresh cycle, the same 1,000 changes are committed and the wall's poll
+  (`callbacks.shell.poll_version`, what every wall calls each few seconds) is read every 0.2 s
+  until it announces a snapshot built from data that holds them; prints each delay and the
+  goal (one refresh interval plus 5 s). `--latency-samples 0` skips it.
 
 `--drop` drops the database (deletes the SQLite file) after a run that printed its figures.
 """
@@ -145,7 +151,74 @@ def _core(snapshot: dict[str, Any]) -> str:
     return json.dumps({"views": snapshot["views"], "trend": snapshot["trend"]}, sort_keys=True)
 
 
-def measure(url: str) -> dict[str, Any]:
+def _seen(fingerprint: str) -> tuple[int, str]:
+    """(data version, newest case update) of a refresher fingerprint."""
+    version, newest, _logged = fingerprint.split("|")
+    return int(version), newest
+
+
+def wall_latency(url: str, interval: float, samples: int, seed: int = 7) -> list[float]:
+    """Seconds from the commit of 1,000 changes to the wall poll announcing them, per sample.
+
+    The app runs as deployed (its scheduler, its cache, its own first full build); only the
+    full-rebuild schedule is pushed out of the way so every sample meets an incremental tick."""
+    from dash.exceptions import PreventUpdate
+
+    from callbacks.shell import poll_version
+    from dashboard import scheduler
+    from dashboard.app import create_app
+    from db.snapshot.refresh import data_fingerprint
+    from db.snapshot.store import read_state
+
+    app = create_app({"DATABASE_URL": url, "REFRESH_INTERVAL_S": interval,
+                      "FULL_REBUILD_INTERVAL_S": 86400, "SCHEDULER_ENABLED": False})
+    server = app.server
+    state = server.extensions["dashboard"]
+    service = scheduler.start(server, force=True)
+    assert service is not None
+    rng = random.Random(seed)
+
+    def poll(shown: int | None) -> int | None:
+        with server.test_request_context("/_dash-update-component"):
+            try:
+                announced = poll_version(None, shown, None, None)[0]
+            except PreventUpdate:
+                return shown
+            return announced if isinstance(announced, int) else shown  # else no_update
+
+    try:
+        shown, waited = None, 0.0
+        while shown is None or read_state(state.extras["cache"]) is None:  # the first build
+            if waited > 1800:
+                raise SystemExit("no first snapshot within 30 minutes")
+            time.sleep(0.5)
+            waited += 0.5
+            shown = poll(shown)
+        delays = []
+        for _ in range(samples):
+            time.sleep(rng.uniform(0, interval))  # anywhere in the refresh cycle
+            _change(state.sessions, rng)
+            committed = time.perf_counter()
+            with session_scope(state.sessions) as session:
+                wanted = _seen(data_fingerprint(session))
+            while True:
+                time.sleep(0.2)
+                now = poll(shown)
+                if now is not None and now != shown:
+                    shown = now
+                    got = read_state(state.extras["cache"])
+                    if got is not None and got.fingerprint and _seen(got.fingerprint) >= wanted:
+                        delays.append(time.perf_counter() - committed)
+                        break
+                if time.perf_counter() - committed > 10 * interval + 600:
+                    raise SystemExit("the change never reached the wall's poll")
+        return delays
+    finally:
+        service.stop()
+        state.engine.dispose()
+
+
+def measure(url: str, interval: float = 30, samples: int = 3) -> dict[str, Any]:
     """Floor, full build, incremental build, memory and size in this (fresh) process."""
     engine = create_engine(url)
     sessions = make_session_factory(engine)
@@ -176,10 +249,12 @@ def measure(url: str) -> dict[str, Any]:
         reference = build_snapshot(session, default_port(None), today=TODAY)
     raw = json.dumps(snapshot, ensure_ascii=False).encode()
     engine.dispose()
-    return {"cases": cases, "floor_s": floor_s, "full_s": full_s, "changed": changed,
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the app runs
+    delays = wall_latency(url, interval, samples) if samples else []
+    return {"interval_s": interval, "delays_s": delays, "cases": cases, "floor_s": floor_s, "full_s": full_s, "changed": changed,
             "incremental_s": incremental_s, "mode": mode,
             "identical": _core(snapshot) == _core(reference),
-            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "rss_mb": rss_mb,
             "json_kb": len(raw) / 1024, "zlib_kb": len(zlib.compress(raw, 6)) / 1024}
 
 
@@ -193,10 +268,14 @@ def main() -> None:
     parser.add_argument("--drop", action="store_true",
                         help="drop the database (or delete the SQLite file) after a run that "
                         "printed its figures")
+    parser.add_argument("--interval", type=float, default=30,
+                        help="the app's REFRESH_INTERVAL_S for the change → wall figure")
+    parser.add_argument("--latency-samples", type=int, default=3,
+                        help="changes timed from commit to the wall's poll (0: skip)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        print(json.dumps(measure(args.measure)))
+        print(json.dumps(measure(args.measure, args.interval, args.latency_samples)))
         return
     load = os.getloadavg()
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
@@ -231,6 +310,16 @@ def _drop(backend: str, url: str) -> None:
     print(f"[{backend}] dropped {url}", flush=True)
 
 
+def _latency_lines(m: dict[str, Any]) -> list[str]:
+    if not m["delays_s"]:
+        return []
+    goal = m["interval_s"] + 5
+    shown = ", ".join(f"{d:.1f}" for d in m["delays_s"])
+    return [f"change → wall poll (refresh every {m['interval_s']:g} s, the app's scheduler): "
+            f"{shown} s; worst {max(m['delays_s']):.1f} s "
+            f"(goal <= {goal:g} s: {'met' if max(m['delays_s']) <= goal else 'NOT met'})"]
+
+
 def _run(args: argparse.Namespace, url: str) -> None:
     if seeded(url, args.cases):
         migrate.upgrade(url)
@@ -241,8 +330,9 @@ def _run(args: argparse.Namespace, url: str) -> None:
         print(f"[{args.backend}] generated in {generate(url, args.cases, args.courts):.1f} s",
               flush=True)
     print(f"[{args.backend}] database size: {_size_mb(url):,.0f} MB", flush=True)
-    out = subprocess.run([sys.executable, __file__, "--measure", url], capture_output=True,
-                         text=True, check=False)
+    out = subprocess.run([sys.executable, __file__, "--measure", url, "--interval",
+                          str(args.interval), "--latency-samples", str(args.latency_samples)],
+                         capture_output=True, text=True, check=False)
     if out.returncode:
         print(out.stderr, file=sys.stderr)
         raise SystemExit(out.returncode)
@@ -258,6 +348,7 @@ def _run(args: argparse.Namespace, url: str) -> None:
         f"incremental == full (views and trend): {'yes' if m['identical'] else 'NO'}",
         f"refresher peak RSS: {m['rss_mb']:.0f} MB; snapshot in the cache: "
         f"{m['json_kb']:.0f} KB JSON, {m['zlib_kb']:.0f} KB compressed",
+        *_latency_lines(m),
         f"load at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}",
     ]))
     if not m["identical"]:
