@@ -40,8 +40,6 @@ DEFAULTS: dict[str, Any] = {
     # refresh pipeline (docs/operations.md): history rows at most once per this many seconds
     "SNAPSHOT_HISTORY_INTERVAL_S": 3600,
     "SNAPSHOT_PG_PARALLEL": 0,  # PostgreSQL parallel workers per query of a snapshot build; -1 = server default
-    # the same for a desk page's own queries (custom periods, lists): 0 leaves the build its core
-    "DESK_PG_PARALLEL": 0,
     # gunicorn's workers run at this nice value, below the scheduler's snapshot build (dashboard/priority.py)
     "WEB_NICE": 5,
     "CACHE_PREFIX": "dash:",  # key prefix in the shared cache (several deployments, one Redis)
@@ -93,7 +91,6 @@ BOUNDS: dict[str, tuple[float, float, str]] = {
     "WALL_RELOAD_H": (0, 24 * 365, "小时"),
     "SNAPSHOT_HISTORY_INTERVAL_S": (1, 86400 * 31, "秒"),
     "SNAPSHOT_PG_PARALLEL": (-1, 64, ""),
-    "DESK_PG_PARALLEL": (-1, 64, ""),
     "WEB_NICE": (0, 19, ""),
     "POLL_INTERVAL_S": (1, 3600, "秒"),
     "SESSION_IDLE_MIN": (1, 60 * 24 * 31, "分钟"),

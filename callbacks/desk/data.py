@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from callbacks.context import app_context
@@ -63,15 +62,6 @@ def _cache() -> Any:
     return found
 
 
-def _limit_parallelism(session: Session) -> None:
-    """A desk query's scans on PostgreSQL use at most DESK_PG_PARALLEL workers (default 0: one
-    core, so a page opened during a snapshot build does not take the build's core as well as
-    the other one); -1 leaves the server's default. This transaction only."""
-    workers = int(app_context().settings.get("DESK_PG_PARALLEL", 0))
-    if workers >= 0 and session.get_bind().dialect.name == "postgresql":
-        session.execute(text(f"SET LOCAL max_parallel_workers_per_gather = {workers}"))
-
-
 def memoized(name: str, params: tuple[Any, ...], fn: Callable[[Session], T]) -> T:
     """Run `fn(session)` once per data version and parameters; cache failures only cost time."""
     with app_context().sessions() as session:
@@ -86,7 +76,6 @@ def memoized(name: str, params: tuple[Any, ...], fn: Callable[[Session], T]) -> 
                     return pickle.loads(hit)
             except Exception:  # noqa: BLE001 - a broken cache must not break the page
                 log.warning("desk cache read failed", exc_info=True)
-        _limit_parallelism(session)
         result = fn(session)
     if cache is not None:
         try:
