@@ -150,7 +150,8 @@ def officer_orders(store: dict[str, Any] | None) -> list[dict[str, Any]]:
     store = store or {}
     try:
         officer_id = OfficerRequest.parse(store.get("path_id"), store.get("query") or {}, court_today()).officer_id
-        found = data.fetch_orders(SupervisionRequest(sv.OrderFilter(officer_id=officer_id)))
+        found = data.fetch_orders(SupervisionRequest(sv.OrderFilter(officer_id=officer_id)),
+                                  by_court=False)
     except (ParamError, SQLAlchemyError):
         return []
     rows = sorted(found.rows, key=lambda o: (o["status"] not in sv.OPEN_STATUSES, o["due_on"]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,15 +14,17 @@ from sqlalchemy.orm import Session
 
 from callbacks import authz
 from callbacks.context import app_context, principal
+from callbacks.desk.courts import tree
 from callbacks.desk.data import court_today, node_rules, with_session
 from callbacks.desk.params import ParamError, search
 from callbacks.desk.request import STATUS_CHOICES, SupervisionRequest
 from db.auth import audit
-from db.auth.access import Principal, may_see_case, scope_of
+from db.auth.access import Principal, Scope, may_see_case, scope_of
 from db.auth.masking import mask_text
 from db.errors import ValidationError
 from db.export.xlsx import Column, Sheet, workbook_bytes
 from db.models import Case
+from db.org.courts import descendants
 from db.session import session_scope
 from db.supervision import orders as sv
 from db.supervision.access import refusal
@@ -81,15 +83,38 @@ def _offset() -> int:
     return node_rules().utc_offset_minutes
 
 
-def fetch_orders(request: SupervisionRequest, who: Principal | None = None) -> OrderList:
-    """The filtered list the grid shows and the export writes (same rows, same order)."""
+def shown_scope(who: Principal | None) -> tuple[Scope, str | None]:
+    """The orders /supervision lists: the principal's scope narrowed to the court the desk pages
+    show (the 「当前法院」 switcher) and the courts below it, with the line that says so; a user
+    of the whole installation who has not switched, a team or an officer keeps its own scope.
+    Only what is listed narrows: opening or acting on an order still checks the principal's scope."""
+    scope = scope_of(who)
+    chosen = authz.current_court_id() if scope.court else None
+    if chosen is None:
+        return scope, None
+    nodes = tree()
+    if chosen not in nodes or len(nodes) < 2:
+        return scope, None
+    below = frozenset(descendants(nodes, chosen))
+    shown = below if scope.court_ids is None else below & scope.court_ids
+    name = nodes[chosen].name
+    line = f"范围：{name}及其辖区法院的督办" if len(below) > 1 else f"范围：{name}的督办"
+    return replace(scope, court_ids=shown), line
+
+
+def fetch_orders(request: SupervisionRequest, who: Principal | None = None, *,
+                 by_court: bool = True) -> OrderList:
+    """The filtered list the grid shows and the export writes (same rows, same order);
+    `by_court=False` (one officer's page) keeps the principal's scope, not the switcher's court."""
     who = who if who is not None else principal()
-    flt, today, scope = request.filters, court_today(), scope_of(who)
+    scope, court_line = shown_scope(who) if by_court else (scope_of(who), None)
+    flt, today = request.filters, court_today()
     found = with_session("supervision-list", (flt, scope, today, LIST_LIMIT + 1), lambda s: sv.list_orders(
         s, today, flt=flt, scope=scope, offset_minutes=_offset(), limit=LIST_LIMIT + 1))
     keep = request.filter_query()
     rows = [order_row(o, today, keep) for o in found[:LIST_LIMIT]]
-    lines = [f"截至 {today}", *[text for _, text in _filter_lines(flt)]]
+    lines = [f"截至 {today}", *([court_line] if court_line else []),
+             *[text for _, text in _filter_lines(flt)]]
     if scope.empty:
         lines.append("未登录或没有可查看的范围：不显示督办")
     elif not scope.court:
@@ -103,8 +128,8 @@ def order_list(query: Mapping[str, Any], who: Principal | None = None) -> OrderL
 
 
 def team_statistics(who: Principal | None = None) -> list[dict[str, Any]]:
-    """Per-team statistics in the principal's scope, with a 合计 row and 按期办结率."""
-    scope, today = scope_of(who if who is not None else principal()), court_today()
+    """Per-team statistics in the listed scope (`shown_scope`), with a 合计 row and 按期办结率."""
+    scope, today = shown_scope(who if who is not None else principal())[0], court_today()
     rows = with_session("supervision-stats", (scope, today),
                         lambda s: sv.team_stats(s, today, _offset(), scope=scope))
     if len(rows) > 1:
@@ -117,8 +142,8 @@ def team_statistics(who: Principal | None = None) -> list[dict[str, Any]]:
 
 def choices() -> dict[str, list[dict[str, Any]]]:
     """Dropdown options: statuses, target kinds, teams, officers, nodes — teams and officers only
-    within the principal's scope (least privilege: an officer does not get every name)."""
-    scope = scope_of(principal())
+    within the listed scope (least privilege: an officer does not get every name)."""
+    scope = shown_scope(principal())[0]
     found = with_session("supervision-choices", (scope,), lambda s: sv.target_choices(s, scope))
     return {
         "status": [{"label": v, "value": k} for k, v in STATUS_CHOICES.items()],

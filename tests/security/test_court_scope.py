@@ -529,3 +529,45 @@ def test_an_admin_of_a_court_sees_and_undoes_only_its_courts_import_batches(regi
     _audited(engine, before, "adminA", "undo")
     with Session(engine) as session:
         assert session.get(ImportBatch, ids["batch:B"]).status == "done"
+
+
+def test_the_supervision_list_follows_the_court_switcher(region) -> None:
+    """/supervision lists the 督办 of the court the desk pages show and the courts below it
+    (list, team statistics, pickers and export alike), says so, and never widens the scope."""
+    app, ids, engine = region
+    centre = signed_in(app, "centerA")
+
+    def listed(client: Any) -> tuple[str, str, str]:
+        status, listing = post(client, payload(app, "supervision-summary", {"supervision-query.data": {}}))
+        assert status == 200
+        _, pickers = post(client, payload(app, "supervision-f-status", {"supervision-query.data": {}}))
+        export = client.get("/export/supervision.xlsx")
+        assert export.status_code == 200
+        return listing, pickers, _cells(export.data)
+
+    before = listed(centre)  # its own 中院: the whole 辖区, as before
+    assert all(subject(tag) in part for tag in ("A", "A1", "A2") for part in (before[0], before[2]))
+    assert centre.get(f"/court/{COURTS['A1'][0]}").status_code == 302
+    listing, pickers, cells = listed(centre)
+    assert subject("A1") in listing and subject("A1") in cells and team_name("A1") in pickers
+    for text in (listing, pickers, cells):
+        _clean(text, ("A", "A2", "B", "B1"), "switched to A1")
+    assert "范围：甲一区人民法院的督办" in listing and "范围：甲一区人民法院的督办" in cells
+    assert centre.get(f"/court/{COURTS['A'][0]}").status_code == 302
+    assert "范围：甲市中级人民法院及其辖区法院的督办" in listed(centre)[0]
+    # an order of another court of the 辖区 still opens by its link (the scope, not the list)
+    centre.get(f"/court/{COURTS['A1'][0]}")
+    status, body = post(centre, payload(app, "supervision-detail", {
+        "supervision-query.data": {"order": str(ids["order:A2"])}}))
+    assert status == 200 and subject("A2") in body
+    everyone = signed_in(app, "centerAll")  # a user of every court narrows by switching
+    assert all(subject(tag) in listed(everyone)[0] for tag in COURTS)
+    assert everyone.get(f"/court/{COURTS['B'][0]}").status_code == 302
+    listing = listed(everyone)[0]
+    assert subject("B") in listing and subject("B1") in listing
+    _clean(listing, ("A", "A1", "A2"), "everyone switched to B")
+    basic = signed_in(app, "centerA1")  # a basic court's user cannot widen by the switcher
+    assert basic.get(f"/court/{COURTS['A'][0]}").status_code == 403
+    listing = listed(basic)[0]
+    assert subject("A1") in listing
+    _clean(listing, ("A", "A2", "B", "B1"), "basic court after a refused switch")
