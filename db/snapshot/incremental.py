@@ -160,7 +160,7 @@ class IndicatorCore:
         found = gather_jobs(session, [(list(p.periods), self._needs(p), wanted)
                                       for p, wanted in jobs], self.settings,
                             ["officer" in p.scopes for p, _ in jobs],
-                            [self._period_needs(p) for p, _ in jobs])
+                            [self._period_needs(p) for p, _ in jobs], share=teams is None)
         out: dict[str, Groups] = {p.name: {} for p in passes}
         for (p, _), groups in zip(jobs, found, strict=True):
             out[p.name] = _kept(p, groups)
