@@ -104,10 +104,11 @@ def gather_jobs(
     an incremental one — with the 分流 rows read once for all jobs (triage.triage_sums_jobs)
     and the center's rows once per row set for all periods of all jobs
     (center.center_sums_jobs), over the union of the jobs' teams; each answer equals the
-    job's own gather. The cases and the payments keep one pass per job: one pass over the
-    periods of every job was slower on both query shapes (its cost is per row and filter,
-    not the read; docs/operations.md, 增量刷新), and the payments' scan starts at the job's
-    earliest period, on which 待发放 of a receipt paid out in part before it depends.
+    job's own gather. The cases and the payments keep one pass per job (but see `share`): one
+    pass over the periods of every job was slower on the "columns" and "buckets" query shapes
+    (their cost is per row and filter, not the read; docs/operations.md, 增量刷新), and the
+    payments' scan starts at the job's earliest period, on which 待发放 of a receipt paid out
+    in part before it depends.
 
     `officers[k]` False: job k reads no officer figures, so its cases are grouped by court
     and team only (sql.case_sums(levels=…): groups (court, team, None), several times fewer
