@@ -12,6 +12,7 @@ from sqlalchemy.sql.expression import ColumnElement
 from db.indicators.center import center_sums, center_sums_jobs
 from db.indicators.entities import scope_entities
 from db.indicators.format import change, display, quantize
+from db.indicators.grouping import SHAPES
 from db.indicators.payments import officer_sums, payment_sums
 from db.indicators.period import Period
 from db.indicators.registry import (
@@ -23,7 +24,7 @@ from db.indicators.registry import (
     measure_source,
 )
 from db.indicators.settings import SCOPES, IndicatorSettings, load_indicator_settings
-from db.indicators.sql import Need, case_sums, need_of
+from db.indicators.sql import Need, case_sums, case_sums_shared, need_of
 from db.indicators.status import pace_status, status
 from db.indicators.triage import triage_sums, triage_sums_jobs
 
@@ -96,21 +97,26 @@ def gather_jobs(
                          Collection[int | None] | None]],
     settings: IndicatorSettings, officers: Sequence[bool] | None = None,
     period_needs: Sequence[Sequence[Collection[Need]] | None] | None = None,
+    share: bool = False,
 ) -> list[dict[tuple[Any, ...], Sums]]:
     """`gather(session, periods, needs, settings, teams=teams)` for every (periods, needs,
     teams) job — the snapshot's passes: all teams (None) in a full build, the changed teams in
     an incremental one — with the 分流 rows read once for all jobs (triage.triage_sums_jobs)
     and the center's rows once per row set for all periods of all jobs
     (center.center_sums_jobs), over the union of the jobs' teams; each answer equals the
-    job's own gather. The cases and the payments keep one pass per job: one pass over the
-    periods of every job was slower on both query shapes (its cost is per row and filter,
-    not the read; docs/operations.md, 增量刷新), and the payments' scan starts at the job's
-    earliest period, on which 待发放 of a receipt paid out in part before it depends.
+    job's own gather. The cases and the payments keep one pass per job (but see `share`): one
+    pass over the periods of every job was slower on the "columns" and "buckets" query shapes
+    (their cost is per row and filter, not the read; docs/operations.md, 增量刷新), and the
+    payments' scan starts at the job's earliest period, on which 待发放 of a receipt paid out
+    in part before it depends.
 
     `officers[k]` False: job k reads no officer figures, so its cases are grouped by court
     and team only (sql.case_sums(levels=…): groups (court, team, None), several times fewer
     than per officer; the caller sums the other sources' officer groups per team).
-    `period_needs[k]`: job k's case needs per period (sql.case_sums), None: all of them."""
+    `period_needs[k]`: job k's case needs per period (sql.case_sums), None: all of them.
+    `share` (a full build): jobs of the same case needs and levels (本年至今 and 本月; the
+    founding days) read their cases in one pass where the query shape makes that cheaper
+    (sql.case_sums_shared; each answer is still the job's own)."""
     every: set[int | None] | None = set()
     for *_, teams in jobs:
         if teams is None or every is None:
@@ -121,13 +127,17 @@ def gather_jobs(
                                         for periods, needs, _ in jobs], every)
     center = center_sums_jobs(session, [(periods, needs.get("center", ()))
                                         for periods, needs, _ in jobs], settings, every)
+    levels = [None if officers is None or officers[k] else ("court", "team")
+              for k in range(len(jobs))]
+    shared = _shared_case_sums(session, jobs, settings, levels, period_needs) if share else {}
     out = []
     for k, (periods, needs, teams) in enumerate(jobs):
         merged: dict[tuple[Any, ...], Sums] = defaultdict(dict)
+        cases = shared[k] if k in shared else case_sums(
+            session, periods, needs.get("cases", ()), settings, teams=teams, levels=levels[k],
+            period_needs=None if period_needs is None else period_needs[k])
         parts = (
-            case_sums(session, periods, needs.get("cases", ()), settings, teams=teams,
-                      levels=None if officers is None or officers[k] else ("court", "team"),
-                      period_needs=None if period_needs is None else period_needs[k]),
+            cases,
             payment_sums(session, periods, needs.get("payments", ()), settings, teams=teams),
             officer_sums(session, periods, needs.get("officers", ()), teams=teams),
             {h: s for h, s in center[k].items() if teams is None or h[1] in teams},
@@ -137,6 +147,32 @@ def gather_jobs(
             for group, sums in part.items():
                 merged[group].update(sums)
         out.append(merged)
+    return out
+
+
+def _shared_case_sums(
+    session: Session,
+    jobs: Sequence[tuple[Sequence[Period], Mapping[str, Sequence[Need]],
+                         Collection[int | None] | None]],
+    settings: IndicatorSettings, levels: Sequence[tuple[str, ...] | None],
+    period_needs: Sequence[Sequence[Collection[Need]] | None] | None,
+) -> dict[int, dict[tuple[Any, ...], Sums]]:
+    """{job index: its case_sums} for the jobs that share a pass (gather_jobs' `share`): on
+    the "staged" query shape, each set of two or more jobs with the same case needs and
+    levels and no per-period needs."""
+    if SHAPES.get(session.get_bind().dialect.name) != "staged":
+        return {}
+    alike: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for k, (_periods, needs, _teams) in enumerate(jobs):
+        cases = tuple(needs.get("cases", ()))
+        if cases and (period_needs is None or period_needs[k] is None):
+            alike[(cases, levels[k])].append(k)
+    out: dict[int, dict[tuple[Any, ...], Sums]] = {}
+    for (cases, level), ks in alike.items():
+        if len(ks) > 1:
+            found = case_sums_shared(session, [(jobs[k][0], jobs[k][2]) for k in ks],
+                                     cases, settings, level)
+            out.update(zip(ks, found, strict=True))
     return out
 
 

@@ -239,6 +239,9 @@ class StagedOps:
         return self._from(name, day)
 
     def between(self, name: str, first: Any, last: Any) -> Any:
+        low, high = self.index[name][first], self.index[name][last + DAY]
+        if high == low + 1:  # one bucket (a month of the trend): one comparison, not two
+            return self.columns[name] == high
         return and_(self._from(name, first), self._below(name, last + DAY))
 
     def null_or_ge(self, name: str, day: Any) -> Any:

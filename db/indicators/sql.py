@@ -220,6 +220,73 @@ def case_sums(
     return out
 
 
+PRESENT = "present"  # a shared pass's filter key (PRESENT, job): the job's window
+
+
+def _in_window(first: Any, last: Any, o: Any) -> Any:
+    """`window`'s dates as a row filter (its categories are the same for every job)."""
+    return o.all(o.le("filed", last), o.null_or_ge("closed", first))
+
+
+def _within(window: Callable[[Any], Any], row_filter: Callable[[Any], Any], o: Any) -> Any:
+    return o.all(window(o), row_filter(o))
+
+
+def case_sums_shared(
+    session: Session, jobs: Sequence[tuple[Sequence[Period], Collection[int | None] | None]],
+    needs: Sequence[Need], settings: IndicatorSettings, levels: Sequence[str] | None = None,
+) -> list[dict[tuple[Any, ...], dict[tuple[int, Need], int]]]:
+    """`case_sums(session, periods, needs, settings, teams=teams, levels=levels)` of every
+    (periods, teams) job, equal to it group for group, from ONE grouped pass over the union
+    of the jobs' windows and teams (a full build's 本年至今 and 本月; its founding days).
+
+    Each job's filters are those of its own pass, each also held to the job's window, so a
+    row outside it sums to none of them; a count per job over its window, filter key
+    (PRESENT, job), says which groups the job's own pass would have made (a holder with a
+    group is listed even with no figures). Row flags are computed from the earliest period
+    start of all jobs: a flag is read only by filters of cases closed in a period, which
+    begin later. The "staged" shape pays per row for the grouping and per group for the
+    filters, so one pass costs about what its largest job alone did (docs/operations.md,
+    bench-scale-full); the other shapes pay per row and filter, and keep one pass per job."""
+    periods = [p for found, _ in jobs for p in found]
+    plan = _Plan(needs, periods, settings)
+    offsets: list[int] = []
+    job_of: list[int] = []
+    windows: list[Any] = []
+    for k, (found, _teams) in enumerate(jobs):
+        offsets.append(len(job_of))
+        job_of += [k] * len(found)
+        windows.append(partial(_in_window, min(p.start for p in found),
+                               max(p.end for p in found)))
+    filters: dict[Any, Any] = {key: partial(_within, windows[job_of[key[0]]], f)
+                               for key, f in plan.filters.items()}
+    values = [*plan.values(), literal(1)]
+    wanted: dict[Any, set[int]] = dict(plan.wanted)
+    for k, window in enumerate(windows):
+        filters[(PRESENT, k)] = window
+        wanted[(PRESENT, k)] = {len(values) - 1}
+    teams_of = [teams for _, teams in jobs]
+    every: set[int | None] | None = None
+    if all(t is not None for t in teams_of):
+        every = {t for teams in teams_of for t in teams or ()}
+    grouped = grouped_sums(
+        session, select_from=CASES,
+        keys=[*holder_keys(session, None, levels=levels), *moved_keys(session, None, levels),
+              choice_key(noindex(C.category), plan.categories),
+              choice_key(noindex(C.closing_method), plan.methods)],
+        dates=DATE_COLUMNS, filters=filters, wanted=wanted, values=values,
+        where=[*_where(periods, needs, None, None), *team_filter(every)],
+        moved_only=[k for k in plan.wanted if len(k) == 3],
+    )
+    out = []
+    for k, (found, teams) in enumerate(jobs):
+        sums = _by_need(grouped, plan, len(found), offsets[k], (PRESENT, k))
+        if teams is not None:
+            sums = {holder: s for holder, s in sums.items() if holder[1] in teams}
+        out.append(sums)
+    return out
+
+
 class _Plan:
     """What one pass sums: a column per (row flag, value), a filter per (period, base)."""
 
@@ -275,10 +342,11 @@ class _Plan:
 Slots = list[tuple[int, str, list[tuple[Any, Any, tuple[int, Need]]]]]
 
 
-def _need_slots(plan: _Plan, category: Any, method: Any, count: int) -> Slots:
+def _need_slots(plan: _Plan, category: Any, method: Any, count: int, offset: int = 0) -> Slots:
     """The needs a (category, 结案方式) group belongs to: each need's column, whether its rows
     go to the current holder ("open"), the holder at 结案 ("closure") or either ("mixed"), and
-    per period its filter key, its "closed" filter key and its sums key."""
+    per period its filter key, its "closed" filter key and its sums key (`offset`: the
+    periods' filter keys start at this period index of a shared pass, case_sums_shared)."""
     found: Slots = []
     for need in plan.needs:
         if not _matches(need, plan.methods_of[need], category, method):
@@ -286,27 +354,32 @@ def _need_slots(plan: _Plan, category: Any, method: Any, count: int) -> Slots:
         base = plan.base_of[need]
         kind = "open" if base in OPEN_BASES else "closure" if base in CLOSURE_BASES else "mixed"
         found.append((plan.column_of[need], kind,
-                      [((i, base), (i, base, "closed"), (i, need))
+                      [((offset + i, base), (offset + i, base, "closed"), (i, need))
                        for i in plan.periods_of(need, count)]))
     return found
 
 
 def _by_need(grouped: Mapping[tuple[Any, ...], Mapping[Any, list[int]]], plan: _Plan,
-             count: int) -> dict[tuple[Any, ...], dict[tuple[int, Need], int]]:
+             count: int, offset: int = 0, present: Any = None,
+             ) -> dict[tuple[Any, ...], dict[tuple[int, Need], int]]:
     """Add up, per holder, the groups of each need's categories and closing methods.
 
     A group of closed cases whose holder changed after 结案 (a moved key other than SAME)
     gives its rows closed by the period's end to the holder at 结案, the rest to the current
-    holder; any other group has one holder."""
+    holder; any other group has one holder. A shared pass (case_sums_shared): the `count`
+    periods from `offset` on, and only the groups that list the filter key `present`."""
     out: dict[tuple[Any, ...], dict[tuple[int, Need], int]] = {}
     slots_of: dict[tuple[Any, Any], Slots] = {}
     for (court, team, officer, moved_team, moved_officer, category, method), by_filter \
             in grouped.items():
+        if present is not None and present not in by_filter:
+            continue
         now = (court, team, officer)
         mine = out.setdefault(now, {})
         slots = slots_of.get((category, method))
         if slots is None:
-            slots = slots_of[(category, method)] = _need_slots(plan, category, method, count)
+            slots = slots_of[(category, method)] = _need_slots(plan, category, method, count,
+                                                               offset)
         if moved_team is SAME and moved_officer is SAME:
             for j, _kind, periods in slots:
                 for filter_key, _closed, key in periods:

@@ -7,7 +7,8 @@ are read from additive sums per (court, team, officer) group (db.indicators.engi
 `IndicatorCore` keeps those groups of the last snapshot, one set per pass:
 
 * a full build gathers every pass over all cases (engine.gather_jobs: one grouped query
-  per source table and pass, the 分流 and center rows once for all passes);
+  per source table and pass, the 分流 and center rows once for all passes; on PostgreSQL
+  本年至今 and 本月 share one case pass, and so do the founding days: `share`);
 * an incremental build re-gathers, per pass, only the groups of the changed teams (the
   holders' indexes; `engine.gather(teams=...)`), drops their old groups, adds the new ones,
   and derives every figure again from the merged groups. Court figures are sums of the
@@ -160,7 +161,7 @@ class IndicatorCore:
         found = gather_jobs(session, [(list(p.periods), self._needs(p), wanted)
                                       for p, wanted in jobs], self.settings,
                             ["officer" in p.scopes for p, _ in jobs],
-                            [self._period_needs(p) for p, _ in jobs])
+                            [self._period_needs(p) for p, _ in jobs], share=teams is None)
         out: dict[str, Groups] = {p.name: {} for p in passes}
         for (p, _), groups in zip(jobs, found, strict=True):
             out[p.name] = _kept(p, groups)

@@ -7,7 +7,7 @@ import random
 from functools import partial
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.indicators import (
@@ -114,3 +114,54 @@ def test_pause_days_are_cut_off_at_closing(engine) -> None:
         found = {case_id: int(days) for case_id, days in session.execute(stmt)}
     assert found == expected
     assert sum(1 for v in expected.values() if v) >= 3  # the fixture's pause and both awkward ones
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_a_shared_pass_gives_each_job_its_own_groups(engine, shape,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """sql.case_sums_shared (a full build's 本年/本月 and founding-day passes in one pass)
+    equals each job's own case_sums group for group — also a holder listed with no figures,
+    whose only cases lie outside a job's window — at either level, with and without teams."""
+    from db.indicators.engine import needs_by_source
+    from db.indicators.settings import SCOPES
+
+    data.seed(engine)
+    with Session(engine) as session, session.begin():
+        # the retired officer's only case, closed before the later jobs' windows
+        data.add_cases(session, [data._row("2020执9", "2020-12-01", data.A, "戊退休",
+                                           "2021-03-01", "completed", "10", "10")])
+        # a case moved to another team after 结案 (its holder at 结案 stays)
+        moved = session.scalar(select(Case.id).where(Case.case_number.like("%2022%执1号")))
+        other = data.ids(engine)["丙法官"]
+        session.execute(update(Case).where(Case.id == moved).values(
+            team_id=data.ids(engine)[data.B], officer_id=other))
+    monkeypatch.setitem(grouping.SHAPES, engine.dialect.name, shape)
+    settings = load_indicator_settings(None)
+    indicators = [i for i in settings.indicators.values() if i.group != "center"]
+    ids = data.ids(engine)
+    with Session(engine) as session:
+        teams = sorted({ids[n] for n in ids if n != "court"} & set(
+            session.scalars(select(Case.team_id).where(Case.team_id.is_not(None)))))
+        found = []
+        for scopes, levels, job_teams in (
+            (SCOPES, None, [None, None, None]),
+            (("team",), ("court", "team"), [None, None, None]),
+            (("team",), ("court", "team"), [frozenset(teams[:1]), frozenset(teams[1:]),
+                                            frozenset(teams)]),
+        ):
+            cases = needs_by_source(indicators, settings, scopes)["cases"]
+            jobs = [((PERIODS[0], PERIODS[1]), job_teams[0]),
+                    ((Period.parse("2022-06-01:2022-06-30"),
+                      Period.parse("2021-06-01:2021-06-30")), job_teams[1]),
+                    ((PERIODS[2],), job_teams[2])]
+            shared = sql.case_sums_shared(session, jobs, cases, settings, levels)
+            own = [sql.case_sums(session, periods, cases, settings, teams=t, levels=levels)
+                   for periods, t in jobs]
+            assert shared == own
+            found.append(own)
+        retired = ids["戊退休"]
+        officers = found[0]  # the first jobs: by officer, all teams
+        assert any(h[2] == retired for h in officers[0])
+        assert not any(h[2] == retired for h in officers[1])
+        assert session.scalar(select(Case.closed_team_id).where(Case.id == moved)) != \
+            session.scalar(select(Case.team_id).where(Case.id == moved))
