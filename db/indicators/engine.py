@@ -22,9 +22,10 @@ from db.indicators.registry import (
     Indicator,
     is_money,
     measure_source,
+    split_measure,
 )
 from db.indicators.settings import SCOPES, IndicatorSettings, load_indicator_settings
-from db.indicators.sql import Need, case_sums, case_sums_shared, need_of
+from db.indicators.sql import TRACK_ROWS, Need, case_sums, case_sums_shared, need_of
 from db.indicators.status import pace_status, status
 from db.indicators.triage import triage_sums, triage_sums_jobs
 
@@ -49,13 +50,18 @@ def _parts(ind: Indicator) -> list[str]:
 def needs_by_source(
     indicators: Sequence[Indicator], settings: IndicatorSettings, scopes: Sequence[str]
 ) -> dict[str, list[Need]]:
-    """Group the distinct (measure, categories) pairs by the table they come from."""
+    """Group the distinct (measure, categories) pairs by the pass that sums them: the table
+    they come from, except the closed cases by track (繁简分流's 简案/繁案 用时, sql.TRACK_ROWS),
+    which the case pass sums with the track as one more key instead of a scan of their own."""
     found: dict[str, set[Need]] = defaultdict(set)
     for ind in indicators:
         for scope in scopes:
             cats = settings.categories(ind, scope)
             for measure in _parts(ind):
-                found[measure_source(measure)].add(Need(measure, cats))
+                source = measure_source(measure)
+                if split_measure(measure)[0] in TRACK_ROWS:
+                    source = "cases"
+                found[source].add(Need(measure, cats))
     return {src: sorted(n, key=lambda x: (x.measure, x.categories)) for src, n in found.items()}
 
 

@@ -176,10 +176,11 @@ def _value(flag: ColumnElement[bool] | None, value: str | None) -> Any:
 
 def _where(periods: Sequence[Period], categories: Sequence[str], scope: str | None,
            ids: Sequence[int] | None) -> list[Any]:
-    """Payments that can count in any period (prunes the scan)."""
+    """Payments that can count in any period (prunes the scan; the test that rejects most
+    rows first, as sql.window)."""
     where = [
-        noindex(P.received_on) <= max(p.end for p in periods),
         or_(P.paid_out_on.is_(None), noindex(P.paid_out_on) >= min(p.start for p in periods)),
+        noindex(P.received_on) <= max(p.end for p in periods),
         noindex(P.category).in_(categories),
     ]
     if scope is not None and ids is not None:

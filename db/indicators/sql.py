@@ -113,6 +113,11 @@ ROW_SPECS: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "actual": ("closed", ACTUAL),
     "preservation_done": ("closed", ("preservation_done",)),
 }
+# 繁简分流's closed cases by track (简案/繁案平均用时; registry.TRIAGE_ROWS, 结案时繁简): 结案
+# rows of one `cases.track`, summed in this pass with the track as one more grouping key
+# (engine.needs_by_source sends them here rather than to triage.py: no scan of their own).
+TRACK_ROWS: dict[str, str] = {"closed_simple": "simple", "closed_complex": "complex"}
+ROW_SPECS.update({rows: ("closed", None) for rows in TRACK_ROWS})
 VALUES: dict[str, Callable[[], ColumnElement[Any]]] = {
     "days": lambda: days_between(C.filed_on, C.closed_on),
     "days_net": net_days,
@@ -129,6 +134,8 @@ def row_condition(rows: str, p: Period, settings: IndicatorSettings) -> ColumnEl
         parts.append(ROW_FLAGS[base](settings))
     if methods is not None:
         parts.append(C.closing_method.in_(methods) if methods else false())
+    if rows in TRACK_ROWS:
+        parts.append(C.track == TRACK_ROWS[rows])
     return and_(*parts)
 
 
@@ -161,11 +168,13 @@ def window(periods: Sequence[Period], categories: set[str]) -> ColumnElement[boo
     """Cases that can belong to any measure of any period (prunes the scan)."""
     first = min(p.start for p in periods)
     last = max(p.end for p in periods)
-    # On SQLite an index range over most of the table is slower than one full scan.
+    # On SQLite an index range over most of the table is slower than one full scan. The
+    # test that rejects most rows (closed before the window) first: SQLite tests the terms
+    # in the order written (0.14 s instead of 0.19 s CPU at 1,000,000 cases).
     return and_(
+        or_(C.closed_on.is_(None), noindex(C.closed_on) >= first),
         noindex(C.category).in_(sorted(categories)),
         noindex(C.filed_on) <= last,
-        or_(C.closed_on.is_(None), noindex(C.closed_on) >= first),
     )
 
 
@@ -173,6 +182,17 @@ def _value(flag: ColumnElement[bool] | None, value: ColumnElement[Any] | None) -
     """The row-level value a sum column adds up: 1 or a value, when the flag holds."""
     then = literal(1) if value is None else value
     return then if flag is None else case((flag, then), else_=0)
+
+
+def _case_keys(session: Session, plan: _Plan, scope: str | None,
+               levels: Sequence[str] | None) -> list[Any]:
+    """A case pass's grouping keys, in the order `_by_need` unpacks them: holder (court, team,
+    officer), the holder moved after 结案, category, 结案方式 and track (the track only of cases
+    closed from `plan.first` on, and only when a by-track figure is needed)."""
+    return [*holder_keys(session, scope, levels=levels), *moved_keys(session, scope, levels),
+            choice_key(noindex(C.category), plan.categories),
+            choice_key(noindex(C.closing_method), plan.methods),
+            track_key(plan.tracks, plan.first)]
 
 
 def case_sums(
@@ -202,9 +222,7 @@ def case_sums(
     plan = _Plan(needs, periods, settings, period_needs)
     grouped = grouped_sums(
         session, select_from=CASES,
-        keys=[*holder_keys(session, scope, levels=levels), *moved_keys(session, scope, levels),
-              choice_key(noindex(C.category), plan.categories),
-              choice_key(noindex(C.closing_method), plan.methods)],
+        keys=_case_keys(session, plan, scope, levels),
         dates=DATE_COLUMNS, filters=plan.filters, wanted=plan.wanted, values=plan.values(),
         where=[*_where(periods, needs, scope, ids), *team_filter(teams),
                *([] if cases_where is None else [cases_where])],
@@ -271,9 +289,7 @@ def case_sums_shared(
         every = {t for teams in teams_of for t in teams or ()}
     grouped = grouped_sums(
         session, select_from=CASES,
-        keys=[*holder_keys(session, None, levels=levels), *moved_keys(session, None, levels),
-              choice_key(noindex(C.category), plan.categories),
-              choice_key(noindex(C.closing_method), plan.methods)],
+        keys=_case_keys(session, plan, None, levels),
         dates=DATE_COLUMNS, filters=filters, wanted=wanted, values=values,
         where=[*_where(periods, needs, None, None), *team_filter(every)],
         moved_only=[k for k in plan.wanted if len(k) == 3],
@@ -299,6 +315,8 @@ class _Plan:
         self.period_needs = period_needs
         self.first = min(p.start for p in periods)
         self.methods_of = {n: ROW_SPECS[split_measure(n.measure)[0]][1] for n in needs}
+        self.track_of = {n: TRACK_ROWS.get(split_measure(n.measure)[0]) for n in needs}
+        self.tracks = sorted({t for t in self.track_of.values() if t is not None})
         self.base_of = {n: ROW_SPECS[split_measure(n.measure)[0]][0] for n in needs}
         sums = {n: (b if b in ROW_FLAGS else None, split_measure(n.measure)[1])
                 for n, b in self.base_of.items()}
@@ -342,14 +360,16 @@ class _Plan:
 Slots = list[tuple[int, str, list[tuple[Any, Any, tuple[int, Need]]]]]
 
 
-def _need_slots(plan: _Plan, category: Any, method: Any, count: int, offset: int = 0) -> Slots:
-    """The needs a (category, 结案方式) group belongs to: each need's column, whether its rows
+def _need_slots(plan: _Plan, category: Any, method: Any, track: Any, count: int,
+                offset: int = 0) -> Slots:
+    """The needs a (category, 结案方式, track) group belongs to: each need's column, whether its rows
     go to the current holder ("open"), the holder at 结案 ("closure") or either ("mixed"), and
     per period its filter key, its "closed" filter key and its sums key (`offset`: the
     periods' filter keys start at this period index of a shared pass, case_sums_shared)."""
     found: Slots = []
     for need in plan.needs:
-        if not _matches(need, plan.methods_of[need], category, method):
+        if not _matches(need, plan.methods_of[need], category, method) \
+                or plan.track_of[need] not in (None, track):
             continue
         base = plan.base_of[need]
         kind = "open" if base in OPEN_BASES else "closure" if base in CLOSURE_BASES else "mixed"
@@ -369,17 +389,17 @@ def _by_need(grouped: Mapping[tuple[Any, ...], Mapping[Any, list[int]]], plan: _
     holder; any other group has one holder. A shared pass (case_sums_shared): the `count`
     periods from `offset` on, and only the groups that list the filter key `present`."""
     out: dict[tuple[Any, ...], dict[tuple[int, Need], int]] = {}
-    slots_of: dict[tuple[Any, Any], Slots] = {}
-    for (court, team, officer, moved_team, moved_officer, category, method), by_filter \
+    slots_of: dict[tuple[Any, Any, Any], Slots] = {}
+    for (court, team, officer, moved_team, moved_officer, category, method, track), by_filter \
             in grouped.items():
         if present is not None and present not in by_filter:
             continue
         now = (court, team, officer)
         mine = out.setdefault(now, {})
-        slots = slots_of.get((category, method))
+        slots = slots_of.get((category, method, track))
         if slots is None:
-            slots = slots_of[(category, method)] = _need_slots(plan, category, method, count,
-                                                               offset)
+            slots = slots_of[(category, method, track)] = _need_slots(plan, category, method,
+                                                                      track, count, offset)
         if moved_team is SAME and moved_officer is SAME:
             for j, _kind, periods in slots:
                 for filter_key, _closed, key in periods:
@@ -465,6 +485,21 @@ def _moved_key(moved: ColumnElement[bool], column: ColumnElement[Any], max_id: i
                lambda v: SAME if v == 0 else (None if v == 1 else v - 2),
                lambda v: SAME if v is None or int(v) == -1 else (None if int(v) == 0 else int(v)),
                -1)
+
+
+def track_key(tracks: Sequence[str], first: Any) -> Key:
+    """The case's track (`tracks` only, else None) as a grouping key of closed cases (closed
+    on or after `first`, the pass's first day: the only ones a track row can be); open cases
+    read None, so their groups do not multiply. No track needed: not grouped by."""
+    if not tracks:
+        return choice_key(C.track, ())
+    closed = noindex(C.closed_on) >= first
+    expression = case((closed, case(*((noindex(C.track) == t, literal(i + 1))
+                                      for i, t in enumerate(tracks)), else_=0)), else_=0)
+    known = set(tracks)
+    return Key(case((closed, noindex(C.track))), expression, len(tracks) + 1,
+               lambda v: tracks[v - 1] if v else None,
+               lambda v: v if v in known else None)
 
 
 def _matches(need: Need, methods: tuple[str, ...] | None, category: str, method: Any) -> bool:

@@ -4,16 +4,15 @@ and closed cases by track.
 * 分流 rows (triaged*, triage_pending) count for the case's CURRENT holder: a case waiting for
   分流 has no team yet, so it counts for the court only (未分配/其他 in the team split).
 * closed_simple/closed_complex are closure rows: they count for the holder at 结案 like every
-  closure figure (cases.closed_team_id/closed_officer_id).
+  closure figure (cases.closed_team_id/closed_officer_id). The case pass sums them
+  (sql.TRACK_ROWS: the track is one more key of its grouping; engine.needs_by_source), so
+  they cost no scan of their own; here are their row conditions for explain.
 
-Two grouped SELECTs per call (the 分流 rows, the closed cases) sum every (period, measure)
-as its own column.
+One grouped SELECT per call over the 分流 rows sums every (period, measure) as its own column.
 """
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Collection, Sequence
-from functools import partial
 from typing import Any
 
 from sqlalchemy import and_, case, exists, func, literal, or_, select
@@ -21,10 +20,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement
 
 from db.indicators.dialect import noindex
-from db.indicators.grouping import choice_key, grouped_sums, id_key
 from db.indicators.period import Period
 from db.indicators.registry import split_measure
-from db.indicators.sql import CLOSED_COLUMNS, LEVEL_COLUMNS, Need, team_in
+from db.indicators.sql import CLOSED_COLUMNS, LEVEL_COLUMNS, TRACK_ROWS, Need, team_in
 from db.models import Case, CaseTriage, TrackChange
 from db.sqldates import days_between
 
@@ -33,7 +31,7 @@ C = CASES.c
 TRIAGE = CaseTriage.__table__
 T = TRIAGE.c
 CHANGES = TrackChange.__table__.c
-CLOSED_TRIAGE_ROWS = frozenset({"closed_simple", "closed_complex"})
+CLOSED_TRIAGE_ROWS = frozenset(TRACK_ROWS)
 
 
 def _confirmed(p: Period) -> ColumnElement[bool]:
@@ -101,11 +99,11 @@ def triage_sums(
     teams: Collection[int | None] | None = None,
 ) -> dict[tuple[Any, ...], dict[tuple[int, Need], int]]:
     """Return {(court, team, officer): {(period index, need): sum}}: one grouped SELECT over the
-    分流 rows (case_triage joined to cases) and one over the cases closed in the window.
+    分流 rows (case_triage joined to cases). The closed cases by track (TRACK_ROWS) are the
+    case pass's (sql.case_sums), not needs of this one.
 
     `teams` (incremental refresh): only the groups of the listed teams (None: no team), each
-    complete: the 分流 rows of the cases they hold, the cases closed in their hands (read
-    through the closing holder's index)."""
+    complete: the 分流 rows of the cases they hold."""
     (out,) = _sums(session, [(periods, needs)], scope, ids, cases_where, teams)
     return out
 
@@ -115,7 +113,7 @@ def triage_sums_jobs(
     teams: Collection[int | None] | None,
 ) -> list[dict[tuple[Any, ...], dict[tuple[int, Need], int]]]:
     """`triage_sums(session, periods, needs, teams=teams)` for every (periods, needs) job,
-    from the same two SELECTs (the snapshot's passes; teams None: every team). Every column holds its own
+    from the same SELECTs (the snapshot's passes; teams None: every team). Every column holds its own
     period's condition, and a group is kept only where a sum is not 0, so the wider window of
     the shared SELECT changes no answer."""
     return _sums(session, jobs, None, None, None, teams)
@@ -127,35 +125,22 @@ def _sums(session: Session, jobs: Sequence[tuple[Sequence[Period], Sequence[Need
           teams: Collection[int | None] | None,
           ) -> list[dict[tuple[Any, ...], dict[tuple[int, Need], int]]]:
     outs: list[dict[tuple[Any, ...], dict[tuple[int, Need], int]]] = [{} for _ in jobs]
-    columns: dict[bool, list[tuple[int, int, Period, Need]]] = {True: [], False: []}
-    for k, (periods, needs) in enumerate(jobs):
-        for i, p in enumerate(periods):
-            for n in needs:
-                columns[split_measure(n.measure)[0] in CLOSED_TRIAGE_ROWS].append((k, i, p, n))
-    subset = [] if cases_where is None else [cases_where]
-    rows, closed = columns[False], columns[True]
+    rows = [(k, i, p, n) for k, (periods, needs) in enumerate(jobs)
+            for i, p in enumerate(periods) for n in needs]
+    closed = sorted({n.measure for *_, n in rows if split_measure(n.measure)[0] in TRACK_ROWS})
+    if closed:
+        raise ValueError(f"{'、'.join(closed)}由案件的一次分组统计计算（sql.case_sums），"
+                         "不在分流行中统计")
     if rows:
         first, last = min(c[2].start for c in rows), max(c[2].end for c in rows)
         # decided in the window, or still undecided (or decided after it: waiting at an end)
         # driven by the confirmed_on index: the case filters must not pick the case table's
+        subset = [] if cases_where is None else [cases_where]
         where = [T.confirmed_on.is_(None) | (T.confirmed_on >= first), noindex(C.filed_on) <= last, *subset]
         for part in _chunks(rows):
             _pass(session, part, CASES.join(TRIAGE, T.case_id == C.id),
                   [*where, *team_in(C.team_id, teams)],
                   [C.court_id, C.team_id, C.officer_id], scope, ids, outs)
-    if closed:
-        first, last = min(c[2].start for c in closed), max(c[2].end for c in closed)
-        # a full build scans the table (SQLite: an index range read each row at random, slower
-        # than the scan); the incremental refresh (teams) reads the few rows by the holder's index
-        closed_on = C.closed_on if teams is not None else noindex(C.closed_on)
-        where = [closed_on >= first, closed_on <= last, *subset,
-                 *team_in(C.closed_team_id, teams)]
-        if all(split_measure(n.measure)[1] in (None, "days") for *_, n in closed):
-            _closed_pass(session, closed, where, scope, ids, outs)
-        else:  # a value that depends on the period: one column per (job, period, need)
-            for part in _chunks(closed):
-                _pass(session, part, CASES, where,
-                      [C.court_id, C.closed_team_id, C.closed_officer_id], scope, ids, outs)
     for k, out in enumerate(outs):
         if scope is not None and ids is not None:
             wanted, index = set(ids), list(LEVEL_COLUMNS).index(scope)
@@ -173,56 +158,6 @@ def _chunks(columns: list[Any], size: int | None = None) -> list[list[Any]]:
     """The columns in SELECTs of at most MAX_COLUMNS sums (many periods of many passes)."""
     size = size or MAX_COLUMNS
     return [columns[i:i + size] for i in range(0, len(columns), size)]
-
-
-CLOSED_TRACKS = {"closed_simple": "simple", "closed_complex": "complex"}
-
-
-def _closed_pass(session: Session, columns: Sequence[tuple[int, int, Period, Need]],
-                 where: list[Any], scope: str | None, ids: Sequence[int] | None,
-                 outs: list[dict[tuple[Any, ...], dict[tuple[int, Need], int]]]) -> None:
-    """The closed cases by track (closed_simple/closed_complex) of every (job, period) in one
-    grouped pass (grouping.grouped_sums: per holder at 结案, category and track, a count and
-    the days per period), for the holder at 结案 like every closure figure."""
-    categories = sorted({c for *_, n in columns for c in n.categories})
-    where = [*where, noindex(C.category).in_(categories)]
-    if scope is not None and ids is not None:
-        where.append(CLOSED_COLUMNS[scope].in_(list(ids)))
-    top = session.execute(select(*(select(func.max(CLOSED_COLUMNS[level])).scalar_subquery()
-                                   for level in LEVEL_COLUMNS))).one()
-    value_names = sorted({v for *_, n in columns
-                          if (v := split_measure(n.measure)[1]) is not None})
-    wanted: dict[Any, set[int]] = {}
-    filters: dict[Any, Any] = {}
-    for k, i, p, n in columns:
-        value = split_measure(n.measure)[1]
-        wanted.setdefault((k, i), set()).add(0 if value is None else 1 + value_names.index(value))
-        filters[(k, i)] = partial(_closed_in, p)
-    grouped = grouped_sums(
-        session, select_from=CASES,
-        keys=[*(id_key(noindex(CLOSED_COLUMNS[level]), m)
-                for level, m in zip(LEVEL_COLUMNS, top, strict=True)),
-              choice_key(noindex(C.category), categories),
-              choice_key(noindex(C.track), sorted(CLOSED_TRACKS.values()))],
-        dates={"closed": C.closed_on}, filters=filters, wanted=wanted,
-        values=[literal(1), *(TRIAGE_VALUES[v](Period(dt.date.min, dt.date.min))
-                              for v in value_names)],
-        where=where)
-    for (court, team, officer, category, track), by_filter in grouped.items():
-        holder = (court, team, officer)
-        for k, i, _, need in columns:
-            rows, value = split_measure(need.measure)
-            found = by_filter.get((k, i))
-            if found is None or category not in need.categories or CLOSED_TRACKS[rows] != track:
-                continue
-            total = found[0 if value is None else 1 + value_names.index(value)]
-            if total:
-                target = outs[k].setdefault(holder, {})
-                target[(i, need)] = target.get((i, need), 0) + total
-
-
-def _closed_in(p: Period, o: Any) -> Any:
-    return o.between("closed", p.start, p.end)
 
 
 def _pass(session: Session, columns: Sequence[tuple[int, int, Period, Need]], source_: Any,

@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Numeric, cast, literal, select
+from sqlalchemy import Numeric, case, cast, literal, select
 from sqlalchemy.orm import Session
 
 from db.indicators import (
@@ -168,3 +168,58 @@ def test_limit_months_change_is_not_served_from_the_statement_cache(sqlite_engin
                             keys=["legal_limit_rate"])
     assert six["indicators"]["legal_limit_rate"]["display"] == "83.33%"
     assert twelve["indicators"]["legal_limit_rate"]["display"] == "100.00%"
+
+
+def _months_later(day: dt.date, months: int) -> dt.date:
+    """day + months, clamped to the month's last day (as sqldates.add_months)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    target = dt.date(day.year + year, month + 1, 1)
+    last = (target.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return target.replace(day=min(day.day, last.day))
+
+
+def test_within_limit_by_date_equals_the_day_counts(engine) -> None:
+    """法定期限内结案 with no pause or extension is tested as 结案 <= 立案 + N months (limits.py):
+    for cases closed on their last day and the day after (month ends, a leap February, a
+    year's end, 非诉), and the crafted cases with pauses and extensions, the same answer as
+    the day counts (结案 − 立案) − 扣除 <= (立案 + N months − 立案) + 延长."""
+    from db.indicators.limits import _limit_days, net_days, within_limit_test
+    from db.models import Case, Court
+
+    settings = load_indicator_settings(None)
+    data.seed(engine)
+    filed_days = ["2021-08-31", "2021-08-30", "2023-08-31", "2022-01-31", "2021-12-31",
+                  "2022-06-15", "2021-07-31", "2022-11-30"]
+    with Session(engine) as session, session.begin():
+        court = session.scalars(select(Court)).one()
+        serial = 9000
+        for filed in map(D, filed_days):
+            for non_litigation in (False, True):
+                months = (settings.non_litigation_limit_months if non_litigation
+                          else settings.legal_limit_months)
+                last = _months_later(filed, months)
+                for closed in (last - dt.timedelta(days=1), last, last + dt.timedelta(days=1)):
+                    serial += 1
+                    session.add(Case(
+                        court_id=court.id, case_number=f"（{filed.year}）{court.code}执{serial}号",
+                        year=filed.year, court_code=court.code, type_code="执", serial=serial,
+                        category="first", filed_on=filed, closed_on=closed,
+                        closing_method="completed", non_litigation=non_litigation))
+    limit = case((Case.non_litigation.is_(True),
+                   _limit_days(settings.non_litigation_limit_months)),
+                  else_=_limit_days(settings.legal_limit_months))
+    by_days = net_days() <= limit + Case.extension_days
+    with Session(engine) as session:
+        rows = session.execute(
+            select(Case.filed_on, Case.closed_on, Case.non_litigation, Case.paused_days,
+                   Case.extension_days, case((within_limit_test(settings), 1), else_=0),
+                   case((by_days, 1), else_=0))
+            .where(Case.closed_on.is_not(None))).all()
+    assert len(rows) > 48
+    assert any(r.paused_days or r.extension_days for r in rows)
+    for filed, closed, non_litigation, paused, extension, got, want in rows:
+        assert got == want, (filed, closed, non_litigation, paused, extension)
+        if not paused and not extension:
+            months = (settings.non_litigation_limit_months if non_litigation
+                      else settings.legal_limit_months)
+            assert got == (D(str(closed)[:10]) <= _months_later(D(str(filed)[:10]), months))
