@@ -25,7 +25,14 @@ from db.indicators.registry import (
     split_measure,
 )
 from db.indicators.settings import SCOPES, IndicatorSettings, load_indicator_settings
-from db.indicators.sql import TRACK_ROWS, Need, case_sums, case_sums_shared, need_of
+from db.indicators.sql import (
+    TRACK_ROWS,
+    Need,
+    case_sums,
+    case_sums_shared,
+    need_of,
+    union_teams,
+)
 from db.indicators.status import pace_status, status
 from db.indicators.triage import triage_sums, triage_sums_jobs
 
@@ -123,12 +130,7 @@ def gather_jobs(
     `share` (a full build): jobs of the same case needs and levels (本年至今 and 本月; the
     founding days) read their cases in one pass where the query shape makes that cheaper
     (sql.case_sums_shared; each answer is still the job's own)."""
-    every: set[int | None] | None = set()
-    for *_, teams in jobs:
-        if teams is None or every is None:
-            every = None
-        else:
-            every.update(teams)
+    every = union_teams(teams for *_, teams in jobs)
     triage = triage_sums_jobs(session, [(periods, needs.get("triage", ()))
                                         for periods, needs, _ in jobs], every)
     center = center_sums_jobs(session, [(periods, needs.get("center", ()))

@@ -12,7 +12,7 @@ the period's end (the "@closed" filters), so one pass serves both.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any
@@ -283,10 +283,7 @@ def case_sums_shared(
     for k, window in enumerate(windows):
         filters[(PRESENT, k)] = window
         wanted[(PRESENT, k)] = {len(values) - 1}
-    teams_of = [teams for _, teams in jobs]
-    every: set[int | None] | None = None
-    if all(t is not None for t in teams_of):
-        every = {t for teams in teams_of for t in teams or ()}
+    every = union_teams(teams for _, teams in jobs)
     grouped = grouped_sums(
         session, select_from=CASES,
         keys=_case_keys(session, plan, None, levels),
@@ -516,6 +513,17 @@ def team_in(column: Any, teams: Collection[int | None] | None) -> list[ColumnEle
     if None in teams:
         parts.append(column.is_(None))
     return [or_(*parts) if parts else false()]
+
+
+def union_teams(teams_of: Iterable[Collection[int | None] | None]) -> set[int | None] | None:
+    """The teams of several passes together for one read; None (every team) if any pass
+    reads every team."""
+    every: set[int | None] = set()
+    for teams in teams_of:
+        if teams is None:
+            return None
+        every.update(teams)
+    return every
 
 
 def team_filter(teams: Collection[int | None] | None) -> list[Any]:

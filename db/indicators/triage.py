@@ -31,7 +31,6 @@ C = CASES.c
 TRIAGE = CaseTriage.__table__
 T = TRIAGE.c
 CHANGES = TrackChange.__table__.c
-CLOSED_TRIAGE_ROWS = frozenset(TRACK_ROWS)
 
 
 def _confirmed(p: Period) -> ColumnElement[bool]:
@@ -85,7 +84,7 @@ def triage_value(measure: str, p: Period) -> ColumnElement[Any]:
 def holder_column(measure: str, scope: str) -> ColumnElement[Any]:
     """The column that says whose figure a row is at a scope level."""
     rows, _ = split_measure(measure)
-    return (CLOSED_COLUMNS if rows in CLOSED_TRIAGE_ROWS else LEVEL_COLUMNS)[scope]
+    return (CLOSED_COLUMNS if rows in TRACK_ROWS else LEVEL_COLUMNS)[scope]
 
 
 def source() -> Any:
