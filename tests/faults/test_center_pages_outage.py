@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from layouts import ids
-from tests.auth_helpers import login
+from tests.auth_helpers import login, make_user
 from tests.callbacks.test_access import payload
 from tests.faults.conftest import wait_for
 from tests.faults.test_database import live  # noqa: F401 - the fixture
@@ -56,3 +56,28 @@ def test_center_triage_campaign_and_meeting_pages_ride_out_an_outage(
         return status == 200 and "指挥中心" in text and "暂不可用" not in text
 
     wait_for(recovered, 40, "the 中心 page recovers")
+
+
+@pytest.mark.parametrize("fault", ["refuse", "hang"])
+def test_the_supervision_list_rides_out_an_outage(live: dict[str, Any], proxied: Any,  # noqa: F811
+                                                  fault: str) -> None:
+    """/supervision's list (its court scope follows the switcher, read from the court tree)
+    answers an outage in Chinese and lists the 督办 again once the database is back."""
+    app = live["app"]
+    centre = make_user(proxied.direct_url, "center")
+    client = app.server.test_client()
+    assert login(client, centre.username).status_code == 302
+    assert client.get("/supervision").status_code == 200
+    values = {f"{ids.Supervision.QUERY}.data": {}}
+    live["proxy"].set_mode(fault)
+    status, text = _call(client, app, ids.Supervision.SUMMARY, values)
+    assert status in (200, 204, 503), status
+    if status == 200:
+        assert any(word in text for word in DOWN_WORDS), text[:300]
+    live["proxy"].set_mode("pass")
+
+    def recovered() -> bool:
+        status, text = _call(client, app, ids.Supervision.SUMMARY, values)
+        return status == 200 and "共 " in text and "暂不可用" not in text
+
+    wait_for(recovered, 40, "the 督办 list recovers")
