@@ -49,13 +49,15 @@ from sqlalchemy import create_engine, delete, func, or_, select, text, update  #
 from bench.scratch import ADMIN, database_url, drop_database  # noqa: E402
 from db import migrate  # noqa: E402
 from db.demo.bulk import scale_org, scale_rows, stream_cases  # noqa: E402
-from db.models import Case, Officer, SnapshotChange, Team  # noqa: E402
+from db.models import Case, Court, Officer, SnapshotChange, Team  # noqa: E402
 from db.session import begin_consistent_read, make_session_factory, session_scope  # noqa: E402
 from db.snapshot import store  # noqa: E402
 from db.snapshot.builder import build_snapshot, default_port  # noqa: E402
 from db.snapshot.refresh import Refresher  # noqa: E402
 
 TODAY = dt.date(2026, 11, 20)
+# the 高院 above the generated courts: the snapshot is its, the 辖区 every court (province)
+PROVINCE = {"code": "测高院", "name": "压测高级人民法院", "short_name": "压测高院", "level": "high"}
 FLOOR = """SELECT court_id, team_id, officer_id, count(*),
   sum(CASE WHEN filed_on >= :start THEN 1 ELSE 0 END),
   sum(CASE WHEN closed_on >= :start THEN 1 ELSE 0 END),
@@ -118,6 +120,23 @@ def generate(url: str, cases: int, courts: int) -> float:
     return time.perf_counter() - started
 
 
+def province(url: str) -> None:
+    """Put the generated courts under one 高院 (once; a kept database from before gets it too):
+    the snapshot built is the 高院's, with every court and team in its 辖区 part, as a
+    province's command center would run it."""
+    engine = create_engine(url)
+    with session_scope(make_session_factory(engine)) as session:
+        top = session.scalar(select(Court.id).where(Court.code == PROVINCE["code"]))
+        if top is None:
+            top = Court(**PROVINCE)
+            session.add(top)
+            session.flush()
+            top = top.id
+        session.execute(update(Court).where(Court.id != top, Court.parent_id.is_(None))
+                        .values(parent_id=top, level="basic"))
+    engine.dispose()
+
+
 def _change(sessions: Any, rng: random.Random) -> int:
     """1,000 cases over 10 teams of 10 courts: close, reassign within the court, move filing."""
     with session_scope(sessions) as session:
@@ -148,7 +167,8 @@ def _change(sessions: Any, rng: random.Random) -> int:
 
 
 def _core(snapshot: dict[str, Any]) -> str:
-    return json.dumps({"views": snapshot["views"], "trend": snapshot["trend"]}, sort_keys=True)
+    return json.dumps({key: snapshot.get(key) for key in ("views", "trend", "region")},
+                      sort_keys=True)
 
 
 def _seen(fingerprint: str) -> tuple[int, str]:
@@ -171,6 +191,7 @@ def wall_latency(url: str, interval: float, samples: int, seed: int = 7) -> list
     from db.snapshot.store import read_state
 
     app = create_app({"DATABASE_URL": url, "REFRESH_INTERVAL_S": interval,
+                      "COURT_CODE": PROVINCE["code"],
                       "FULL_REBUILD_INTERVAL_S": 86400, "SCHEDULER_ENABLED": False})
     server = app.server
     state = server.extensions["dashboard"]
@@ -233,7 +254,8 @@ def measure(url: str, interval: float = 30, samples: int = 3) -> dict[str, Any]:
     with session_scope(sessions) as session:
         session.execute(delete(SnapshotChange))
     refresher = Refresher(sessions=sessions, cache=SimpleCache(),
-                          port_factory=lambda: default_port(None), clock=clock, full_rebuild_s=0)
+                          port_factory=lambda: default_port(None), clock=clock, full_rebuild_s=0,
+                          court_code=PROVINCE["code"])
     began = time.perf_counter()
     refresher.run(full=True)
     full_s = time.perf_counter() - began
@@ -246,7 +268,8 @@ def measure(url: str, interval: float = 30, samples: int = 3) -> dict[str, Any]:
     snapshot = store.current_snapshot(refresher.cache) or {}
     with session_scope(sessions) as session:
         begin_consistent_read(session)
-        reference = build_snapshot(session, default_port(None), today=TODAY)
+        reference = build_snapshot(session, default_port(None), today=TODAY,
+                                   court_code=PROVINCE["code"])
     raw = json.dumps(snapshot, ensure_ascii=False).encode()
     engine.dispose()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the app runs
@@ -329,6 +352,7 @@ def _run(args: argparse.Namespace, url: str) -> None:
               flush=True)
         print(f"[{args.backend}] generated in {generate(url, args.cases, args.courts):.1f} s",
               flush=True)
+    province(url)
     print(f"[{args.backend}] database size: {_size_mb(url):,.0f} MB", flush=True)
     out = subprocess.run([sys.executable, __file__, "--measure", url, "--interval",
                           str(args.interval), "--latency-samples", str(args.latency_samples)],
@@ -338,7 +362,8 @@ def _run(args: argparse.Namespace, url: str) -> None:
         raise SystemExit(out.returncode)
     m = json.loads(out.stdout.strip().splitlines()[-1])
     print("\n".join([
-        f"cases: {m['cases']:,} in {args.courts} courts ({args.backend})",
+        f"cases: {m['cases']:,} in {args.courts} courts under one 高院, the snapshot the "
+        f"高院's with every court in its 辖区 ({args.backend})",
         f"floor scan (GROUP BY court, team, officer):  {m['floor_s']:.3f} s",
         f"full snapshot build:                         {m['full_s']:.3f} s",
         f"ratio full / floor: {m['full_s'] / m['floor_s']:.2f} (goal <= 3)",

@@ -110,7 +110,7 @@ def gather_jobs(
                          Collection[int | None] | None]],
     settings: IndicatorSettings, officers: Sequence[bool] | None = None,
     period_needs: Sequence[Sequence[Collection[Need]] | None] | None = None,
-    share: bool = False,
+    share: bool = False, officer_courts: Collection[int] | None = None,
 ) -> list[dict[tuple[Any, ...], Sums]]:
     """`gather(session, periods, needs, settings, teams=teams)` for every (periods, needs,
     teams) job — the snapshot's passes: all teams (None) in a full build, the changed teams in
@@ -129,7 +129,10 @@ def gather_jobs(
     `period_needs[k]`: job k's case needs per period (sql.case_sums), None: all of them.
     `share` (a full build): jobs of the same case needs and levels (本年至今 and 本月; the
     founding days) read their cases in one pass where the query shape makes that cheaper
-    (sql.case_sums_shared; each answer is still the job's own)."""
+    (sql.case_sums_shared; each answer is still the job's own).
+    `officer_courts`: the cases are grouped by officer only in these courts, elsewhere by
+    court and team (sql.holder_keys): officer figures are right only for those courts'
+    officers, court and team figures everywhere."""
     every = union_teams(teams for *_, teams in jobs)
     triage = triage_sums_jobs(session, [(periods, needs.get("triage", ()))
                                         for periods, needs, _ in jobs], every)
@@ -137,16 +140,19 @@ def gather_jobs(
                                         for periods, needs, _ in jobs], settings, every)
     levels = [None if officers is None or officers[k] else ("court", "team")
               for k in range(len(jobs))]
-    shared = _shared_case_sums(session, jobs, settings, levels, period_needs) if share else {}
+    shared = _shared_case_sums(session, jobs, settings, levels, period_needs,
+                               officer_courts) if share else {}
     out = []
     for k, (periods, needs, teams) in enumerate(jobs):
         merged: dict[tuple[Any, ...], Sums] = defaultdict(dict)
         cases = shared[k] if k in shared else case_sums(
             session, periods, needs.get("cases", ()), settings, teams=teams, levels=levels[k],
-            period_needs=None if period_needs is None else period_needs[k])
+            period_needs=None if period_needs is None else period_needs[k],
+            officer_courts=officer_courts)
         parts = (
             cases,
-            payment_sums(session, periods, needs.get("payments", ()), settings, teams=teams),
+            payment_sums(session, periods, needs.get("payments", ()), settings, teams=teams,
+                         officer_courts=officer_courts),
             officer_sums(session, periods, needs.get("officers", ()), teams=teams),
             {h: s for h, s in center[k].items() if teams is None or h[1] in teams},
             {h: s for h, s in triage[k].items() if teams is None or h[1] in teams},
@@ -164,6 +170,7 @@ def _shared_case_sums(
                          Collection[int | None] | None]],
     settings: IndicatorSettings, levels: Sequence[tuple[str, ...] | None],
     period_needs: Sequence[Sequence[Collection[Need]] | None] | None,
+    officer_courts: Collection[int] | None = None,
 ) -> dict[int, dict[tuple[Any, ...], Sums]]:
     """{job index: its case_sums} for the jobs that share a pass (gather_jobs' `share`): on
     the "staged" query shape, each set of two or more jobs with the same case needs and
@@ -179,7 +186,7 @@ def _shared_case_sums(
     for (cases, level), ks in alike.items():
         if len(ks) > 1:
             found = case_sums_shared(session, [(jobs[k][0], jobs[k][2]) for k in ks],
-                                     cases, settings, level)
+                                     cases, settings, level, officer_courts)
             out.update(zip(ks, found, strict=True))
     return out
 
@@ -322,13 +329,18 @@ def _results(
     session: Session, scope: str, ids: Sequence[int] | None, groups: Mapping[Any, Sums],
     indicators: Sequence[Indicator], settings: IndicatorSettings, with_compare: bool,
     period: Period, keep: Mapping[Any, dict[str, Any]] | None = None,
-    rolled: Mapping[Any, Sums] | None = None,
+    rolled: Mapping[Any, Sums] | None = None, only: Collection[Any] | None = None,
 ) -> list[dict[str, Any]]:
     """One result per entity of `scope`; `keep` (the incremental refresh): entities whose
     groups did not change, with their previous result, reused instead of derived again;
     `rolled`: the groups already rolled up to `scope` (rollup), one entry per entity that
-    has a group."""
+    has a group; `only`: of the entities listed without `ids`, only these (the others are
+    not derived at all)."""
     young = period_caveat(period)
+    wanted_ids = ids if ids is not None else only
+    if wanted_ids is not None and rolled is None:
+        wanted, index = set(wanted_ids), LEVEL_INDEX[scope]
+        groups = {g: s for g, s in groups.items() if g[index] in wanted}
     if rolled is not None:
         by_entity: Mapping[Any, Sums] = rolled
         present = set(rolled)
@@ -339,8 +351,12 @@ def _results(
     else:
         by_entity = rollup(groups, scope)
         present = set(by_entity)
+    entities = scope_entities(session, scope, ids, present)
+    if only is not None:
+        allowed = set(only)
+        entities = [e for e in entities if e["id"] in allowed]
     results = []
-    for entity in scope_entities(session, scope, ids, present):
+    for entity in entities:
         if keep and entity["id"] in keep:
             results.append(keep[entity["id"]])
             continue
@@ -385,9 +401,6 @@ def scope_from_groups(
     """compute's answer for `scope`/`ids` from (court, team, officer) groups of `periods`
     (`keep`: see _results)."""
     indicators = _indicators(settings, keys)
-    if ids is not None:
-        wanted, index = set(ids), LEVEL_INDEX[scope]
-        groups = {g: s for g, s in groups.items() if g[index] in wanted}
     return _results(session, scope, ids, groups, indicators, settings, len(periods) > 1,
                     periods[0], keep)
 
@@ -401,14 +414,20 @@ def _raw_parts(ind: Indicator, sums: Sums, cats: tuple[str, ...]) -> tuple[int, 
 def court_parts(
     groups: Mapping[tuple[Any, ...], Sums], indicators: Sequence[Indicator],
     settings: IndicatorSettings, team_ids: Sequence[int],
-    by_team: Mapping[Any, Sums] | None = None,
+    by_team: Mapping[Any, Sums] | None = None, court: Any = None,
 ) -> dict[str, Any]:
     """The court's figures split by team, in the court's own case scope.
 
     Each indicator's numerator and denominator (counts, days, amounts: all additive) per
     team of `team_ids`, and the rest under "other" (未分配/其他: cases with no team or a
     team not listed). The court's figures are the sum of these parts (`python -m dashboard
-    check` verifies it on every snapshot). `by_team`: the groups already rolled up by team."""
+    check` verifies it on every snapshot). `by_team`: the groups already rolled up by team;
+    `court`: the court's id — only its groups count (a database with several courts: their
+    cases are neither this court's teams' nor its 未分配/其他); None: every group."""
+    if court is not None:
+        own = {g: s for g, s in groups.items() if g[0] == court}
+        if len(own) != len(groups):
+            groups, by_team = own, None
     if by_team is None:
         by_team = rollup(groups, "team")
     listed = set(team_ids)
@@ -444,18 +463,22 @@ OTHER_NAME = "未分配/其他"
 def compute_all(
     session: Session, period: Period, compare: Period | bool | None = None,
     settings: IndicatorSettings | None = None, keys: Iterable[str] | None = None,
-    parts_for: Sequence[int] | None = None,
+    parts_for: Sequence[int] | None = None, parts_court: Any = None,
+    only: Mapping[str, Sequence[int]] | None = None,
 ) -> dict[str, Any]:
     """Compute court, every team and every officer from one pass per source table.
 
     With `parts_for` (team ids), also "court_parts": the court's figures split over those
-    teams and 未分配/其他, from the same groups (see court_parts)."""
+    teams and 未分配/其他, from the same groups (see court_parts; `parts_court`: the court
+    whose figures are split, None: every group; `only`: per scope, the entities wanted —
+    the answer lists no other, see _results)."""
     settings = settings or load_indicator_settings(None)
     indicators = _indicators(settings, keys)
     periods = _periods(period, compare)
     needs = needs_by_source(indicators, settings, SCOPES)
     groups = gather(session, periods, needs, settings)
-    return all_from_groups(session, groups, periods, settings, keys, parts_for)
+    return all_from_groups(session, groups, periods, settings, keys, parts_for,
+                           parts_court=parts_court, only=only)
 
 
 def all_from_groups(
@@ -464,19 +487,22 @@ def all_from_groups(
     parts_for: Sequence[int] | None = None,
     keep: Mapping[str, Mapping[Any, dict[str, Any]]] | None = None,
     rolled: Mapping[str, Mapping[Any, Sums]] | None = None,
+    only: Mapping[str, Sequence[int]] | None = None, parts_court: Any = None,
 ) -> dict[str, Any]:
     """compute_all's answer from its (court, team, officer) groups (periods: the period and
-    maybe its comparison, as gathered; `keep`, `rolled`: per scope, see _results)."""
+    maybe its comparison, as gathered; `keep`, `rolled`, `only`: per scope, see _results:
+    `only` lists the entities wanted of a scope, an answer without the others)."""
     indicators = _indicators(settings, keys)
     rolled = rolled or {}
     out: dict[str, Any] = {
         scope: _results(session, scope, None, groups, indicators, settings, len(periods) > 1,
-                        periods[0], (keep or {}).get(scope), rolled.get(scope))
+                        periods[0], (keep or {}).get(scope), rolled.get(scope),
+                        (only or {}).get(scope))
         for scope in SCOPES
     }
     if parts_for is not None:
         out["court_parts"] = court_parts(groups, indicators, settings, parts_for,
-                                         rolled.get("team"))
+                                         rolled.get("team"), parts_court)
     return out
 
 

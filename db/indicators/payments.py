@@ -106,11 +106,13 @@ def payment_sums(
     settings: IndicatorSettings, scope: str | None = None, ids: Sequence[int] | None = None,
     teams: Collection[int | None] | None = None,
     cases_where: ColumnElement[bool] | None = None,
+    officer_courts: Collection[int] | None = None,
 ) -> dict[tuple[Any, ...], dict[tuple[int, Need], int]]:
     """Return {(court, team, officer): {(period index, need): sum}} over payments.
 
     `teams`: only the payments of the listed teams (None: no team), as in sql.case_sums.
     `cases_where` (a condition on `cases`): only payments of those cases.
+    `officer_courts`: grouped by officer only in these courts (sql.holder_keys).
 
     One grouped pass (grouping.py) sums per (holder, case category) for every (period,
     payment filter); the categories of each need are added up here.
@@ -137,7 +139,7 @@ def payment_sums(
     categories = sorted({c for n in needs for c in n.categories})
     grouped = grouped_sums(
         session, select_from=PAYMENTS,
-        keys=[*holder_keys(session, scope, PAYMENT_LEVELS),
+        keys=[*holder_keys(session, scope, PAYMENT_LEVELS, officer_courts=officer_courts),
               choice_key(noindex(P.category), categories)],
         dates=PAYMENT_DATES, wanted=wanted,
         filters={(i, rows): partial(PAYMENT_FILTERS[rows], p, limit)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any
 
-from sqlalchemy import and_, case, false, func, literal, or_, select
+from sqlalchemy import and_, case, false, func, literal, null, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement
 
@@ -185,11 +185,14 @@ def _value(flag: ColumnElement[bool] | None, value: ColumnElement[Any] | None) -
 
 
 def _case_keys(session: Session, plan: _Plan, scope: str | None,
-               levels: Sequence[str] | None) -> list[Any]:
+               levels: Sequence[str] | None,
+               officer_courts: Collection[int] | None = None) -> list[Any]:
     """A case pass's grouping keys, in the order `_by_need` unpacks them: holder (court, team,
     officer), the holder moved after 结案, category, 结案方式 and track (the track only of cases
-    closed from `plan.first` on, and only when a by-track figure is needed)."""
-    return [*holder_keys(session, scope, levels=levels), *moved_keys(session, scope, levels),
+    closed from `plan.first` on, and only when a by-track figure is needed). `officer_courts`:
+    see `holder_keys`."""
+    return [*holder_keys(session, scope, levels=levels, officer_courts=officer_courts),
+            *moved_keys(session, scope, levels, officer_courts),
             choice_key(noindex(C.category), plan.categories),
             choice_key(noindex(C.closing_method), plan.methods),
             track_key(plan.tracks, plan.first)]
@@ -202,6 +205,7 @@ def case_sums(
     cases_where: ColumnElement[bool] | None = None,
     levels: Sequence[str] | None = None,
     period_needs: Sequence[Collection[Need]] | None = None,
+    officer_courts: Collection[int] | None = None,
 ) -> dict[tuple[Any, ...], dict[tuple[int, Need], int]]:
     """Return {(court, team, officer): {(period index, need): sum}} from one grouped pass.
 
@@ -213,6 +217,7 @@ def case_sums(
     team's officer groups, and the pass makes several times fewer groups.
     `period_needs` (one collection per period): sum only these needs for that period (the
     trend's year-to-date months read one indicator); the others have no sums there.
+    `officer_courts`: group by officer only the cases of these courts (holder_keys).
 
     The pass sums per (holder, category, 结案方式) for every (period, base filter) at once
     (grouping.py); the groups of each need's categories and closing methods are added here.
@@ -222,7 +227,7 @@ def case_sums(
     plan = _Plan(needs, periods, settings, period_needs)
     grouped = grouped_sums(
         session, select_from=CASES,
-        keys=_case_keys(session, plan, scope, levels),
+        keys=_case_keys(session, plan, scope, levels, officer_courts),
         dates=DATE_COLUMNS, filters=plan.filters, wanted=plan.wanted, values=plan.values(),
         where=[*_where(periods, needs, scope, ids), *team_filter(teams),
                *([] if cases_where is None else [cases_where])],
@@ -253,8 +258,10 @@ def _within(window: Callable[[Any], Any], row_filter: Callable[[Any], Any], o: A
 def case_sums_shared(
     session: Session, jobs: Sequence[tuple[Sequence[Period], Collection[int | None] | None]],
     needs: Sequence[Need], settings: IndicatorSettings, levels: Sequence[str] | None = None,
+    officer_courts: Collection[int] | None = None,
 ) -> list[dict[tuple[Any, ...], dict[tuple[int, Need], int]]]:
-    """`case_sums(session, periods, needs, settings, teams=teams, levels=levels)` of every
+    """`case_sums(session, periods, needs, settings, teams=teams, levels=levels,
+    officer_courts=officer_courts)` of every
     (periods, teams) job, equal to it group for group, from ONE grouped pass over the union
     of the jobs' windows and teams (a full build's 本年至今 and 本月; its founding days).
 
@@ -286,7 +293,7 @@ def case_sums_shared(
     every = union_teams(teams for _, teams in jobs)
     grouped = grouped_sums(
         session, select_from=CASES,
-        keys=_case_keys(session, plan, None, levels),
+        keys=_case_keys(session, plan, None, levels, officer_courts),
         dates=DATE_COLUMNS, filters=filters, wanted=wanted, values=values,
         where=[*_where(periods, needs, None, None), *team_filter(every)],
         moved_only=[k for k in plan.wanted if len(k) == 3],
@@ -436,15 +443,22 @@ def _add_moved(out: dict[tuple[Any, ...], dict[tuple[int, Need], int]], now: tup
 
 def holder_keys(session: Session, scope: str | None,
                 columns: Mapping[str, ColumnElement[Any]] = LEVEL_COLUMNS,
-                levels: Sequence[str] | None = None) -> list[Key]:
+                levels: Sequence[str] | None = None,
+                officer_courts: Collection[int] | None = None) -> list[Key]:
     """Grouping keys (court, team, officer) over `columns` (the case's, or the copies on
     payments): all three (or `levels`), or only the scope's level. Id ranges come from
-    `cases`, whose holder columns are indexed (the copies hold the same ids)."""
+    `cases`, whose holder columns are indexed (the copies hold the same ids).
+    `officer_courts`: the officer key is the officer only for cases of these courts and NULL
+    for any other (a province's snapshot shows its own court's officers, not the thousands of
+    its 辖区's: their cases then group by court and team, five to ten times fewer groups; the
+    court and team sums are the same)."""
     levels = [scope] if scope is not None else list(levels or LEVEL_COLUMNS)
     top = session.execute(select(*(
         select(func.max(LEVEL_COLUMNS[level])).scalar_subquery() for level in levels
     ))).one()
-    found = {level: id_key(noindex(columns[level]), m)
+    found = {level: id_key(_officer_of(noindex(columns[level]), columns["court"],
+                                       officer_courts) if level == "officer" else
+                           noindex(columns[level]), m)
              for level, m in zip(levels, top, strict=True)}
     return [found.get(level, NO_KEY) for level in LEVEL_COLUMNS]
 
@@ -454,21 +468,35 @@ SAME = "same"  # a moved key's value when the holder at 结案 is the current on
 NOT_MOVED = Key(None, literal(0), 1, lambda v: SAME, lambda v: SAME)
 
 
+def _officer_of(column: ColumnElement[Any], court: ColumnElement[Any],
+                courts: Collection[int] | None) -> ColumnElement[Any]:
+    """An officer column, NULL outside `courts` (None: everywhere the officer)."""
+    if courts is None:
+        return column
+    return case((noindex(court).in_(sorted(courts)), column), else_=null())
+
+
 def moved_keys(session: Session, scope: str | None,
-               grouped: Sequence[str] | None = None) -> list[Key]:
+               grouped: Sequence[str] | None = None,
+               officer_courts: Collection[int] | None = None) -> list[Key]:
     """Grouping keys (team, officer) of the holder at 结案, only for closed cases whose holder
     at the scope's level(s) (or the `grouped` levels) changed since: any other case reads
     SAME, so the groups multiply only by the few reassigned closed cases. The court's level
-    never moves."""
+    never moves. `officer_courts`: as in holder_keys (elsewhere the officer never moves)."""
     levels = [lv for lv in ("team", "officer")
               if (scope == lv if scope is not None else grouped is None or lv in grouped)]
     if not levels:
         return [NOT_MOVED, NOT_MOVED]
+    def held(lv: str, column: ColumnElement[Any]) -> ColumnElement[Any]:
+        return _officer_of(noindex(column), C.court_id, officer_courts) \
+            if lv == "officer" else noindex(column)
+
     moved = and_(C.closed_on.is_not(None), or_(*(
-        noindex(CLOSED_COLUMNS[lv]).is_distinct_from(noindex(LEVEL_COLUMNS[lv])) for lv in levels)))
+        held(lv, CLOSED_COLUMNS[lv]).is_distinct_from(held(lv, LEVEL_COLUMNS[lv]))
+        for lv in levels)))
     top = session.execute(select(*(
         select(func.max(CLOSED_COLUMNS[lv])).scalar_subquery() for lv in levels))).one()
-    found = {lv: _moved_key(moved, noindex(CLOSED_COLUMNS[lv]), m)
+    found = {lv: _moved_key(moved, held(lv, CLOSED_COLUMNS[lv]), m)
              for lv, m in zip(levels, top, strict=True)}
     return [found.get("team", NOT_MOVED), found.get("officer", NOT_MOVED)]
 

@@ -163,8 +163,20 @@ def _period_view(session: Session, port: IndicatorPort, org: Org,
                  info: dict[str, Any]) -> dict[str, Any]:
     """Court, teams and officers of one period from one pass over the case table."""
     every = port.compute_all(session, _period(info), _period(info, compare=True),
-                             settings=port.settings, parts_for=org.team_ids)
+                             settings=port.settings, parts_for=org.team_ids,
+                             parts_court=org.court.id, only=shown_entities(org))
     return period_view(every, org)
+
+
+def shown_entities(org: Org) -> dict[str, list[int]]:
+    """Per scope, the entities a period view shows (period_view, region.region_rows): the
+    court and the courts of its 辖区, their teams, the court's own officers. Nothing else is
+    derived: a province's database holds thousands of officers of other courts."""
+    region = org.region
+    courts = [org.court.id, *(region.court_ids if region is not None else ())]
+    teams = [*org.team_ids, *(region.team_ids if region is not None else ())]
+    return {"court": list(dict.fromkeys(courts)), "team": list(dict.fromkeys(teams)),
+            "officer": list(org.officer_ids)}
 
 
 def period_view(every: dict[str, Any], org: Org) -> dict[str, Any]:
@@ -280,7 +292,9 @@ def _center(session: Session, port: IndicatorPort, org: Org, today: dt.date) -> 
                            "duties": {str(k): v for k, v in duties.items()}, "triage": None}
     spans = {"today": Period(today, today), "mtd": Period(today.replace(day=1), today)}
     for name, period in spans.items():
-        every = port.compute_all(session, period, False, settings=port.settings, keys=keys)
+        every = port.compute_all(session, period, False, settings=port.settings, keys=keys,
+                                 only={"court": [org.court.id], "team": org.center_team_ids,
+                                       "officer": org.center_officer_ids})
         court = _pick(every.get("court", []), [org.court.id])
         out["periods"][name] = {
             "start": period.start.isoformat(), "end": period.end.isoformat(),

@@ -64,6 +64,9 @@ class Pass:
     # per period, the indicators read there (None: `keys` in every period): the trend's
     # year-to-date months serve the cumulative closure rate only
     period_keys: tuple[tuple[str, ...], ...] | None = None
+    # only the snapshot court's own figures are read (the trend: the court and its teams):
+    # where the database holds other courts, only its teams' cases are read (`own_teams`)
+    own: bool = False
 
 
 @dataclass
@@ -129,7 +132,8 @@ class IndicatorCore:
             keys = tuple(dict.fromkeys((*trend_keys, *([cumulative] if cumulative else []))))
             out.append(Pass("trend", tuple(both + ytd), keys, ("court", "team"),
                             period_keys=(keys,) * len(both) + (keys if cumulative is None
-                                                               else (cumulative,),) * len(ytd)))
+                                                               else (cumulative,),) * len(ytd),
+                            own=True))
         return out
 
     def _needs(self, p: Pass, keys: Sequence[str] | None = None) -> dict[str, list[Any]]:
@@ -146,22 +150,28 @@ class IndicatorCore:
         return [of_keys[keys] for keys in p.period_keys]
 
     def _gather_changed(self, session: Session, passes: Sequence[Pass],
-                        teams: frozenset[int | None] | None) -> dict[str, Groups]:
+                        teams: frozenset[int | None] | None,
+                        court: int | None = None,
+                        own: frozenset[int | None] | None = None) -> dict[str, Groups]:
         """Every pass's groups (engine.gather_jobs): of the changed `teams` in an incremental
         build, of all teams (None) in a full one, a founding-day pass only of its own teams
         (as `engine.gather(…, teams=…)` per pass). A pass that reads no officer figures groups
         its cases by court and team only, which `_kept` would make of the officer groups
-        anyway."""
+        anyway. `court`: the snapshot's court, the only one whose officers it shows: the cases
+        of its 辖区's other courts group by court and team (engine.gather_jobs'
+        `officer_courts`); `own`: the teams whose cases a pass of the court's own figures
+        (`Pass.own`) reads, None: every team."""
         jobs: list[tuple[Pass, Collection[int | None] | None]] = []
         for p in passes:
-            wanted = p.teams if teams is None else (teams if p.teams is None
-                                                    else teams & p.teams)
+            limit = p.teams if p.teams is not None else (own if p.own else None)
+            wanted = limit if teams is None else (teams if limit is None else teams & limit)
             if wanted is None or wanted:
                 jobs.append((p, wanted))
         found = gather_jobs(session, [(list(p.periods), self._needs(p), wanted)
                                       for p, wanted in jobs], self.settings,
                             ["officer" in p.scopes for p, _ in jobs],
-                            [self._period_needs(p) for p, _ in jobs], share=teams is None)
+                            [self._period_needs(p) for p, _ in jobs], share=teams is None,
+                            officer_courts=None if court is None else [court])
         out: dict[str, Groups] = {p.name: {} for p in passes}
         for (p, _), groups in zip(jobs, found, strict=True):
             out[p.name] = _kept(p, groups)
@@ -184,7 +194,8 @@ class IndicatorCore:
         rolled: dict[str, Rolled] = {}
         if usable and kept is not None and changed is not None:
             teams = frozenset(changed)
-            gathered = self._gather_changed(session, passes, teams) if teams else {}
+            gathered = self._gather_changed(session, passes, teams, org.court.id,
+                                            own_teams(session, org.court.id)) if teams else {}
             for p in passes:
                 old = kept.groups[p.name]
                 merged = {h: s for h, s in old.items() if h[1] not in teams} if teams else old
@@ -198,7 +209,8 @@ class IndicatorCore:
                         fresh) if teams else kept.rolled[p.name]
             mode = "incremental"
         else:
-            groups = self._gather_changed(session, passes, None)
+            groups = self._gather_changed(session, passes, None, org.court.id,
+                                          own_teams(session, org.court.id))
             mode, teams = "full", frozenset()
         for p in passes:
             if p.teams is None and p.name not in rolled:
@@ -223,18 +235,20 @@ class IndicatorCore:
         pass and scope (the next incremental build's `keep`); `rolled`: per pass, its groups
         rolled up to the court and the teams (_roll; an incremental build adjusts the kept
         ones by the changed groups, _rolled_again), read instead of rolling up again."""
-        from db.snapshot.builder import period_view
+        from db.snapshot.builder import period_view, shown_entities
 
         keep = keep or {}
         sums = {name: {scope: found[0] for scope, found in by_scope.items()}
                 for name, by_scope in (rolled or {}).items()}
         derived = {} if derived is None else derived
+        shown = shown_entities(org)  # nothing else is derived
         views: dict[str, Any] = {}
         for name in periods:
             (p,) = [x for x in passes if x.name == name]
             every = all_from_groups(session, groups[name], list(p.periods), self.settings,
                                     parts_for=org.team_ids, keep=keep.get(name),
-                                    rolled=sums.get(name))
+                                    rolled=sums.get(name), only=shown,
+                                    parts_court=org.court.id)
             derived[name] = {scope: {r["id"]: r for r in every.get(scope, [])}
                              for scope in SCOPES}
             # the builder's shape, with the 辖区 rows of a 中院 (db/snapshot/region.py): every
@@ -282,6 +296,18 @@ class IndicatorCore:
                 for team_id, values in series(key, "team", org.team_ids, 0).items():
                     out["teams"][team_id][key] = values
         return out
+
+
+def own_teams(session: Session, court_id: int) -> frozenset[int | None] | None:
+    """Every team of the court (active or not, the center too) and None (cases of no team):
+    the holders whose cases make the court's own figures and its teams' — a case's team is
+    always of its court (the import resolves a team by court and name). None when the
+    database holds no other court's team (reading through the team indexes would only cost)."""
+    rows = session.execute(select(Team.id, Team.court_id)).all()
+    mine = frozenset(t for t, c in rows if c == court_id)
+    if len(mine) == len(rows):
+        return None
+    return frozenset({*mine, None})
 
 
 def _roll(groups: Groups) -> Rolled:

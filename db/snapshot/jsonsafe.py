@@ -7,9 +7,19 @@ import enum
 from decimal import Decimal
 from typing import Any
 
+# values returned as they are, by exact type (a province's snapshot has ~900,000 of them)
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
 
 def json_safe(value: Any) -> Any:
     """Return `value` with Decimals as floats, dates as ISO strings, tuples as lists."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {k: v if type(v) in _PLAIN else json_safe(v) for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in _PLAIN else json_safe(v) for v in value]
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, Decimal):

@@ -21,6 +21,7 @@ from db.snapshot.check import (
     _row_total,
     incremental_violations,
     live_violations,
+    snapshot_violations,
 )
 from db.snapshot.incremental import first_difference, json_round
 from db.snapshot.refresh import PUBLISHED, Refresher
@@ -82,7 +83,9 @@ def test_region_part_equals_compute_and_explain(engine) -> None:
             assert rows["ranking"] == ranking(rows["courts"])
             ranked = [r["rank"] for r in rows["ranking"] if r["rank"] is not None]
             assert ranked == sorted(ranked) and ranked[0] == 1
-        # the checker's comparisons (CLI figures incl. the 辖区 rows, incremental vs full)
+        # the checker's comparisons (CLI figures incl. the 辖区 rows, incremental vs full);
+        # the 中院's split by team holds its own cases only, not its basic courts'
+        assert snapshot_violations(snap) == []
         assert live_violations(session, snap, settings) == []
         assert incremental_violations(session, snap, default_port(None), TODAY) == []
     json.dumps(snap)
@@ -92,6 +95,10 @@ def test_a_basic_court_or_a_single_court_has_no_region(engine) -> None:
     sessions, ids, _teams = _seeded(engine)
     basic = _build(sessions, "内0202")
     assert "region" not in basic and basic["court"]["id"] == ids["内0202"]
+    # its split by team: its own cases, none of the other courts' in 未分配/其他
+    assert snapshot_violations(basic) == []
+    other = basic["views"]["ytd"]["court_parts"]["other"]["indicators"]
+    assert all(float(v["numerator"]) == 0 for v in other.values()), other
 
 
 def test_single_court_snapshot_is_unchanged(engine) -> None:
@@ -128,6 +135,51 @@ def test_incremental_region_equals_full_after_changes_in_two_courts(engine) -> N
         assert mine["region"] == json_round(full["region"]), first_difference(
             mine["region"], json_round(full["region"]))
         assert json_round(mine["views"]) == json_round(full["views"])
+        assert json_round(mine["trend"]) == json_round(full["trend"])
+
+
+def test_a_province_build_reads_only_what_it_shows(engine, monkeypatch) -> None:
+    """The refresher's core for a 中院 groups the basic courts' cases by court and team only
+    (their officers are not shown) and reads the trend (the 中院's own figures) from the 中院's
+    teams only; its snapshot is still the reference builder's, after a full build and after
+    an incremental one."""
+    from db.indicators import engine as indicator_engine
+
+    sessions, ids, teams = _seeded(engine)
+    refresher = Refresher(sessions=sessions, cache=SimpleCache(), court_code=TOP_CODE,
+                          port_factory=lambda: default_port(None), full_rebuild_s=0,
+                          tz=TZ, clock=lambda: NOW)
+    basic = {t for code, found in teams.items() if code != TOP_CODE for t in found}
+    seen: list[tuple[str, dict]] = []  # (what read them, the case groups)
+    for name in ("case_sums", "case_sums_shared"):
+        real = getattr(indicator_engine, name)
+
+        def spy(*args, _real=real, _name=name, **kwargs):
+            found = _real(*args, **kwargs)
+            for groups in (found if isinstance(found, list) else [found]):
+                seen.append((_name, groups))
+            return found
+
+        monkeypatch.setattr(indicator_engine, name, spy)
+    for step in range(2):
+        if step:
+            with session_scope(sessions) as session:
+                case = session.scalars(select(Case).where(Case.court_id == ids["内0202"])
+                                       .order_by(Case.id)).first()
+                case.target_amount += 1
+        seen.clear()
+        assert refresher.run() == PUBLISHED
+        assert refresher.last_mode == ("incremental" if step else "full")
+        groups = [g for _name, found in seen for g in found]
+        assert {g[0] for g in groups} >= {ids["内0202"]}  # the basic courts' cases are read
+        assert {g[2] for g in groups if g[0] != ids[TOP_CODE]} == {None}
+        assert any(g[2] is not None for g in groups if g[0] == ids[TOP_CODE]) or step
+        trend = refresher.core().state.groups["trend"]
+        assert {g[0] for g in trend} == {ids[TOP_CODE]} and not {g[1] for g in trend} & basic
+        mine, full = store.current_snapshot(refresher.cache), _build(sessions)
+        for key in ("views", "trend", "region"):
+            assert json_round(mine[key]) == json_round(full[key]), first_difference(
+                json_round(mine[key]), json_round(full[key]), key)
 
 
 def test_a_court_renamed_forces_a_full_build(engine) -> None:
