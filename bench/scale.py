@@ -5,15 +5,17 @@
 (db.demo.bulk.stream_cases: COPY on PostgreSQL) into a kept database
 (instance/bench_scale_<cases>_<courts>.db for SQLite, database bench_scale_<cases>_<courts> on
 PostgreSQL, or NAME), vacuums and analyzes it, and prints the generation time and the
-database's size; then, in a fresh process, from one run:
+database's size. The courts are put under one 高院 (`province`, also on a database kept from
+before): the snapshot measured is the 高院's, whose 辖区 part ranks every court and team — what
+a province's command center builds. Then, in a fresh process, from one run:
 
 * the floor: one conditional-aggregation GROUP BY court, team, officer over all cases;
 * a full snapshot build (the refresher's, `Refresher.run(full=True)`) and its ratio to the
   floor (goal <= 3);
 * 1,000 cases changed (closed, reassigned to another team of the same court, filing dates
   moved across a month) spread over 10 teams in 10 courts, the incremental refresh's time
-  and its share of the full build (goal <= 5%), and whether its views and trend equal a
-  full build's on the same data;
+  and its share of the full build (goal <= 5%), and whether its views, trend and 辖区 part
+  equal the reference builder's on the same data;
 * the refresher process's peak RSS and the snapshot's size (JSON, and zlib-compressed);
 * change → wall: the product itself (`create_app`, its scheduler: `REFRESH_INTERVAL_S`
   `--interval`, default 30) serving the database; `--latency-samples` times (default 3), at a

@@ -111,6 +111,7 @@ def gather_jobs(
     settings: IndicatorSettings, officers: Sequence[bool] | None = None,
     period_needs: Sequence[Sequence[Collection[Need]] | None] | None = None,
     share: bool = False, officer_courts: Collection[int] | None = None,
+    wheres: Sequence[ColumnElement[bool] | None] | None = None,
 ) -> list[dict[tuple[Any, ...], Sums]]:
     """`gather(session, periods, needs, settings, teams=teams)` for every (periods, needs,
     teams) job — the snapshot's passes: all teams (None) in a full build, the changed teams in
@@ -132,7 +133,10 @@ def gather_jobs(
     (sql.case_sums_shared; each answer is still the job's own).
     `officer_courts`: the cases are grouped by officer only in these courts, elsewhere by
     court and team (sql.holder_keys): officer figures are right only for those courts'
-    officers, court and team figures everywhere."""
+    officers, court and team figures everywhere.
+    `wheres[k]`: a condition on the cases job k reads (sql.case_sums' `cases_where`; the
+    other sources are read whole): its groups are right only where the condition keeps every
+    case of the group (sql.court_cases)."""
     every = union_teams(teams for *_, teams in jobs)
     triage = triage_sums_jobs(session, [(periods, needs.get("triage", ()))
                                         for periods, needs, _ in jobs], every)
@@ -140,15 +144,16 @@ def gather_jobs(
                                         for periods, needs, _ in jobs], settings, every)
     levels = [None if officers is None or officers[k] else ("court", "team")
               for k in range(len(jobs))]
+    wheres = wheres or [None] * len(jobs)
     shared = _shared_case_sums(session, jobs, settings, levels, period_needs,
-                               officer_courts) if share else {}
+                               officer_courts, wheres) if share else {}
     out = []
     for k, (periods, needs, teams) in enumerate(jobs):
         merged: dict[tuple[Any, ...], Sums] = defaultdict(dict)
         cases = shared[k] if k in shared else case_sums(
             session, periods, needs.get("cases", ()), settings, teams=teams, levels=levels[k],
             period_needs=None if period_needs is None else period_needs[k],
-            officer_courts=officer_courts)
+            officer_courts=officer_courts, cases_where=wheres[k])
         parts = (
             cases,
             payment_sums(session, periods, needs.get("payments", ()), settings, teams=teams,
@@ -171,16 +176,18 @@ def _shared_case_sums(
     settings: IndicatorSettings, levels: Sequence[tuple[str, ...] | None],
     period_needs: Sequence[Sequence[Collection[Need]] | None] | None,
     officer_courts: Collection[int] | None = None,
+    wheres: Sequence[ColumnElement[bool] | None] | None = None,
 ) -> dict[int, dict[tuple[Any, ...], Sums]]:
     """{job index: its case_sums} for the jobs that share a pass (gather_jobs' `share`): on
     the "staged" query shape, each set of two or more jobs with the same case needs and
-    levels and no per-period needs."""
+    levels, no per-period needs and no condition of its own."""
     if SHAPES.get(session.get_bind().dialect.name) != "staged":
         return {}
     alike: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     for k, (_periods, needs, _teams) in enumerate(jobs):
         cases = tuple(needs.get("cases", ()))
-        if cases and (period_needs is None or period_needs[k] is None):
+        if cases and (period_needs is None or period_needs[k] is None) \
+                and (wheres is None or wheres[k] is None):
             alike[(cases, levels[k])].append(k)
     out: dict[int, dict[tuple[Any, ...], Sums]] = {}
     for (cases, level), ks in alike.items():

@@ -554,6 +554,17 @@ def union_teams(teams_of: Iterable[Collection[int | None] | None]) -> set[int | 
     return every
 
 
+def court_cases(court_id: int, teams: Collection[int]) -> ColumnElement[bool]:
+    """The cases a court's own figures and its teams' figures are made of: the court's cases,
+    and every case one of its `teams` holds now or held at 结案 (whatever court a case that
+    moved between courts names; read through the court and holder indexes). Groups of other
+    courts and teams made from these rows are partial: only the court's and its teams' are
+    read (the snapshot's trend, db/snapshot/incremental.py)."""
+    listed = sorted(teams)
+    return or_(C.court_id == court_id,
+               *([C.team_id.in_(listed), C.closed_team_id.in_(listed)] if listed else []))
+
+
 def team_filter(teams: Collection[int | None] | None) -> list[Any]:
     """The rows of cases whose current or closing team is listed (indexed; None: no team)."""
     if teams is None:

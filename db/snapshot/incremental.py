@@ -30,7 +30,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.indicators.engine import (
@@ -44,6 +44,7 @@ from db.indicators.engine import (
 )
 from db.indicators.period import Period
 from db.indicators.settings import SCOPES
+from db.indicators.sql import court_cases
 from db.models import Court, Officer, Team
 
 Groups = dict[tuple[Any, ...], Sums]
@@ -65,7 +66,7 @@ class Pass:
     # year-to-date months serve the cumulative closure rate only
     period_keys: tuple[tuple[str, ...], ...] | None = None
     # only the snapshot court's own figures are read (the trend: the court and its teams):
-    # where the database holds other courts, only its teams' cases are read (`own_teams`)
+    # where the database holds other courts, only the cases that make them (`own_cases`)
     own: bool = False
 
 
@@ -152,26 +153,27 @@ class IndicatorCore:
     def _gather_changed(self, session: Session, passes: Sequence[Pass],
                         teams: frozenset[int | None] | None,
                         court: int | None = None,
-                        own: frozenset[int | None] | None = None) -> dict[str, Groups]:
+                        own: Any = None) -> dict[str, Groups]:
         """Every pass's groups (engine.gather_jobs): of the changed `teams` in an incremental
         build, of all teams (None) in a full one, a founding-day pass only of its own teams
         (as `engine.gather(…, teams=…)` per pass). A pass that reads no officer figures groups
         its cases by court and team only, which `_kept` would make of the officer groups
         anyway. `court`: the snapshot's court, the only one whose officers it shows: the cases
         of its 辖区's other courts group by court and team (engine.gather_jobs'
-        `officer_courts`); `own`: the teams whose cases a pass of the court's own figures
-        (`Pass.own`) reads, None: every team."""
+        `officer_courts`); `own`: the condition on cases of a pass of the court's own figures
+        (`Pass.own`, `own_cases`), None: every case."""
         jobs: list[tuple[Pass, Collection[int | None] | None]] = []
         for p in passes:
-            limit = p.teams if p.teams is not None else (own if p.own else None)
-            wanted = limit if teams is None else (teams if limit is None else teams & limit)
+            wanted = p.teams if teams is None else (teams if p.teams is None
+                                                    else teams & p.teams)
             if wanted is None or wanted:
                 jobs.append((p, wanted))
         found = gather_jobs(session, [(list(p.periods), self._needs(p), wanted)
                                       for p, wanted in jobs], self.settings,
                             ["officer" in p.scopes for p, _ in jobs],
                             [self._period_needs(p) for p, _ in jobs], share=teams is None,
-                            officer_courts=None if court is None else [court])
+                            officer_courts=None if court is None else [court],
+                            wheres=[own if p.own else None for p, _ in jobs])
         out: dict[str, Groups] = {p.name: {} for p in passes}
         for (p, _), groups in zip(jobs, found, strict=True):
             out[p.name] = _kept(p, groups)
@@ -195,7 +197,7 @@ class IndicatorCore:
         if usable and kept is not None and changed is not None:
             teams = frozenset(changed)
             gathered = self._gather_changed(session, passes, teams, org.court.id,
-                                            own_teams(session, org.court.id)) if teams else {}
+                                            own_cases(session, org.court.id)) if teams else {}
             for p in passes:
                 old = kept.groups[p.name]
                 merged = {h: s for h, s in old.items() if h[1] not in teams} if teams else old
@@ -210,7 +212,7 @@ class IndicatorCore:
             mode = "incremental"
         else:
             groups = self._gather_changed(session, passes, None, org.court.id,
-                                          own_teams(session, org.court.id))
+                                          own_cases(session, org.court.id))
             mode, teams = "full", frozenset()
         for p in passes:
             if p.teams is None and p.name not in rolled:
@@ -298,16 +300,13 @@ class IndicatorCore:
         return out
 
 
-def own_teams(session: Session, court_id: int) -> frozenset[int | None] | None:
-    """Every team of the court (active or not, the center too) and None (cases of no team):
-    the holders whose cases make the court's own figures and its teams' — a case's team is
-    always of its court (the import resolves a team by court and name). None when the
-    database holds no other court's team (reading through the team indexes would only cost)."""
-    rows = session.execute(select(Team.id, Team.court_id)).all()
-    mine = frozenset(t for t, c in rows if c == court_id)
-    if len(mine) == len(rows):
+def own_cases(session: Session, court_id: int) -> Any:
+    """The cases that make the court's own figures and its teams' (sql.court_cases), or None
+    when the database holds no other court (the condition would only cost)."""
+    if session.scalar(select(func.count()).select_from(Court)) == 1:
         return None
-    return frozenset({*mine, None})
+    teams = session.scalars(select(Team.id).where(Team.court_id == court_id)).all()
+    return court_cases(court_id, teams)
 
 
 def _roll(groups: Groups) -> Rolled:
