@@ -255,9 +255,15 @@ def measure(url: str, interval: float = 30, samples: int = 3) -> dict[str, Any]:
         cases = conn.execute(select(func.count()).select_from(Case)).scalar()
     with session_scope(sessions) as session:
         session.execute(delete(SnapshotChange))
+    # the refresher as the scheduler configures it (dashboard/scheduler.py): the app's port,
+    # whose snapshot has the 节点管控 section, and its PostgreSQL parallelism setting
+    from dashboard.config import DEFAULTS
+
+    settings = dict(DEFAULTS)
     refresher = Refresher(sessions=sessions, cache=SimpleCache(),
-                          port_factory=lambda: default_port(None), clock=clock, full_rebuild_s=0,
-                          court_code=PROVINCE["code"])
+                          port_factory=lambda: default_port(None, settings), clock=clock,
+                          full_rebuild_s=0, court_code=PROVINCE["code"],
+                          pg_parallel=settings["SNAPSHOT_PG_PARALLEL"])
     began = time.perf_counter()
     refresher.run(full=True)
     full_s = time.perf_counter() - began
@@ -272,6 +278,15 @@ def measure(url: str, interval: float = 30, samples: int = 3) -> dict[str, Any]:
         begin_consistent_read(session)
         reference = build_snapshot(session, default_port(None), today=TODAY,
                                    court_code=PROVINCE["code"])
+        # the 节点管控 section alone (not incremental: recomputed by every build)
+        if engine.dialect.name == "postgresql" and settings["SNAPSHOT_PG_PARALLEL"] >= 0:
+            session.execute(text("SET LOCAL max_parallel_workers_per_gather = "
+                                 f"{int(settings['SNAPSHOT_PG_PARALLEL'])}"))
+        began = time.perf_counter()
+        nodes = refresher.port().node_summary
+        if nodes is not None:
+            nodes(session, TODAY)
+        nodes_s = time.perf_counter() - began
     raw = json.dumps(snapshot, ensure_ascii=False).encode()
     engine.dispose()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the app runs
@@ -279,7 +294,8 @@ def measure(url: str, interval: float = 30, samples: int = 3) -> dict[str, Any]:
     return {"interval_s": interval, "delays_s": delays, "cases": cases, "floor_s": floor_s, "full_s": full_s, "changed": changed,
             "incremental_s": incremental_s, "mode": mode,
             "identical": _core(snapshot) == _core(reference),
-            "rss_mb": rss_mb,
+            "rss_mb": rss_mb, "nodes_s": nodes_s,
+            "pg_parallel": settings["SNAPSHOT_PG_PARALLEL"],
             "json_kb": len(raw) / 1024, "zlib_kb": len(zlib.compress(raw, 6)) / 1024}
 
 
@@ -373,6 +389,8 @@ def _run(args: argparse.Namespace, url: str) -> None:
         f"{m['incremental_s']:.3f} s ({m['mode']}), "
         f"{100 * m['incremental_s'] / m['full_s']:.1f}% of full (goal <= 5%)",
         f"incremental == full (views and trend): {'yes' if m['identical'] else 'NO'}",
+        f"of every build (full or incremental) the 节点管控 section alone: {m['nodes_s']:.3f} s "
+        f"(builds as the scheduler runs them: SNAPSHOT_PG_PARALLEL = {m['pg_parallel']})",
         f"refresher peak RSS: {m['rss_mb']:.0f} MB; snapshot in the cache: "
         f"{m['json_kb']:.0f} KB JSON, {m['zlib_kb']:.0f} KB compressed",
         *_latency_lines(m),
