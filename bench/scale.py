@@ -55,7 +55,7 @@ from db.models import Case, Court, Officer, SnapshotChange, Team  # noqa: E402
 from db.session import begin_consistent_read, make_session_factory, session_scope  # noqa: E402
 from db.snapshot import store  # noqa: E402
 from db.snapshot.builder import build_snapshot, default_port  # noqa: E402
-from db.snapshot.refresh import Refresher  # noqa: E402
+from db.snapshot.refresh import Refresher, limit_parallelism  # noqa: E402
 
 TODAY = dt.date(2026, 11, 20)
 # the 高院 above the generated courts: the snapshot is its, the 辖区 every court (province)
@@ -279,9 +279,7 @@ def measure(url: str, interval: float = 30, samples: int = 3) -> dict[str, Any]:
         reference = build_snapshot(session, default_port(None), today=TODAY,
                                    court_code=PROVINCE["code"])
         # the 节点管控 section alone (not incremental: recomputed by every build)
-        if engine.dialect.name == "postgresql" and settings["SNAPSHOT_PG_PARALLEL"] >= 0:
-            session.execute(text("SET LOCAL max_parallel_workers_per_gather = "
-                                 f"{int(settings['SNAPSHOT_PG_PARALLEL'])}"))
+        limit_parallelism(session, settings["SNAPSHOT_PG_PARALLEL"])  # as the build did
         began = time.perf_counter()
         nodes = refresher.port().node_summary
         if nodes is not None:

@@ -61,6 +61,14 @@ def build_timing(total_s: float, cpu_s: float, core_s: float, check_s: float) ->
     return {k: round(v * 1000) for k, v in ms.items()}
 
 
+def limit_parallelism(session: Session, workers: int | None) -> None:
+    """Keep a build's scans from taking every core: at most `workers` parallel workers per
+    query (PostgreSQL; this transaction only; None or < 0: the server's default)."""
+    if (workers is not None and workers >= 0
+            and session.get_bind().dialect.name == "postgresql"):
+        session.execute(text(f"SET LOCAL max_parallel_workers_per_gather = {int(workers)}"))
+
+
 def describe(exc: BaseException) -> str:
     """Return a one-line cause for logs, the state record and /healthz."""
     text = " ".join(str(exc).split())
@@ -242,11 +250,7 @@ class Refresher:
             server_statement_limit(conn, self.deadline_s)
 
     def _limit_parallelism(self, session: Session) -> None:
-        """Keep a build's scans from taking every core (PostgreSQL; this transaction only)."""
-        if (self.pg_parallel is not None and self.pg_parallel >= 0
-                and session.get_bind().dialect.name == "postgresql"):
-            session.execute(text(f"SET LOCAL max_parallel_workers_per_gather = "
-                                 f"{int(self.pg_parallel)}"))
+        limit_parallelism(session, self.pg_parallel)
 
     def _after_publish(self, version: int) -> None:
         if self.after_publish is None:
