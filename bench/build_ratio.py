@@ -584,5 +584,5 @@ def _row(build: Build) -> str:
     return (f"{build.phase:<7} {build.ms / 1000:>6.1f} {build.publish_s:>6.1f} "
             f"{build.load:>5.1f} | "
             f"thread CPU {t.get('cpu_ms', 0):.1f}, core {t.get('core_ms', 0):.1f}, "
-            f"check {t.get('check_ms', 0):.1f}, other {t.get('other_ms', 0):.1f} | "
+            f"nodes {t.get('nodes_ms', 0):.1f}, check {t.get('check_ms', 0):.1f}, other {t.get('other_ms', 0):.1f} | "
             f"{build.attribution.line()}")

@@ -86,7 +86,7 @@ def _table(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def _court(session: Session, code: str | None) -> Court:
+def chosen_court(session: Session, code: str | None) -> Court:
     """The court of --court CODE, else the configured one (COURT_CODE, else the first court)."""
     chosen = code if code is not None else load_settings()["COURT_CODE"] or ""
     court = pick_court(session, chosen)
@@ -165,7 +165,7 @@ def indicators_command(period: Period, scope: str, ids: tuple[int, ...], court_c
         raise click.UsageError("--children 只用于 --scope court，不与 --id 同用，--key 至多一个")
     cmp: Period | bool | None = False if no_compare else compare
     with _session() as (session, settings):
-        court = _run(lambda: _court(session, court_code))
+        court = _run(lambda: chosen_court(session, court_code))
         if children:
             ranking = _run(lambda: _ranking(session, settings, court, (keys or ("closure_rate",))[0],
                                             period, cmp))

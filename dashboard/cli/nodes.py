@@ -15,12 +15,14 @@ from dashboard.cli.common import (
     open_session,
     rules_for,
 )
+from dashboard.cli.indicators import chosen_court
 from dashboard.config import load_settings
 from db.nodes.ageing import payment_ageing
 from db.nodes.counts import node_list, node_summary
 from db.nodes.rules import RuleSet, source_parts
 from db.nodes.sql import STATUSES, NodeFilter
 from db.nodes.views import renewal_reminders
+from db.snapshot.builder import load_org, node_courts
 
 
 @click.group(help="节点管控：节点状态、规则、续封提醒、案款账龄")
@@ -61,8 +63,10 @@ def warn_calendar(rules: RuleSet, day: dt.date) -> None:
 @click.option("--list", "as_list", is_flag=True, help="列出超期和临期的节点明细")
 @click.option("--limit", default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--court", "court_code", help="汇总哪个法院及其辖区（法院代字；默认 COURT_CODE，即看板的法院）")
 def nodes_status(today: dt.datetime | None, team_id: int | None, officer_id: int | None,
-                 node_key: str | None, as_list: bool, limit: int, as_json: bool) -> None:
+                 node_key: str | None, as_list: bool, limit: int, as_json: bool,
+                 court_code: str | None) -> None:
     with open_session() as (session, settings):
         day, rules = court_today(settings, today), rules_for(settings)
         warn_calendar(rules, day)
@@ -72,10 +76,13 @@ def nodes_status(today: dt.datetime | None, team_id: int | None, officer_id: int
                              nodes=(node_key,) if node_key else ())
             rows = node_list(session, day, rules, filters=flt, limit=limit)
             return echo_json(rows) if as_json else _print_rows(rows, day)
-        summary = node_summary(session, day, rules)
+        # the wall's 节点管控 section: the court and its 辖区 (builder.node_courts)
+        court = chosen_court(session, court_code)
+        summary = node_summary(session, day, rules,
+                               courts=node_courts(session, load_org(session, court)))
     if as_json:
         return echo_json(summary)
-    click.echo(f"节点状态（{summary['as_of']}，规则 {summary['rules']}）")
+    click.echo(f"{court.name}节点状态（{summary['as_of']}，规则 {summary['rules']}）")
     labels = [STATUSES[s].label for s in STATUSES]
     echo_table([["节点", *labels], *[[n["name"], *[n[s] for s in STATUSES]] for n in summary["by_node"]],
                 ["合计", *[summary["totals"][s] for s in STATUSES]]])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, Index, Integer, Numeric, String
+from sqlalchemy import Boolean, DateTime, Index, Integer, Numeric, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base
@@ -49,7 +49,9 @@ class SnapshotChange(Base):
     (migration 0015_change_tracking), read and deleted by the refresher (db/snapshot/changes.py).
 
     One row per old and per new version of a changed row: its team, and for a closed case
-    its team at 结案 (closed_team_id, which may be NULL: figures of no team)."""
+    its team at 结案 (closed_team_id, which may be NULL: figures of no team). Events, pauses,
+    extensions and payments also write a `nodes_only` row naming their case (migration
+    0018_node_changes): the 节点管控 section recounts that case's current team."""
 
     __tablename__ = "snapshot_changes"
     __table_args__ = {"comment": "快照增量刷新的变更记录 (触发器写入，刷新后删除)"}
@@ -58,3 +60,8 @@ class SnapshotChange(Base):
     team_id: Mapped[int | None] = mapped_column(Integer, comment="承办团队 (NULL: 无团队)")
     closed: Mapped[bool] = mapped_column(Boolean, default=False, comment="已结案 (结案团队有效)")
     closed_team_id: Mapped[int | None] = mapped_column(Integer, comment="结案时的承办团队")
+    # migration 0018_node_changes: a changed event, pause, extension or payment names its case
+    case_id: Mapped[int | None] = mapped_column(
+        Integer, comment="变更的事件、中止、延长或案款所属案件 (节点管控按其当前团队重算)")
+    nodes_only: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), comment="只涉及节点管控 (指标不读这些表)")

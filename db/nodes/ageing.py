@@ -34,9 +34,11 @@ def payment_ageing(
     bands: tuple[int, ...] = DEFAULT_BANDS,
     team_ids: tuple[int, ...] = (),
     court_id: int | None = None,
+    court_ids: tuple[int, ...] = (),
 ) -> dict[str, Any]:
     """Money received but not paid out as of `today`, by age band (count and amount);
-    `team_ids` / `court_id` narrow it to those teams' / that court's cases.
+    `team_ids` / `court_id` / `court_ids` narrow it to those teams' / that court's / those
+    courts' cases.
 
     The same rows and amounts as the 待发放案款 indicator (db/indicators/payments.py): money
     unpaid at `today`, plus the unpaid remainder of receipts paid out only in part."""
@@ -55,6 +57,8 @@ def payment_ageing(
         stmt = stmt.where(Case.team_id.in_(team_ids))
     if court_id is not None:
         stmt = stmt.where(Case.court_id == court_id)
+    if court_ids:
+        stmt = stmt.where(Case.court_id.in_(court_ids))
     found = {key: (int(n), Decimal(total or 0), oldest) for key, n, total, oldest in session.execute(stmt)}
     rows = []
     for key, label in _band_labels(bands):

@@ -37,6 +37,8 @@ class NodeFilter:
 
     case_ids: tuple[int, ...] = ()
     team_ids: tuple[int, ...] = ()
+    # the cases of no team too (with team_ids), or only those (without)
+    no_team: bool = False
     officer_ids: tuple[int, ...] = ()
     court_ids: tuple[int, ...] = ()
     nodes: tuple[str, ...] = ()
@@ -83,17 +85,26 @@ def _case_conditions(rule: NodeRule, ctx: Ctx) -> list[ColumnElement[bool]]:
     optional = (
         (rule.case_types, Case.type_code),
         (f.case_ids, Case.id),
-        (f.team_ids, Case.team_id),
         (f.officer_ids, Case.officer_id),
         (f.court_ids, Case.court_id),
     )
     conds += [col.in_(vals) for vals, col in optional if vals]
+    if f.team_ids or f.no_team:
+        conds.append(team_condition(Case.team_id, f.team_ids, f.no_team))
     if f.active_since and not rule.after_closing:
         conds.append(or_(Case.closed_on.is_(None), Case.closed_on >= f.active_since))
     elif f.active_since and f.unfinished_only and rule.after_closing_methods:  # others: done rows only
         conds.append(or_(Case.closed_on.is_(None), Case.closed_on >= f.active_since,
                          Case.closing_method.in_(rule.after_closing_methods)))
     return conds
+
+
+def team_condition(col: Any, ids: tuple[int, ...], no_team: bool) -> ColumnElement[bool]:
+    """`col` is one of `ids`, or (no_team) NULL."""
+    parts = [col.in_(ids)] if ids else []
+    if no_team:
+        parts.append(col.is_(None))
+    return or_(*parts)
 
 
 def _event_day(event: Any, ctx: Ctx) -> ColumnElement[Any]:

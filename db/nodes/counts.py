@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import and_, case, func, literal, or_, select
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Case, Officer, Team
 from db.nodes.ageing import payment_ageing
+from db.nodes.builders import team_condition
 from db.nodes.rules import RuleSet
 from db.nodes.sql import STATUSES, NodeFilter, node_rows
 
@@ -28,12 +30,13 @@ def _filter_for(scope: str, ids: Iterable[int] | None) -> NodeFilter:
     return NodeFilter(**narrowing)
 
 
-def _open_cases(session: Session, col: Any, today: dt.date, rules: RuleSet, ids: tuple[int, ...]) -> dict[int, int]:
+def _open_cases(session: Session, col: Any, today: dt.date, rules: RuleSet,
+                ids: tuple[int, ...], *where: Any) -> dict[int, int]:
     categories = sorted({c for r in rules.nodes for c in r.categories})
     stmt = (
         select(col, func.count())
         .where(Case.category.in_(categories), Case.filed_on <= today,
-               or_(Case.closed_on.is_(None), Case.closed_on > today))
+               or_(Case.closed_on.is_(None), Case.closed_on > today), *where)
         .group_by(col)
     )
     if ids:
@@ -76,13 +79,48 @@ def filters_ids(filters: NodeFilter, scope: str) -> tuple[int, ...]:
 SUMMARY_WINDOW_DAYS = 365
 
 
-def _by_node_and_team(session: Session, today: dt.date, rules: RuleSet) -> list[tuple[str, int | None, str, int]]:
+@dataclass
+class NodeParts:
+    """What the summary's node figures are made of, per team of the case's current holder
+    (None: cases of no team): node rows by (node, status), and open cases. Plain counts, so a
+    team's part recounted alone replaces its old one exactly (db/snapshot/nodes.py)."""
+
+    counts: dict[int | None, dict[tuple[str, str], int]] = field(default_factory=dict)
+    open: dict[int | None, int] = field(default_factory=dict)
+
+    def replaced(self, fresh: NodeParts, teams: Collection[int | None]) -> NodeParts:
+        """These parts with `teams`' replaced by `fresh`'s (a team gone from fresh is gone)."""
+        counts = {t: c for t, c in self.counts.items() if t not in teams}
+        opened = {t: n for t, n in self.open.items() if t not in teams}
+        counts.update(fresh.counts)
+        opened.update(fresh.open)
+        return NodeParts(counts, opened)
+
+
+def node_parts(session: Session, today: dt.date, rules: RuleSet, *,
+               courts: Sequence[int] = (),
+               teams: Collection[int | None] | None = None) -> NodeParts:
+    """The summary's parts: open cases and cases closed within SUMMARY_WINDOW_DAYS (plus the
+    unfinished nodes that rules watch after closing) of `courts` (empty: every court), of
+    `teams` only (None: every team; None in it: the cases of no team)."""
     since = today - dt.timedelta(days=SUMMARY_WINDOW_DAYS)
-    rows = node_rows(session, rules, today, NodeFilter(active_since=since))
-    stmt = select(rows.c.node, rows.c.team_id, rows.c.status, func.count()).group_by(
-        rows.c.node, rows.c.team_id, rows.c.status
-    )
-    return [(node, team, status, int(n)) for node, team, status, n in session.execute(stmt)]
+    narrowing: dict[str, Any] = {"court_ids": tuple(courts)} if courts else {}
+    where: list[Any] = [Case.court_id.in_(tuple(courts))] if courts else []
+    if teams is not None:
+        ids, none = tuple(sorted(t for t in teams if t is not None)), None in teams
+        if not ids and not none:
+            return NodeParts()
+        narrowing.update(team_ids=ids, no_team=none)
+        where.append(team_condition(Case.team_id, ids, none))
+    rows = node_rows(session, rules, today, NodeFilter(active_since=since, **narrowing))
+    stmt = select(rows.c.team_id, rows.c.node, rows.c.status, func.count()).group_by(
+        rows.c.team_id, rows.c.node, rows.c.status)
+    parts = NodeParts()
+    for team, node, status, n in session.execute(stmt):
+        parts.counts.setdefault(team, {})[(node, status)] = int(n)
+    for team, n in _open_cases(session, Case.team_id, today, rules, (), *where).items():
+        parts.open[team] = n
+    return parts
 
 
 def _team_names(session: Session) -> dict[int, str]:
@@ -98,26 +136,35 @@ def _team_entry(team: int | None, names: dict[int, str], c: dict[str, int], open
     }
 
 
-def node_summary(session: Session, today: dt.date, rules: RuleSet) -> dict[str, Any]:
-    """The snapshot's "nodes" field: counts by status, by node and by team, plus 督办 and 案款.
+def node_summary(session: Session, today: dt.date, rules: RuleSet, *,
+                 courts: Sequence[int] = ()) -> dict[str, Any]:
+    """The snapshot's "nodes" field: counts by status, by node and by team, plus 督办 and 案款,
+    of `courts` (a snapshot's court and its 辖区; empty: every court of the database).
 
     Covers open cases and cases closed within SUMMARY_WINDOW_DAYS (plus the unfinished nodes that
-    rules watch after closing), so its cost follows the live workload, not the archive.
-    """
+    rules watch after closing), so its cost follows the live workload, not the archive."""
+    return summary_from_parts(session, today, rules, node_parts(session, today, rules,
+                                                                courts=courts), courts=courts)
+
+
+def summary_from_parts(session: Session, today: dt.date, rules: RuleSet, parts: NodeParts, *,
+                       courts: Sequence[int] = ()) -> dict[str, Any]:
+    """`node_summary` from its node parts; 督办 and 案款 are read here (few rows)."""
+    from db.auth.access import Scope
     from db.supervision.orders import status_counts
 
-    grouped = _by_node_and_team(session, today, rules)
     totals = {s: 0 for s in STATUSES}
     by_node: dict[str, dict[str, Any]] = {
         r.key: {"key": r.key, "name": r.name, "kind": r.kind, **{s: 0 for s in STATUSES}}
         for r in rules.nodes}
     by_team: dict[int | None, dict[str, int]] = {}
-    for node, team, status, n in grouped:
-        totals[status] += n
-        by_node[node][status] += n
-        by_team.setdefault(team, {s: 0 for s in STATUSES})[status] += n
-    opened = _open_cases(session, Case.team_id, today, rules, ())
+    for team, counts in parts.counts.items():
+        for (node, status), n in counts.items():
+            totals[status] += n
+            by_node[node][status] += n
+            by_team.setdefault(team, {s: 0 for s in STATUSES})[status] += n
     names = _team_names(session)
+    scope = Scope(court=True, court_ids=frozenset(courts)) if courts else None
     return {
         "as_of": today.isoformat(),
         "rules": rules.digest(),
@@ -125,11 +172,11 @@ def node_summary(session: Session, today: dt.date, rules: RuleSet) -> dict[str, 
         "totals": totals,
         "by_node": list(by_node.values()),
         "by_team": [
-            _team_entry(team, names, c, opened.get(team, 0) if team else 0)
+            _team_entry(team, names, c, parts.open.get(team, 0) if team else 0)
             for team, c in sorted(by_team.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
         ],
-        "payments": payment_ageing(session, today),
-        "supervision": status_counts(session, today),
+        "payments": payment_ageing(session, today, court_ids=tuple(courts)),
+        "supervision": status_counts(session, today, scope),
     }
 
 

@@ -55,8 +55,8 @@ class IndicatorPort:
     monthly_trend: Callable[..., dict[Any, list[Any]]]
     settings: Any
     keys: Sequence[str]  # every registry key: trend keys are filtered against it
-    # (session, today) -> the node-control summary; None leaves "nodes" null
-    node_summary: Callable[[Session, dt.date], dict[str, Any]] | None = None
+    # the 节点管控 rules (db.nodes.rules.RuleSet) of the "nodes" section; None leaves it null
+    node_rules: Any = None
 
 
 def default_port(settings_path: str | None,
@@ -64,24 +64,29 @@ def default_port(settings_path: str | None,
     """Bind the real indicator engine (and node rules, given app settings)."""
     from db import indicators
 
-    summary = None
+    rules = None
     if app_settings is not None:
-        from db.nodes.counts import node_summary
         from db.nodes.rules import load_rules_from_settings
 
         rules = load_rules_from_settings(app_settings)
-
-        def summary(session: Session, today: dt.date) -> dict[str, Any]:
-            return node_summary(session, today, rules)
-
     return IndicatorPort(
         compute=indicators.compute,
         compute_all=indicators.compute_all,
         monthly_trend=indicators.monthly_trend,
         settings=indicators.load_indicator_settings(settings_path or None),
         keys=tuple(indicators.REGISTRY),
-        node_summary=summary,
+        node_rules=rules,
     )
+
+
+def node_section(session: Session, port: IndicatorPort, today: dt.date,
+                 courts: Sequence[int]) -> dict[str, Any] | None:
+    """The "nodes" section through the port (db/nodes/counts.py), None without node rules."""
+    if port.node_rules is None:
+        return None
+    from db.nodes.counts import node_summary
+
+    return node_summary(session, today, port.node_rules, courts=courts)
 
 
 @dataclass(frozen=True)
@@ -145,6 +150,14 @@ def load_org(session: Session, court: Court) -> Org:
                [t.id for t in teams if t.kind == CENTER_KIND],
                [o.id for o in officers if o.kind == CENTER_KIND],
                load_region(session, court))
+
+
+def node_courts(session: Session, org: Org) -> tuple[int, ...]:
+    """The courts a snapshot's 节点管控 section counts: the court and its 辖区; () when those
+    are every court of the database (no condition to pay for)."""
+    mine = set(org.region.court_ids if org.region is not None else [org.court.id])
+    every = set(session.scalars(select(Court.id)))
+    return () if every <= mine else tuple(sorted(mine))
 
 
 def data_as_of(session: Session) -> dt.datetime | None:
@@ -338,16 +351,20 @@ def _definitions(settings: Any) -> dict[str, Any]:
 # periods and today, return the views and the trend. None: compute them through the port.
 Core = Callable[[Session, Org, dict[str, dict[str, Any]], dt.date], tuple[dict[str, Any],
                                                                            dict[str, Any]]]
+# … and of the 节点管控 section (db/snapshot/nodes.py): given today and the courts it counts
+# (node_courts), return the section. None: node_section through the port.
+Nodes = Callable[[Session, dt.date, tuple[int, ...]], dict[str, Any] | None]
 
 
 def build_snapshot(session: Session, port: IndicatorPort, *, today: dt.date,
                    court_code: str = "", tz: dt.tzinfo = dt.UTC,
-                   core: Core | None = None) -> dict[str, Any]:
+                   core: Core | None = None, nodes: Nodes | None = None) -> dict[str, Any]:
     """Compute the snapshot body (everything but version, timing and status).
 
     The views and the trend (the indicator core, the expensive part) come from `core` when
-    given (the refresher's incremental core), else from the port; every other section is
-    computed here on every build (a new section goes next to nodes/feed/campaign below)."""
+    given (the refresher's incremental core), else from the port, and the 节点管控 section from
+    `nodes` likewise; every other section is computed here on every build (a new section goes
+    next to feed/campaign below)."""
     # The first read: on a consistent-read session (db.session.begin_consistent_read) every
     # later pass sees the database as of this as-of.
     as_of = data_as_of(session)
@@ -372,7 +389,8 @@ def build_snapshot(session: Session, port: IndicatorPort, *, today: dt.date,
         court={"id": court.id, "code": court.code, "name": court.name},
         views=views,
         trend=trend,
-        nodes=port.node_summary(session, today) if port.node_summary else None,
+        nodes=(nodes or (lambda s, day, courts: node_section(s, port, day, courts)))(
+            session, today, node_courts(session, org)),
         feed=latest_feed(session, court.id, tz=tz),
         campaign=campaign_summary(session, court.id, today, tz=tz),
         # the running 专项行动 shown on the wall (their own screen joins the rotation)

@@ -301,7 +301,8 @@ def live_violations(session: Session, body: Mapping[str, Any], settings: Indicat
 def incremental_violations(session: Session, body: Mapping[str, Any], port: Any,
                            today: dt.date) -> list[Violation]:
     """The incremental refresh's path against the snapshot (db/snapshot/incremental.py):
-    a full build from kept groups and an incremental merge must give its views and trend."""
+    a full build from kept groups and an incremental merge must give its views and trend, and
+    (with node rules) a full and an incremental node count its 节点管控 section."""
     from db.snapshot.builder import (
         CUMULATIVE_KEY,
         TREND_KEYS,
@@ -315,7 +316,15 @@ def incremental_violations(session: Session, body: Mapping[str, Any], port: Any,
     if court is None:
         return []
     core = IndicatorCore(port.settings, port.keys, TREND_KEYS, CUMULATIVE_KEY[1])
-    found = incremental_differences(session, core, load_org(session, court), body["periods"],
+    org = load_org(session, court)
+    found = incremental_differences(session, core, org, body["periods"],
                                     today, trend_months(today), body.get("views") or {},
                                     body.get("trend") or {}, region=body.get("region"))
+    if getattr(port, "node_rules", None) is not None and body.get("nodes") is not None:
+        # the 节点管控 section (db/snapshot/nodes.py): the court's first teams and no team
+        from db.snapshot.builder import node_courts
+        from db.snapshot.nodes import node_differences
+
+        found += node_differences(session, port.node_rules, node_courts(session, org), today,
+                                  body["nodes"], {*org.team_ids[:5], None})
     return [Violation("增量刷新", "增量/全量", text) for text in found]

@@ -24,6 +24,7 @@ from db.snapshot.builder import (
 )
 from db.snapshot.check import check_report
 from db.snapshot.incremental import CoreResult, IndicatorCore
+from db.snapshot.nodes import NodeCore, NodeResult
 from db.snapshot.store import CacheLike, RefreshState, iso
 from db.timeouts import TIMEOUT_OPTION, server_statement_limit
 
@@ -51,13 +52,15 @@ def consumed(fingerprint: str) -> str:
     return fingerprint.rsplit("|", 1)[0] + "|0"
 
 
-def build_timing(total_s: float, cpu_s: float, core_s: float, check_s: float) -> dict[str, int]:
+def build_timing(total_s: float, cpu_s: float, core_s: float, check_s: float,
+                 nodes_s: float = 0.0) -> dict[str, int]:
     """Where a build's time went, in ms: `cpu_ms` is the building thread's own CPU time (the
     rest of `duration_ms` it waited: for the database, or for a core when the machine is busy),
-    `core_ms` the indicator core (db/snapshot/incremental.py), `check_ms` the invariants,
-    `other_ms` everything else (nodes, feed, campaigns, centre, the consistent read's setup)."""
-    ms = {"cpu_ms": cpu_s, "core_ms": core_s, "check_ms": check_s,
-          "other_ms": max(0.0, total_s - core_s - check_s)}
+    `core_ms` the indicator core (db/snapshot/incremental.py), `nodes_ms` the 节点管控 section
+    (db/snapshot/nodes.py), `check_ms` the invariants, `other_ms` everything else (feed,
+    campaigns, centre, the consistent read's setup)."""
+    ms = {"cpu_ms": cpu_s, "core_ms": core_s, "nodes_ms": nodes_s, "check_ms": check_s,
+          "other_ms": max(0.0, total_s - core_s - nodes_s - check_s)}
     return {k: round(v * 1000) for k, v in ms.items()}
 
 
@@ -112,7 +115,9 @@ class Refresher:
     read_sessions: sessionmaker[Session] | None = None
     _port: IndicatorPort | None = field(default=None, init=False)
     _core: IndicatorCore | None = field(default=None, init=False)
+    _nodes: NodeCore | None = field(default=None, init=False)
     last_mode: str | None = field(default=None, init=False)  # "full"/"incremental"/None
+    last_node_mode: str | None = field(default=None, init=False)  # … of the 节点管控 section
 
     def reads(self) -> sessionmaker[Session]:
         """Sessions for the change check and the build: the read URL's, else the primary's."""
@@ -179,12 +184,19 @@ class Refresher:
             self._core = IndicatorCore(port.settings, port.keys, TREND_KEYS, CUMULATIVE_KEY[1])
         return self._core
 
+    def node_core(self) -> NodeCore | None:
+        """The kept 节点管控 parts (None: the port has no node rules, no section)."""
+        if self._nodes is None and self.port().node_rules is not None:
+            self._nodes = NodeCore(self.port().node_rules)
+        return self._nodes
+
     def _publish(self, state: RefreshState, now: dt.datetime, fingerprint: str,
                  today: dt.date, full: bool = False) -> None:
         started, cpu_started = time.perf_counter(), time.thread_time()
         store.write_state(self.cache, state.computing(now))  # not stale while it computes
         found: list[CoreResult] = []
-        core_s = 0.0
+        counted: list[NodeResult] = []
+        core_s = nodes_s = 0.0
         with session_scope(self.reads()) as session:
             # every pass of the build reads the same instant of the database (issue #15 §1)
             begin_consistent_read(session)
@@ -204,8 +216,23 @@ class Refresher:
                 core_s += time.perf_counter() - began
                 return result.views, result.trend
 
+            node_core = self.node_core()
+
+            def node_section(s: Session, day: dt.date,
+                             courts: tuple[int, ...]) -> dict[str, Any] | None:
+                nonlocal nodes_s
+                if node_core is None:
+                    return None
+                began = time.perf_counter()
+                result = node_core.compute(s, day, courts, None if full or not self.incremental
+                                           else seen.node_teams, version=state.version)
+                counted.append(result)
+                nodes_s += time.perf_counter() - began
+                return result.section
+
             body = self.build(session, self.port(), today=today,
-                              court_code=self.court_code, tz=self.tz, core=indicator_core)
+                              court_code=self.court_code, tz=self.tz, core=indicator_core,
+                              nodes=node_section)
         if not self._allowed():
             raise RuntimeError("不再持有主控锁，本次刷新结果未写入")
         with session_scope(self.sessions) as session:  # written by the leader: read where written
@@ -218,7 +245,7 @@ class Refresher:
         snapshot = {"version": floor + 1, **body, "computed_at": iso(self.clock()),
                     "duration_ms": round((done - started) * 1000),
                     "timing": build_timing(done - started, time.thread_time() - cpu_started,
-                                           core_s, done - checking),
+                                           core_s, done - checking, nodes_s),
                     "status": "ok", "last_error": None}
         self._persist(snapshot, now)
         store.publish(self.cache, snapshot, state)
@@ -229,6 +256,7 @@ class Refresher:
         if found:
             found[-1].state.version = snapshot["version"]
             core.state = found[-1].state
+        self._keep_nodes(counted, snapshot["version"])
         with session_scope(self.sessions) as session:
             changes.consume(session, seen.ids)
         self._after_publish(snapshot["version"])
@@ -238,9 +266,18 @@ class Refresher:
             computed_at=snapshot["computed_at"], as_of=snapshot["as_of"],
             checked_at=iso(self.clock()), duration_ms=snapshot["duration_ms"]))
         timing = snapshot["timing"]
-        log.info("快照 %s 已发布，用时 %s 毫秒（本线程 CPU %s 毫秒；指标核心 %s、核对 %s、其余 %s）",
-                 snapshot["version"], snapshot["duration_ms"], timing["cpu_ms"],
-                 timing["core_ms"], timing["check_ms"], timing["other_ms"])
+        log.info("快照 %s 已发布，用时 %s 毫秒（本线程 CPU %s 毫秒；指标核心 %s、节点管控 %s、核对 %s、"
+                 "其余 %s）", snapshot["version"], snapshot["duration_ms"], timing["cpu_ms"],
+                 timing["core_ms"], timing["nodes_ms"], timing["check_ms"], timing["other_ms"])
+
+    def _keep_nodes(self, counted: list[NodeResult], version: int) -> None:
+        """The node parts behind the published snapshot: the next build's base."""
+        self.last_node_mode = counted[-1].mode if counted else None
+        if self._nodes is not None:
+            self._nodes.state = None
+            if counted:
+                counted[-1].state.version = version
+                self._nodes.state = counted[-1].state
 
     def _allow_long(self, session: Session) -> None:
         """Give the build's transaction the refresh deadline instead of a page's statement limit."""

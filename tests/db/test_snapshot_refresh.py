@@ -71,7 +71,7 @@ def test_recompute_only_when_data_or_day_changes(engine) -> None:
     assert snap["version"] == 1 and snap["status"] == "ok" and snap["court"]["code"] == "内0221"
     assert snap["duration_ms"] >= 0 and snap["computed_at"].endswith("+00:00")
     timing = snap["timing"]  # where the build's time went (no figures asserted: no timing tests)
-    assert set(timing) == {"cpu_ms", "core_ms", "check_ms", "other_ms"}
+    assert set(timing) == {"cpu_ms", "core_ms", "nodes_ms", "check_ms", "other_ms"}
     assert all(isinstance(v, int) and v >= 0 for v in timing.values())
     clock.advance(seconds=30)
     assert refresher.run() == UNCHANGED and build.calls == 1
@@ -202,7 +202,11 @@ def test_a_build_on_postgresql_uses_the_configured_parallelism(engine) -> None:
 
 
 def test_build_timing_splits_the_duration() -> None:
-    """core + check + other = the duration; CPU is reported beside it, not part of the split."""
-    assert build_timing(2.0, 0.5, 1.2, 0.3) == {"cpu_ms": 500, "core_ms": 1200, "check_ms": 300,
-                                                "other_ms": 500}
+    """core + nodes + check + other = the duration; CPU is reported beside it, not part of
+    the split."""
+    assert build_timing(2.0, 0.5, 1.2, 0.3) == {"cpu_ms": 500, "core_ms": 1200, "nodes_ms": 0,
+                                                "check_ms": 300, "other_ms": 500}
+    assert build_timing(2.0, 0.5, 1.0, 0.3, 0.4) == {"cpu_ms": 500, "core_ms": 1000,
+                                                     "nodes_ms": 400, "check_ms": 300,
+                                                     "other_ms": 300}
     assert build_timing(1.0, 1.0, 0.7, 0.4)["other_ms"] == 0  # rounding never goes negative
