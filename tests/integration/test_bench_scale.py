@@ -22,7 +22,9 @@ def test_scale_bench_prints_every_figure_and_the_change_reaches_the_wall() -> No
         cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
     assert out.returncode == 0, out.stderr[-3000:]
     text = out.stdout
-    assert "incremental == full (views and trend): yes" in text, text
+    assert "incremental == full (views, trend, 辖区, 节点管控): yes" in text, text
+    assert re.search(r"the 节点管控 section of the full build: [\d.]+ s, of the incremental "
+                     r"one: [\d.]+ s \(incremental\)", text), text
     assert re.search(r"ratio full / floor: \d+\.\d\d", text), text
     found = re.search(r"change → wall poll \(refresh every 3 s, the app's scheduler\): "
                       r"([\d.]+), ([\d.]+) s; worst ([\d.]+) s", text)
