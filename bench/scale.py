@@ -268,7 +268,7 @@ def measure(url: str, interval: float = 30, samples: int = 3) -> dict[str, Any]:
     refresher.run(full=True)
     full_s = time.perf_counter() - began
     assert refresher.last_mode == "full", refresher.last_mode
-    full_nodes_ms = (store.current_snapshot(refresher.cache) or {})["timing"]["nodes_ms"]
+    full_timing = (store.current_snapshot(refresher.cache) or {})["timing"]
     changed = _change(sessions, random.Random(21))
     began = time.perf_counter()
     refresher.run()
@@ -287,8 +287,9 @@ def measure(url: str, interval: float = 30, samples: int = 3) -> dict[str, Any]:
     return {"interval_s": interval, "delays_s": delays, "cases": cases, "floor_s": floor_s, "full_s": full_s, "changed": changed,
             "incremental_s": incremental_s, "mode": mode, "node_mode": node_mode,
             "identical": _core(snapshot) == _core(reference),
-            "rss_mb": rss_mb, "nodes_full_s": full_nodes_ms / 1000,
+            "rss_mb": rss_mb, "nodes_full_s": full_timing["nodes_ms"] / 1000,
             "nodes_incremental_s": snapshot["timing"]["nodes_ms"] / 1000,
+            "timing": {"full": full_timing, "incremental": snapshot["timing"]},
             "pg_parallel": settings["SNAPSHOT_PG_PARALLEL"],
             "json_kb": len(raw) / 1024, "zlib_kb": len(zlib.compress(raw, 6)) / 1024}
 
@@ -387,6 +388,9 @@ def _run(args: argparse.Namespace, url: str) -> None:
         f"the 节点管控 section of the full build: {m['nodes_full_s']:.3f} s, of the incremental "
         f"one: {m['nodes_incremental_s']:.3f} s ({m['node_mode']}) (builds as the scheduler "
         f"runs them: SNAPSHOT_PG_PARALLEL = {m['pg_parallel']})",
+        *[f"{build} build's time (s): " + ", ".join(
+            f"{key.removesuffix('_ms')} {ms / 1000:.3f}" for key, ms in spent.items())
+          for build, spent in m["timing"].items()],
         f"refresher peak RSS: {m['rss_mb']:.0f} MB; snapshot in the cache: "
         f"{m['json_kb']:.0f} KB JSON, {m['zlib_kb']:.0f} KB compressed",
         *_latency_lines(m),

@@ -6,7 +6,7 @@ deadline_raw); db.nodes.sql adds the deadline, the status and the days left.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +64,8 @@ class Ctx:
     today: dt.date
     filters: NodeFilter
     first_day: dt.date | None  # earliest start day a working-day map must cover
+    # the one pass of the event rules that start on a case date (`case_date_pass`), None: none
+    case_dates: Any = None
 
     @property
     def cutoff(self) -> dt.datetime:
@@ -122,9 +124,11 @@ def _event_rule(rule: NodeRule, ctx: Ctx) -> Select[Any]:
     subquery): the aggregate is computed once (never inlined into each later reference) and
     PostgreSQL can hash-join it; the case columns are joined back by primary key.
     """
+    if rule.starts_on_case_date and ctx.case_dates is not None and \
+            f"in_{rule.key}" in ctx.case_dates.c:
+        return _from_case_dates(rule, ctx.case_dates)
     if rule.starts_on_case_date:
-        cols = [getattr(Case, name) for name in rule.start]
-        start = cols[0] if len(cols) == 1 else func.coalesce(*cols)
+        start = _case_start(rule)
         done = _first_done(rule, ctx, Case.__table__, Case.id, start, _case_conditions(rule, ctx))
         source: Any = Case.__table__.join(done, done.c.case_id == Case.id)
     else:
@@ -139,6 +143,56 @@ def _event_rule(rule: NodeRule, ctx: Ctx) -> Select[Any]:
                done.c.done_on, literal(0).label("shift"), blank("deadline_raw", Date))
         .select_from(source)
         .where(*_case_conditions(rule, ctx))
+    )
+
+
+def _case_start(rule: NodeRule) -> ColumnElement[Any]:
+    cols = [getattr(Case, name) for name in rule.start]
+    return cols[0] if len(cols) == 1 else func.coalesce(*cols)
+
+
+def case_date_pass(rules: Sequence[NodeRule], ctx: Ctx) -> Any:
+    """One pass over the cases (and their events) for every event rule that starts on a case
+    date (立案/收案): per case, whether each rule covers it (in_<key>), its start (start_<key>)
+    and the local day of its first done event in [start, today] (done_<key>). A CTE the rules'
+    SELECTs share (PostgreSQL materializes a CTE read more than once): one scan and one
+    grouping instead of one per rule. None when fewer than two such rules are chosen."""
+    chosen = [r for r in rules if r.kind == "event" and r.starts_on_case_date]
+    if len(chosen) < 2:
+        return None
+    ev = aliased(CaseEvent)
+    day = _event_day(ev, ctx)
+    covers = {r.key: and_(*_case_conditions(r, ctx)) for r in chosen}
+    kinds = sorted({k for r in chosen for k in r.done})
+    firsts = (
+        select(Case.id.label("case_id"), *[
+            func.min(case((and_(ev.kind.in_(r.done), day >= _case_start(r)), day)))
+            .label(f"done_{r.key}") for r in chosen])
+        .select_from(Case)
+        .outerjoin(ev, and_(ev.case_id == Case.id, ev.kind.in_(kinds),
+                            ev.occurred_at < ctx.cutoff))
+        .where(or_(*covers.values()))
+        .group_by(Case.id)
+        .subquery("case_date_firsts")
+    )
+    return (
+        select(*_case_columns(),
+               *[case((covers[r.key], 1), else_=0).label(f"in_{r.key}") for r in chosen],
+               *[_case_start(r).label(f"start_{r.key}") for r in chosen],
+               *[firsts.c[f"done_{r.key}"] for r in chosen])
+        .select_from(Case.__table__.join(firsts, firsts.c.case_id == Case.id))
+        .cte("case_dates")
+    )
+
+
+def _from_case_dates(rule: NodeRule, shared: Any) -> Select[Any]:
+    """An event rule's rows read from the shared pass (`case_date_pass`)."""
+    c = shared.c
+    return (
+        select(c.case_id, *[c[name] for name in _CASE_COLS], blank("item_id", Integer),
+               c[f"start_{rule.key}"].label("start_on"), c[f"done_{rule.key}"].label("done_on"),
+               literal(0).label("shift"), blank("deadline_raw", Date))
+        .where(c[f"in_{rule.key}"] == 1)
     )
 
 

@@ -7,7 +7,7 @@ negative means days over. No Python loop touches individual cases.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import (
@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement, Subquery, column
 
 from db.models import Case, Payment
-from db.nodes.builders import BUILDERS, Ctx, NodeFilter, blank
+from db.nodes.builders import BUILDERS, Ctx, NodeFilter, blank, case_date_pass
 from db.nodes.rules import NodeRule, RuleSet
 from db.sqldates import add_days, as_date, datediff, months
 
@@ -138,6 +138,7 @@ def node_rows(
     chosen = [r for r in rules.nodes if not filters.nodes or r.key in filters.nodes]
     if not chosen:
         return select(*_empty_columns()).where(false()).subquery("node_rows")
+    ctx = replace(ctx, case_dates=case_date_pass(chosen, ctx))
     return union_all(*[_rule_rows(rule, ctx) for rule in chosen]).subquery("node_rows")
 
 

@@ -235,3 +235,45 @@ def test_the_checker_compares_the_node_paths(engine) -> None:
         found = incremental_violations(session, body, port, TODAY)
     assert [v for v in found if "节点管控全量" in v.detail] and \
         [v for v in found if "节点管控增量" in v.detail], found
+
+
+def test_the_shared_case_date_pass_gives_each_rule_s_own_rows(engine, monkeypatch) -> None:
+    """The event rules that start on a case date read one shared pass (builders.case_date_pass)
+    when several are chosen: the same rows, statuses and days as each rule's own SELECT."""
+    from db.nodes import sql
+    from db.nodes.counts import node_list
+
+    sessions = make_session_factory(engine)
+    _seed(sessions)
+    rng = random.Random(5)
+    with session_scope(sessions) as session:
+        for _ in range(40):
+            _node_change(session, rng)
+        # the edges of "first done event in [start, today]": before the start, today's last
+        # local hour, the first hour after today (local), later days
+        cases = list(session.scalars(select(Case.id).order_by(Case.id)))[:8]
+        for i, case_id in enumerate(cases):
+            for kind in ("notice_issued", "property_order", "property_investigation",
+                         "online_query_result", "seizure", "freeze"):
+                at = [dt.datetime(2020, 1, 1, 3), dt.datetime(2026, 11, 20, 15, 30),
+                      dt.datetime(2026, 11, 20, 16, 30), dt.datetime(2026, 11, 25, 2)][i % 4]
+                session.execute(insert(CaseEvent).values(case_id=case_id, kind=kind,
+                                                         occurred_at=at))
+        for case_id, received, filed in session.execute(  # on the start day itself (local)
+                select(Case.id, Case.received_on, Case.filed_on).order_by(Case.id.desc())
+                .limit(6)):
+            for day, kind in ((received or filed, "notice_issued"), (filed, "seizure")):
+                session.execute(insert(CaseEvent).values(
+                    case_id=case_id, kind=kind,
+                    occurred_at=dt.datetime.combine(day, dt.time(2))))
+    rules = load_rules_from_settings(dict(DEFAULTS))
+    assert sum(r.kind == "event" and r.starts_on_case_date for r in rules.nodes) >= 2
+    found = []
+    for shared in (True, False):
+        if not shared:  # each rule its own SELECT, as when one rule is chosen
+            monkeypatch.setattr(sql, "case_date_pass", lambda _rules, _ctx: None)
+        with session_scope(sessions) as session:
+            today = dt.date(2026, 11, 20)
+            found.append((node_summary(session, today, rules),
+                          node_list(session, today, rules, statuses=(), limit=100_000)))
+    assert found[0][1] and _dump(json_round(found[0])) == _dump(json_round(found[1]))
