@@ -4,6 +4,8 @@
 (db.demo.seed_bulk) into a throw-away database per backend, then times
   - each rule's status rows (SELECT count(*) over the rule's subquery),
   - node_counts(team) and node_summary() (what the refresher puts into the snapshot),
+  - node_parts() with the event rules that start on a case date sharing one pass, and with one
+    pass per rule (the ratio of the two, from one run),
 and prints the numbers. `--url URL` measures an existing database instead (nothing generated).
 """
 from __future__ import annotations
@@ -30,7 +32,8 @@ from sqlalchemy.orm import Session  # noqa: E402
 from bench.scratch import scratch_database  # noqa: E402
 from db import migrate  # noqa: E402
 from db.models import Case, CaseEvent, Payment  # noqa: E402
-from db.nodes.counts import node_counts, node_summary  # noqa: E402
+from db.nodes import sql as node_sql  # noqa: E402
+from db.nodes.counts import node_counts, node_parts, node_summary  # noqa: E402
 from db.nodes.rules import load_rules  # noqa: E402
 from db.nodes.sql import NodeFilter, node_rows  # noqa: E402
 from db.session import make_engine  # noqa: E402
@@ -66,6 +69,12 @@ def seed(url: str, cases: int, today: dt.date) -> None:
     engine.dispose()
 
 
+def _parts_time(s: Session, today: dt.date, rules: Any) -> float:
+    start = time.perf_counter()
+    node_parts(s, today, rules)
+    return time.perf_counter() - start
+
+
 def measure(url: str, today: dt.date) -> None:
     engine = make_engine(url)
     rules = load_rules()
@@ -81,6 +90,18 @@ def measure(url: str, today: dt.date) -> None:
         timed("node_counts(team) all rules", lambda: node_counts(s, "team", None, today, rules))
         summary = timed("node_summary (snapshot field)", lambda: node_summary(s, today, rules))
         print(f"  totals {summary['totals']}")
+        # the event rules that start on a case date: one shared pass against one per rule
+        # (whatever node_sql.SHARED_PASS_DIALECTS chooses for this database)
+        real = node_sql.SHARED_PASS_DIALECTS
+        try:
+            node_sql.SHARED_PASS_DIALECTS = frozenset({engine.dialect.name})
+            shared_s = _parts_time(s, today, rules)
+            node_sql.SHARED_PASS_DIALECTS = frozenset()
+            own_s = _parts_time(s, today, rules)
+        finally:
+            node_sql.SHARED_PASS_DIALECTS = real
+        print(f"  node_parts (the section's node counts): shared case-date pass {shared_s:.2f} s, "
+              f"one pass per rule {own_s:.2f} s, ratio {shared_s / own_s:.2f}")
     engine.dispose()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  peak RSS of this process: {peak_mb:.0f} MB")
