@@ -144,3 +144,35 @@ def test_a_basic_courts_token_shows_its_own_panel_alone(region_server: LiveServe
     for other in ("包头市中级人民法院", "包头中院", "土右旗", "昆区", "青山区", "中院执行一团队"):
         assert other not in page
     assert console_errors(wall) == []
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)], ids=["1080p", "4k"])
+def test_the_intermediate_courts_teams_screen_counts_its_own_cases(
+        region_server: LiveServer, driver: Any, size: tuple[int, int]) -> None:
+    """The 团队 screen of the 中院's wall: its own teams, and a 未分配/其他 line (the court's
+    split by team, `court_parts`) that holds the 中院's own cases of no team only — never its
+    basic courts' cases (before the fix of 6 December it held every other court's)."""
+    from db.snapshot.store import current_snapshot
+
+    width, height = size
+    set_viewport(driver, width, height)
+    _open(driver, region_server, "kiosk=1&screen=teams&rotate=0", ".w-rk-row")
+    screenshot(driver, SHOTS_DIR / f"wall-region-teams-{width}x{height}.png", width, height)
+    assert active_screen(driver) == "teams"
+    snap = current_snapshot(region_server.app.server.extensions["dashboard"].extras["cache"])
+    ytd = snap["views"]["ytd"]
+    own = ytd["court"]["indicators"]["accepted"]["numerator"]
+    parts = ytd["court_parts"]  # in the court's case scope (the team columns have their own)
+    other = parts["other"]["indicators"]["accepted"]["numerator"]
+    teams = sum(t["indicators"]["accepted"]["numerator"] for t in parts["teams"])
+    assert other + teams == own  # the 中院's own cases only, split by its teams
+    notes = " ".join(n.text for n in driver.find_elements(
+        By.CSS_SELECTOR, ".w-screen.is-active .w-tt-note"))
+    assert (f"未分配/其他（无团队或团队已停用）受理 {other} 件" in notes) if other \
+        else "未分配/其他" not in notes
+    assert "中院执行一团队" in driver.find_element(By.CSS_SELECTOR, ".w-screen.is-active").text
+    # the ranking's columns hold a name of up to four characters (real names: 2-4) and a team
+    # name of seven; this data's officers are named like 包头中院1号法官 to tell courts apart
+    cut = [c for c in driver.execute_script(_FIT_JS, BOXES) if not c.endswith("号法官")]
+    assert cut == [], f"团队 at {size}"
+    assert console_errors(driver) == []
