@@ -117,11 +117,20 @@ def _rank_row(item: Any, with_team: bool) -> html.Tr:
         [html.Td(str(item.rank), className="w-rk-no"),
          html.Td([html.Span(symbol, className="w-rk-sym"), html.Span(words)], className=f"w-rk-move w-rk-move--{css}"),
          html.Td(name, className="w-rk-name"),
-         html.Td(item.result.get("team") or "", className="w-rk-team") if with_team else None,
+         _team_cell(item.result.get("team") or "") if with_team else None,
          *[html.Td(numeral((indicators.get(c.key) or {}).get("display")), className="w-rk-val w-flash-on-change",
                    **{"data-key": c.key}) for c in RANK_COLUMNS]],
         className="w-rk-row w-rk-row--below" if below else "w-rk-row",
     )
+
+
+LONG_TEAM_NAME = 5  # characters the team column holds at its full size (繁案二团队)
+
+
+def _team_cell(name: str) -> html.Td:
+    """A team name; a longer one (a 中院's 中院执行一团队, up to seven) in a smaller size."""
+    long = len(name) > LONG_TEAM_NAME
+    return html.Td(name, className="w-rk-team w-rk-team--long" if long else "w-rk-team")
 
 
 def ranking(snapshot: dict[str, Any]) -> list[Any]:
