@@ -82,10 +82,15 @@ def _case_columns() -> list[ColumnElement[Any]]:
 
 
 def _case_conditions(rule: NodeRule, ctx: Ctx) -> list[ColumnElement[bool]]:
+    return _filter_conditions(ctx) + _rule_conditions(rule, ctx)
+
+
+def _filter_conditions(ctx: Ctx) -> list[ColumnElement[bool]]:
+    """The filter's narrowing, the same for every rule (filed by today; cases, officers,
+    courts, teams)."""
     f = ctx.filters
-    conds = [Case.category.in_(rule.categories), Case.filed_on <= ctx.today]
+    conds: list[ColumnElement[bool]] = [Case.filed_on <= ctx.today]
     optional = (
-        (rule.case_types, Case.type_code),
         (f.case_ids, Case.id),
         (f.officer_ids, Case.officer_id),
         (f.court_ids, Case.court_id),
@@ -93,12 +98,28 @@ def _case_conditions(rule: NodeRule, ctx: Ctx) -> list[ColumnElement[bool]]:
     conds += [col.in_(vals) for vals, col in optional if vals]
     if f.team_ids or f.no_team:
         conds.append(team_condition(Case.team_id, f.team_ids, f.no_team))
+    return conds
+
+
+def _rule_conditions(rule: NodeRule, ctx: Ctx, window: bool = True) -> list[ColumnElement[bool]]:
+    """The cases a rule covers (categories, case types, the closed ones it still watches);
+    `window` False: without the filter's window (`_window`, applied by the caller)."""
+    f = ctx.filters
+    conds: list[ColumnElement[bool]] = [Case.category.in_(rule.categories)]
+    if rule.case_types:
+        conds.append(Case.type_code.in_(rule.case_types))
     if f.active_since and not rule.after_closing:
-        conds.append(or_(Case.closed_on.is_(None), Case.closed_on >= f.active_since))
+        if window:
+            conds.append(_window(f.active_since))
     elif f.active_since and f.unfinished_only and rule.after_closing_methods:  # others: done rows only
         conds.append(or_(Case.closed_on.is_(None), Case.closed_on >= f.active_since,
                          Case.closing_method.in_(rule.after_closing_methods)))
     return conds
+
+
+def _window(since: dt.date) -> ColumnElement[bool]:
+    """Open, or closed on or after `since` (NodeFilter.active_since)."""
+    return or_(Case.closed_on.is_(None), Case.closed_on >= since)
 
 
 def team_condition(col: Any, ids: tuple[int, ...], no_team: bool) -> ColumnElement[bool]:
@@ -146,8 +167,12 @@ def _event_rule(rule: NodeRule, ctx: Ctx) -> Select[Any]:
     )
 
 
+def _start_columns(rule: NodeRule) -> list[Any]:
+    return [getattr(Case, name) for name in rule.start]
+
+
 def _case_start(rule: NodeRule) -> ColumnElement[Any]:
-    cols = [getattr(Case, name) for name in rule.start]
+    cols = _start_columns(rule)
     return cols[0] if len(cols) == 1 else func.coalesce(*cols)
 
 
@@ -162,25 +187,27 @@ def case_date_pass(rules: Sequence[NodeRule], ctx: Ctx) -> Any:
         return None
     ev = aliased(CaseEvent)
     day = _event_day(ev, ctx)
-    covers = {r.key: and_(*_case_conditions(r, ctx)) for r in chosen}
+    # the filter's narrowing (a team's cases: its index) and, when every rule has it, the window
+    # of open and recently closed cases (ix_cases_team_closed) outside the rules' alternatives
+    since = ctx.filters.active_since
+    shared = [_window(since)] if since and not any(r.after_closing for r in chosen) else []
+    covers = {r.key: and_(*_rule_conditions(r, ctx, window=not shared)) for r in chosen}
     kinds = sorted({k for r in chosen for k in r.done})
-    firsts = (
-        select(Case.id.label("case_id"), *[
-            func.min(case((and_(ev.kind.in_(r.done), day >= _case_start(r)), day)))
-            .label(f"done_{r.key}") for r in chosen])
-        .select_from(Case)
-        .outerjoin(ev, and_(ev.case_id == Case.id, ev.kind.in_(kinds),
-                            ev.occurred_at < ctx.cutoff))
-        .where(or_(*covers.values()))
-        .group_by(Case.id)
-        .subquery("case_date_firsts")
-    )
+    # grouped by the case's columns too (all of them read below): no join back to the cases,
+    # which PostgreSQL would make a scan of the whole table
+    grouped = [Case.id, *[getattr(Case, c) for c in _CASE_COLS], Case.category, Case.type_code,
+               *{col.key: col for r in chosen for col in _start_columns(r)}.values()]
     return (
         select(*_case_columns(),
                *[case((covers[r.key], 1), else_=0).label(f"in_{r.key}") for r in chosen],
                *[_case_start(r).label(f"start_{r.key}") for r in chosen],
-               *[firsts.c[f"done_{r.key}"] for r in chosen])
-        .select_from(Case.__table__.join(firsts, firsts.c.case_id == Case.id))
+               *[func.min(case((and_(ev.kind.in_(r.done), day >= _case_start(r)), day)))
+                 .label(f"done_{r.key}") for r in chosen])
+        .select_from(Case)
+        .outerjoin(ev, and_(ev.case_id == Case.id, ev.kind.in_(kinds),
+                            ev.occurred_at < ctx.cutoff))
+        .where(*_filter_conditions(ctx), *shared, or_(*covers.values()))
+        .group_by(*grouped)
         .cte("case_dates")
     )
 
