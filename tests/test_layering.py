@@ -111,7 +111,7 @@ DB_DEPENDS: dict[str, set[str]] = {
     "export": set(),
     "indicators": {"models", "cases"},
     "supervision": {"models", "auth"},
-    "nodes": {"models", "cases", "supervision"},
+    "nodes": {"models", "cases", "supervision", "auth"},
     "campaigns": {"models", "cases", "auth", "indicators", "org"},
     "queries": {"models", "cases", "auth", "indicators", "nodes", "org"},
     "snapshot": {"models", "cases", "indicators", "nodes", "campaigns", "auth", "export", "org"},
