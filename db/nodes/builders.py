@@ -82,14 +82,13 @@ def _case_columns() -> list[ColumnElement[Any]]:
 
 
 def _case_conditions(rule: NodeRule, ctx: Ctx) -> list[ColumnElement[bool]]:
-    return _filter_conditions(ctx) + _rule_conditions(rule, ctx)
+    return filter_conditions(ctx.filters, ctx.today) + _rule_conditions(rule, ctx)
 
 
-def _filter_conditions(ctx: Ctx) -> list[ColumnElement[bool]]:
-    """The filter's narrowing, the same for every rule (filed by today; cases, officers,
-    courts, teams)."""
-    f = ctx.filters
-    conds: list[ColumnElement[bool]] = [Case.filed_on <= ctx.today]
+def filter_conditions(f: NodeFilter, today: dt.date) -> list[ColumnElement[bool]]:
+    """A filter's narrowing of the cases, the same for every rule (filed by `today`; cases,
+    officers, courts, teams)."""
+    conds: list[ColumnElement[bool]] = [Case.filed_on <= today]
     optional = (
         (f.case_ids, Case.id),
         (f.officer_ids, Case.officer_id),
@@ -97,7 +96,7 @@ def _filter_conditions(ctx: Ctx) -> list[ColumnElement[bool]]:
     )
     conds += [col.in_(vals) for vals, col in optional if vals]
     if f.team_ids or f.no_team:
-        conds.append(team_condition(Case.team_id, f.team_ids, f.no_team))
+        conds.append(_team_condition(Case.team_id, f.team_ids, f.no_team))
     return conds
 
 
@@ -122,7 +121,7 @@ def _window(since: dt.date) -> ColumnElement[bool]:
     return or_(Case.closed_on.is_(None), Case.closed_on >= since)
 
 
-def team_condition(col: Any, ids: tuple[int, ...], no_team: bool) -> ColumnElement[bool]:
+def _team_condition(col: Any, ids: tuple[int, ...], no_team: bool) -> ColumnElement[bool]:
     """`col` is one of `ids`, or (no_team) NULL."""
     parts = [col.in_(ids)] if ids else []
     if no_team:
@@ -206,7 +205,7 @@ def case_date_pass(rules: Sequence[NodeRule], ctx: Ctx) -> Any:
         .select_from(Case)
         .outerjoin(ev, and_(ev.case_id == Case.id, ev.kind.in_(kinds),
                             ev.occurred_at < ctx.cutoff))
-        .where(*_filter_conditions(ctx), *shared, or_(*covers.values()))
+        .where(*filter_conditions(ctx.filters, ctx.today), *shared, or_(*covers.values()))
         .group_by(*grouped)
         .cte("case_dates")
     )

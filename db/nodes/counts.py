@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Case, Officer, Team
 from db.nodes.ageing import payment_ageing
-from db.nodes.builders import team_condition
+from db.nodes.builders import filter_conditions
 from db.nodes.rules import RuleSet
 from db.nodes.sql import STATUSES, NodeFilter, node_rows
 
@@ -105,20 +105,21 @@ def node_parts(session: Session, today: dt.date, rules: RuleSet, *,
     `teams` only (None: every team; None in it: the cases of no team)."""
     since = today - dt.timedelta(days=SUMMARY_WINDOW_DAYS)
     narrowing: dict[str, Any] = {"court_ids": tuple(courts)} if courts else {}
-    where: list[Any] = [Case.court_id.in_(tuple(courts))] if courts else []
     if teams is not None:
         ids, none = tuple(sorted(t for t in teams if t is not None)), None in teams
         if not ids and not none:
             return NodeParts()
         narrowing.update(team_ids=ids, no_team=none)
-        where.append(team_condition(Case.team_id, ids, none))
-    rows = node_rows(session, rules, today, NodeFilter(active_since=since, **narrowing))
+    flt = NodeFilter(active_since=since, **narrowing)
+    rows = node_rows(session, rules, today, flt)
     stmt = select(rows.c.team_id, rows.c.node, rows.c.status, func.count()).group_by(
         rows.c.team_id, rows.c.node, rows.c.status)
     parts = NodeParts()
     for team, node, status, n in session.execute(stmt):
         parts.counts.setdefault(team, {})[(node, status)] = int(n)
-    for team, n in _open_cases(session, Case.team_id, today, rules, (), *where).items():
+    # the open cases of the same courts and teams (the filter's narrowing, not its window)
+    for team, n in _open_cases(session, Case.team_id, today, rules, (),
+                               *filter_conditions(flt, today)).items():
         parts.open[team] = n
     return parts
 

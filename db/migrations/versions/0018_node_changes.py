@@ -81,7 +81,7 @@ def upgrade() -> None:
     # plain ADD COLUMN with server defaults (as 0017): no batch rebuild of a table with triggers
     op.add_column("snapshot_changes", sa.Column(
         "case_id", sa.Integer(), nullable=True,
-        comment="变更的事件、中止、延长或案款所属案件 (节点管控按其当前团队重算)"))
+        comment="变更的事件或案款所属案件 (节点管控按其当前团队重算)"))
     op.add_column("snapshot_changes", sa.Column(
         "nodes_only", sa.Boolean(), nullable=False, server_default=sa.false(),
         comment="只涉及节点管控 (指标不读这些表)"))
