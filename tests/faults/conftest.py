@@ -26,6 +26,11 @@ FAST: dict[str, Any] = {
     "DB_STATEMENT_TIMEOUT_S": 2, "DB_POOL_TIMEOUT_S": 1, "CACHE_TIMEOUT_S": 1,
     "REFRESH_DEADLINE_S": 20, "AUTH_RECHECK_S": 1, "TIMEZONE": "Asia/Shanghai",
 }
+# What a bound in these tests allows on top of the product's own intervals: the suite runs on a
+# two-core CI machine beside browsers and three databases, where a refresh or a thread switch can
+# lag by seconds. The bounds still tell a recovery from a hang (a hung request waits for its
+# statement timeout or forever); the measured times are printed in the 故障注入计时 table.
+LOAD_SLACK = 5.0
 
 
 @dataclass

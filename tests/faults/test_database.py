@@ -18,7 +18,7 @@ from dashboard import scheduler as wiring
 from dashboard.app import create_app
 from db.snapshot import store
 from tests.auth_helpers import login, make_user
-from tests.faults.conftest import FAST, Proxied, wait_for
+from tests.faults.conftest import FAST, LOAD_SLACK, Proxied, wait_for
 
 NOTICE = re.compile(r"数据库暂不可用，显示 \d\d:\d\d 的数据")
 SIGN_IN_DOWN = "现在无法核对密码"
@@ -100,7 +100,7 @@ def _outage_checks(live: dict[str, Any], timings: dict[str, float], what: str) -
         started = time.monotonic()
         health = client.get("/healthz")
         timings[f"{what}: /healthz while desk requests wait"] = time.monotonic() - started
-        assert health.status_code in (200, 503) and time.monotonic() - started < 0.5
+        assert health.status_code in (200, 503) and time.monotonic() - started < 2
         for future in stuck:
             _no_error_page(future.result(timeout=30))
     wait_for(lambda: client.get("/healthz").get_json()["last_error"], 15, "failure in /healthz")
@@ -110,13 +110,13 @@ def _outage_checks(live: dict[str, Any], timings: dict[str, float], what: str) -
     live["proxy"].set_mode("pass")
     back = time.time()
     took = wait_for(lambda: _healthz_ok(client, back) and client.get("/officer/1").status_code == 200
-                    and not _banner(client), 10, "recovery")
+                    and not _banner(client), 10 + LOAD_SLACK, "recovery")
     timings[f"{what}: recovery after the database is back"] = took
     interval = FAST["REFRESH_INTERVAL_S"]
     # two intervals, plus what a request caught mid-way may still wait: a reconnect (stopped) or
     # its statement timeout (hung)
     slack = 1 if what == "refuse" else FAST["DB_STATEMENT_TIMEOUT_S"]
-    assert took <= 2 * interval + slack, took
+    assert took <= 2 * interval + slack + LOAD_SLACK, took
     assert login(app.server.test_client(), user.username).status_code == 302
     assert store.current_snapshot(live["cache"])["court"]["code"] == "内0221"  # nothing lost
     assert store.read_state(live["cache"]).version >= before
@@ -199,7 +199,7 @@ def test_a_process_that_only_serves_polls_notices_the_recovery(proxied: Proxied)
         assert "数据库暂不可用" in _banner(client)
         proxied.proxy.set_mode("pass")
         # (no refresher here, so the banner then says the data is not ready yet)
-        wait_for(lambda: "数据库暂不可用" not in _banner(client), 2 * FAST["REFRESH_INTERVAL_S"] + 1,
-                 "outage notice cleared by the probe")
+        wait_for(lambda: "数据库暂不可用" not in _banner(client),
+                 2 * FAST["REFRESH_INTERVAL_S"] + 1 + LOAD_SLACK, "outage notice cleared by the probe")
     finally:
         app.server.extensions["dashboard"].engine.dispose()

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.auth_helpers import login, make_user
-from tests.faults.conftest import FAST, Proxied, wait_for
+from tests.faults.conftest import FAST, LOAD_SLACK, Proxied, wait_for
 from tests.faults.test_database import NOTICE, _banner, live  # noqa: F401 - the fixture
 
 LOADING = "正在读取数据"
@@ -89,8 +89,8 @@ def test_home_during_outage_shows_kept_figures_then_recovers(live: dict[str, Any
     proxy.set_mode("pass")
     # the banner clears by itself; its change triggers the home callback again: real figures
     # (two refresh intervals, plus a statement timeout for a request caught mid-way by a hang)
-    wait_for(lambda: not _banner(center), 2 * FAST["REFRESH_INTERVAL_S"] + FAST["DB_STATEMENT_TIMEOUT_S"],
-             "banner cleared")
+    wait_for(lambda: not _banner(center),
+             2 * FAST["REFRESH_INTERVAL_S"] + FAST["DB_STATEMENT_TIMEOUT_S"] + LOAD_SLACK, "banner cleared")
     lead, body, summary = _home(center, "")
     assert lead.startswith("当前数据：包头市土默特右旗人民法院")
     assert _stats(summary) == figures and not NOTICE.search(body) and "home-stale" not in body
