@@ -175,13 +175,21 @@ def _case_start(rule: NodeRule) -> ColumnElement[Any]:
     return cols[0] if len(cols) == 1 else func.coalesce(*cols)
 
 
+def _shares_case_dates(rule: NodeRule) -> bool:
+    """Whether a rule's rows come from the cases alone, one row per case, dated by the case
+    (an event rule starting on 收案/立案, the 执行期限 rule): the shared pass can give them."""
+    return (rule.kind == "event" and rule.starts_on_case_date) or rule.kind == "term"
+
+
 def case_date_pass(rules: Sequence[NodeRule], ctx: Ctx) -> Any:
-    """One pass over the cases (and their events) for every event rule that starts on a case
-    date (立案/收案): per case, whether each rule covers it (in_<key>), its start (start_<key>)
-    and the local day of its first done event in [start, today] (done_<key>). A CTE the rules'
-    SELECTs share (PostgreSQL materializes a CTE read more than once): one scan and one
-    grouping instead of one per rule. None when fewer than two such rules are chosen."""
-    chosen = [r for r in rules if r.kind == "event" and r.starts_on_case_date]
+    """One pass over the cases (and their events, pauses, extensions) for every rule dated by the
+    case (`_shares_case_dates`): per case, whether each rule covers it (in_<key>), its start
+    (start_<key>), its done day (done_<key>: an event rule's first done event in [start, today],
+    local day; 执行期限's closing day) and its deadline shift (shift_<key>: 执行期限's paused and
+    extended days, else 0). A CTE the rules' SELECTs share (PostgreSQL materializes a CTE read
+    more than once): one scan and one grouping instead of one per rule. None when fewer than two
+    such rules are chosen."""
+    chosen = [r for r in rules if _shares_case_dates(r)]
     if len(chosen) < 2:
         return None
     ev = aliased(CaseEvent)
@@ -191,20 +199,40 @@ def case_date_pass(rules: Sequence[NodeRule], ctx: Ctx) -> Any:
     since = ctx.filters.active_since
     shared = [_window(since)] if since and not any(r.after_closing for r in chosen) else []
     covers = {r.key: and_(*_rule_conditions(r, ctx, window=not shared)) for r in chosen}
-    kinds = sorted({k for r in chosen for k in r.done})
+    kinds = sorted({k for r in chosen if r.kind == "event" for k in r.done})
     # grouped by the case's columns too (all of them read below): no join back to the cases,
     # which PostgreSQL would make a scan of the whole table
     grouped = [Case.id, *[getattr(Case, c) for c in _CASE_COLS], Case.category, Case.type_code,
-               *{col.key: col for r in chosen for col in _start_columns(r)}.values()]
+               Case.filed_on,
+               *{col.key: col for r in chosen if r.kind == "event"
+                 for col in _start_columns(r)}.values()]
+    source: Any = Case.__table__
+    if kinds:
+        source = source.outerjoin(ev, and_(ev.case_id == Case.id, ev.kind.in_(kinds),
+                                           ev.occurred_at < ctx.cutoff))
+    starts: list[Any] = []
+    dones: list[Any] = []
+    shifts: list[Any] = []
+    for r in chosen:
+        if r.kind == "term":
+            # one row per case in each (grouped by case id): joined, they multiply nothing
+            pauses, extensions = _term_shift(r, ctx)
+            source = source.outerjoin(pauses, pauses.c.case_id == Case.id) \
+                .outerjoin(extensions, extensions.c.case_id == Case.id)
+            starts.append(Case.filed_on)
+            dones.append(_term_done(ctx))
+            shifts.append(func.max(func.coalesce(pauses.c.d, 0) + func.coalesce(extensions.c.d, 0)))
+        else:
+            starts.append(_case_start(r))
+            dones.append(func.min(case((and_(ev.kind.in_(r.done), day >= _case_start(r)), day))))
+            shifts.append(literal(0))
     return (
         select(*_case_columns(),
                *[case((covers[r.key], 1), else_=0).label(f"in_{r.key}") for r in chosen],
-               *[_case_start(r).label(f"start_{r.key}") for r in chosen],
-               *[func.min(case((and_(ev.kind.in_(r.done), day >= _case_start(r)), day)))
-                 .label(f"done_{r.key}") for r in chosen])
-        .select_from(Case)
-        .outerjoin(ev, and_(ev.case_id == Case.id, ev.kind.in_(kinds),
-                            ev.occurred_at < ctx.cutoff))
+               *[start.label(f"start_{r.key}") for r, start in zip(chosen, starts, strict=True)],
+               *[done.label(f"done_{r.key}") for r, done in zip(chosen, dones, strict=True)],
+               *[shift.label(f"shift_{r.key}") for r, shift in zip(chosen, shifts, strict=True)])
+        .select_from(source)
         .where(*filter_conditions(ctx.filters, ctx.today), *shared, or_(*covers.values()))
         .group_by(*grouped)
         .cte("case_dates")
@@ -212,12 +240,12 @@ def case_date_pass(rules: Sequence[NodeRule], ctx: Ctx) -> Any:
 
 
 def _from_case_dates(rule: NodeRule, shared: Any) -> Select[Any]:
-    """An event rule's rows read from the shared pass (`case_date_pass`)."""
+    """A rule's rows read from the shared pass (`case_date_pass`)."""
     c = shared.c
     return (
         select(c.case_id, *[c[name] for name in _CASE_COLS], blank("item_id", Integer),
                c[f"start_{rule.key}"].label("start_on"), c[f"done_{rule.key}"].label("done_on"),
-               literal(0).label("shift"), blank("deadline_raw", Date))
+               c[f"shift_{rule.key}"].label("shift"), blank("deadline_raw", Date))
         .where(c[f"in_{rule.key}"] == 1)
     )
 
@@ -253,30 +281,45 @@ def _first_events(rule: NodeRule, ctx: Ctx) -> Subquery:
     )
 
 
-def _term_rule(rule: NodeRule, ctx: Ctx) -> Select[Any]:
-    """执行期限: from 立案, minus pauses (to their end, the closing day or today), plus extensions."""
+def _term_shift(rule: NodeRule, ctx: Ctx) -> tuple[Subquery, Subquery]:
+    """Per case of the rule (and the filter): days paused (to their end, the closing day or today)
+    and days of approved extensions, each a subquery grouped by case id. Narrowed by the rule's
+    case conditions, so a team's recount sums only its cases' pauses and extensions."""
     today = ctx.today
     # The clock stops at closing: a pause still open then counts only up to the closing day.
     stop = case((Case.closed_on < today, Case.closed_on), else_=literal(today, Date))
     pause_end = case((CasePause.ended_on < stop, CasePause.ended_on), else_=stop)
+    conds = _case_conditions(rule, ctx)
     pauses = (
         select(CasePause.case_id, func.sum(datediff(pause_end, CasePause.started_on)).label("d"))
         .join(Case, Case.id == CasePause.case_id)
-        .where(CasePause.started_on <= stop)
+        .where(CasePause.started_on <= stop, *conds)
         .group_by(CasePause.case_id)
         .subquery()
     )
     extensions = (
         select(CaseExtension.case_id, func.sum(CaseExtension.days).label("d"))
-        .where(CaseExtension.approved_on <= today)
+        .join(Case, Case.id == CaseExtension.case_id)
+        .where(CaseExtension.approved_on <= today, *conds)
         .group_by(CaseExtension.case_id)
         .subquery()
     )
+    return pauses, extensions
+
+
+def _term_done(ctx: Ctx) -> ColumnElement[Any]:
+    return case((Case.closed_on <= ctx.today, Case.closed_on))
+
+
+def _term_rule(rule: NodeRule, ctx: Ctx) -> Select[Any]:
+    """执行期限: from 立案, minus pauses (to their end, the closing day or today), plus extensions."""
+    if ctx.case_dates is not None and f"in_{rule.key}" in ctx.case_dates.c:
+        return _from_case_dates(rule, ctx.case_dates)
+    pauses, extensions = _term_shift(rule, ctx)
     shift = func.coalesce(pauses.c.d, 0) + func.coalesce(extensions.c.d, 0)
     return (
         select(*_case_columns(), blank("item_id", Integer), Case.filed_on.label("start_on"),
-               case((Case.closed_on <= today, Case.closed_on)).label("done_on"),
-               shift.label("shift"), blank("deadline_raw", Date))
+               _term_done(ctx).label("done_on"), shift.label("shift"), blank("deadline_raw", Date))
         .outerjoin(pauses, pauses.c.case_id == Case.id)
         .outerjoin(extensions, extensions.c.case_id == Case.id)
         .where(*_case_conditions(rule, ctx))

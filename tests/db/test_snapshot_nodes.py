@@ -238,8 +238,9 @@ def test_the_checker_compares_the_node_paths(engine) -> None:
 
 
 def test_the_shared_case_date_pass_gives_each_rule_s_own_rows(engine, monkeypatch) -> None:
-    """The event rules that start on a case date read one shared pass (builders.case_date_pass)
-    when several are chosen: the same rows, statuses and days as each rule's own SELECT."""
+    """The rules dated by the case (event rules that start on a case date, 执行期限) read one
+    shared pass (builders.case_date_pass) when several are chosen: the same rows, statuses and
+    days as each rule's own SELECT — 执行期限's shift with several pauses and extensions a case."""
     from db.nodes import sql
     from db.nodes.counts import node_list
 
@@ -266,7 +267,20 @@ def test_the_shared_case_date_pass_gives_each_rule_s_own_rows(engine, monkeypatc
                 session.execute(insert(CaseEvent).values(
                     case_id=case_id, kind=kind,
                     occurred_at=dt.datetime.combine(day, dt.time(2))))
+        # 执行期限: two pauses (one still open) and two extensions on a case, beside its events
+        # (joined into one pass, neither may multiply the other); one of them closed
+        for case_id in cases[:3]:
+            for started, ended in ((dt.date(2026, 3, 2), dt.date(2026, 4, 1)),
+                                   (dt.date(2026, 9, 1), None)):
+                session.execute(insert(CasePause).values(case_id=case_id, kind="suspension",
+                                                         started_on=started, ended_on=ended))
+            for approved, days in ((dt.date(2026, 5, 6), 30), (dt.date(2026, 10, 8), 90)):
+                session.execute(insert(CaseExtension).values(case_id=case_id,
+                                                             approved_on=approved, days=days))
+        session.execute(update(Case).where(Case.id == cases[0]).values(
+            closed_on=dt.date(2026, 10, 1), closing_method="completed"))
     rules = load_rules_from_settings(dict(DEFAULTS))
+    assert any(r.kind == "term" for r in rules.nodes)
     assert sum(r.kind == "event" and r.starts_on_case_date for r in rules.nodes) >= 2
     found = []
     for shared in (True, False):
@@ -278,4 +292,6 @@ def test_the_shared_case_date_pass_gives_each_rule_s_own_rows(engine, monkeypatc
             today = dt.date(2026, 11, 20)
             found.append((node_summary(session, today, rules),
                           node_list(session, today, rules, statuses=(), limit=100_000)))
+            compiled = str(sql.node_rows(session, rules, today).compile(engine))
+            assert ("shift_term" in compiled) is shared
     assert found[0][1] and _dump(json_round(found[0])) == _dump(json_round(found[1]))
