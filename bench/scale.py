@@ -241,7 +241,8 @@ def wall_latency(url: str, interval: float, samples: int, seed: int = 7) -> list
         state.engine.dispose()
 
 
-def measure(url: str, interval: float = 30, samples: int = 3) -> dict[str, Any]:
+def measure(url: str, interval: float = 30, samples: int = 3,
+            work_mem_mb: int | None = None) -> dict[str, Any]:
     """Floor, full build, incremental build, memory and size in this (fresh) process."""
     engine = create_engine(url)
     sessions = make_session_factory(engine)
@@ -260,10 +261,13 @@ def measure(url: str, interval: float = 30, samples: int = 3) -> dict[str, Any]:
     from dashboard.config import DEFAULTS
 
     settings = dict(DEFAULTS)
+    if work_mem_mb is not None:
+        settings["SNAPSHOT_PG_WORK_MEM_MB"] = work_mem_mb
     refresher = Refresher(sessions=sessions, cache=SimpleCache(),
                           port_factory=lambda: default_port(None, settings), clock=clock,
                           full_rebuild_s=0, court_code=PROVINCE["code"],
-                          pg_parallel=settings["SNAPSHOT_PG_PARALLEL"])
+                          pg_parallel=settings["SNAPSHOT_PG_PARALLEL"],
+                          pg_work_mem_mb=settings["SNAPSHOT_PG_WORK_MEM_MB"])
     began = time.perf_counter()
     refresher.run(full=True)
     full_s = time.perf_counter() - began
@@ -277,7 +281,8 @@ def measure(url: str, interval: float = 30, samples: int = 3) -> dict[str, Any]:
     snapshot = store.current_snapshot(refresher.cache) or {}
     with session_scope(sessions) as session:
         begin_consistent_read(session)
-        limit_parallelism(session, settings["SNAPSHOT_PG_PARALLEL"])  # as the build did
+        limit_parallelism(session, settings["SNAPSHOT_PG_PARALLEL"],  # as the build did
+                          settings["SNAPSHOT_PG_WORK_MEM_MB"])
         reference = build_snapshot(session, default_port(None, settings), today=TODAY,
                                    court_code=PROVINCE["code"])
     raw = json.dumps(snapshot, ensure_ascii=False).encode()
@@ -291,6 +296,7 @@ def measure(url: str, interval: float = 30, samples: int = 3) -> dict[str, Any]:
             "nodes_incremental_s": snapshot["timing"]["nodes_ms"] / 1000,
             "timing": {"full": full_timing, "incremental": snapshot["timing"]},
             "pg_parallel": settings["SNAPSHOT_PG_PARALLEL"],
+            "work_mem_mb": settings["SNAPSHOT_PG_WORK_MEM_MB"],
             "json_kb": len(raw) / 1024, "zlib_kb": len(zlib.compress(raw, 6)) / 1024}
 
 
@@ -308,10 +314,13 @@ def main() -> None:
                         help="the app's REFRESH_INTERVAL_S for the change → wall figure")
     parser.add_argument("--latency-samples", type=int, default=3,
                         help="changes timed from commit to the wall's poll (0: skip)")
+    parser.add_argument("--pg-work-mem-mb", type=int, default=None,
+                        help="the builds' SNAPSHOT_PG_WORK_MEM_MB (default: the app's default)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        print(json.dumps(measure(args.measure, args.interval, args.latency_samples)))
+        print(json.dumps(measure(args.measure, args.interval, args.latency_samples,
+                                 args.pg_work_mem_mb)))
         return
     load = os.getloadavg()
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
@@ -367,8 +376,10 @@ def _run(args: argparse.Namespace, url: str) -> None:
               flush=True)
     province(url)
     print(f"[{args.backend}] database size: {_size_mb(url):,.0f} MB", flush=True)
+    work_mem = [] if args.pg_work_mem_mb is None else ["--pg-work-mem-mb", str(args.pg_work_mem_mb)]
     out = subprocess.run([sys.executable, __file__, "--measure", url, "--interval",
-                          str(args.interval), "--latency-samples", str(args.latency_samples)],
+                          str(args.interval), "--latency-samples", str(args.latency_samples),
+                          *work_mem],
                          capture_output=True, text=True, check=False)
     if out.returncode:
         print(out.stderr, file=sys.stderr)
@@ -387,7 +398,8 @@ def _run(args: argparse.Namespace, url: str) -> None:
         f"{'yes' if m['identical'] else 'NO'}",
         f"the 节点管控 section of the full build: {m['nodes_full_s']:.3f} s, of the incremental "
         f"one: {m['nodes_incremental_s']:.3f} s ({m['node_mode']}) (builds as the scheduler "
-        f"runs them: SNAPSHOT_PG_PARALLEL = {m['pg_parallel']})",
+        f"runs them: SNAPSHOT_PG_PARALLEL = {m['pg_parallel']}, SNAPSHOT_PG_WORK_MEM_MB = "
+        f"{m['work_mem_mb']})",
         *[f"{build} build's time (s): " + ", ".join(
             f"{key.removesuffix('_ms')} {ms / 1000:.3f}" for key, ms in spent.items())
           for build, spent in m["timing"].items()],

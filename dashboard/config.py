@@ -40,6 +40,7 @@ DEFAULTS: dict[str, Any] = {
     # refresh pipeline (docs/operations.md): history rows at most once per this many seconds
     "SNAPSHOT_HISTORY_INTERVAL_S": 3600,
     "SNAPSHOT_PG_PARALLEL": 0,  # PostgreSQL parallel workers per query of a snapshot build; -1 = server default
+    "SNAPSHOT_PG_WORK_MEM_MB": 64,  # PostgreSQL work_mem of a snapshot build's transaction; 0 = server default
     # gunicorn's workers run at this nice value, below the scheduler's snapshot build (dashboard/priority.py)
     "WEB_NICE": 5,
     "CACHE_PREFIX": "dash:",  # key prefix in the shared cache (several deployments, one Redis)
@@ -91,6 +92,7 @@ BOUNDS: dict[str, tuple[float, float, str]] = {
     "WALL_RELOAD_H": (0, 24 * 365, "小时"),
     "SNAPSHOT_HISTORY_INTERVAL_S": (1, 86400 * 31, "秒"),
     "SNAPSHOT_PG_PARALLEL": (-1, 64, ""),
+    "SNAPSHOT_PG_WORK_MEM_MB": (0, 4096, "MB"),
     "WEB_NICE": (0, 19, ""),
     "POLL_INTERVAL_S": (1, 3600, "秒"),
     "SESSION_IDLE_MIN": (1, 60 * 24 * 31, "分钟"),

@@ -64,12 +64,18 @@ def build_timing(total_s: float, cpu_s: float, core_s: float, check_s: float,
     return {k: round(v * 1000) for k, v in ms.items()}
 
 
-def limit_parallelism(session: Session, workers: int | None) -> None:
-    """Keep a build's scans from taking every core: at most `workers` parallel workers per
-    query (PostgreSQL; this transaction only; None or < 0: the server's default)."""
-    if (workers is not None and workers >= 0
-            and session.get_bind().dialect.name == "postgresql"):
+def limit_parallelism(session: Session, workers: int | None, work_mem_mb: int | None = None) -> None:
+    """PostgreSQL settings of a build's transaction (this transaction only; None: the server's
+    default). `workers` ≥ 0: at most that many parallel workers per query, so a build's scans do
+    not take every core. `work_mem_mb` > 0: the memory each sort, hash and bitmap of the build
+    may use before it spills to disk or, for a bitmap, turns lossy (every row of each page
+    then checked again)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    if workers is not None and workers >= 0:
         session.execute(text(f"SET LOCAL max_parallel_workers_per_gather = {int(workers)}"))
+    if work_mem_mb:
+        session.execute(text(f"SET LOCAL work_mem = '{int(work_mem_mb)}MB'"))
 
 
 def describe(exc: BaseException) -> str:
@@ -100,6 +106,8 @@ class Refresher:
     after_publish: Callable[[int], None] | None = None
     # PostgreSQL: parallel workers per query of a build (None or < 0: the server's default)
     pg_parallel: int | None = None
+    # PostgreSQL: work_mem of the build's transaction in MB (None or 0: the server's default)
+    pg_work_mem_mb: int | None = None
     # Rebuild at least this often even when the fingerprint did not move: a raw UPDATE by
     # another program that touches neither data_state nor cases.updated_at still reaches
     # the wall within this many seconds (0: never force).
@@ -287,7 +295,7 @@ class Refresher:
             server_statement_limit(conn, self.deadline_s)
 
     def _limit_parallelism(self, session: Session) -> None:
-        limit_parallelism(session, self.pg_parallel)
+        limit_parallelism(session, self.pg_parallel, self.pg_work_mem_mb)
 
     def _after_publish(self, version: int) -> None:
         if self.after_publish is None:
