@@ -128,8 +128,9 @@ def gather_jobs(
     and team only (sql.case_sums(levels=…): groups (court, team, None), several times fewer
     than per officer; the caller sums the other sources' officer groups per team).
     `period_needs[k]`: job k's case needs per period (sql.case_sums), None: all of them.
-    `share` (a full build): jobs of the same case needs and levels (本年至今 and 本月; the
-    founding days) read their cases in one pass where the query shape makes that cheaper
+    `share` (the snapshot's builds, full and incremental): jobs of the same case needs and
+    levels (本年至今 and 本月; the founding days) read their cases in one pass where the query
+    shape makes that cheaper
     (sql.case_sums_shared; each answer is still the job's own).
     `officer_courts`: the cases are grouped by officer only in these courts, elsewhere by
     court and team (sql.holder_keys): officer figures are right only for those courts'

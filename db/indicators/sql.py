@@ -263,7 +263,7 @@ def case_sums_shared(
     """`case_sums(session, periods, needs, settings, teams=teams, levels=levels,
     officer_courts=officer_courts)` of every
     (periods, teams) job, equal to it group for group, from ONE grouped pass over the union
-    of the jobs' windows and teams (a full build's 本年至今 and 本月; its founding days).
+    of the jobs' windows and teams (a build's 本年至今 and 本月; its founding days).
 
     Each job's filters are those of its own pass, each also held to the job's window, so a
     row outside it sums to none of them; a count per job over its window, filter key
