@@ -55,7 +55,7 @@ from db.models import Case, Court, Officer, SnapshotChange, Team  # noqa: E402
 from db.session import begin_consistent_read, make_session_factory, session_scope  # noqa: E402
 from db.snapshot import store  # noqa: E402
 from db.snapshot.builder import build_snapshot, default_port  # noqa: E402
-from db.snapshot.refresh import Refresher, limit_parallelism  # noqa: E402
+from db.snapshot.refresh import Refresher, tune_build  # noqa: E402
 
 TODAY = dt.date(2026, 11, 20)
 # the 高院 above the generated courts: the snapshot is its, the 辖区 every court (province)
@@ -281,8 +281,8 @@ def measure(url: str, interval: float = 30, samples: int = 3,
     snapshot = store.current_snapshot(refresher.cache) or {}
     with session_scope(sessions) as session:
         begin_consistent_read(session)
-        limit_parallelism(session, settings["SNAPSHOT_PG_PARALLEL"],  # as the build did
-                          settings["SNAPSHOT_PG_WORK_MEM_MB"])
+        tune_build(session, settings["SNAPSHOT_PG_PARALLEL"],  # as the build did
+                   settings["SNAPSHOT_PG_WORK_MEM_MB"])
         reference = build_snapshot(session, default_port(None, settings), today=TODAY,
                                    court_code=PROVINCE["code"])
     raw = json.dumps(snapshot, ensure_ascii=False).encode()

@@ -110,7 +110,7 @@ def gather_jobs(
                          Collection[int | None] | None]],
     settings: IndicatorSettings, officers: Sequence[bool] | None = None,
     period_needs: Sequence[Sequence[Collection[Need]] | None] | None = None,
-    share: bool = False, officer_courts: Collection[int] | None = None,
+    officer_courts: Collection[int] | None = None,
     wheres: Sequence[ColumnElement[bool] | None] | None = None,
 ) -> list[dict[tuple[Any, ...], Sums]]:
     """`gather(session, periods, needs, settings, teams=teams)` for every (periods, needs,
@@ -118,7 +118,7 @@ def gather_jobs(
     an incremental one — with the 分流 rows read once for all jobs (triage.triage_sums_jobs)
     and the center's rows once per row set for all periods of all jobs
     (center.center_sums_jobs), over the union of the jobs' teams; each answer equals the
-    job's own gather. The cases and the payments keep one pass per job (but see `share`): one
+    job's own gather. The cases and the payments keep one pass per job (but see below): one
     pass over the periods of every job was slower on the "columns" and "buckets" query shapes
     (their cost is per row and filter, not the read; docs/operations.md, 增量刷新), and the
     payments' scan starts at the job's earliest period, on which 待发放 of a receipt paid out
@@ -128,10 +128,9 @@ def gather_jobs(
     and team only (sql.case_sums(levels=…): groups (court, team, None), several times fewer
     than per officer; the caller sums the other sources' officer groups per team).
     `period_needs[k]`: job k's case needs per period (sql.case_sums), None: all of them.
-    `share` (the snapshot's builds, full and incremental): jobs of the same case needs and
-    levels (本年至今 and 本月; the founding days) read their cases in one pass where the query
-    shape makes that cheaper
-    (sql.case_sums_shared; each answer is still the job's own).
+    Jobs of the same case needs and levels (本年至今 and 本月; the founding days) read their
+    cases in one pass where the query shape makes that cheaper (sql.case_sums_shared; each
+    answer is still the job's own), in full and incremental builds alike.
     `officer_courts`: the cases are grouped by officer only in these courts, elsewhere by
     court and team (sql.holder_keys): officer figures are right only for those courts'
     officers, court and team figures everywhere.
@@ -147,7 +146,7 @@ def gather_jobs(
               for k in range(len(jobs))]
     wheres = wheres or [None] * len(jobs)
     shared = _shared_case_sums(session, jobs, settings, levels, period_needs,
-                               officer_courts, wheres) if share else {}
+                               officer_courts, wheres)
     out = []
     for k, (periods, needs, teams) in enumerate(jobs):
         merged: dict[tuple[Any, ...], Sums] = defaultdict(dict)
@@ -179,7 +178,7 @@ def _shared_case_sums(
     officer_courts: Collection[int] | None = None,
     wheres: Sequence[ColumnElement[bool] | None] | None = None,
 ) -> dict[int, dict[tuple[Any, ...], Sums]]:
-    """{job index: its case_sums} for the jobs that share a pass (gather_jobs' `share`): on
+    """{job index: its case_sums} for the jobs that share a pass (gather_jobs): on
     the "staged" query shape, each set of two or more jobs with the same case needs and
     levels, no per-period needs and no condition of its own."""
     if SHAPES.get(session.get_bind().dialect.name) != "staged":

@@ -144,9 +144,9 @@ def _event_rule(rule: NodeRule, ctx: Ctx) -> Select[Any]:
     subquery): the aggregate is computed once (never inlined into each later reference) and
     PostgreSQL can hash-join it; the case columns are joined back by primary key.
     """
-    if rule.starts_on_case_date and ctx.case_dates is not None and \
-            f"in_{rule.key}" in ctx.case_dates.c:
-        return _from_case_dates(rule, ctx.case_dates)
+    shared = _from_case_dates(rule, ctx)
+    if shared is not None:
+        return shared
     if rule.starts_on_case_date:
         start = _case_start(rule)
         done = _first_done(rule, ctx, Case.__table__, Case.id, start, _case_conditions(rule, ctx))
@@ -247,9 +247,12 @@ def case_date_pass(rules: Sequence[NodeRule], ctx: Ctx) -> Any:
     )
 
 
-def _from_case_dates(rule: NodeRule, shared: Any) -> Select[Any]:
-    """A rule's rows read from the shared pass (`case_date_pass`)."""
-    c = shared.c
+def _from_case_dates(rule: NodeRule, ctx: Ctx) -> Select[Any] | None:
+    """A rule's rows read from the shared pass (`case_date_pass`); None when the pass does not
+    hold the rule (none made, or the rule not in it)."""
+    if ctx.case_dates is None or f"in_{rule.key}" not in ctx.case_dates.c:
+        return None
+    c = ctx.case_dates.c
     return (
         select(c.case_id, *[c[name] for name in _CASE_COLS], blank("item_id", Integer),
                c[f"start_{rule.key}"].label("start_on"), c[f"done_{rule.key}"].label("done_on"),
@@ -321,8 +324,9 @@ def _term_done(ctx: Ctx) -> ColumnElement[Any]:
 
 def _term_rule(rule: NodeRule, ctx: Ctx) -> Select[Any]:
     """执行期限: from 立案, minus pauses (to their end, the closing day or today), plus extensions."""
-    if ctx.case_dates is not None and f"in_{rule.key}" in ctx.case_dates.c:
-        return _from_case_dates(rule, ctx.case_dates)
+    shared = _from_case_dates(rule, ctx)
+    if shared is not None:
+        return shared
     pauses, extensions = _term_shift(rule, ctx)
     shift = func.coalesce(pauses.c.d, 0) + func.coalesce(extensions.c.d, 0)
     return (

@@ -8,12 +8,13 @@ are read from additive sums per (court, team, officer) group (db.indicators.engi
 
 * a full build gathers every pass over all cases (engine.gather_jobs: one grouped query
   per source table and pass, the 分流 and center rows once for all passes; on PostgreSQL
-  本年至今 and 本月 share one case pass, and so do the founding days: `share`);
+  本年至今 and 本月 share one case pass, and so do the founding days);
 * an incremental build re-gathers, per pass, only the groups of the changed teams (the
   holders' indexes; `engine.gather(teams=...)`; on PostgreSQL sharing case passes as a full
-  build does, which at 10,000,000 cases cut its case reads by about a third), drops their old
-  groups, adds the new ones, and derives every figure again from the merged groups. Court figures are sums of the
-  groups, so they are exact without reading the court's other cases.
+  build does, which at 10,000,000 cases cut its case reads by about a third), drops their
+  old groups, adds the new ones, and derives every figure again from the merged groups.
+  Court figures are sums of the groups, so they are exact without reading the court's other
+  cases.
 
 Which teams changed comes from the change log (db/snapshot/changes.py, filled by database
 triggers on cases and payments: the old and the new holder of each changed row). Anything the
@@ -172,7 +173,7 @@ class IndicatorCore:
         found = gather_jobs(session, [(list(p.periods), self._needs(p), wanted)
                                       for p, wanted in jobs], self.settings,
                             ["officer" in p.scopes for p, _ in jobs],
-                            [self._period_needs(p) for p, _ in jobs], share=True,
+                            [self._period_needs(p) for p, _ in jobs],
                             officer_courts=None if court is None else [court],
                             wheres=[own if p.own else None for p, _ in jobs])
         out: dict[str, Groups] = {p.name: {} for p in passes}

@@ -64,7 +64,7 @@ def build_timing(total_s: float, cpu_s: float, core_s: float, check_s: float,
     return {k: round(v * 1000) for k, v in ms.items()}
 
 
-def limit_parallelism(session: Session, workers: int | None, work_mem_mb: int | None = None) -> None:
+def tune_build(session: Session, workers: int | None, work_mem_mb: int | None = None) -> None:
     """PostgreSQL settings of a build's transaction (this transaction only; None: the server's
     default). `workers` ≥ 0: at most that many parallel workers per query, so a build's scans do
     not take every core. `work_mem_mb` > 0: the memory each sort, hash and bitmap of the build
@@ -209,7 +209,7 @@ class Refresher:
             # every pass of the build reads the same instant of the database (issue #15 §1)
             begin_consistent_read(session)
             self._allow_long(session)
-            self._limit_parallelism(session)
+            self._tune_build(session)
             seen = changes.pending(session)
             core = self.core()
 
@@ -294,8 +294,8 @@ class Refresher:
             conn.execution_options(**{TIMEOUT_OPTION: self.deadline_s})  # this transaction's connection
             server_statement_limit(conn, self.deadline_s)
 
-    def _limit_parallelism(self, session: Session) -> None:
-        limit_parallelism(session, self.pg_parallel, self.pg_work_mem_mb)
+    def _tune_build(self, session: Session) -> None:
+        tune_build(session, self.pg_parallel, self.pg_work_mem_mb)
 
     def _after_publish(self, version: int) -> None:
         if self.after_publish is None:
