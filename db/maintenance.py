@@ -36,6 +36,7 @@ NOT_SUPPORTED = {
                "省级规模请使用 PostgreSQL（见 docs/install.md）。",
 }
 NOT_SUPPORTED["mysql"] = NOT_SUPPORTED["mariadb"]
+DEFAULT_FILLFACTOR = 90
 # PostgreSQL SQLSTATEs of the two ways out: waited too long for the lock; ran too long
 LOCK_NOT_AVAILABLE = "55P03"
 QUERY_CANCELED = "57014"
@@ -63,31 +64,42 @@ def team_order(engine: Engine) -> float | None:
     return None if value is None else float(value)
 
 
-def cluster_cases(engine: Engine, lock_timeout_s: float = 10,
-                  timeout_s: float = 3600) -> ClusterOutcome:
-    """Rewrite `cases` in team order (PostgreSQL), then vacuum and analyze it."""
+def cluster_cases(engine: Engine, lock_timeout_s: float = 10, timeout_s: float = 3600,
+                  fillfactor: int | None = DEFAULT_FILLFACTOR) -> ClusterOutcome:
+    """Rewrite `cases` in team order (PostgreSQL), then vacuum and analyze it.
+
+    `fillfactor` (PostgreSQL's storage parameter, set in the same transaction): the share of each
+    page the rewrite fills, so that a later UPDATE of a case finds room for the row's new version
+    on the same page — PostgreSQL tries that page first, indexed columns changed or not — and
+    the team order holds for updated cases; only new cases go elsewhere. None leaves it alone."""
     backend = engine.dialect.name
     if backend != "postgresql":
         return ClusterOutcome(False, NOT_SUPPORTED.get(backend, f"{backend} 数据库不支持整理。"))
     began = time.perf_counter()
     budget = timeout_s + lock_timeout_s + 60  # the client-side deadline, past the server's own
+    try:
+        with engine.connect().execution_options(**{TIMEOUT_OPTION: budget}) as conn, \
+                conn.begin():  # one transaction: all of it or nothing
+            conn.execute(text(f"SET LOCAL lock_timeout = {int(lock_timeout_s * 1000)}"))
+            conn.execute(text(f"SET LOCAL statement_timeout = {int(timeout_s * 1000)}"))
+            if fillfactor is not None:
+                conn.execute(text(f"ALTER TABLE cases SET (fillfactor = {int(fillfactor)})"))
+            conn.execute(text(f"CLUSTER cases USING {CLUSTER_INDEX}"))
+    except DBAPIError as exc:
+        state = getattr(exc.orig, "sqlstate", None)
+        if state == LOCK_NOT_AVAILABLE:
+            return ClusterOutcome(False, f"案件表正被其他操作占用，{lock_timeout_s:g} 秒内未能加锁，"
+                                         "未整理（表未改变）；请在夜间业务空闲时重试。")
+        if state == QUERY_CANCELED:
+            return ClusterOutcome(False, f"整理超过 {timeout_s / 60:g} 分钟被取消，表未改变；"
+                                         "请用 --timeout-min 给出更长的时限后重试。")
+        raise
+    clustered = time.perf_counter() - began
+    # VACUUM runs outside a transaction; it takes no lock that stops readers or writers
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT",
                                             **{TIMEOUT_OPTION: budget}) as conn:
-        conn.execute(text(f"SET lock_timeout = {int(lock_timeout_s * 1000)}"))
-        conn.execute(text(f"SET statement_timeout = {int(timeout_s * 1000)}"))
-        try:
-            conn.execute(text(f"CLUSTER cases USING {CLUSTER_INDEX}"))
-        except DBAPIError as exc:
-            state = getattr(exc.orig, "sqlstate", None)
-            if state == LOCK_NOT_AVAILABLE:
-                return ClusterOutcome(False, f"案件表正被其他操作占用，{lock_timeout_s:g} 秒内未能加锁，"
-                                             "未整理（表未改变）；请在夜间业务空闲时重试。")
-            if state == QUERY_CANCELED:
-                return ClusterOutcome(False, f"整理超过 {timeout_s / 60:g} 分钟被取消，表未改变；"
-                                             "请用 --timeout-min 给出更长的时限后重试。")
-            raise
-        clustered = time.perf_counter() - began
         conn.execute(text("VACUUM (ANALYZE) cases"))
     seconds = time.perf_counter() - began
-    return ClusterOutcome(True, f"案件表已按团队重排（CLUSTER {clustered:.1f} 秒，"
+    kept = f"，每页留 {100 - int(fillfactor)}% 空间给修改" if fillfactor and fillfactor < 100 else ""
+    return ClusterOutcome(True, f"案件表已按团队重排{kept}（CLUSTER {clustered:.1f} 秒，"
                                 f"VACUUM ANALYZE {seconds - clustered:.1f} 秒）。", seconds)

@@ -7,6 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.config import load_settings
 from db import migrate
+from db.maintenance import DEFAULT_FILLFACTOR
 from db.maintenance import cluster_cases as cluster
 from db.session import make_engine, make_session_factory, session_scope
 from db.triage import seed_default_rules
@@ -42,11 +43,15 @@ def init_db() -> None:
               show_default=True, help="等待加锁的秒数，超过则放弃（表未改变）")
 @click.option("--timeout-min", type=click.IntRange(1, 24 * 60), default=60, show_default=True,
               help="整理的时限（分钟），超过则取消（表未改变）")
-def cluster_cases(lock_timeout_s: int, timeout_min: int) -> None:
+@click.option("--fillfactor", type=click.IntRange(50, 100), default=DEFAULT_FILLFACTOR,
+              show_default=True, help="每个数据页填充的百分比；余下的空间留给案件修改后的新行版本，"
+                                      "使团队顺序保持更久（100：填满）")
+def cluster_cases(lock_timeout_s: int, timeout_min: int, fillfactor: int) -> None:
     url = load_settings()["DATABASE_URL"]
     engine = make_engine(url)
     try:
-        outcome = cluster(engine, lock_timeout_s=lock_timeout_s, timeout_s=timeout_min * 60)
+        outcome = cluster(engine, lock_timeout_s=lock_timeout_s, timeout_s=timeout_min * 60,
+                          fillfactor=fillfactor)
     except SQLAlchemyError as exc:
         reason = getattr(exc, "orig", None) or exc
         raise click.ClickException(f"整理案件表失败：{reason}") from None

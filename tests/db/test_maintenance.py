@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -16,6 +17,16 @@ from db.maintenance import CLUSTER_INDEX, cluster_cases, team_order
 from db.models import Officer, Team
 from db.session import make_session_factory, session_scope
 from tests.db.nodes_factory import make_case, make_org
+
+
+@pytest.fixture(autouse=True)
+def _plain_table(engine: Engine) -> Iterator[None]:
+    """The session's shared database: the next test finds `cases` as migrated."""
+    yield
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("ALTER TABLE cases RESET (fillfactor)"))
+            conn.execute(text("ALTER TABLE cases SET WITHOUT CLUSTER"))
 
 
 def _interleaved(engine: Engine, teams: int = 4, per_team: int = 30) -> None:
@@ -67,6 +78,39 @@ def test_postgresql_puts_each_team_on_adjacent_pages(engine: Engine) -> None:
         assert conn.execute(text(
             f"SELECT indisclustered FROM pg_index WHERE indexrelid = "
             f"'{CLUSTER_INDEX}'::regclass")).scalar() is True
+        assert _fillfactor(conn) == ["fillfactor=90"]
+
+
+def _fillfactor(conn) -> list[str] | None:
+    return conn.execute(text("SELECT reloptions FROM pg_class WHERE relname = 'cases'")).scalar()
+
+
+def _team_pages(engine: Engine) -> dict[int, set[int]]:
+    """The heap pages each team's cases lie on."""
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT team_id, (ctid::text::point)[0]::int FROM cases"))
+        pages: dict[int, set[int]] = {}
+        for team, page in rows:
+            pages.setdefault(team, set()).add(page)
+    return pages
+
+
+@pytest.mark.parametrize(("fillfactor", "kept"), [(90, True), (100, False)])
+def test_postgresql_room_left_on_each_page_keeps_updated_cases_in_place(
+        engine: Engine, fillfactor: int, kept: bool) -> None:
+    """With 10 % of each page free, a case closed after the rewrite keeps its page (its new row
+    version is written there), so its team's cases stay on the same pages; with full pages the
+    new version goes to another page."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("CLUSTER is PostgreSQL's")
+    _interleaved(engine)
+    assert cluster_cases(engine, fillfactor=fillfactor).done
+    before = _team_pages(engine)
+    with engine.begin() as conn:  # the first case on the first page
+        first = conn.execute(text("SELECT id FROM cases ORDER BY ctid LIMIT 1")).scalar()
+        conn.execute(text("UPDATE cases SET closed_on = filed_on + 30, closing_method = 'paid', "
+                          "updated_at = now() WHERE id = :id"), {"id": first})
+    assert (_team_pages(engine) == before) is kept
 
 
 def _hold_lock(engine: Engine, ready: threading.Event, release: threading.Event) -> None:
@@ -87,6 +131,8 @@ def test_postgresql_leaves_the_table_as_it_was_when_it_cannot_finish(
         pytest.skip("CLUSTER is PostgreSQL's")
     _interleaved(engine, teams=3, per_team=10)
     before = _physical_teams(engine)
+    with engine.connect() as conn:
+        options = _fillfactor(conn)
     ready, release = threading.Event(), threading.Event()
     holder = threading.Thread(target=_hold_lock, args=(engine, ready, release))
     holder.start()
@@ -99,6 +145,8 @@ def test_postgresql_leaves_the_table_as_it_was_when_it_cannot_finish(
     assert not outcome.done
     assert said in outcome.message and "表未改变" in outcome.message
     assert _physical_teams(engine) == before
+    with engine.connect() as conn:  # the fillfactor was set in the same transaction: undone too
+        assert _fillfactor(conn) == options
 
 
 def test_other_databases_say_why_nothing_was_done(engine: Engine) -> None:
