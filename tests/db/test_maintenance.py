@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from dashboard.cli import cli
@@ -185,3 +185,26 @@ def test_the_command_reports_in_chinese(engine: Engine) -> None:
         holder.join(30)
     assert failed.exit_code == 1
     assert "未能加锁" in failed.output
+
+
+def test_postgresql_a_failed_vacuum_leaves_the_rewrite_and_says_so(engine: Engine) -> None:
+    """The VACUUM after the rewrite fails (here: pointed at a missing table): the rewrite stands,
+    and the outcome says the statistics still need a VACUUM ANALYZE."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("CLUSTER is PostgreSQL's")
+    _interleaved(engine, teams=3, per_team=10)
+
+    def broken_vacuum(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("VACUUM"):
+            statement = "VACUUM (ANALYZE) no_such_table"
+        return statement, parameters
+
+    event.listen(engine, "before_cursor_execute", broken_vacuum, retval=True)
+    try:
+        outcome = cluster_cases(engine)
+    finally:
+        event.remove(engine, "before_cursor_execute", broken_vacuum)
+    assert outcome.done
+    assert "已按团队重排" in outcome.message and "VACUUM ANALYZE 失败" in outcome.message
+    after = _physical_teams(engine)
+    assert after == sorted(after)
