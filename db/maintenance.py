@@ -26,7 +26,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
-from db.timeouts import TIMEOUT_OPTION
+from db.timeouts import TIMEOUT_OPTION, server_statement_limit
 
 CLUSTER_INDEX = "ix_cases_team_closed"
 
@@ -82,7 +82,7 @@ def cluster_cases(engine: Engine, lock_timeout_s: float = 10, timeout_s: float =
         with engine.connect().execution_options(**{TIMEOUT_OPTION: budget}) as conn, \
                 conn.begin():  # one transaction: all of it or nothing
             conn.execute(text(f"SET LOCAL lock_timeout = {int(lock_timeout_s * 1000)}"))
-            conn.execute(text(f"SET LOCAL statement_timeout = {int(timeout_s * 1000)}"))
+            server_statement_limit(conn, timeout_s)
             if fillfactor is not None:
                 conn.execute(text(f"ALTER TABLE cases SET (fillfactor = {int(fillfactor)})"))
             conn.execute(text(f"CLUSTER cases USING {CLUSTER_INDEX}"))
