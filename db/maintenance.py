@@ -77,7 +77,9 @@ def cluster_cases(engine: Engine, lock_timeout_s: float = 10, timeout_s: float =
     if backend != "postgresql":
         return ClusterOutcome(False, NOT_SUPPORTED.get(backend, f"{backend} 数据库不支持整理。"))
     began = time.perf_counter()
-    budget = timeout_s + lock_timeout_s + 60  # the client-side deadline, past the server's own
+    # the client-side deadline, past the server's own; it applies on an engine with client
+    # deadlines (db.timeouts: the web app's) — the command line's engines have none
+    budget = timeout_s + lock_timeout_s + 60
     try:
         with engine.connect().execution_options(**{TIMEOUT_OPTION: budget}) as conn, \
                 conn.begin():  # one transaction: all of it or nothing
