@@ -43,6 +43,9 @@ DEFAULTS: dict[str, Any] = {
     "SNAPSHOT_PG_WORK_MEM_MB": 64,  # PostgreSQL work_mem of a snapshot build's transaction; 0 = server default
     # gunicorn's workers run at this nice value, below the scheduler's snapshot build (dashboard/priority.py)
     "WEB_NICE": 5,
+    # while a build reads the database, at most this many desk queries run at once (0: no bound) …
+    "DESK_BUILD_SLOTS": 1,
+    "DESK_BUILD_WAIT_S": 20,  # … and one waits at most this long for its turn, then runs anyway
     "CACHE_PREFIX": "dash:",  # key prefix in the shared cache (several deployments, one Redis)
     "POLL_INTERVAL_S": 5,  # how often each open page asks for the snapshot version
     "WATCHDOG_LOST_S": 15,  # a page greys its figures: 连接中断 after this many seconds without an answer
@@ -94,6 +97,8 @@ BOUNDS: dict[str, tuple[float, float, str]] = {
     "SNAPSHOT_PG_PARALLEL": (-1, 64, ""),
     "SNAPSHOT_PG_WORK_MEM_MB": (0, 4096, "MB"),
     "WEB_NICE": (0, 19, ""),
+    "DESK_BUILD_SLOTS": (0, 64, ""),
+    "DESK_BUILD_WAIT_S": (1, 600, "秒"),
     "POLL_INTERVAL_S": (1, 3600, "秒"),
     "SESSION_IDLE_MIN": (1, 60 * 24 * 31, "分钟"),
     "SESSION_MAX_H": (1, 24 * 366, "小时"),

@@ -10,6 +10,7 @@ import hashlib
 import logging
 import pickle
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,8 @@ from db.indicators.period import Period
 from db.indicators.settings import IndicatorSettings
 from db.nodes.rules import RuleSet, load_rules_from_settings
 from db.session import data_version
+from db.snapshot.store import building
+from db.turns import Turn, take_turn
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -63,26 +66,62 @@ def _cache() -> Any:
 
 
 def memoized(name: str, params: tuple[Any, ...], fn: Callable[[Session], T]) -> T:
-    """Run `fn(session)` once per data version and parameters; cache failures only cost time."""
+    """Run `fn(session)` once per data version and parameters; cache failures only cost time.
+
+    While a snapshot build reads the database, a miss waits for its turn (db/turns.py,
+    DASHBOARD_DESK_BUILD_SLOTS) and looks in the cache again before it runs: another page may
+    have read the same meanwhile."""
+    cache = _cache()
     with app_context().sessions() as session:
-        version = data_version(session)[0]
-        cache = _cache()
-        raw = repr((name, version, params)).encode()
-        key = "desk:" + hashlib.sha1(raw, usedforsecurity=False).hexdigest()
-        if cache is not None:
-            try:
-                hit = cache.get(key)
-                if hit is not None:
-                    return pickle.loads(hit)
-            except Exception:  # noqa: BLE001 - a broken cache must not break the page
-                log.warning("desk cache read failed", exc_info=True)
-        result = fn(session)
-    if cache is not None:
-        try:
-            cache.set(key, pickle.dumps(result), timeout=MEMO_TIMEOUT_S)
-        except Exception:  # noqa: BLE001
-            log.warning("desk cache write failed", exc_info=True)
+        key = memo_key(name, data_version(session)[0], params)
+        found, result = _cached(cache, key)
+        if found:
+            return result
+        with _turn(session, cache) as turn:
+            if turn is not None:
+                found, result = _cached(cache, key)
+                if found:
+                    return result
+                if not turn.granted:
+                    log.info("桌面查询等待轮次 %.1f 秒未果，直接执行：%s", turn.waited_s, name)
+            result = fn(session)
+            _remember(cache, key, result)  # before the turn is given back: its waiter finds it
     return result
+
+
+def memo_key(name: str, version: int, params: tuple[Any, ...]) -> str:
+    """The shared cache's key of a memoized read at a data version."""
+    raw = repr((name, version, params)).encode()
+    return "desk:" + hashlib.sha1(raw, usedforsecurity=False).hexdigest()
+
+
+def _remember(cache: Any, key: str, result: Any) -> None:
+    if cache is None:
+        return
+    try:
+        cache.set(key, pickle.dumps(result), timeout=MEMO_TIMEOUT_S)
+    except Exception:  # noqa: BLE001
+        log.warning("desk cache write failed", exc_info=True)
+
+
+def _cached(cache: Any, key: str) -> tuple[bool, Any]:
+    """(found, value) of a memoized result; a broken cache reads as a miss."""
+    if cache is None:
+        return False, None
+    try:
+        hit = cache.get(key)
+    except Exception:  # noqa: BLE001 - a broken cache must not break the page
+        log.warning("desk cache read failed", exc_info=True)
+        return False, None
+    return (True, pickle.loads(hit)) if hit is not None else (False, None)
+
+
+def _turn(session: Session, cache: Any) -> AbstractContextManager[Turn | None]:
+    """A turn among the desk queries while a snapshot build reads the database; else none."""
+    slots = int(app_context().settings.get("DESK_BUILD_SLOTS") or 0)
+    if not slots or cache is None or not building(cache):
+        return nullcontext(None)
+    return take_turn(session, slots, float(app_context().settings.get("DESK_BUILD_WAIT_S") or 20))
 
 
 def scope_results(scope: str, ids: list[int] | None, period: Period,

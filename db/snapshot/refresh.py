@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,6 +83,9 @@ def describe(exc: BaseException) -> str:
     """Return a one-line cause for logs, the state record and /healthz."""
     text = " ".join(str(exc).split())
     return f"{type(exc).__name__}: {text}"[:300]
+
+
+DEFAULT_BUILDING_S = 300  # how long a build's "building" mark lasts without a refresh deadline
 
 
 @dataclass
@@ -205,7 +209,7 @@ class Refresher:
         found: list[CoreResult] = []
         counted: list[NodeResult] = []
         core_s = nodes_s = 0.0
-        with session_scope(self.reads()) as session:
+        with self._building(now), session_scope(self.reads()) as session:
             # every pass of the build reads the same instant of the database (issue #15 §1)
             begin_consistent_read(session)
             self._allow_long(session)
@@ -286,6 +290,20 @@ class Refresher:
             if counted:
                 counted[-1].state.version = version
                 self._nodes.state = counted[-1].state
+
+    @contextmanager
+    def _building(self, now: dt.datetime) -> Iterator[None]:
+        """While the build reads the primary, the desk pages' queries there take turns
+        (DASHBOARD_DESK_BUILD_SLOTS, callbacks/desk/data.py); a build on a read replica leaves
+        them alone. The mark expires with the refresh deadline should this process die."""
+        if self.read_sessions is not None:
+            yield
+            return
+        store.mark_building(self.cache, now, self.deadline_s or DEFAULT_BUILDING_S)
+        try:
+            yield
+        finally:
+            store.clear_building(self.cache)
 
     def _allow_long(self, session: Session) -> None:
         """Give the build's transaction the refresh deadline instead of a page's statement limit."""

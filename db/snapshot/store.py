@@ -4,6 +4,9 @@ Keys (under the cache's own prefix): ``snapshot:v:<version>`` holds a whole snap
 never changes; ``snapshot:state`` holds the refresher's bookkeeping (current version, data
 fingerprint, last check, last error). Pages poll only the state record; the snapshot itself
 is read once per version and process (it is immutable, so a local copy is always right).
+``snapshot:building`` is there while a build reads the database (with an expiry, so a refresher
+that dies mid-build does not leave it behind): the desk pages' own queries take turns meanwhile
+(callbacks/desk/data.py).
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from typing import Any, Protocol
 log = logging.getLogger(__name__)
 
 STATE_KEY = "snapshot:state"
+BUILDING_KEY = "snapshot:building"
 
 
 class CacheLike(Protocol):
@@ -98,6 +102,31 @@ def read_state(cache: CacheLike) -> RefreshState | None:
 def write_state(cache: CacheLike, state: RefreshState) -> None:
     """Store the refresher state (no expiry: it is overwritten every tick)."""
     cache.set(STATE_KEY, state.to_dict(), timeout=0)
+
+
+def mark_building(cache: CacheLike, started: dt.datetime, expires_s: float) -> None:
+    """Say that a build reads the database from now on, for at most `expires_s` seconds.
+    Best effort: a cache that refuses it only means the desk queries do not take turns."""
+    try:
+        cache.set(BUILDING_KEY, iso(started), timeout=max(1, int(expires_s)))
+    except Exception:  # noqa: BLE001 - the build must not fail for a hint
+        log.warning("写入缓存失败：%s", BUILDING_KEY, exc_info=True)
+
+
+def clear_building(cache: CacheLike) -> None:
+    """The build's reads are over (best effort; the mark expires anyway)."""
+    try:
+        cache.delete(BUILDING_KEY)
+    except Exception:  # noqa: BLE001
+        log.warning("删除缓存键失败：%s", BUILDING_KEY, exc_info=True)
+
+
+def building(cache: CacheLike) -> bool:
+    """True while a snapshot build reads the database (False when the cache is unreachable)."""
+    try:
+        return cache.get(BUILDING_KEY) is not None
+    except Exception:  # noqa: BLE001 - a down cache: no turns, the page still answers
+        return False
 
 
 def publish(cache: CacheLike, snapshot: dict[str, Any], state: RefreshState) -> None:

@@ -25,7 +25,7 @@ from db.session import (
     session_scope,
 )
 from db.snapshot import store
-from db.snapshot.builder import default_port
+from db.snapshot.builder import build_snapshot, default_port
 from db.snapshot.refresh import PUBLISHED, UNCHANGED, Refresher
 from db.timeouts import Timeouts
 from tests.db.snapshot_data import seed
@@ -88,7 +88,11 @@ def test_build_reads_on_the_read_url_and_writes_on_the_primary(engine: Engine, r
     refresher = Refresher(sessions=make_session_factory(engine), cache=SimpleCache(),
                           read_sessions=make_session_factory(replica),
                           port_factory=lambda: default_port(None), tz=TZ, clock=lambda: clock[0])
+    marks: list[bool] = []
+    refresher.build = lambda *a, **kw: (marks.append(store.building(refresher.cache)),
+                                        build_snapshot(*a, **kw))[1]
     assert refresher.run() == PUBLISHED, store.read_state(refresher.cache)
+    assert marks == [False]  # the build reads elsewhere: desk queries on the primary need no turns
     assert store.current_snapshot(refresher.cache)["court"]["code"] == "内0221"
     # every read of the change check and the build went to the read connection …
     assert reads.touching("cases") and reads.touching("snapshot_changes")

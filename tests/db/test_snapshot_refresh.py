@@ -212,3 +212,26 @@ def test_build_timing_splits_the_duration() -> None:
                                                      "nodes_ms": 400, "check_ms": 300,
                                                      "other_ms": 300}
     assert build_timing(1.0, 1.0, 0.7, 0.4)["other_ms"] == 0  # rounding never goes negative
+
+
+def test_a_build_marks_its_reads_for_the_desk_queries_turns(engine) -> None:
+    """The desk pages' queries take turns while the build reads (callbacks/desk/data.py): the
+    mark is there during the build only, also when the build fails."""
+    with session_scope(make_session_factory(engine)) as s:
+        seed(s)
+    refresher, build, _clock = _refresher(engine, deadline_s=120)
+    seen: list[bool] = []
+    counted = refresher.build
+
+    def watching(*args, **kwargs) -> dict:
+        seen.append(store.building(refresher.cache))
+        return counted(*args, **kwargs)
+
+    refresher.build = watching
+    assert refresher.run() == PUBLISHED
+    assert seen == [True] and not store.building(refresher.cache)
+    with session_scope(refresher.sessions) as s:
+        bump_data_version(s)
+    build.fail = ValueError("第 3 行：结案日期早于立案日期")
+    assert refresher.run() == FAILED
+    assert seen == [True, True] and not store.building(refresher.cache)

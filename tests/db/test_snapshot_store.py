@@ -56,6 +56,29 @@ def test_unreachable_cache_reads_as_no_data() -> None:
 
     assert store.read_state(Down()) is None
     assert store.current_snapshot(Down()) is None
+    assert store.building(Down()) is False  # no turns for the desk queries, the page still answers
+
+
+def test_the_building_mark_expires_and_a_down_cache_does_not_fail_the_build() -> None:
+    class Recording(SimpleCache):
+        def set(self, key, value, timeout=None):  # noqa: ANN001
+            self.timeout = timeout
+            return super().set(key, value, timeout)
+
+    cache = Recording()
+    store.mark_building(cache, dt.datetime(2026, 12, 6, tzinfo=dt.UTC), 300)
+    assert store.building(cache) and cache.timeout == 300  # a dead refresher's mark goes away
+    store.clear_building(cache)
+    assert not store.building(cache)
+
+    class Down:
+        def set(self, *_args, **_kw) -> None:
+            raise ConnectionError("cache down")
+
+        delete = set
+
+    store.mark_building(Down(), dt.datetime(2026, 12, 6, tzinfo=dt.UTC), 300)  # logged, not raised
+    store.clear_building(Down())
 
 
 def test_freshness_rules() -> None:
