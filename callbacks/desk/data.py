@@ -118,10 +118,11 @@ def _cached(cache: Any, key: str) -> tuple[bool, Any]:
 
 def _turn(session: Session, cache: Any) -> AbstractContextManager[Turn | None]:
     """A turn among the desk queries while a snapshot build reads the database; else none."""
-    slots = int(app_context().settings.get("DESK_BUILD_SLOTS") or 0)
+    settings = app_context().settings  # load_settings: every key, defaults included
+    slots = int(settings["DESK_BUILD_SLOTS"])
     if not slots or cache is None or not building(cache):
         return nullcontext(None)
-    return take_turn(session, slots, float(app_context().settings.get("DESK_BUILD_WAIT_S") or 20))
+    return take_turn(session, slots, float(settings["DESK_BUILD_WAIT_S"]))
 
 
 def scope_results(scope: str, ids: list[int] | None, period: Period,
