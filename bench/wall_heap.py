@@ -17,7 +17,10 @@ One cycle stands for one refresh interval of simulated time (cycle × REFRESH_IN
 a warm-up (the first renders of every screen fill caches) and then every `--sample-every` cycles
 it samples, in the page: the JS heap after a forced GC (CDP `HeapProfiler.collectGarbage`, then
 `Performance.getMetrics` JSHeapUsedSize; the minimum of 3, like test_wall.py's `heap()`), the
-DOM node count (`Nodes`) and the JS event listeners (`JSEventListeners`). It prints a table,
+DOM node count (`Nodes`) and the JS event listeners (`JSEventListeners`); then a heap snapshot
+(`heap_snapshot`, V8's and Blink's objects together): its total self size ("snapshot MB": Blink's
+C++ objects are not in JSHeapUsedSize) and how many `blink::MediaQuerySet` it holds (the leak of
+assets/base.css's `:has()` rule, fixed on 6 December, showed there only). It prints a table,
 the ratios last/first, the least-squares slope (MB per simulated hour) over all samples and
 over the second half, and the verdict against "flat":
 
@@ -49,6 +52,7 @@ from tests.browser.harness import (  # noqa: E402
     LiveServer,
     browser_missing,
     console_errors,
+    heap_snapshot,
     make_driver,
     screenshot,
     start_server,
@@ -117,7 +121,9 @@ def sample(driver: Any) -> dict[str, float]:
         driver.execute_cdp_cmd("HeapProfiler.collectGarbage", {})
         readings.append(metrics(driver))
     best = min(readings, key=lambda m: m["JSHeapUsedSize"])
+    counts, sizes = heap_snapshot(driver)
     return {"heap": best["JSHeapUsedSize"] / 1e6, "nodes": best["Nodes"],
+            "snapshot": sum(sizes.values()) / 1e6, "mq": float(counts["blink::MediaQuerySet"]),
             "listeners": best["JSEventListeners"],
             "rotations": float(driver.execute_script("return window.__wallRotations || 0"))}
 
@@ -182,11 +188,12 @@ def main() -> int:
                 cycle(server, driver, version, args.every)
                 version += 1
             rows: list[tuple[int, dict[str, float]]] = [(0, sample(driver))]
-            print(f"{'cycle':>6} {'sim. time':>9} {'heap MB':>8} {'nodes':>6} {'listeners':>9} "
-                  f"{'rotations':>9} {'real s':>7}")
+            print(f"{'cycle':>6} {'sim. time':>9} {'heap MB':>8} {'snapshot MB':>11} {'MQ sets':>7} "
+                  f"{'nodes':>6} {'listeners':>9} {'rotations':>9} {'real s':>7}")
 
             def show(n: int, s: dict[str, float], real: float) -> None:
-                print(f"{n:>6} {clock(n):>9} {s['heap']:>8.2f} {s['nodes']:>6.0f} {s['listeners']:>9.0f} "
+                print(f"{n:>6} {clock(n):>9} {s['heap']:>8.2f} {s['snapshot']:>11.2f} {s['mq']:>7.0f} "
+                      f"{s['nodes']:>6.0f} {s['listeners']:>9.0f} "
                       f"{s['rotations']:>9.0f} {real:>7.0f}", flush=True)
 
             start = time.monotonic()
@@ -216,7 +223,9 @@ def main() -> int:
           f"in {real / 60:.1f} min real: compression {simulated / real:.0f}×; "
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"last/first: heap {last['heap'] / first['heap']:.3f} ({last['heap'] - first['heap']:+.2f} MB), "
-          f"nodes {last['nodes'] / first['nodes']:.3f}, listeners {last['listeners'] / first['listeners']:.3f}")
+          f"nodes {last['nodes'] / first['nodes']:.3f}, listeners {last['listeners'] / first['listeners']:.3f}; "
+          f"snapshot {last['snapshot'] / first['snapshot']:.3f} ({last['snapshot'] - first['snapshot']:+.2f} MB), "
+          f"MediaQuerySet {first['mq']:.0f} → {last['mq']:.0f}")
     print(f"slope: {whole:+.3f} MB per simulated hour (all samples), {second:+.3f} (second half) "
           f"→ {second * 24:+.2f} MB per simulated day")
     flat = (last["heap"] - first["heap"] < FLAT_MB and second * 24 < FLAT_MB

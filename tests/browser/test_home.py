@@ -150,3 +150,31 @@ def test_start_page_on_the_demo_court(demo_server, driver) -> None:
     assert (shown["cases"], shown["open_cases"], shown["teams"]) == (total, still_open, teams)
     assert total > 1000
     assert console_errors(driver) == []
+
+
+_SPANS_JS = """
+const out = {};
+for (const n of [3, 4, 5, 6, 7]) {
+  const grid = document.createElement('div');
+  grid.className = 'section-grid';
+  for (let i = 0; i < n; i++) { grid.appendChild(document.createElement('div')); }
+  document.body.appendChild(grid);
+  out[n] = Array.from(grid.children).map(c => getComputedStyle(c).gridColumnStart);
+  grid.remove();
+}
+return out;
+"""
+
+
+def test_section_cards_fill_the_rows_by_their_number(seeded_server, driver) -> None:
+    """Six tracks: three cards to a row; with four or five the last row's cards take three
+    tracks each (no gap); six or more stay three to a row (assets/base.css, said without `:has()`)."""
+    server, _, _ = seeded_server
+    driver.get(server.page("/"))
+    wait_for_dash(driver)
+    spans = driver.execute_script(_SPANS_JS)
+    two, three = "span 2", "span 3"
+    assert spans == {"3": [two] * 3, "4": [two] * 3 + [three], "5": [two] * 3 + [three] * 2,
+                     "6": [two] * 6, "7": [two] * 7}
+    tops = [el.location["y"] for el in driver.find_elements(By.CSS_SELECTOR, ".section-grid > .section-card")]
+    assert len(tops) == 7 and len(set(tops[:3])) == 1 and len(set(tops[3:6])) == 1 and tops[6] > tops[3] > tops[0]

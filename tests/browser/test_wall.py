@@ -19,6 +19,7 @@ from db.snapshot.store import RefreshState, publish, write_state
 from tests.browser.harness import (
     LiveServer,
     console_errors,
+    heap_object_counts,
     set_viewport,
     start_server,
     wait_for_dash,
@@ -202,6 +203,30 @@ def test_js_heap_does_not_grow_with_refresh_cycles(sample_server: LiveServer, dr
     assert past < 50, past
     print(f"JS heap after GC: before {before / 1e6:.2f} MB, after {CYCLES} refresh cycles {after / 1e6:.2f} MB")
     assert after - before < 2_000_000, (before, after)
+
+
+_TEXT_CHANGES = 50
+_CHANGE_TEXT_JS = f"""
+const clock = document.querySelector('.w-clock-time');
+for (let i = 0; i < {_TEXT_CHANGES}; i++) {{ clock.textContent = '00:00:' + i; void document.body.offsetWidth; }}
+"""
+
+
+def test_text_changes_keep_no_style_objects(sample_server: LiveServer, driver: Any) -> None:
+    """A wall changes text all day (the clock every second, figures every refresh): a style
+    recalculation must leave nothing behind. A `:has()` before a combinator with a `*` subject
+    in any loaded style sheet (base.css had `.section-grid:has(> :nth-child(6)) > *`) made
+    Chromium keep two media-query objects per text change (≈ 160 bytes each, no GC frees them)."""
+    open_wall(driver, sample_server, "kiosk=1&screen=overview")
+    wait_for_dash(driver, 60)
+    before = heap_object_counts(driver, "blink::MediaQuery")
+    driver.execute_script(_CHANGE_TEXT_JS)
+    after = heap_object_counts(driver, "blink::MediaQuery")
+    grown = after["blink::MediaQuerySet"] - before["blink::MediaQuerySet"]
+    print(f"blink::MediaQuerySet {before['blink::MediaQuerySet']} -> {after['blink::MediaQuerySet']} "
+          f"after {_TEXT_CHANGES} text changes (and the clock's own ticks)")
+    assert before["blink::MediaQuerySet"] > 0  # the snapshot sees Blink's objects at all
+    assert grown < _TEXT_CHANGES // 5, (before, after)
 
 
 def test_renders_completely_offline(sample_server: LiveServer, driver_factory: Any) -> None:
