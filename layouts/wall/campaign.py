@@ -19,6 +19,7 @@ from layouts.desk.campaign_parts import (
     trend_svg,
 )
 from layouts.units import wan
+from layouts.wall.table import table
 
 HEADLINE = ("closed", "recovered", "disbursed")
 SANCTIONS = ("detention", "fine", "blacklist", "consumption_ban", "search", "eviction", "refusal_referral")
@@ -72,7 +73,7 @@ def _teams(report: dict[str, Any]) -> html.Table:
                      html.Td(wan(t.get('recovered')), className="w-num"),
                      html.Td(f"{int(t.get('sanctions', 0)):,}", className="w-num")])
             for t in report.get("teams", [])[:TEAM_ROWS]]
-    return html.Table([html.Thead(head), html.Tbody(rows)], className="w-cps-table")
+    return table(head, rows, "w-cps-table")
 
 
 def _events(report: dict[str, Any]) -> list[Any]:

@@ -229,6 +229,37 @@ def test_text_changes_keep_no_style_objects(sample_server: LiveServer, driver: A
     assert grown < _TEXT_CHANGES // 5, (before, after)
 
 
+_VERSIONS = 10
+
+
+def test_new_versions_keep_no_style_objects(sample_server: LiveServer, driver: Any) -> None:
+    """Every version replaces the wall's tables whole (Dash mounts a callback's children
+    afresh), and Chromium keeps one media-query object per `<table>` with a `<thead>` it lays
+    out: two a version on the 团队 screen, all day. The wall's tables put their head row in a
+    `<tbody>` of its own (layouts/wall/table.py)."""
+    open_wall(driver, sample_server, "kiosk=1&screen=teams")
+
+    def cycle(version: int) -> None:
+        publish_sample(sample_server, version, bump=version % 7)
+        wait_until(lambda: driver.execute_script(
+            "return document.getElementById('wall-root').getAttribute('data-shown')") == str(version)
+                   and _tile_text(driver, "closed") == f"{1065 + version % 7}件", 60, f"v{version}")
+
+    for version in range(300, 303):
+        cycle(version)
+    assert active_screen(driver) == "teams"
+    assert driver.find_elements(By.CSS_SELECTOR, ".w-team-table th, .w-rank-table th")
+    wait_for_dash(driver, 60)
+    before = heap_object_counts(driver, "blink::MediaQuerySet")["blink::MediaQuerySet"]
+    for version in range(303, 303 + _VERSIONS):
+        cycle(version)
+    wait_for_dash(driver, 60)
+    after = heap_object_counts(driver, "blink::MediaQuerySet")["blink::MediaQuerySet"]
+    print(f"blink::MediaQuerySet {before} -> {after} after {_VERSIONS} versions on the 团队 screen")
+    assert before > 0
+    assert after - before < _VERSIONS // 2, (before, after)
+
+
 def test_renders_completely_offline(sample_server: LiveServer, driver_factory: Any) -> None:
     driver = driver_factory("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1")
     open_wall(driver, sample_server, "kiosk=1&screen=overview")

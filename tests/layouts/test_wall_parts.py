@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import plotly.io as pio
@@ -234,3 +235,27 @@ def test_layout_is_cheap_and_pins_a_screen() -> None:
     assert [s.className.endswith("is-active") for s in sections] == [False, False, False, False, True, False,
                                                                      False, False]
     assert not find(kiosk, "wall-home")  # no way out of kiosk mode
+
+
+def _types(component: Any) -> list[str]:
+    """The component types of a tree, in document order."""
+    if isinstance(component, list | tuple):
+        return [t for child in component for t in _types(child)]
+    if component is None or isinstance(component, str | int | float):
+        return []
+    return [type(component).__name__, *_types(getattr(component, "children", None))]
+
+
+def test_wall_tables_carry_their_head_row_without_a_thead() -> None:
+    """Chromium keeps a media-query object for every laid-out `<table>` with a `<thead>`, and
+    each version replaces the wall's tables: the head row sits in a `<tbody>` of its own."""
+    snap = sample_snapshot(7)
+    for built in (teams.cards(snap), teams.ranking(snap)):
+        tables = [c for c in built if type(c).__name__ == "Table"]
+        assert tables and "Thead" not in _types(built)
+        head, body = tables[0].children
+        assert type(head).__name__ == type(body).__name__ == "Tbody" and head.className == "w-head"
+        assert _types(head)[:3] == ["Tbody", "Tr", "Th"]
+        assert body.children and all(type(row).__name__ == "Tr" for row in body.children)
+    sources = sorted((Path(__file__).resolve().parents[2] / "layouts" / "wall").glob("*.py"))
+    assert sources and not [p.name for p in sources if "html.Thead" in p.read_text(encoding="utf-8")]
