@@ -89,8 +89,7 @@ def cards(snapshot: dict[str, Any]) -> list[Any]:
             for spec in TEAM_METRICS]
     idle = [team.get("name") or "—" for team in teams_of(snapshot) if not has_cases(team)]
     note = html.Div(f"本期无承办案件：{'、'.join(idle)}", className="w-tt-note") if idle else None
-    return [table(head, rows, "w-team-table"), note,
-            scope_note(snapshot)]
+    return [table(head, rows, "w-team-table"), note, scope_note(snapshot)]
 
 
 def scope_note(snapshot: dict[str, Any]) -> html.Div | None:

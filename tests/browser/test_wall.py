@@ -147,6 +147,14 @@ def _tile_text(driver: Any, key: str) -> str:
         f".w-kpi[data-key='{key}'] .w-kpi-value")
 
 
+def show_version(driver: Any, server: LiveServer, version: int) -> None:
+    """Publish `version` (figures bumped by version % 7) and wait until the wall shows it."""
+    publish_sample(server, version, bump=version % 7)
+    wait_until(lambda: driver.execute_script(
+        "return document.getElementById('wall-root').getAttribute('data-shown')") == str(version)
+               and _tile_text(driver, "closed") == f"{1065 + version % 7}件", 60, f"v{version}")
+
+
 def test_new_version_updates_in_place_and_highlights_changes(
         sample_server: LiveServer, driver: Any) -> None:
     open_wall(driver, sample_server, "kiosk=1&screen=overview")
@@ -185,17 +193,11 @@ def test_js_heap_does_not_grow_with_refresh_cycles(sample_server: LiveServer, dr
 
     driver.execute_cdp_cmd("Performance.enable", {})
 
-    def cycle(version: int) -> None:
-        publish_sample(sample_server, version, bump=version % 7)
-        wait_until(lambda: driver.execute_script(
-            "return document.getElementById('wall-root').getAttribute('data-shown')") == str(version)
-                   and _tile_text(driver, "closed") == f"{1065 + version % 7}件", 60, f"v{version}")
-
     for version in range(100, 105):  # warm-up: first renders of every screen fill caches
-        cycle(version)
+        show_version(driver, sample_server, version)
     before = heap()
     for version in range(105, 105 + CYCLES):
-        cycle(version)
+        show_version(driver, sample_server, version)
     after = heap()
     # Dash records every browser-side input change (each poll tick, each figure) for undo, without
     # a limit; assets/dash-history.js empties that every 5 s (unbounded: > 100 entries by now)
@@ -239,20 +241,14 @@ def test_new_versions_keep_no_style_objects(sample_server: LiveServer, driver: A
     `<tbody>` of its own (layouts/wall/table.py)."""
     open_wall(driver, sample_server, "kiosk=1&screen=teams")
 
-    def cycle(version: int) -> None:
-        publish_sample(sample_server, version, bump=version % 7)
-        wait_until(lambda: driver.execute_script(
-            "return document.getElementById('wall-root').getAttribute('data-shown')") == str(version)
-                   and _tile_text(driver, "closed") == f"{1065 + version % 7}件", 60, f"v{version}")
-
     for version in range(300, 303):
-        cycle(version)
+        show_version(driver, sample_server, version)
     assert active_screen(driver) == "teams"
     assert driver.find_elements(By.CSS_SELECTOR, ".w-team-table th, .w-rank-table th")
     wait_for_dash(driver, 60)
     before = heap_object_counts(driver, "blink::MediaQuerySet")["blink::MediaQuerySet"]
     for version in range(303, 303 + _VERSIONS):
-        cycle(version)
+        show_version(driver, sample_server, version)
     wait_for_dash(driver, 60)
     after = heap_object_counts(driver, "blink::MediaQuerySet")["blink::MediaQuerySet"]
     print(f"blink::MediaQuerySet {before} -> {after} after {_VERSIONS} versions on the 团队 screen")
