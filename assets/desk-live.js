@@ -18,7 +18,7 @@
     // [tile selector, key inside the tile, value inside the tile]
     ['.kpi-card', '.kpi-name', '.kpi-figure'],
     ['.stat[data-stat]', null, '.stat-value'],
-    ['.indicator-table tbody tr', 'td', null]
+    ['.indicator-table tbody:not(.t-head) tr', 'td', null]
   ];
   var FLASH_MS = 2600;
   var state = { href: null, texts: {}, stamp: null, filled: false, readyHref: null, queued: false };

@@ -116,11 +116,34 @@
     (saved ? saved.grids : []).forEach(function (g) { fit(g[0]); });
   }
 
+  // Chromium repeats a table's column headers on every sheet only for a <thead>. The pages keep
+  // their head rows in <tbody class="t-head"> instead (layouts/table.py: each <thead> a live page
+  // re-renders leaves a style object behind), so while printing each table gets a <thead> copy
+  // of its head row, and the original is hidden (a table re-rendered meanwhile keeps its own).
+  function addHeads() {
+    var heads = document.querySelectorAll("table > tbody.t-head");
+    for (var i = 0; i < heads.length; i++) {
+      var copy = document.createElement("thead");
+      copy.setAttribute("data-print-head", "");
+      copy.innerHTML = heads[i].innerHTML;
+      heads[i].parentNode.insertBefore(copy, heads[i]);
+      heads[i].classList.add("t-head-printed");
+    }
+  }
+
+  function dropHeads() {
+    var copies = document.querySelectorAll("thead[data-print-head]");
+    for (var i = 0; i < copies.length; i++) copies[i].parentNode.removeChild(copies[i]);
+    var heads = document.querySelectorAll("tbody.t-head-printed");
+    for (var j = 0; j < heads.length; j++) heads[j].classList.remove("t-head-printed");
+  }
+
   function prepare(title) {
     if (saved) restore();
     saved = { grids: [], details: [] };
     var line = header(title);
     document.body.classList.add("desk-printing");
+    addHeads();
     var details = document.querySelectorAll(".desk details");
     for (var i = 0; i < details.length; i++) {
       saved.details.push([details[i], details[i].open]);
@@ -149,6 +172,7 @@
   function restore() {
     if (!saved) return;
     document.body.classList.remove("desk-printing");
+    dropHeads();
     saved.grids.forEach(function (g) {
       var a = api(g[0]);
       if (a) {

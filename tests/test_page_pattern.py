@@ -9,7 +9,7 @@ from layouts import PAGES
 
 # cross-page modules (docs/development.md#add-page); anything else belongs in an area
 SHARED = {
-    "layouts": {"__init__", "ids", "access", "shell", "units"},
+    "layouts": {"__init__", "ids", "access", "shell", "units", "table"},
     "callbacks": {"__init__", "authz", "context", "render_cache", "shell"},
 }
 

@@ -8,6 +8,7 @@ from typing import Any
 from dash import dcc, html
 
 from layouts import ids
+from layouts.table import table
 
 K = ids.AdminCheck
 FULL_CHECK = ("每次刷新快照时核对快照内部的一致性（下列规则）。命令 python -m dashboard check 另外核对"
@@ -41,7 +42,7 @@ def summary(report: Mapping[str, Any] | None, version: Any, as_of: str | None) -
 def violations(found: Sequence[Mapping[str, Any]]) -> html.Table | None:
     if not found:
         return None
-    head = html.Tr([html.Th("规则"), html.Th("位置"), html.Th("说明")])
+    head = ("规则", "位置", "说明")
     rows = [html.Tr([html.Td(v.get("rule")), html.Td(v.get("where")), html.Td(v.get("detail"))])
             for v in found]
-    return html.Table([html.Thead(head), html.Tbody(rows)], className="desk-table check-table")
+    return table(head, rows, className="desk-table check-table")

@@ -6,6 +6,8 @@ from typing import Any
 
 from dash import dcc, html
 
+from layouts import table as tables
+
 TABS = (("/admin/import", "数据导入"), ("/admin/users", "用户管理"), ("/admin/tokens", "大屏令牌"), ("/admin/audit", "审计日志"),
         ("/admin/sources", "事件接口"), ("/admin/rules", "节点规则"), ("/admin/triage-rules", "分流规则"))
 
@@ -20,10 +22,7 @@ def frame(current: str, title: str, children: list[Any], root_id: str) -> html.D
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], empty: str = "无记录") -> Any:
     if not rows:
         return html.P(empty, className="note")
-    return html.Table([
-        html.Thead(html.Tr([html.Th(h) for h in headers])),
-        html.Tbody([html.Tr([html.Td(c) for c in row]) for row in rows]),
-    ], className="admin-table")
+    return tables.table(headers, [html.Tr([html.Td(c) for c in row]) for row in rows], className="admin-table")
 
 
 def message(text: str, ok: bool = True) -> html.Div:

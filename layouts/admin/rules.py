@@ -8,6 +8,7 @@ from typing import Any
 from dash import dcc, html
 
 from layouts import ids
+from layouts.table import table
 
 R = ids.AdminRules
 HOW_TO = [
@@ -65,8 +66,7 @@ def rules_table(rows: Sequence[Mapping[str, Any]]) -> html.Table:
             html.Td([r["source"], *([" ", html.Span(r["source_tag"], title=r["source_note"], className="rule-tag")]
                                     if r.get("source_tag") else [])], className="rule-source"),
         ]))
-    return html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)],
-                      className="plain-table rules-table")
+    return table(head, body, className="plain-table rules-table")
 
 
 def calendar_table(rows: Sequence[Mapping[str, Any]]) -> html.Table:
@@ -75,5 +75,4 @@ def calendar_table(rows: Sequence[Mapping[str, Any]]) -> html.Table:
         html.Td(r["year"]), html.Td("完整" if r["complete"] else "待补全", className="" if r["complete"] else "cell-bad"),
         html.Td(r["holidays"], className="num"), html.Td(r["workdays"], className="num"), html.Td(r["source"]),
     ]) for r in rows]
-    return html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)],
-                      className="plain-table calendar-table")
+    return table(head, body, className="plain-table calendar-table")

@@ -19,6 +19,7 @@ from layouts.desk.campaign_parts import (
     progress_svg,
     trend_svg,
 )
+from layouts.table import table
 from layouts.units import wan
 
 P = ids.CampaignPage
@@ -71,8 +72,7 @@ def _measure_rows(report: Mapping[str, Any]) -> html.Table:
             html.Td(html.Span(state, className="light status-bad" if m["behind"] else "light status-good")
                     if target else "—"),
         ]))
-    return html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
-                      className="indicator-table cp-measures")
+    return table(head, rows, className="indicator-table cp-measures")
 
 
 def indicator_rows(report: Mapping[str, Any]) -> Any:
@@ -91,8 +91,7 @@ def indicator_rows(report: Mapping[str, Any]) -> Any:
             html.Td(html.Span(state, className="light " + ("status-none" if good is None
                                                          else "status-good" if good else "status-bad"))),
         ]))
-    return html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
-                      className="indicator-table cp-indicators")
+    return table(head, rows, className="indicator-table cp-indicators")
 
 
 def ranking_table(rows: Sequence[Mapping[str, Any]], who: str) -> html.Table:
@@ -103,17 +102,16 @@ def ranking_table(rows: Sequence[Mapping[str, Any]], who: str) -> html.Table:
                      html.Td(wan(r.get('recovered')), className="num"),
                      html.Td(wan(r.get('disbursed')), className="num"),
                      html.Td(f"{int(r.get('sanctions', 0)):,}", className="num")]) for r in rows]
-    return html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)],
-                      className="indicator-table cp-rank")
+    return table(head, body, className="indicator-table cp-rank")
 
 
 def _events(rows: Sequence[Mapping[str, Any]]) -> Any:
     if not rows:
         return html.P("暂无现场事件", className="note")
-    return html.Table([html.Thead(html.Tr([html.Th(h) for h in ("时间", "事项", "案号", "团队", "说明")])),
-                       html.Tbody([html.Tr([html.Td(e["at"]), html.Td(e["label"]), html.Td(e["case_number"]),
-                                            html.Td(e["team"]), html.Td(e["detail"])]) for e in rows])],
-                      className="indicator-table cp-events")
+    return table(("时间", "事项", "案号", "团队", "说明"),
+                 [html.Tr([html.Td(e["at"]), html.Td(e["label"]), html.Td(e["case_number"]),
+                           html.Td(e["team"]), html.Td(e["detail"])]) for e in rows],
+                 className="indicator-table cp-events")
 
 
 def body(report: Mapping[str, Any], stamp: str) -> list[Any]:
@@ -164,8 +162,7 @@ def indicator_explain(label: str, parts: Mapping[str, Sequence[Mapping[str, Any]
                               *([html.Td(str(r["value"]), className="num")] if valued else [])])
                      for r in rows]
         out += [html.H3(f"{label} · {title}"), html.P(total, className="note"),
-                html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body_rows)],
-                           className="indicator-table")]
+                table(head, body_rows, className="indicator-table")]
     return out
 
 
@@ -178,5 +175,4 @@ def explain_table(rows: Sequence[Mapping[str, Any]], money: bool) -> Any:
                           *([html.Td(f"{r['amount'] or 0:,.2f}", className="num")] if money else [])])
                  for r in rows]
     return [html.P(total, className="note"),
-            html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body_rows)],
-                       className="indicator-table")]
+            table(head, body_rows, className="indicator-table")]

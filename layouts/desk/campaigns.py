@@ -12,6 +12,7 @@ from dash import dcc, html
 from db.campaigns.indicators import PREFIX, TARGETABLE
 from layouts import ids
 from layouts.desk.campaign_parts import fmt_pct
+from layouts.table import table
 
 C = ids.Campaigns
 # (measure key, label, unit) in the form's target grid; the keys of db.campaigns.figures.MEASURES
@@ -116,8 +117,7 @@ def campaign_table(rows: Sequence[Mapping[str, Any]], may_edit: bool) -> list[An
             html.Td("是" if r["on_wall"] else "否"),
             *([html.Td(dcc.Link("修改", href=f"/campaigns?edit={r['id']}"))] if may_edit else []),
         ]) for r in group]
-        out.append(html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)],
-                              className="indicator-table cp-table"))
+        out.append(table(head, body, className="indicator-table cp-table"))
     return out
 
 

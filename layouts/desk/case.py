@@ -9,6 +9,7 @@ from dash import dcc, html
 from layouts import ids
 from layouts.desk.common import HIDDEN_BUTTON
 from layouts.desk.supervision import supervise_href
+from layouts.table import table
 
 D = ids.CaseDetail
 
@@ -87,9 +88,8 @@ def _table(title: str, headers: list[str], rows: list[list[Any]], row_ids: list[
     if not rows:
         return html.Div([html.H3(title), html.P("无", className="note")])
     ids_ = row_ids or [""] * len(rows)
-    return html.Div([html.H3(title), html.Table(
-        [html.Thead(html.Tr([html.Th(h) for h in headers])),
-         html.Tbody([html.Tr([html.Td(c) for c in r], **({"id": i} if i else {})) for r, i in zip(rows, ids_, strict=True)])],
+    return html.Div([html.H3(title), table(
+        headers, [html.Tr([html.Td(c) for c in r], **({"id": i} if i else {})) for r, i in zip(rows, ids_, strict=True)],
         className="plain-table")])
 
 

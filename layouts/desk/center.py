@@ -10,6 +10,7 @@ from dash import dcc, html
 from layouts import ids
 from layouts.desk.common import period_bar
 from layouts.desk.grids import grid
+from layouts.table import table
 from layouts.units import wan
 
 N = ids.Center
@@ -59,10 +60,10 @@ def funds_panel(funds: dict[str, Any] | None) -> list[Any]:
                   html.Div(f"{oldest}天" if oldest is not None else "—", className="kpi-value")],
                  className="kpi-card" + (" status-bad" if (oldest or 0) > 30 else "")),
     ], className="kpi-grid center-funds")
-    bands = html.Table([html.Thead(html.Tr([html.Th("账龄"), html.Th("笔数"), html.Th("金额（元）")])),
-                        html.Tbody([html.Tr([html.Td(b["label"]), html.Td(f"{b['count']:,}", className="num"),
-                                             html.Td(f"{float(b['amount']):,.2f}", className="num")])
-                                    for b in funds.get("bands") or []])], className="indicator-table")
+    bands = table(("账龄", "笔数", "金额（元）"),
+                  [html.Tr([html.Td(b["label"]), html.Td(f"{b['count']:,}", className="num"),
+                            html.Td(f"{float(b['amount']):,.2f}", className="num")])
+                   for b in funds.get("bands") or []], className="indicator-table")
     return [head, bands]
 
 
@@ -87,9 +88,8 @@ def triage_panel(triage: dict[str, Any] | None) -> list[Any]:
                                                for b in waiting.get("bands") or []),
                    className="muted")
     trend = triage.get("trend") or []
-    table = html.Table([html.Thead(html.Tr([html.Th("转繁率")] + [html.Th(m[2:]) for m, _ in trend])),
-                        html.Tbody(html.Tr([html.Td("%")] + [html.Td("—" if v is None else f"{v:g}",
-                                                                     className="num")
-                                                              for _, v in trend]))],
-                       className="indicator-table center-trend") if trend else None
-    return [html.Div(cards, className="kpi-grid center-triage"), bands, table]
+    rates = table(["转繁率", *(m[2:] for m, _ in trend)],
+                  html.Tr([html.Td("%")] + [html.Td("—" if v is None else f"{v:g}", className="num")
+                                            for _, v in trend]),
+                  className="indicator-table center-trend") if trend else None
+    return [html.Div(cards, className="kpi-grid center-triage"), bands, rates]

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from dash import dcc, html
 
 from db.indicators.texts import STATUS_WORDS
+from layouts.table import table
 
 PRESET_LABELS: dict[str, str] = {
     "month": "本月", "quarter": "本季度", "ytd": "本年至今", "last_year": "上年同期", "custom": "自定义",
@@ -167,7 +168,7 @@ def _int(value: Any) -> Any:
 
 def indicator_table(rows: Sequence[Mapping[str, Any]]) -> html.Table:
     """Every indicator of one entity; every number links to the cases behind it."""
-    head = html.Tr([html.Th(h) for h in ("指标", "本期", "分子", "分母", "对比期", "变化", "状态")])
+    head = ("指标", "本期", "分子", "分母", "对比期", "变化", "状态")
     body = [
         html.Tr([
             html.Td(r["name"], title=r["formula"]),
@@ -180,7 +181,7 @@ def indicator_table(rows: Sequence[Mapping[str, Any]]) -> html.Table:
         ])
         for r in rows
     ]
-    return html.Table([html.Thead(head), html.Tbody(body)], className="indicator-table")
+    return table(head, body, className="indicator-table")
 
 
 def outlook_panel(items: Sequence[Mapping[str, Any]]) -> list[Any]:
@@ -225,8 +226,8 @@ def print_table(columns: Sequence[Mapping[str, Any]], rows: Sequence[Mapping[str
     """The grid as a plain table (shown only when printing): same columns, same rows."""
     fields = [(c["field"], c.get("headerName", c["field"]), (c.get("cellRendererParams") or {}).get("textField"))
               for c in columns]
-    head = html.Tr([html.Th(h) for _, h, _ in fields])
+    head = [h for _, h, _ in fields]
     body = [html.Tr([html.Td(r.get(text or f) if r.get(text or f) is not None else "—",
                              className=f"status-{r.get(f + '__s', 'none')}") for f, _, text in fields])
             for r in rows]
-    return html.Table([html.Thead(head), html.Tbody(body)], className="indicator-table grid-print")
+    return table(head, body, className="indicator-table grid-print")

@@ -15,6 +15,7 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.desk.common import STATUS_TEXT, period_bar
+from layouts.table import table
 
 M = ids.Meeting
 KEYS_HINT = (("↑ ↓", "选择"), ("Enter", "进入下一级"), ("Esc / Backspace", "返回上一级"),
@@ -118,7 +119,7 @@ def _list(view: Mapping[str, Any]) -> html.Div:
     if not body:
         body = [html.Tr(html.Td("（无）", colSpan=len(columns) + 1, className="meeting-empty"))]
     return html.Div([
-        html.Table([html.Thead(head), html.Tbody(body)], className="meeting-list", role="listbox"),
+        table(head, body, className="meeting-list", role="listbox"),
         html.Div(view["note"], className="meeting-note") if view.get("note") else None,
     ], className="meeting-list-box")
 
@@ -144,7 +145,7 @@ def _compare(data: Mapping[str, Any]) -> html.Table:
             html.Td(r["a"], className=f"num {cls[0]}"), html.Td(r["b"], className=f"num {cls[1]}"),
             html.Td(r["delta"], className="num cmp-delta"),
         ], className="cmp-row cmp-differs" if differs else "cmp-row", **{"data-key": r["key"]}))
-    return html.Table([html.Thead(head), html.Tbody(body)], className="meeting-compare")
+    return table(head, body, className="meeting-compare")
 
 
 def view(data: Mapping[str, Any]) -> html.Div:
@@ -163,12 +164,12 @@ def view(data: Mapping[str, Any]) -> html.Div:
 
 
 def _print_kpis(items: Sequence[Mapping[str, Any]]) -> html.Table:
-    head = html.Tr([html.Th(h) for h in ("指标", "本期", "对比期", "变化", "状态")])
+    head = ("指标", "本期", "对比期", "变化", "状态")
     body = [html.Tr([html.Td(k["name"]), html.Td(k["display"], className="num"),
                      html.Td(k["compare_display"] or "—", className="num"), html.Td(k["delta_display"] or "—",
                                                                                     className="num"),
                      html.Td(STATUS_TEXT.get(k["status"], "—"))]) for k in items]
-    return html.Table([html.Thead(head), html.Tbody(body)], className="material-table")
+    return table(head, body, className="material-table")
 
 
 ROW_HEADS = {"court": "法院", "team": "团队", "officer": "承办人"}  # lists the handout prints
@@ -178,19 +179,19 @@ def _print_rows(data: Mapping[str, Any]) -> html.Table | None:
     if data["row_kind"] not in ROW_HEADS or not data["rows"]:
         return None
     columns = data["columns"]
-    head = html.Tr([html.Th(ROW_HEADS[data["row_kind"]])] + [html.Th(c["label"]) for c in columns])
+    head = [ROW_HEADS[data["row_kind"]], *[c["label"] for c in columns]]
     body = [html.Tr([html.Td(r["name"])] + [html.Td(r.get(f"{c['key']}__d") or "—", className="num")
                                             for c in columns]) for r in data["rows"]]
-    return html.Table([html.Thead(head), html.Tbody(body)], className="material-table")
+    return table(head, body, className="material-table")
 
 
 def _print_compare(data: Mapping[str, Any]) -> html.Table:
     a, b = data["names"]
-    head = html.Tr([html.Th(h) for h in ("指标", a, b, f"差值（{a}−{b}）", "较优")])
+    head = ("指标", a, b, f"差值（{a}−{b}）", "较优")
     body = [html.Tr([html.Td(r["name"]), html.Td(r["a"], className="num"), html.Td(r["b"], className="num"),
                      html.Td(r["delta"], className="num"), html.Td({"a": a, "b": b}.get(r["better"], "—"))])
             for r in data["rows"]]
-    return html.Table([html.Thead(head), html.Tbody(body)], className="material-table")
+    return table(head, body, className="material-table")
 
 
 def _print_facts(items: Sequence[Mapping[str, Any]]) -> html.Table:

@@ -10,6 +10,7 @@ from dash import dcc, html
 from layouts import ids
 from layouts.desk.common import HIDDEN_BUTTON, live_marks, print_button, search
 from layouts.desk.grids import CASE_NUMBER_WIDTH, grid, link_column
+from layouts.table import table
 
 S = ids.Supervision
 FILTER_KEYS = ("status", "team", "officer", "case", "kind", "ifrom", "ito", "dfrom", "dto", "q")
@@ -159,8 +160,7 @@ def stats_table(rows: Sequence[Mapping[str, Any]]) -> Any:
         html.Td(r["answered"], className="num"), html.Td(r["closed"], className="num"),
         html.Td(r["closed_on_time"], className="num"), html.Td(r["on_time_rate"], className="num"),
     ], className="total-row" if r.get("total_row") else "") for r in rows]
-    return html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)],
-                      className="indicator-table sv-stats-table")
+    return table(head, body, className="indicator-table sv-stats-table")
 
 
 # facts that need more than one column of the facts grid (assets/supervision.css)
@@ -185,8 +185,8 @@ def order_facts(o: Mapping[str, Any]) -> list[Any]:
 
 def steps_table(steps: Sequence[Mapping[str, Any]]) -> list[Any]:
     """Who did what when, oldest first (nothing is ever removed)."""
-    head = html.Tr([html.Th(h) for h in ("时间", "操作", "操作后状态", "操作人", "内容")])
+    head = ("时间", "操作", "操作后状态", "操作人", "内容")
     body = [html.Tr([html.Td(s["at"]), html.Td(s["action_label"]), html.Td(s["status_label"]), html.Td(s["actor"]),
                      html.Td(s["note"] or "—")])
             for s in steps]
-    return [html.H3("流转记录"), html.Table([html.Thead(head), html.Tbody(body)], className="plain-table sv-steps")]
+    return [html.H3("流转记录"), table(head, body, className="plain-table sv-steps")]

@@ -10,6 +10,7 @@ from typing import Any
 from dash import dcc, html
 
 from layouts import ids
+from layouts.table import table
 
 T = ids.Triage
 HEADERS = ("案号", "立案", "等待", "类别", "标的额（元）", "被执行人", "首次查控", "规则建议", "状态")
@@ -88,8 +89,7 @@ def queue_table(rows: Sequence[Mapping[str, Any]], selected: Any) -> Any:
         ], className="triage-row selected" if chosen else "triage-row",
             tabIndex="0" if chosen else "-1",
             **{"data-case": str(r["case_id"]), "aria-selected": "true" if chosen else "false"}))
-    return html.Table([html.Thead(html.Tr([html.Th(h) for h in HEADERS])), html.Tbody(body)],
-                      className="indicator-table triage-table", role="grid",
+    return table(HEADERS, body, className="indicator-table triage-table", role="grid",
                       **{"aria-label": "待分流案件"})
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from dash import dcc, html
 
 from layouts.desk.grids import CASE_NUMBER_WIDTH, MONEY, grid, link_column
+from layouts.table import table
 
 ALL_KINDS = ""  # the filter value that shows every kind
 
@@ -113,8 +114,7 @@ def stale_table(rows: list[Mapping[str, Any]]) -> html.Table | html.P:
     if not rows:
         return html.P("没有此类事项。", className="note")
     numeric = {"days_left", "amount"}
-    return html.Table([
-        html.Thead(html.Tr([html.Th(header) for _, header in STALE_COLUMNS])),
-        html.Tbody([html.Tr([html.Td(_stale_cell(r, f), className="num" if f in numeric else None)
-                             for f, _ in STALE_COLUMNS], className="cell-muted") for r in rows]),
-    ], className="stale-table")
+    return table([header for _, header in STALE_COLUMNS],
+                 [html.Tr([html.Td(_stale_cell(r, f), className="num" if f in numeric else None)
+                           for f, _ in STALE_COLUMNS], className="cell-muted") for r in rows],
+                 className="stale-table")

@@ -9,6 +9,7 @@ import dash
 from dash import dcc, html
 
 from layouts import ids
+from layouts.table import table
 
 
 @dataclass(frozen=True)
@@ -220,13 +221,13 @@ def _figure(entry: Mapping[str, Any] | None, label: str) -> html.Div:
 
 
 def _team_table(teams: Sequence[Mapping[str, Any]]) -> html.Table:
-    head = html.Tr([html.Th("团队"), *[html.Th(label) for _key, label in TEAM_FIGURES]])
+    head = ["团队", *[label for _key, label in TEAM_FIGURES]]
     rows = [html.Tr([html.Td(dcc.Link(t.get("name") or "—", href=f"/team/{t['id']}")),
                      *[html.Td([(t.get("indicators") or {}).get(key, {}).get("display") or "—",
                                 " ", _yoy((t.get("indicators") or {}).get(key) or {})])
                        for key, _label in TEAM_FIGURES]], **{"data-team": str(t["id"])})
             for t in teams]
-    return html.Table([html.Thead(head), html.Tbody(rows)], className="rg-teams")
+    return table(head, rows, className="rg-teams")
 
 
 def region_section(region: Mapping[str, Any], only: Collection[int] | None,

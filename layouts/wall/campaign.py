@@ -18,8 +18,8 @@ from layouts.desk.campaign_parts import (
     progress_svg,
     trend_svg,
 )
+from layouts.table import table
 from layouts.units import wan
-from layouts.wall.table import table
 
 HEADLINE = ("closed", "recovered", "disbursed")
 SANCTIONS = ("detention", "fine", "blacklist", "consumption_ban", "search", "eviction", "refusal_referral")
@@ -67,13 +67,13 @@ def _sanction(m: dict[str, Any]) -> html.Div:
 
 
 def _teams(report: dict[str, Any]) -> html.Table:
-    head = html.Tr([html.Th("名次"), html.Th("团队"), html.Th("执结"), html.Th("到位（万元）"), html.Th("惩戒")])
+    head = ("名次", "团队", "执结", "到位（万元）", "惩戒")
     rows = [html.Tr([html.Td(str(t["rank"])), html.Td(t["name"]),
                      html.Td(f"{int(t.get('closed', 0)):,}", className="w-num"),
                      html.Td(wan(t.get('recovered')), className="w-num"),
                      html.Td(f"{int(t.get('sanctions', 0)):,}", className="w-num")])
             for t in report.get("teams", [])[:TEAM_ROWS]]
-    return table(head, rows, "w-cps-table")
+    return table(head, rows, className="w-cps-table")
 
 
 def _events(report: dict[str, Any]) -> list[Any]:

@@ -12,9 +12,9 @@ from typing import Any
 from dash import html
 
 from layouts import ids
+from layouts.table import table
 from layouts.units import wan
 from layouts.wall.marks import is_below, light_badge, numeral
-from layouts.wall.table import table
 
 DUTY_LABELS = {"query": "网络查控员", "service": "送达员", "funds": "案款专管员",
                "dispatch": "执行110"}
@@ -137,9 +137,9 @@ def _people(center: dict[str, Any]) -> html.Div:
         return html.Div("快照中暂无中心人员数据（中心团队无人员或尚未设置岗位）", className="w-empty")
     ordered = sorted(people, key=lambda p: (list(DUTY_LABELS).index(duties.get(str(p["id"])))
                                            if duties.get(str(p["id"])) in DUTY_LABELS else 9))
-    head = html.Tr([html.Th("人员"), html.Th("岗位"), html.Th("办理"), html.Th("及时率/用时")])
+    head = ("人员", "岗位", "办理", "及时率/用时")
     columns = [ordered[:PEOPLE_ROWS], ordered[PEOPLE_ROWS:2 * PEOPLE_ROWS]]
-    tables = [table(head, [_person_row(p, duties.get(str(p["id"]))) for p in part], "w-rank-table w-c-people")
+    tables = [table(head, [_person_row(p, duties.get(str(p["id"]))) for p in part], className="w-rank-table w-c-people")
               for part in columns if part]
     rest = len(ordered) - 2 * PEOPLE_ROWS
     note = html.Div(f"另有 {rest} 人未列出（见 /center）", className="w-tt-note") if rest > 0 else None

@@ -15,9 +15,9 @@ from typing import Any
 from dash import html
 
 from layouts import ids
+from layouts.table import table
 from layouts.wall.marks import change, is_below, light_badge, numeral
 from layouts.wall.ranking import Ranked, movement, rank_officers
-from layouts.wall.table import table
 from layouts.wall.teams import TEAM_METRICS
 from layouts.wall.tiles import MONEY_KEY, OVERVIEW_TILES, TileSpec, kpi_tile, money_tile
 
@@ -133,7 +133,7 @@ def overview(snapshot: Mapping[str, Any]) -> list[Any]:
     sub = f"本年至今 {period.get('start', '')} 至 {period.get('end', '')} · 按结案率排名 · 名次变化较去年同期"
     dense = " w-region-table--dense" if len(body) > DENSE_ROWS else ""
     return [html.Section([html.H2(["辖区法院排名", html.Span(sub, className="w-panel-sub")]),
-                          table(head, body, "w-region-table" + dense)],
+                          table(head, body, className="w-region-table" + dense)],
                          className="w-panel w-panel--region")]
 
 
@@ -163,7 +163,7 @@ def _teams(teams: list[dict[str, Any]]) -> Any:
                for c in TEAM_COLUMNS]],
             className="w-rg-row" + (" w-rg-row--below" if is_below(indicators.get("closure_rate"))
                                     else "")))
-    return table(head, rows, "w-region-teams")
+    return table(head, rows, className="w-region-teams")
 
 
 def _panel(index: int, court: Mapping[str, Any], result: Mapping[str, Any] | None,

@@ -6,10 +6,10 @@ from typing import Any
 from dash import html
 
 from layouts import ids
+from layouts.table import table
 from layouts.wall.marks import is_below, light_badge, numeral
 from layouts.wall.overview import chart
 from layouts.wall.ranking import movement, rank_officers
-from layouts.wall.table import table
 from layouts.wall.tiles import TileSpec
 
 # Figures on each team card, in order.
@@ -89,7 +89,7 @@ def cards(snapshot: dict[str, Any]) -> list[Any]:
             for spec in TEAM_METRICS]
     idle = [team.get("name") or "—" for team in teams_of(snapshot) if not has_cases(team)]
     note = html.Div(f"本期无承办案件：{'、'.join(idle)}", className="w-tt-note") if idle else None
-    return [table(head, rows, "w-team-table"), note, scope_note(snapshot)]
+    return [table(head, rows, className="w-team-table"), note, scope_note(snapshot)]
 
 
 def scope_note(snapshot: dict[str, Any]) -> html.Div | None:
@@ -143,7 +143,7 @@ def ranking(snapshot: dict[str, Any]) -> list[Any]:
     head = html.Tr([html.Th("名次"), html.Th("变化"), html.Th("承办人", className="w-rk-h-name"),
                     html.Th("团队", className="w-rk-h-team") if with_team else None,
                     *[html.Th(c.label) for c in RANK_COLUMNS]])
-    ranking_table = table(head, [_rank_row(r, with_team) for r in ranked[:RANK_ROWS]], "w-rank-table")
+    ranking_table = table(head, [_rank_row(r, with_team) for r in ranked[:RANK_ROWS]], className="w-rank-table")
     rest = [r.result.get("name") or "—" for r in ranked[RANK_ROWS:]
             if is_below((r.result.get("indicators") or {}).get(RANK_KEY))]
     note = html.Div(f"⚠ 表外未达标：{'、'.join(rest)}", className="w-rank-note") if rest else None

@@ -24,7 +24,13 @@ from db.session import (
     session_scope,
 )
 from layouts import ids
-from tests.browser.harness import LiveServer, console_errors, wait_for_dash, wait_until
+from tests.browser.harness import (
+    LiveServer,
+    console_errors,
+    heap_object_counts,
+    wait_for_dash,
+    wait_until,
+)
 
 STAMP = re.compile(r"^数据截至 (\d{2}:\d{2}|\d{4}-\d{2}-\d{2} \d{2}:\d{2})$")
 
@@ -152,6 +158,43 @@ def test_a_new_data_version_updates_the_team_desk_in_place(
     flashed = wait_until(lambda: driver.execute_script("return window.__flashed"), 10, "changes marked")
     assert "tile" in flashed
     wait_until(lambda: "cell" in driver.execute_script("return window.__flashed"), 10, "grid cell flashed")
+    assert console_errors(driver) == []
+
+
+_REFRESHES = 6
+_MARK_TABLES = "document.querySelectorAll('.page table').forEach(t => t.setAttribute('data-seen', ''));"
+_TABLES_NEW = "return document.querySelectorAll('.page table').length > 0 && !document.querySelector('.page table[data-seen]')"
+
+
+def test_live_refreshes_keep_no_style_objects(
+        demo_db_url: str, app_server_factory: Callable[..., LiveServer], driver: Any, tmp_path: Path) -> None:
+    """Each refresh mounts the team desk's tables afresh (Dash renders a callback's children anew),
+    and Chromium keeps one media-query object for every laid-out `<table>` with a `<thead>`, never
+    freed: an all-day open desk page grew by one per table per refresh. The pages' tables carry
+    their head row in a `<tbody>` of their own (layouts/table.py)."""
+    server = app_server_factory(_copy_demo(demo_db_url, tmp_path), {"POLL_INTERVAL_S": 1})
+    state = server.app.server.extensions["dashboard"]
+    assert make_refresher(state).run() == "published"
+    with session_scope(state.sessions) as session:
+        team_id = session.scalar(select(func.min(Case.team_id)))
+    _open(driver, server, f"/team/{team_id}")
+    tables = driver.execute_script("return document.querySelectorAll('.page table > .t-head').length")
+    assert tables >= 1
+
+    def refresh(n: int) -> None:
+        for _ in range(n):
+            driver.execute_script(_MARK_TABLES)
+            _write_and_refresh(server, lambda session: None)
+            wait_until(lambda: driver.execute_script(_TABLES_NEW), 90, "tables rendered anew")
+        wait_for_dash(driver, 60)
+
+    refresh(1)
+    before = heap_object_counts(driver, "blink::MediaQuerySet")["blink::MediaQuerySet"]
+    refresh(_REFRESHES)
+    after = heap_object_counts(driver, "blink::MediaQuerySet")["blink::MediaQuerySet"]
+    print(f"blink::MediaQuerySet {before} -> {after} after {_REFRESHES} refreshes, {tables} tables a refresh")
+    assert before > 0
+    assert after - before < _REFRESHES // 2, (before, after)
     assert console_errors(driver) == []
 
 

@@ -18,6 +18,7 @@ from tests.browser.harness import (
     screenshot,
     wait_for_dash,
     wait_for_text,
+    wait_until,
 )
 
 COURT = "包头市土默特右旗人民法院"
@@ -176,5 +177,8 @@ def test_section_cards_fill_the_rows_by_their_number(seeded_server, driver) -> N
     two, three = "span 2", "span 3"
     assert spans == {"3": [two] * 3, "4": [two] * 3 + [three], "5": [two] * 3 + [three] * 2,
                      "6": [two] * 6, "7": [two] * 7}
-    tops = [el.location["y"] for el in driver.find_elements(By.CSS_SELECTOR, ".section-grid > .section-card")]
+    # the cards arrive by the viewer's callback after the layout: a slow box shows the empty grid first
+    tops = wait_until(
+        lambda: [el.location["y"] for el in driver.find_elements(By.CSS_SELECTOR, ".section-grid > .section-card")],
+        message="the home page's section cards never appeared")
     assert len(tops) == 7 and len(set(tops[:3])) == 1 and len(set(tops[3:6])) == 1 and tops[6] > tops[3] > tops[0]

@@ -238,7 +238,7 @@ def test_new_versions_keep_no_style_objects(sample_server: LiveServer, driver: A
     """Every version replaces the wall's tables whole (Dash mounts a callback's children
     afresh), and Chromium keeps one media-query object per `<table>` with a `<thead>` it lays
     out: two a version on the 团队 screen, all day. The wall's tables put their head row in a
-    `<tbody>` of its own (layouts/wall/table.py)."""
+    `<tbody>` of its own (layouts/table.py)."""
     open_wall(driver, sample_server, "kiosk=1&screen=teams")
 
     for version in range(300, 303):
