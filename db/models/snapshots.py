@@ -50,9 +50,9 @@ class SnapshotChange(Base):
 
     One row per old and per new version of a changed row: its team, and for a closed case
     its team at 结案 (closed_team_id, which may be NULL: figures of no team). Events and
-    payments also write a `nodes_only` row naming their case (migration 0018_node_changes): the
-    节点管控 section recounts that case's current team (a pause or an extension rewrites its
-    case's rollup columns, so the case's own row names its team)."""
+    payments also write a `nodes_only` row naming their case (migration 0018_node_changes), and
+    a case's own rows name it too (0019_case_changes): the 节点管控 section recounts those cases
+    (a pause or an extension rewrites its case's rollup columns, so the case's row names it)."""
 
     __tablename__ = "snapshot_changes"
     __table_args__ = {"comment": "快照增量刷新的变更记录 (触发器写入，刷新后删除)"}
@@ -61,7 +61,7 @@ class SnapshotChange(Base):
     team_id: Mapped[int | None] = mapped_column(Integer, comment="承办团队 (NULL: 无团队)")
     closed: Mapped[bool] = mapped_column(Boolean, default=False, comment="已结案 (结案团队有效)")
     closed_team_id: Mapped[int | None] = mapped_column(Integer, comment="结案时的承办团队")
-    # migration 0018_node_changes: a changed event or payment names its case
+    # the changed case (0019_case_changes), or the case of a changed event or payment (0018)
     case_id: Mapped[int | None] = mapped_column(
         Integer, comment="变更的事件或案款所属案件 (节点管控按其当前团队重算)")
     nodes_only: Mapped[bool] = mapped_column(

@@ -49,10 +49,11 @@ def payment_ageing(
     outstanding = case((paid, Payment.amount - Payment.paid_amount), else_=Payment.amount)
     stmt = (
         select(band.label("band"), func.count(), func.sum(outstanding), func.max(age))
-        .join(Case, Case.id == Payment.case_id)
         .where(Payment.received_on <= today, or_(~paid, short))
         .group_by(band)
     )
+    if team_ids or court_id is not None or court_ids:  # the cases only to narrow by them
+        stmt = stmt.join(Case, Case.id == Payment.case_id)
     if team_ids:
         stmt = stmt.where(Case.team_id.in_(team_ids))
     if court_id is not None:

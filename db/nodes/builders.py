@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     Select,
     and_,
+    bindparam,
     case,
     cast,
     func,
@@ -89,8 +90,13 @@ def filter_conditions(f: NodeFilter, today: dt.date) -> list[ColumnElement[bool]
     """A filter's narrowing of the cases, the same for every rule (filed by `today`; cases,
     officers, courts, teams)."""
     conds: list[ColumnElement[bool]] = [Case.filed_on <= today]
+    if f.case_ids:
+        # written into the SQL as numbers when executed (still one cached statement): every
+        # rule repeats the list, and 1,000 ids bound as parameters in each made a statement of
+        # 30,000 placeholders that the driver parsed on every recount (0.18 s of 0.29 s)
+        conds.append(Case.id.in_(bindparam(None, [int(i) for i in f.case_ids], expanding=True,
+                                           literal_execute=True)))
     optional = (
-        (f.case_ids, Case.id),
         (f.officer_ids, Case.officer_id),
         (f.court_ids, Case.court_id),
     )

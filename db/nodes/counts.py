@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select, text, union_all
 from sqlalchemy.orm import Session
 
 from db.models import Case, Officer, Team
@@ -30,15 +30,16 @@ def _filter_for(scope: str, ids: Iterable[int] | None) -> NodeFilter:
     return NodeFilter(**narrowing)
 
 
+def _open_conditions(today: dt.date, rules: RuleSet) -> list[Any]:
+    """An open case of the node rules' categories on `today` (关键节点平均超期数's denominator)."""
+    categories = sorted({c for r in rules.nodes for c in r.categories})
+    return [Case.category.in_(categories), Case.filed_on <= today,
+            or_(Case.closed_on.is_(None), Case.closed_on > today)]
+
+
 def _open_cases(session: Session, col: Any, today: dt.date, rules: RuleSet,
                 ids: tuple[int, ...], *where: Any) -> dict[int, int]:
-    categories = sorted({c for r in rules.nodes for c in r.categories})
-    stmt = (
-        select(col, func.count())
-        .where(Case.category.in_(categories), Case.filed_on <= today,
-               or_(Case.closed_on.is_(None), Case.closed_on > today), *where)
-        .group_by(col)
-    )
+    stmt = select(col, func.count()).where(*_open_conditions(today, rules), *where).group_by(col)
     if ids:
         stmt = stmt.where(col.in_(ids))
     return {k: n for k, n in session.execute(stmt) if k is not None}
@@ -82,19 +83,30 @@ SUMMARY_WINDOW_DAYS = 365
 @dataclass
 class NodeParts:
     """What the summary's node figures are made of, per team of the case's current holder
-    (None: cases of no team): node rows by (node, status), and open cases. Plain counts, so a
-    team's part recounted alone replaces its old one exactly (db/snapshot/nodes.py)."""
+    (None: cases of no team): node rows by (node, status), and open cases. Plain counts, sums
+    over cases: the refresher moves a recounted case's part in and out of them
+    (db/snapshot/node_cases.py)."""
 
     counts: dict[int | None, dict[tuple[str, str], int]] = field(default_factory=dict)
     open: dict[int | None, int] = field(default_factory=dict)
 
-    def replaced(self, fresh: NodeParts, teams: Collection[int | None]) -> NodeParts:
-        """These parts with `teams`' replaced by `fresh`'s (a team gone from fresh is gone)."""
-        counts = {t: c for t, c in self.counts.items() if t not in teams}
-        opened = {t: n for t, n in self.open.items() if t not in teams}
-        counts.update(fresh.counts)
-        opened.update(fresh.open)
-        return NodeParts(counts, opened)
+
+def _summary_filter(today: dt.date, courts: Sequence[int],
+                    teams: Collection[int | None] | None,
+                    cases: Collection[int] | None = None) -> NodeFilter | None:
+    """The summary's cases (see `node_parts`) narrowed to `teams` and `cases` (None: all);
+    None when that leaves nothing."""
+    narrowing: dict[str, Any] = {"court_ids": tuple(courts)} if courts else {}
+    if teams is not None:
+        ids, none = tuple(sorted(t for t in teams if t is not None)), None in teams
+        if not ids and not none:
+            return None
+        narrowing.update(team_ids=ids, no_team=none)
+    if cases is not None:
+        if not cases:
+            return None
+        narrowing["case_ids"] = tuple(sorted(cases))
+    return NodeFilter(active_since=today - dt.timedelta(days=SUMMARY_WINDOW_DAYS), **narrowing)
 
 
 def node_parts(session: Session, today: dt.date, rules: RuleSet, *,
@@ -103,14 +115,9 @@ def node_parts(session: Session, today: dt.date, rules: RuleSet, *,
     """The summary's parts: open cases and cases closed within SUMMARY_WINDOW_DAYS (plus the
     unfinished nodes that rules watch after closing) of `courts` (empty: every court), of
     `teams` only (None: every team; None in it: the cases of no team)."""
-    since = today - dt.timedelta(days=SUMMARY_WINDOW_DAYS)
-    narrowing: dict[str, Any] = {"court_ids": tuple(courts)} if courts else {}
-    if teams is not None:
-        ids, none = tuple(sorted(t for t in teams if t is not None)), None in teams
-        if not ids and not none:
-            return NodeParts()
-        narrowing.update(team_ids=ids, no_team=none)
-    flt = NodeFilter(active_since=since, **narrowing)
+    flt = _summary_filter(today, courts, teams)
+    if flt is None:
+        return NodeParts()
     rows = node_rows(session, rules, today, flt)
     stmt = select(rows.c.team_id, rows.c.node, rows.c.status, func.count()).group_by(
         rows.c.team_id, rows.c.node, rows.c.status)
@@ -122,6 +129,58 @@ def node_parts(session: Session, today: dt.date, rules: RuleSet, *,
                                *filter_conditions(flt, today)).items():
         parts.open[team] = n
     return parts
+
+
+# One case's part of the summary: its node rows counted by (node, status), sorted, and whether it
+# is an open case (`_open_cases`); the case's team beside it.
+CaseStatuses = tuple[tuple[tuple[str, str], int], ...]
+OPEN_MARK = "*"  # the code of the row that marks an open case in `case_statuses`
+_CODE_SEP = ","  # between a case's codes (node:status) in its aggregated string
+
+
+def case_statuses(session: Session, today: dt.date, rules: RuleSet, *,
+                  courts: Sequence[int] = (),
+                  teams: Collection[int | None] | None = None,
+                  cases: Collection[int] | None = None,
+                  ) -> Iterator[tuple[int, int | None, str]]:
+    """`node_parts` case by case, in case id order: (case id, its team, its codes), for the
+    cases with a node row or open; narrowed to `teams` and `cases` (None: all). The codes are
+    the case's node rows as node:status and OPEN_MARK for an open case, joined into one string
+    by the database (string_agg / group_concat; `parse_codes` reads them): few distinct strings
+    for many cases, parsed once each by the caller. Summed over the cases, the same parts as
+    `node_parts` (db/snapshot/node_cases.py keeps them and recounts only the cases that
+    changed). Read as a stream (a server-side cursor): the full count has a row per open or
+    recently closed case, 700,000 of 1,000,000."""
+    flt = _summary_filter(today, courts, teams, cases)
+    if flt is None:
+        return
+    rows = node_rows(session, rules, today, flt)
+    code = (rows.c.node + literal(":") + rows.c.status).label("code")
+    opened = select(Case.id, Case.team_id, literal(OPEN_MARK)).where(
+        *_open_conditions(today, rules), *filter_conditions(flt, today))
+    both = union_all(select(rows.c.case_id, rows.c.team_id, code), opened).subquery("case_nodes")
+    c = both.c
+    stmt = (select(c.case_id, c.team_id, func.aggregate_strings(c.code, _CODE_SEP))
+            .group_by(c.case_id, c.team_id).order_by(c.case_id))
+    if session.get_bind().dialect.name in ("mysql", "mariadb"):
+        # group_concat stops at group_concat_max_len (1 MB by default on MariaDB, 1 KB on MySQL)
+        session.execute(text("SET SESSION group_concat_max_len = 4294967295"))
+    yield from session.execute(stmt, execution_options={"stream_results": True,
+                                                         "yield_per": 5000})
+
+
+def parse_codes(joined: str) -> tuple[CaseStatuses, bool]:
+    """A case's codes (`case_statuses`): its node rows counted by (node, status), sorted, and
+    whether it is open."""
+    counted: dict[tuple[str, str], int] = {}
+    is_open = False
+    for code in joined.split(_CODE_SEP):
+        if code == OPEN_MARK:
+            is_open = True
+            continue
+        node, status = code.split(":", 1)
+        counted[(node, status)] = counted.get((node, status), 0) + 1
+    return tuple(sorted(counted.items())), is_open
 
 
 def _team_names(session: Session) -> dict[int, str]:

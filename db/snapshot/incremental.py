@@ -39,6 +39,7 @@ from db.indicators.engine import (
     LEVEL_INDEX,
     Sums,
     all_from_groups,
+    chosen_indicators,
     gather_jobs,
     needs_by_source,
     scope_from_groups,
@@ -61,7 +62,7 @@ class Pass:
 
     name: str
     periods: tuple[Period, ...]
-    keys: tuple[str, ...] | None  # None: every indicator of the settings
+    keys: tuple[str, ...] | None  # None: the standard indicators (engine.chosen_indicators)
     scopes: tuple[str, ...]
     teams: frozenset[int] | None = None  # only these teams' groups (since founding)
     # per period, the indicators read there (None: `keys` in every period): the trend's
@@ -140,8 +141,10 @@ class IndicatorCore:
         return out
 
     def _needs(self, p: Pass, keys: Sequence[str] | None = None) -> dict[str, list[Any]]:
-        chosen = keys or p.keys or self.settings.indicators
-        indicators = [self.settings.indicators[k] for k in chosen]
+        """The sums `p` reads: of its keys, else of the standard indicators, the ones its
+        views derive (engine.chosen_indicators: the center's own figures are the snapshot's
+        center part, read there)."""
+        indicators = chosen_indicators(self.settings, keys or p.keys)
         return needs_by_source(indicators, self.settings, p.scopes)
 
     def _period_needs(self, p: Pass) -> list[set[Any]] | None:

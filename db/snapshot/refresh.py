@@ -236,8 +236,10 @@ class Refresher:
                 if node_core is None:
                     return None
                 began = time.perf_counter()
-                result = node_core.compute(s, day, courts, None if full or not self.incremental
-                                           else seen.node_teams, version=state.version)
+                teams = None if full or not self.incremental or seen.teams is None \
+                    else (lambda: changes.node_teams(s, seen))
+                result = node_core.compute(s, day, courts, teams, version=state.version,
+                                           cases=seen.node_cases)
                 counted.append(result)
                 nodes_s += time.perf_counter() - began
                 return result.section

@@ -110,6 +110,11 @@ def test_renewal_reminders_and_payment_ageing(engine: Engine) -> None:
         reminders = renewal_reminders(s, TODAY, rules)
         ageing = payment_ageing(s, TODAY)
         team_only = payment_ageing(s, TODAY, team_ids=(org.teams[1].id,))
+        # the unnarrowed read has no join to the cases: the same as narrowed to their court
+        court = payment_ageing(s, TODAY, court_id=c.court_id)
+        courts = payment_ageing(s, TODAY, court_ids=(c.court_id,))
+        elsewhere = payment_ageing(s, TODAY, court_ids=(c.court_id + 1000,))
+    assert court == courts == ageing and elsewhere["count"] == 0
     assert [(r["item_id"], r["measure_label"], r["status"]) for r in reminders] == [(freeze.id, "冻结", "due_soon")]
     assert [(b["band"], b["count"], b["amount"]) for b in ageing["bands"]] == [
         ("0-5", 1, "1.00"), ("6-10", 1, "2.00"), ("11-15", 1, "4.00"), ("16-30", 1, "8.00"), (">30", 2, "48.00"),

@@ -391,3 +391,23 @@ def test_cases_grouped_by_court_and_team_equal_the_officer_groups_summed(engine)
             assert {h: {k: v for k, v in s.items() if v} for h, s in by_team.items()} == \
                 {h: {k: v for k, v in s.items() if v} for h, s in summed.items()}, teams
             assert any(by_team.values())
+
+
+def test_the_core_reads_only_what_its_views_show() -> None:
+    """The views derive the standard indicators (engine.chosen_indicators); the center's own
+    (the snapshot's center part, db/snapshot/builder._center) are not read by the core: before
+    7 December its passes summed them too, 12 scans of the year's events no view showed."""
+    from db.indicators.engine import chosen_indicators, needs_by_source
+    from db.indicators.registry import CENTER
+    from db.snapshot.incremental import IndicatorCore, Pass
+
+    port = default_port(None)
+    core = IndicatorCore(port.settings, port.keys, (), None)
+    scopes = ("court", "team", "officer")
+    needs = core._needs(Pass("ytd", (), None, scopes))
+    assert "center" not in needs
+    standard = chosen_indicators(port.settings, None)
+    assert standard and all(i.group != CENTER for i in standard)
+    assert needs == needs_by_source(standard, port.settings, scopes)
+    # a pass of chosen keys reads those (a center key only when asked for by name)
+    assert "center" in core._needs(Pass("x", (), ("query_count",), scopes))

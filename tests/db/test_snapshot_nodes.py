@@ -107,8 +107,22 @@ def _dump(value) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
-@pytest.mark.parametrize("seed_value", [1, 2])
-def test_incremental_nodes_equal_a_full_count_after_random_changes(engine, seed_value) -> None:
+# the incremental paths (db/snapshot/nodes.py): the changed cases recounted (their kept parts
+# rewritten into the arrays at every third case: node_cases.COMPACT_AT), or the changed teams
+PATHS = {"cases": ("cases", {}), "compacting": ("cases", {"node_cases.COMPACT_AT": 3}),
+         "teams": ("incremental", {"nodes.CASE_RECOUNT_MAX": -1})}
+
+
+@pytest.mark.parametrize("seed_value,path", [(1, "cases"), (2, "compacting"), (3, "teams")])
+def test_incremental_nodes_equal_a_full_count_after_random_changes(engine, seed_value, path,
+                                                                   monkeypatch) -> None:
+    import db.snapshot.node_cases
+    import db.snapshot.nodes
+
+    mode, patched = PATHS[path]
+    for name, value in patched.items():
+        module, attr = name.split(".")
+        monkeypatch.setattr(getattr(db.snapshot, module), attr, value)
     sessions = make_session_factory(engine)
     _seed(sessions)
     clock = Clock()
@@ -132,7 +146,7 @@ def test_incremental_nodes_equal_a_full_count_after_random_changes(engine, seed_
         full = _reference(sessions, today)
         assert _dump(mine) == _dump(full), (done, first_difference(mine, full))
         assert mine["totals"]["overdue"] + mine["totals"]["done_on_time"] > 0
-    assert modes.count("incremental") >= 8 and modes[8] == "full", modes
+    assert modes.count(mode) >= 8 and modes[8] == "full", modes
     with session_scope(sessions) as session:  # every change row read is consumed
         assert session.scalar(select(func.count()).select_from(SnapshotChange)) == 0
 
@@ -158,21 +172,24 @@ def test_event_and_payment_rows_name_the_case(engine) -> None:
         events = session.scalar(select(func.count()).select_from(CaseEvent)
                                 .where(CaseEvent.case_id == case_id))
         seen = changes.pending(session)
+        node_teams = changes.node_teams(session, seen)
     assert len(rows) == 1 + 2 * events  # the insert, then the old and new of each update
     assert {(r[0], bool(r[1]), r[2]) for r in rows} == {(case_id, True, None)}
-    assert seen.teams == frozenset() and seen.node_teams == frozenset({team})
+    assert seen.teams == frozenset() and node_teams == frozenset({team}) and seen.nodes_named
+    assert seen.node_cases == frozenset({case_id})
     with session_scope(sessions) as session:
         session.execute(delete(SnapshotChange))
         session.execute(insert(Payment).values(case_id=case_id, received_on=dt.date(2026, 11, 3),
                                                amount=Decimal(100)))
     with session_scope(sessions) as session:
         seen = changes.pending(session)
+        node_teams = changes.node_teams(session, seen)
         nodes_rows = session.scalar(select(func.count()).select_from(SnapshotChange)
                                     .where(SnapshotChange.nodes_only.is_(True)))
     # a payment: 0015's row (the payment's holder, copied from its case) and 0018's (more
     # than one where the holder is copied by an UPDATE after the insert: SQLite)
     assert nodes_rows >= 1 and team in seen.teams and seen.teams <= {team, None}
-    assert seen.node_teams == seen.teams
+    assert node_teams == seen.teams and seen.node_cases == frozenset({case_id})
     for row in ({"table": CasePause, "kind": "suspension", "started_on": dt.date(2026, 11, 1)},
                 {"table": CaseExtension, "days": 30, "approved_on": dt.date(2026, 11, 2)}):
         with session_scope(sessions) as session:
@@ -181,7 +198,57 @@ def test_event_and_payment_rows_name_the_case(engine) -> None:
             session.execute(insert(table).values(case_id=case_id, **row))
         with session_scope(sessions) as session:
             seen = changes.pending(session)
-        assert seen.teams == seen.node_teams == frozenset({team}), table
+            node_teams = changes.node_teams(session, seen)
+        assert seen.teams == node_teams == frozenset({team}), table
+        assert seen.node_cases == frozenset({case_id}), table
+
+
+def test_a_case_s_own_rows_name_it_from_0019_on(backend, tmp_path) -> None:
+    """0019_case_changes: the rows a case's update writes (its old and new version) name the case
+    (the node section recounts it alone; inserts and deletes: the random changes above); its upgrade asks for one full build (the rows logged before
+    name no case); down to 0018 the rows are 0015's again, and up once more."""
+    from alembic import command
+
+    from db import migrate
+    from db.session import make_engine
+    from tests.backends import server_database
+
+    def rows(sessions) -> set:
+        with session_scope(sessions) as session:
+            return {tuple(r) for r in session.execute(select(
+                SnapshotChange.team_id, SnapshotChange.case_id, SnapshotChange.nodes_only))}
+
+    def touch(sessions) -> tuple[int, int | None]:
+        with session_scope(sessions) as session:
+            session.execute(delete(SnapshotChange))
+            case_id, team = session.execute(select(Case.id, Case.team_id).where(
+                Case.team_id.is_not(None)).order_by(Case.id)).first()
+            session.execute(update(Case).where(Case.id == case_id).values(cause="改"))
+        return case_id, team
+
+    with server_database(backend, str(tmp_path)) as url:
+        migrate.upgrade(url)
+        engine = make_engine(url)
+        try:
+            sessions = make_session_factory(engine)
+            assert (changes.EVERYTHING, None, False) in rows(sessions)
+            _seed(sessions)
+            case_id, team = touch(sessions)
+            assert rows(sessions) == {(team, case_id, False)}  # old and new: the same row
+            with session_scope(sessions) as session:
+                seen = changes.pending(session)
+            assert seen.node_cases == frozenset({case_id}) and seen.teams == frozenset({team})
+            command.downgrade(migrate.alembic_config(url), "0018_node_changes")
+            engine.dispose()
+            _, team = touch(sessions)
+            assert rows(sessions) == {(team, None, False)}
+            migrate.upgrade(url)
+            engine.dispose()
+            assert (changes.EVERYTHING, None, False) in rows(sessions)
+            case_id, team = touch(sessions)
+            assert rows(sessions) == {(team, case_id, False)}
+        finally:
+            engine.dispose()
 
 
 def test_a_court_in_a_database_of_several_counts_its_own_nodes(engine) -> None:
@@ -214,7 +281,7 @@ def test_a_court_in_a_database_of_several_counts_its_own_nodes(engine) -> None:
                                .order_by(Case.id))
         session.execute(insert(CaseEvent).values(case_id=other, kind="notice_issued",
                                                  occurred_at=dt.datetime(2026, 11, 19, 3)))
-    assert refresher.run() == PUBLISHED and refresher.last_node_mode == "incremental"
+    assert refresher.run() == PUBLISHED and refresher.last_node_mode == "cases"
     assert _dump(store.current_snapshot(refresher.cache)["nodes"]) == _dump(home)
 
 
@@ -235,7 +302,8 @@ def test_the_checker_compares_the_node_paths(engine) -> None:
         body["nodes"]["totals"]["overdue"] += 1
         found = incremental_violations(session, body, port, TODAY)
     assert [v for v in found if "节点管控全量" in v.detail] and \
-        [v for v in found if "节点管控增量" in v.detail], found
+        [v for v in found if "节点管控增量" in v.detail] and \
+        [v for v in found if "节点管控按案件增量" in v.detail], found
 
 
 def test_the_shared_case_date_pass_gives_each_rule_s_own_rows(engine, monkeypatch) -> None:
