@@ -13,7 +13,7 @@ drill-down (db/indicators/explain.py) read, so an explain list always equals its
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +24,7 @@ from sqlalchemy.sql.expression import ColumnElement
 from db.indicators.period import Period
 from db.indicators.registry import CENTER_ROWS, split_measure
 from db.indicators.settings import IndicatorSettings
-from db.indicators.sql import team_in
+from db.indicators.sql import holders_in, team_in
 from db.models import Case, CaseEvent, Officer, Payment
 from db.sqldates import add_days, days_between, local_day, minutes_between
 
@@ -203,12 +203,15 @@ def center_sums(
     session: Session, periods: Sequence[Period], needs: Sequence[Any],
     settings: IndicatorSettings, scope: str | None = None, ids: Sequence[int] | None = None,
     teams: Collection[int | None] | None = None,
+    holders: Mapping[str, Collection[int]] | None = None,
 ) -> dict[tuple[Any, ...], dict[tuple[int, Any], int]]:
     """Return {(court, team, officer): {(period index, need): sum}} over the center rows.
 
     One grouped query per (period, row set, categories) sums the row count and every value the
     needs ask for. `teams` (the incremental refresh): only the groups of those teams (the
-    actor's current team; None: no team), selected in SQL."""
+    actor's current team; None: no team), selected in SQL; `holders`: only the groups of
+    these entities (sql.holders_in: the snapshot's center part reads its court, units and
+    staff)."""
     out: dict[tuple[Any, ...], dict[tuple[int, Any], int]] = {}
     jobs: dict[tuple[str, tuple[str, ...]], list[Any]] = {}
     for need in needs:
@@ -226,7 +229,9 @@ def center_sums(
                 level = {"court": sub.c.court_id, "team": sub.c.team_id,
                          "officer": sub.c.actor_id}[scope]
                 stmt = stmt.where(level.in_(list(ids)))
-            stmt = stmt.where(*team_in(sub.c.team_id, teams))  # None: every team
+            stmt = stmt.where(*team_in(sub.c.team_id, teams),  # None: every team
+                              *holders_in({"court": sub.c.court_id, "team": sub.c.team_id,
+                                           "officer": sub.c.actor_id}, holders))
             for row in session.execute(stmt):
                 target = out.setdefault(tuple(row[:3]), {})
                 sums: dict[str | None, int] = {None: int(row[3])}

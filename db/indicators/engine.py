@@ -40,7 +40,7 @@ LEVEL_INDEX = {"court": 0, "team": 1, "officer": 2}
 Sums = dict[tuple[int, Need], int]
 
 
-def _indicators(settings: IndicatorSettings, keys: Iterable[str] | None) -> list[Indicator]:
+def chosen_indicators(settings: IndicatorSettings, keys: Iterable[str] | None) -> list[Indicator]:
     """The indicators of `keys`; without keys the standard ones (the center's own only by key)."""
     chosen = list(keys) if keys else [k for k, i in settings.indicators.items()
                                       if i.group != CENTER]
@@ -77,12 +77,16 @@ def gather(
     settings: IndicatorSettings, scope: str | None = None, ids: Sequence[int] | None = None,
     teams: Collection[int | None] | None = None,
     cases_where: ColumnElement[bool] | None = None,
+    holders: Mapping[str, Collection[int]] | None = None,
 ) -> dict[tuple[Any, ...], Sums]:
     """Run one grouped query per source table and merge the groups.
 
     `teams` (the incremental refresh, db/snapshot/incremental.py): only the (court, team,
     officer) groups of the listed teams (None: no team), each complete, from the cases,
     payments and officers of those teams (read through the holder indexes).
+    `holders` (per scope, the entities an answer lists: compute_all's `only`): the payments'
+    and the center's groups are read only for them (sql.holders_in; the other sources whole —
+    their groups of other entities are derived for no one).
     `cases_where`: a condition on `cases` that restricts every measure to a subset of cases
     (a campaign's scope); measures not made of case rows (员额法官, the center's work rows)
     cannot be restricted."""
@@ -93,9 +97,10 @@ def gather(
         case_sums(session, periods, needs.get("cases", ()), settings, scope, ids,
                   teams=teams, cases_where=cases_where),
         payment_sums(session, periods, needs.get("payments", ()), settings, scope, ids,
-                     teams=teams, cases_where=cases_where),
+                     teams=teams, cases_where=cases_where, holders=holders),
         officer_sums(session, periods, needs.get("officers", ()), scope, ids, teams),
-        center_sums(session, periods, needs.get("center", ()), settings, scope, ids, teams),
+        center_sums(session, periods, needs.get("center", ()), settings, scope, ids, teams,
+                    holders=holders),
         triage_sums(session, periods, needs.get("triage", ()), scope, ids, cases_where, teams),
     )
     for part in parts:
@@ -392,7 +397,7 @@ def compute(
     if scope not in SCOPES:
         raise ValueError(f"统计层级“{scope}”无效，应为 court/team/officer")
     settings = settings or load_indicator_settings(None)
-    indicators = _indicators(settings, keys)
+    indicators = chosen_indicators(settings, keys)
     periods = _periods(period, compare)
     needs = needs_by_source(indicators, settings, [scope])
     groups = gather(session, periods, needs, settings, scope, ids, cases_where=cases_where)
@@ -407,7 +412,7 @@ def scope_from_groups(
 ) -> list[dict[str, Any]]:
     """compute's answer for `scope`/`ids` from (court, team, officer) groups of `periods`
     (`keep`: see _results)."""
-    indicators = _indicators(settings, keys)
+    indicators = chosen_indicators(settings, keys)
     return _results(session, scope, ids, groups, indicators, settings, len(periods) > 1,
                     periods[0], keep)
 
@@ -480,12 +485,25 @@ def compute_all(
     whose figures are split, None: every group; `only`: per scope, the entities wanted —
     the answer lists no other, see _results)."""
     settings = settings or load_indicator_settings(None)
-    indicators = _indicators(settings, keys)
+    indicators = chosen_indicators(settings, keys)
     periods = _periods(period, compare)
     needs = needs_by_source(indicators, settings, SCOPES)
-    groups = gather(session, periods, needs, settings)
+    groups = gather(session, periods, needs, settings,
+                    holders=_read_for(only, parts_for, parts_court))
     return all_from_groups(session, groups, periods, settings, keys, parts_for,
                            parts_court=parts_court, only=only)
+
+
+def _read_for(only: Mapping[str, Sequence[int]] | None, parts_for: Sequence[int] | None,
+              parts_court: Any) -> Mapping[str, Sequence[int]] | None:
+    """The holders compute_all's groups are read for (gather's `holders`): `only` when it
+    names the entities of every scope and the court split by team (`parts_court`) is one of
+    them; else None, every group."""
+    if only is None or any(only.get(scope) is None for scope in SCOPES):
+        return None
+    if parts_for is not None and (parts_court is None or parts_court not in only["court"]):
+        return None
+    return only
 
 
 def all_from_groups(
@@ -499,7 +517,7 @@ def all_from_groups(
     """compute_all's answer from its (court, team, officer) groups (periods: the period and
     maybe its comparison, as gathered; `keep`, `rolled`, `only`: per scope, see _results:
     `only` lists the entities wanted of a scope, an answer without the others)."""
-    indicators = _indicators(settings, keys)
+    indicators = chosen_indicators(settings, keys)
     rolled = rolled or {}
     out: dict[str, Any] = {
         scope: _results(session, scope, None, groups, indicators, settings, len(periods) > 1,
@@ -519,7 +537,7 @@ def monthly_trend(
 ) -> dict[Any, list[float | None]]:
     """Return {entity id: [value per month]} from one grouped query per source table."""
     settings = settings or load_indicator_settings(None)
-    (ind,) = _indicators(settings, [key])
+    (ind,) = chosen_indicators(settings, [key])
     needs = needs_by_source([ind], settings, [scope])
     groups = gather(session, months, needs, settings, scope, ids)
     return trend_from_groups(session, groups, key, scope, ids, len(months), settings)
@@ -532,7 +550,7 @@ def trend_from_groups(
 ) -> dict[Any, list[float | None]]:
     """monthly_trend's answer from groups gathered over `count` months (any scope's keys;
     `rolled`: the groups already rolled up to `scope`)."""
-    (ind,) = _indicators(settings, [key])
+    (ind,) = chosen_indicators(settings, [key])
     by_entity = rollup(groups, scope) if rolled is None else rolled
     if ids is not None:
         wanted = set(ids)

@@ -6,7 +6,7 @@ category: copies kept by database triggers, migration 0005_case_rollups), so the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import partial
 from typing import Any
 
@@ -20,7 +20,7 @@ from db.indicators.grouping import choice_key, grouped_sums
 from db.indicators.period import Period
 from db.indicators.registry import split_measure
 from db.indicators.settings import IndicatorSettings
-from db.indicators.sql import Need, holder_keys, team_in
+from db.indicators.sql import Need, holder_keys, holders_in, team_in
 from db.models import Case, Officer, Payment
 from db.sqldates import days_between
 
@@ -107,10 +107,12 @@ def payment_sums(
     teams: Collection[int | None] | None = None,
     cases_where: ColumnElement[bool] | None = None,
     officer_courts: Collection[int] | None = None,
+    holders: Mapping[str, Collection[int]] | None = None,
 ) -> dict[tuple[Any, ...], dict[tuple[int, Need], int]]:
     """Return {(court, team, officer): {(period index, need): sum}} over payments.
 
     `teams`: only the payments of the listed teams (None: no team), as in sql.case_sums.
+    `holders`: only the groups of these entities (sql.holders_in; per scope, ids).
     `cases_where` (a condition on `cases`): only payments of those cases.
     `officer_courts`: grouped by officer only in these courts (sql.holder_keys).
 
@@ -146,6 +148,7 @@ def payment_sums(
                  for i, p in enumerate(periods) for rows in filter_rows},
         values=[_value(PAYMENT_FLAGS[f](limit) if f else None, v) for f, v in sums],
         where=[*_where(periods, categories, scope, ids), *team_in(P.team_id, teams),
+               *holders_in(PAYMENT_LEVELS, holders),
                *([] if cases_where is None else [of_cases(cases_where)])],
     )
     out: dict[tuple[Any, ...], dict[tuple[int, Need], int]] = {}

@@ -543,6 +543,19 @@ def team_in(column: Any, teams: Collection[int | None] | None) -> list[ColumnEle
     return [or_(*parts) if parts else false()]
 
 
+def holders_in(columns: Mapping[str, Any],
+               holders: Mapping[str, Collection[int]] | None) -> list[ColumnElement[bool]]:
+    """Rows of the groups that count for one of `holders` (per scope — court, team, officer —
+    the entities wanted: a group counts for its court, its team and its officer, so these are
+    every group an answer for them reads; None among the ids: the groups of no such entity,
+    as in team_in); [] when `holders` is None (every row)."""
+    if holders is None:
+        return []
+    parts = [cond for scope, ids in holders.items() if ids
+             for cond in team_in(columns[scope], ids)]  # one scope's ids: as a team list
+    return [or_(*parts) if parts else false()]
+
+
 def union_teams(teams_of: Iterable[Collection[int | None] | None]) -> set[int | None] | None:
     """The teams of several passes together for one read; None (every team) if any pass
     reads every team."""

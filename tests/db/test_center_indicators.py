@@ -254,3 +254,42 @@ def test_center_sums_of_several_jobs_equal_each_jobs_own(engine, monkeypatch,
                 assert found == own, (periods, listed)
         first = center_sums_jobs(session, jobs, settings, teams)[0]
         assert any(first.values())  # the seed's November work is there
+
+
+@pytest.mark.parametrize("listed", [
+    {"court": ["court"], "team": ["center"], "officer": ["qiao", "song", "jing", "kuan"]},
+    {"court": [], "team": ["center"], "officer": ["kuan"]},
+    {"court": ["court"], "team": [], "officer": []},
+    {"court": [], "team": ["simple"], "officer": ["zhang", "song"]},
+])
+def test_compute_all_reads_the_groups_of_the_entities_it_lists(engine, monkeypatch,
+                                                               listed) -> None:
+    """compute_all(only=…) — the snapshot's center part — reads the payments' and the
+    center's groups only for the entities it lists (sql.holders_in): the same answer as when
+    every group is read, and the narrowing really reaches the SQL."""
+    import db.indicators.center as center_module
+    import db.indicators.engine as engine_module
+    from db.indicators import compute_all
+
+    with session_scope(make_session_factory(engine)) as session:
+        made = _seed(session)
+    only = {scope: [made[k] for k in keys] for scope, keys in listed.items()}
+    seen: list = []
+    center_sums = center_module.center_sums
+
+    def spy(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        seen.append(kwargs.get("holders"))
+        return center_sums(*args, **kwargs)
+
+    monkeypatch.setattr(engine_module, "center_sums", spy)
+    settings = load_indicator_settings(None)
+    with Session(engine) as session:
+        narrowed = compute_all(session, NOV, False, settings=settings, keys=list(CENTER_KEYS),
+                               only=only)
+        monkeypatch.setattr(engine_module, "_read_for", lambda *_: None)
+        whole = compute_all(session, NOV, False, settings=settings, keys=list(CENTER_KEYS),
+                            only=only)
+    assert seen == [only, None]
+    assert narrowed == whole
+    assert {s: sorted(r["id"] for r in narrowed.get(s, [])) for s in only} == \
+        {s: sorted(ids) for s, ids in only.items()}

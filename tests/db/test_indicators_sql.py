@@ -223,3 +223,20 @@ def test_within_limit_by_date_equals_the_day_counts(engine) -> None:
             months = (settings.non_litigation_limit_months if non_litigation
                       else settings.legal_limit_months)
             assert got == (D(str(closed)[:10]) <= _months_later(D(str(filed)[:10]), months))
+
+
+def test_holders_in_keeps_the_groups_of_every_listed_entity() -> None:
+    """sql.holders_in (compute_all's `only` read in SQL): a group counts for its court, its
+    team and its officer, so a row is kept when any of the three is listed; None is the
+    groups of no such entity; nothing listed reads nothing; no holders reads everything."""
+    from sqlalchemy import column
+
+    from db.indicators.sql import holders_in
+
+    cols = {"court": column("c"), "team": column("t"), "officer": column("o")}
+    assert holders_in(cols, None) == []
+    (cond,) = holders_in(cols, {"court": [2, 1], "team": [None, 5], "officer": []})
+    assert str(cond.compile(compile_kwargs={"literal_binds": True})) == \
+        "c IN (1, 2) OR t IN (5) OR t IS NULL"
+    (nothing,) = holders_in(cols, {"court": [], "team": [], "officer": []})
+    assert str(nothing.compile()) == "false"
