@@ -29,6 +29,12 @@ db.maintenance: PostgreSQL CLUSTER, what a court runs at night) and prints its t
 database stays in that order for later runs. Every run prints how closely the rows' physical order
 follows team_id (PostgreSQL's correlation statistic: about 0 as generated, 1 after CLUSTER).
 
+`--activity` also gives the cases their events and payments (db.demo.bulk.scale_activity:
+about 2.4 events and 0.3 payments a case, set-based, logged by the triggers as a court's import
+would be; the kept database is bench_scale_<cases>_<courts>_activity), and the 1,000 changes
+then also record an event on every changed case and a payment on every fifth: the 节点管控
+section reads them, and its incremental recount follows them (migration 0018).
+
 `--drop` drops the database (deletes the SQLite file) after a run that printed its figures.
 """
 from __future__ import annotations
@@ -55,9 +61,9 @@ from sqlalchemy import create_engine, delete, func, or_, select, text, update  #
 
 from bench.scratch import ADMIN, database_url, drop_database  # noqa: E402
 from db import migrate  # noqa: E402
-from db.demo.bulk import scale_org, scale_rows, stream_cases  # noqa: E402
+from db.demo.bulk import scale_activity, scale_org, scale_rows, stream_cases  # noqa: E402
 from db.maintenance import cluster_cases, team_order  # noqa: E402
-from db.models import Case, Court, Officer, SnapshotChange, Team  # noqa: E402
+from db.models import Case, CaseEvent, Court, Officer, Payment, SnapshotChange, Team  # noqa: E402
 from db.session import begin_consistent_read, make_session_factory, session_scope  # noqa: E402
 from db.snapshot import store  # noqa: E402
 from db.snapshot.builder import build_snapshot, default_port  # noqa: E402
@@ -74,8 +80,9 @@ FLOOR = """SELECT court_id, team_id, officer_id, count(*),
 FROM cases GROUP BY court_id, team_id, officer_id"""
 
 
-def kept_url(backend: str, cases: int, courts: int, name: str | None = None) -> str:
-    name = name or f"bench_scale_{cases}_{courts}"
+def kept_url(backend: str, cases: int, courts: int, name: str | None = None,
+             activity: bool = False) -> str:
+    name = name or f"bench_scale_{cases}_{courts}" + ("_activity" if activity else "")
     if backend == "sqlite":
         path = ROOT / "instance" / f"{name}.db"
         path.parent.mkdir(exist_ok=True)
@@ -100,13 +107,15 @@ def seeded(url: str, cases: int) -> bool:
         engine.dispose()
 
 
-def generate(url: str, cases: int, courts: int) -> float:
-    """Org and cases into an empty migrated database; returns the seconds it took."""
+def generate(url: str, cases: int, courts: int, activity: bool = False) -> float:
+    """Org and cases (and with `activity` their events and payments) into an empty migrated
+    database; returns the seconds it took."""
     migrate.upgrade(url)
     engine = create_engine(url)
     started = time.perf_counter()
     with engine.begin() as conn:  # an interrupted run starts again
-        for table in ("snapshot_changes", "cases", "officers", "teams", "courts"):
+        for table in ("snapshot_changes", "payments", "case_events", "cases", "officers", "teams",
+                      "courts"):
             conn.execute(text(f"DELETE FROM {table}"))
     holders = scale_org(engine, courts)
 
@@ -115,6 +124,10 @@ def generate(url: str, cases: int, courts: int) -> float:
             print(f"  {done:,} cases, {time.perf_counter() - started:.0f} s", flush=True)
 
     stream_cases(engine, scale_rows(cases, holders, TODAY), progress=progress)
+    if activity:
+        written = scale_activity(engine, TODAY)
+        print(f"  {written['events']:,} events, {written['payments']:,} payments, "
+              f"{time.perf_counter() - started:.0f} s", flush=True)
     with engine.begin() as conn:  # the load is the first full build's business
         if engine.dialect.name == "postgresql":  # no dead rows left for the refresher to scan
             conn.execute(text("TRUNCATE snapshot_changes"))
@@ -146,8 +159,11 @@ def province(url: str) -> None:
 
 
 def _change(sessions: Any, rng: random.Random) -> int:
-    """1,000 cases over 10 teams of 10 courts: close, reassign within the court, move filing."""
+    """1,000 cases over 10 teams of 10 courts: close, reassign within the court, move filing;
+    in a database with events (`--activity`) each also gets an event (报告财产令 today) and
+    every fifth a payment."""
     with session_scope(sessions) as session:
+        activity = session.scalar(select(CaseEvent.id).limit(1)) is not None
         courts = sorted(set(session.scalars(select(Team.court_id))))
         picked = rng.sample(courts, min(10, len(courts)))
         changed = 0
@@ -158,6 +174,11 @@ def _change(sessions: Any, rng: random.Random) -> int:
             ids = list(session.scalars(select(Case.id).where(Case.team_id == team)
                                        .order_by(Case.id.desc()).limit(100)))
             for i, case_id in enumerate(ids):
+                if activity:
+                    session.add(CaseEvent(case_id=case_id, kind="property_order", detail="",
+                                          occurred_at=dt.datetime.combine(TODAY, dt.time(2))))
+                    if i % 5 == 0:
+                        session.add(Payment(case_id=case_id, received_on=TODAY, amount=5000))
                 if i % 3 == 0:
                     values: dict[str, Any] = {"closed_on": TODAY, "closing_method": "completed"}
                 elif i % 3 == 1:
@@ -198,8 +219,10 @@ def wall_latency(url: str, interval: float, samples: int, seed: int = 7) -> list
     from db.snapshot.refresh import data_fingerprint
     from db.snapshot.store import read_state
 
+    # the refresh deadline as a province's deployment would set it (docs/operations.md
+    # #bench-scale-cases): a full build at 10,000,000 cases with events passes the default 300 s
     app = create_app({"DATABASE_URL": url, "REFRESH_INTERVAL_S": interval,
-                      "COURT_CODE": PROVINCE["code"],
+                      "COURT_CODE": PROVINCE["code"], "REFRESH_DEADLINE_S": 1800,
                       "FULL_REBUILD_INTERVAL_S": 86400, "SCHEDULER_ENABLED": False})
     server = app.server
     state = server.extensions["dashboard"]
@@ -294,8 +317,13 @@ def measure(url: str, interval: float = 30, samples: int = 3,
     raw = json.dumps(snapshot, ensure_ascii=False).encode()
     engine.dispose()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the app runs
-    delays = wall_latency(url, interval, samples) if samples else []
-    return {"interval_s": interval, "delays_s": delays, "cases": cases, "floor_s": floor_s, "full_s": full_s, "changed": changed,
+    try:
+        delays = wall_latency(url, interval, samples) if samples else []
+        latency_error = None
+    except SystemExit as exc:  # the figures above are printed all the same
+        delays, latency_error = [], str(exc)
+    return {"interval_s": interval, "delays_s": delays, "latency_error": latency_error,
+            "cases": cases, "floor_s": floor_s, "full_s": full_s, "changed": changed,
             "incremental_s": incremental_s, "mode": mode, "node_mode": node_mode,
             "identical": _core(snapshot) == _core(reference),
             "rss_mb": rss_mb, "nodes_full_s": full_timing["nodes_ms"] / 1000,
@@ -324,6 +352,8 @@ def main() -> None:
                         help="the builds' SNAPSHOT_PG_WORK_MEM_MB (default: the app's default)")
     parser.add_argument("--cluster", action="store_true",
                         help="rewrite the cases in team order first (PostgreSQL CLUSTER)")
+    parser.add_argument("--activity", action="store_true",
+                        help="give the cases events and payments too (scale_activity)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -334,7 +364,7 @@ def main() -> None:
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
           f"Python {platform.python_version()}; load {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; "
           f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC", flush=True)
-    url = kept_url(args.backend, args.cases, args.courts, args.database)
+    url = kept_url(args.backend, args.cases, args.courts, args.database, args.activity)
     try:
         _run(args, url)
     except BaseException:
@@ -364,6 +394,8 @@ def _drop(backend: str, url: str) -> None:
 
 
 def _latency_lines(m: dict[str, Any]) -> list[str]:
+    if m.get("latency_error"):
+        return [f"change → wall poll: not measured ({m['latency_error']})"]
     if not m["delays_s"]:
         return []
     goal = m["interval_s"] + 5
@@ -373,6 +405,32 @@ def _latency_lines(m: dict[str, Any]) -> list[str]:
             f"(goal <= {goal:g} s: {'met' if max(m['delays_s']) <= goal else 'NOT met'})"]
 
 
+def _counts(url: str) -> tuple[int, int]:
+    """(events, payments) in the database."""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        found = (conn.execute(select(func.count()).select_from(CaseEvent)).scalar() or 0,
+                 conn.execute(select(func.count()).select_from(Payment)).scalar() or 0)
+    engine.dispose()
+    return found
+
+
+def _add_activity(args: argparse.Namespace, url: str) -> None:
+    """`--activity` on a kept database generated without it: add the events and payments."""
+    if not args.activity or _counts(url)[0]:
+        return
+    engine = create_engine(url)
+    began = time.perf_counter()
+    written = scale_activity(engine, TODAY)
+    with engine.begin() as conn:
+        conn.execute(delete(SnapshotChange))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
+    engine.dispose()
+    print(f"[{args.backend}] added {written['events']:,} events and {written['payments']:,} "
+          f"payments in {time.perf_counter() - began:.1f} s", flush=True)
+
+
 def _run(args: argparse.Namespace, url: str) -> None:
     if seeded(url, args.cases):
         migrate.upgrade(url)
@@ -380,8 +438,9 @@ def _run(args: argparse.Namespace, url: str) -> None:
     else:
         print(f"[{args.backend}] generating {args.cases:,} cases in {args.courts} courts …",
               flush=True)
-        print(f"[{args.backend}] generated in {generate(url, args.cases, args.courts):.1f} s",
-              flush=True)
+        print(f"[{args.backend}] generated in "
+              f"{generate(url, args.cases, args.courts, args.activity):.1f} s", flush=True)
+    _add_activity(args, url)
     province(url)
     print(f"[{args.backend}] database size: {_size_mb(url):,.0f} MB", flush=True)
     engine = create_engine(url)
@@ -404,9 +463,11 @@ def _run(args: argparse.Namespace, url: str) -> None:
         print(out.stderr, file=sys.stderr)
         raise SystemExit(out.returncode)
     m = json.loads(out.stdout.strip().splitlines()[-1])
+    events, payments = _counts(url)
     print("\n".join([
         f"cases: {m['cases']:,} in {args.courts} courts under one 高院, the snapshot the "
-        f"高院's with every court in its 辖区 ({args.backend})",
+        f"高院's with every court in its 辖区 ({args.backend}); events {events:,}, "
+        f"payments {payments:,}",
         f"floor scan (GROUP BY court, team, officer):  {m['floor_s']:.3f} s",
         f"full snapshot build:                         {m['full_s']:.3f} s",
         f"ratio full / floor: {m['full_s'] / m['floor_s']:.2f} (goal <= 3)",
