@@ -66,7 +66,8 @@ def test_job_options_and_first_refresh(seeded: str, services: list) -> None:
     assert job.max_instances == 1 and job.coalesce is True
     assert job.misfire_grace_time >= 1
     assert job.trigger.interval.total_seconds() == INTERVAL
-    _wait(lambda: store.current_snapshot(service.refresher.cache) is not None, 10)
+    # 0.8 s here alone; stop 33's CI box needed more than 10 s once
+    _wait(lambda: store.current_snapshot(service.refresher.cache) is not None, 30)
     assert service.leading  # database lease: simple:// has no Redis
 
 

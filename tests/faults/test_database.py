@@ -76,7 +76,10 @@ def _healthz_ok(client: Any, after: float) -> bool:
 def _outage_checks(live: dict[str, Any], timings: dict[str, float], what: str) -> None:
     app, user = live["app"], live["user"]
     client = app.server.test_client()
-    assert login(client, user.username).status_code == 302
+    # signed in before any fault: on a fresh-clone run (7 December) MariaDB once kept the first
+    # sign-in waiting past the 2 s statement limit with the proxy still passing everything; the
+    # product answered it as an outage (503, tested below) — here it is only the precondition
+    wait_for(lambda: login(client, user.username).status_code == 302, 20, "signed in")
     before = store.read_state(live["cache"]).version
     live["proxy"].set_mode(what)
     # a hung database costs each request up to its timeouts: a few pages are enough there

@@ -34,18 +34,23 @@ def test_refresh_slower_than_interval(proxied_pg: Proxied, caplog: pytest.LogCap
             finally:
                 active["now"] -= 1
 
+        before = len(caplog.records)
         service.refresher.build = slow
         cache.delete(store.STATE_KEY)  # force a recompute
         client = app.server.test_client()
+        # on a slow machine a regular refresh may still be under way here: wait for the slow one
+        wait_for(lambda: runs, 20, "the slow refresh starts")
         wait_for(lambda: client.get("/healthz").get_json()["slow_refresh"], 10, "slow refresh reported")
         note = client.get("/healthz").get_json()["slow_refresh_note"]
         assert "超过刷新间隔 1 秒" in note
-        wait_for(lambda: store.read_state(cache).computing_since is None, 10, "the slow refresh ends")
+        wait_for(lambda: active["now"] == 0 and store.read_state(cache).computing_since is None,
+                 20, "the slow refresh ends")
         assert client.get("/healthz").get_json()["slow_refresh"]  # its duration exceeded the interval
         assert active["most"] == 1 and len(runs) == 1  # the ticks meanwhile started nothing
-        text = "\n".join(r.getMessage() for r in caplog.records)
+        text = "\n".join(r.getMessage() for r in caplog.records[before:])
         assert "maximum number of running instances" not in text
-        assert text.count("超过刷新间隔") <= 2  # once per slow refresh (the first build may be slow too), not per tick
+        # once per slow refresh (the one under way at the patch may be slow too), not per tick
+        assert 1 <= text.count("超过刷新间隔") <= 2
     finally:
         service.stop()
         app.server.extensions["dashboard"].engine.dispose()
