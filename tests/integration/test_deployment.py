@@ -1,6 +1,6 @@
 """The real production deployment on this machine.
 
-Two gunicorn workers (scheduler disabled), one `python -m dashboard scheduler`, a throw-away
+Two gunicorn workers with config/gunicorn.conf.py (scheduler disabled), one `python -m dashboard scheduler`, a throw-away
 PostgreSQL database and Redis (own key prefix), refresh interval 1 s. Checks: both workers
 serve the same snapshot version; killing the scheduler turns /healthz stale within three
 intervals; a second scheduler recovers it; with the database unreachable the page shows the
@@ -87,8 +87,9 @@ class Deployment:
             start_new_session=True)
 
     def web(self) -> None:
-        self.spawn("web", [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{self.port}",
-                           "--timeout", "60", "dashboard.wsgi:server"],
+        # the production settings (gthread workers, no control socket), two workers on a free port
+        self.spawn("web", [str(BIN / "gunicorn"), "-c", "config/gunicorn.conf.py", "-w", "2",
+                           "-b", f"127.0.0.1:{self.port}", "dashboard.wsgi:server"],
                    DASHBOARD_SCHEDULER_ENABLED="0")
 
     def scheduler(self, name: str) -> None:
@@ -99,9 +100,21 @@ class Deployment:
         os.killpg(proc.pid, sig)
         proc.wait(timeout=30)
 
-    def stop_all(self) -> None:
-        for name in list(self.processes):
-            self.kill(name, signal.SIGTERM)
+    def stop_all(self) -> list[str]:
+        """SIGTERM every process group; one still running after 45 s (gunicorn's graceful stop
+        takes up to 30 s) is killed. Returns the names that had to be killed."""
+        stubborn = []
+        for proc in self.processes.values():
+            os.killpg(proc.pid, signal.SIGTERM)
+        for name, proc in list(self.processes.items()):
+            try:
+                proc.wait(timeout=45)
+            except subprocess.TimeoutExpired:
+                stubborn.append(name)
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=30)
+        self.processes.clear()
+        return stubborn
 
 
 @pytest.fixture
@@ -120,9 +133,10 @@ def deployment(pg_url: str, redis_prefix, tmp_path: Path) -> Iterator[Deployment
         wait_until(lambda: dep.health()[0] == 200, 90, "first fresh snapshot")
         yield dep
     finally:
-        dep.stop_all()
+        stubborn = dep.stop_all()
         for log in sorted(tmp_path.glob("*.log")):
-            print(f"== {log.name}\n{log.read_text(errors='replace')[-3000:]}")
+            print(f"== {log.name}\n{log.read_text(errors='replace')[-6000:]}")
+    assert not stubborn, f"did not stop within 45 s of SIGTERM: {stubborn}"
 
 
 def versions_by_worker(dep: Deployment) -> dict[str, int]:
