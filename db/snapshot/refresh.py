@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import Case, SnapshotChange
 from db.session import begin_consistent_read, data_version, session_scope
-from db.snapshot import changes, history, store
+from db.snapshot import changes, heap, history, store
 from db.snapshot.builder import (
     CUMULATIVE_KEY,
     TREND_KEYS,
@@ -205,6 +205,8 @@ class Refresher:
     def _publish(self, state: RefreshState, now: dt.datetime, fingerprint: str,
                  today: dt.date, full: bool = False) -> None:
         started, cpu_started = time.perf_counter(), time.thread_time()
+        # a full build's collections see every object again (db/snapshot/heap.py)
+        heap.thaw(full or self._core is None or self._core.state is None)
         store.write_state(self.cache, state.computing(now))  # not stale while it computes
         found: list[CoreResult] = []
         counted: list[NodeResult] = []
@@ -274,6 +276,7 @@ class Refresher:
         with session_scope(self.sessions) as session:
             changes.consume(session, seen.ids)
         self._after_publish(snapshot["version"])
+        heap.settle()  # what outlives this build is skipped by the next one's collections
         store.write_state(self.cache, RefreshState(
             version=snapshot["version"], previous_version=state.version,
             fingerprint=consumed(fingerprint), day=today.isoformat(),
