@@ -15,7 +15,9 @@ a province's command center builds. Then, in a fresh process, from one run:
 * 1,000 cases changed (closed, reassigned to another team of the same court, filing dates
   moved across a month) spread over 10 teams in 10 courts, the incremental refresh's time
   and its share of the full build (goal <= 5%), and whether its views, trend and 辖区 part
-  equal the reference builder's on the same data;
+  equal the reference builder's on the same data. The incremental build measured is the
+  process's second: the first (as many other cases, printed apart) also compiles the
+  incremental path's statements once, which a running refresher has long done;
 * the refresher process's peak RSS and the snapshot's size (JSON, and zlib-compressed);
 * change → wall: the product itself (`create_app`, its scheduler: `REFRESH_INTERVAL_S`
   `--interval`, default 30) serving the database; `--latency-samples` times (default 3), at a
@@ -302,6 +304,13 @@ def measure(url: str, interval: float = 30, samples: int = 3,
     full_s = time.perf_counter() - began
     assert refresher.last_mode == "full", refresher.last_mode
     full_timing = (store.current_snapshot(refresher.cache) or {})["timing"]
+    # the first incremental build of a process also compiles its statements (SQLAlchemy's
+    # cache) and warms their plans: timed and printed apart; the one measured is the next,
+    # what a running refresher pays for every change
+    first_changed = _change(sessions, random.Random(20))
+    began = time.perf_counter()
+    refresher.run()
+    first_s = time.perf_counter() - began
     changed = _change(sessions, random.Random(21))
     began = time.perf_counter()
     refresher.run()
@@ -325,6 +334,7 @@ def measure(url: str, interval: float = 30, samples: int = 3,
     return {"interval_s": interval, "delays_s": delays, "latency_error": latency_error,
             "cases": cases, "floor_s": floor_s, "full_s": full_s, "changed": changed,
             "incremental_s": incremental_s, "mode": mode, "node_mode": node_mode,
+            "first_incremental_s": first_s, "first_changed": first_changed,
             "identical": _core(snapshot) == _core(reference),
             "rss_mb": rss_mb, "nodes_full_s": full_timing["nodes_ms"] / 1000,
             "nodes_incremental_s": snapshot["timing"]["nodes_ms"] / 1000,
@@ -474,6 +484,9 @@ def _run(args: argparse.Namespace, url: str) -> None:
         f"incremental after {m['changed']:,} changed cases in 10 courts/teams: "
         f"{m['incremental_s']:.3f} s ({m['mode']}), "
         f"{100 * m['incremental_s'] / m['full_s']:.1f}% of full (goal <= 5%)",
+        f"  (the process's first incremental build, {m['first_changed']:,} other cases, its "
+        f"statements compiled on first use: {m['first_incremental_s']:.3f} s, "
+        f"{100 * m['first_incremental_s'] / m['full_s']:.1f}% of full)",
         f"incremental == full (views, trend, 辖区, 节点管控): "
         f"{'yes' if m['identical'] else 'NO'}",
         f"the 节点管控 section of the full build: {m['nodes_full_s']:.3f} s, of the incremental "
