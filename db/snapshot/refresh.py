@@ -276,12 +276,14 @@ class Refresher:
         with session_scope(self.sessions) as session:
             changes.consume(session, seen.ids)
         self._after_publish(snapshot["version"])
-        heap.settle()  # what outlives this build is skipped by the next one's collections
         store.write_state(self.cache, RefreshState(
             version=snapshot["version"], previous_version=state.version,
             fingerprint=consumed(fingerprint), day=today.isoformat(),
             computed_at=snapshot["computed_at"], as_of=snapshot["as_of"],
             checked_at=iso(self.clock()), duration_ms=snapshot["duration_ms"]))
+        # after the pages learn of the new version: what outlives this build is skipped by
+        # the next one's collections (db/snapshot/heap.py)
+        heap.settle()
         timing = snapshot["timing"]
         log.info("快照 %s 已发布，用时 %s 毫秒（本线程 CPU %s 毫秒；指标核心 %s、节点管控 %s、核对 %s、"
                  "其余 %s）", snapshot["version"], snapshot["duration_ms"], timing["cpu_ms"],

@@ -1,10 +1,11 @@
 """The real production deployment on this machine.
 
-Two gunicorn workers with config/gunicorn.conf.py (scheduler disabled), one `python -m dashboard scheduler`, a throw-away
-PostgreSQL database and Redis (own key prefix), refresh interval 1 s. Checks: both workers
-serve the same snapshot version; killing the scheduler turns /healthz stale within three
-intervals; a second scheduler recovers it; with the database unreachable the page shows the
-stale banner (not an error page) and recovers by itself when the database returns.
+Two gunicorn workers with config/gunicorn.conf.py (scheduler disabled), one
+`python -m dashboard scheduler`, a throw-away PostgreSQL database and Redis (own key prefix),
+refresh interval 1 s. Checks: both workers serve the same snapshot version; killing the
+scheduler turns /healthz stale within three intervals; a second scheduler recovers it; with the
+database unreachable the page shows the stale banner (not an error page) and recovers by itself
+when the database returns.
 """
 from __future__ import annotations
 
