@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement
 
 from db.indicators.period import Period
@@ -47,9 +47,16 @@ def _in_period(ts: Any, p: Period, offset: int) -> ColumnElement[bool]:
     return and_(ts >= start, ts < stop)
 
 
+def _events(name: str | None = None) -> Any:
+    """An alias of the events table (Core, not an ORM alias: an ORM alias adapts every column
+    it is asked for, which cost the snapshot's center part about 0.1 s a build)."""
+    return CaseEvent.__table__.alias(name)
+
+
 def _first_of_kind(ev: Any) -> ColumnElement[bool]:
-    """`ev` is the case's first event of its kind (ties: the lowest id)."""
-    other = aliased(CaseEvent)
+    """`ev` (an events alias's columns) is the case's first event of its kind (ties: the
+    lowest id)."""
+    other = _events().c
     return ~exists().where(
         other.case_id == ev.case_id, other.kind == ev.kind,
         or_(other.occurred_at < ev.occurred_at,
@@ -59,7 +66,7 @@ def _first_of_kind(ev: Any) -> ColumnElement[bool]:
 def _next_at(ev: Any, kind: str, before_kind: str | None) -> Any:
     """When the case's first `kind` event at or after `ev` happened, if it came before the
     case's next `before_kind` event (the next 接警/出警 starts another incident)."""
-    follow, nxt = aliased(CaseEvent), aliased(CaseEvent)
+    follow, nxt = _events().c, _events().c
     cond = [follow.case_id == ev.case_id, follow.kind == kind,
             follow.occurred_at >= ev.occurred_at]
     if before_kind is not None:
@@ -67,7 +74,7 @@ def _next_at(ev: Any, kind: str, before_kind: str | None) -> Any:
         cond.append(~exists().where(
             nxt.case_id == ev.case_id, nxt.kind == before_kind, nxt.id != ev.id,
             nxt.occurred_at > ev.occurred_at, nxt.occurred_at <= follow.occurred_at,
-        ).correlate_except(nxt))
+        ).correlate_except(nxt.id.table))
     return select(func.min(follow.occurred_at)).where(*cond).scalar_subquery()
 
 
@@ -75,7 +82,7 @@ def _next_at(ev: Any, kind: str, before_kind: str | None) -> Any:
 class Rows:
     """What one row set selects: its id, case, actor, period condition and values."""
 
-    source: Any  # the aliased event entity, or the payments table
+    source: Any  # an alias of the events table, or the payments table
     ref: Any
     case_id: Any
     actor: Any
@@ -88,11 +95,12 @@ class Rows:
 def _event_rows(kind: str, first: bool, p: Period, s: IndicatorSettings,
                 values: Callable[[Any], dict[str, Any]],
                 extra: Callable[[Any], list[Any]] = lambda ev: []) -> Rows:
-    ev = aliased(CaseEvent, name="ev")
+    table = _events("ev")
+    ev = table.c
     where = [ev.kind == kind, _in_period(ev.occurred_at, p, s.utc_offset_minutes), *extra(ev)]
     if first:
         where.append(_first_of_kind(ev))
-    return Rows(ev, ev.id, ev.case_id, ev.officer_id, ev.occurred_at, where, values(ev), True)
+    return Rows(table, ev.id, ev.case_id, ev.officer_id, ev.occurred_at, where, values(ev), True)
 
 
 def _since_filed(s: IndicatorSettings) -> Callable[[Any], dict[str, Any]]:
@@ -102,7 +110,7 @@ def _since_filed(s: IndicatorSettings) -> Callable[[Any], dict[str, Any]]:
 
 def _query_feedback(p: Period, s: IndicatorSettings) -> Rows:
     def started(ev: Any) -> Any:
-        asked = aliased(CaseEvent)
+        asked = _events().c
         return select(func.min(asked.occurred_at)).where(
             asked.case_id == ev.case_id, asked.kind == "online_query_started",
             asked.occurred_at <= ev.occurred_at).scalar_subquery()
@@ -129,9 +137,10 @@ def _renewals(p: Period, s: IndicatorSettings, renewed: bool) -> Rows:
     """查控措施 expiring in the period that still had to be renewed: not released by then, on a
     case open at expiry or closed as 终本 (measures stay after 终本). Renewed in time: the case
     has a 续封 in the `renewal_window_days` days up to the expiry."""
-    m = aliased(CaseEvent, name="ev")
+    table = _events("ev")
+    m = table.c
     off = s.utc_offset_minutes
-    rel, ren = aliased(CaseEvent), aliased(CaseEvent)
+    rel, ren = _events().c, _events().c
     window = and_(ren.case_id == m.case_id, ren.kind == "renewal", ren.id != m.id,
                   local_day(ren.occurred_at, off) <= m.expires_on,
                   local_day(ren.occurred_at, off) >= add_days(m.expires_on,
@@ -146,7 +155,7 @@ def _renewals(p: Period, s: IndicatorSettings, renewed: bool) -> Rows:
     ]
     if renewed:
         where.append(exists().where(window))
-    return Rows(m, m.id, m.case_id, func.coalesce(by, m.officer_id), m.expires_on, where, {})
+    return Rows(table, m.id, m.case_id, func.coalesce(by, m.officer_id), m.expires_on, where, {})
 
 
 def _payouts(p: Period, s: IndicatorSettings, timely: bool) -> Rows:
@@ -187,14 +196,14 @@ def row_select(rows_name: str, p: Period, s: IndicatorSettings,
     court_id, team_id (the actor's current team) and each value of the row set."""
     rows = BUILDERS[rows_name](p, s)
     actor = rows.actor.label("actor_id")
-    actor_row = aliased(Officer, name="actor")
+    actor_row = Officer.__table__.alias("actor")
     stmt = (select(rows.ref.label("ref"), rows.case_id.label("case_id"), actor,
                    rows.at.label("at"), C.court_id.label("court_id"),
-                   actor_row.team_id.label("team_id"),
+                   actor_row.c.team_id.label("team_id"),
                    *(v.label(k) for k, v in rows.values.items()))
             .select_from(rows.source)
             .join(Case.__table__, rows.case_id == C.id)
-            .outerjoin(actor_row, actor_row.id == rows.actor)
+            .outerjoin(actor_row, actor_row.c.id == rows.actor)
             .where(C.category.in_(list(categories)), *rows.where))
     return stmt
 
