@@ -19,7 +19,7 @@ from db.indicators.period import Period, month_periods, shift_months
 from db.models import Case, Court, DataState, Officer, Team
 from db.session import DATA_KEY
 from db.snapshot.activity import campaign_summary, latest_feed
-from db.snapshot.jsonsafe import json_safe
+from db.snapshot.jsonsafe import SafeCopies, json_safe, json_safe_kept
 from db.snapshot.region import (
     VIEW_KEY,
     Region,
@@ -358,13 +358,15 @@ Nodes = Callable[[Session, dt.date, tuple[int, ...]], dict[str, Any] | None]
 
 def build_snapshot(session: Session, port: IndicatorPort, *, today: dt.date,
                    court_code: str = "", tz: dt.tzinfo = dt.UTC,
-                   core: Core | None = None, nodes: Nodes | None = None) -> dict[str, Any]:
+                   core: Core | None = None, nodes: Nodes | None = None,
+                   copies: SafeCopies | None = None) -> dict[str, Any]:
     """Compute the snapshot body (everything but version, timing and status).
 
     The views and the trend (the indicator core, the expensive part) come from `core` when
     given (the refresher's incremental core), else from the port, and the 节点管控 section from
     `nodes` likewise; every other section is computed here on every build (a new section goes
-    next to feed/campaign below)."""
+    next to feed/campaign below). `copies`: the entity rows' JSON-safe copies of the last
+    build, reused for the rows handed in again (db/snapshot/jsonsafe.py SafeCopies)."""
     # The first read: on a consistent-read session (db.session.begin_consistent_read) every
     # later pass sees the database as of this as-of.
     as_of = data_as_of(session)
@@ -398,4 +400,4 @@ def build_snapshot(session: Session, port: IndicatorPort, *, today: dt.date,
                         for cid in running_on_wall(session, court.id, today)[:WALL_CAMPAIGNS]],
         center=_center(session, port, org, today),
     )
-    return json_safe(body)
+    return json_safe(body) if copies is None else json_safe_kept(body, copies)

@@ -25,6 +25,7 @@ from db.snapshot.builder import (
 )
 from db.snapshot.check import check_report
 from db.snapshot.incremental import CoreResult, IndicatorCore
+from db.snapshot.jsonsafe import SafeCopies
 from db.snapshot.nodes import NodeCore, NodeResult
 from db.snapshot.store import CacheLike, RefreshState, iso
 from db.timeouts import TIMEOUT_OPTION, server_statement_limit
@@ -128,8 +129,12 @@ class Refresher:
     _port: IndicatorPort | None = field(default=None, init=False)
     _core: IndicatorCore | None = field(default=None, init=False)
     _nodes: NodeCore | None = field(default=None, init=False)
+    # the published build's JSON-safe copies of its entity rows, for the next build's
+    # rows handed in again (db/snapshot/jsonsafe.py SafeCopies)
+    _copies: dict[int, tuple[Any, Any]] = field(default_factory=dict, init=False)
     last_mode: str | None = field(default=None, init=False)  # "full"/"incremental"/None
     last_node_mode: str | None = field(default=None, init=False)  # … of the 节点管控 section
+    last_reused: int = field(default=0, init=False)  # entity rows whose JSON copy was reused
 
     def reads(self) -> sessionmaker[Session]:
         """Sessions for the change check and the build: the read URL's, else the primary's."""
@@ -246,9 +251,10 @@ class Refresher:
                 nodes_s += time.perf_counter() - began
                 return result.section
 
+            copies = SafeCopies(before={} if full else self._copies)
             body = self.build(session, self.port(), today=today,
                               court_code=self.court_code, tz=self.tz, core=indicator_core,
-                              nodes=node_section)
+                              nodes=node_section, copies=copies)
         if not self._allowed():
             raise RuntimeError("不再持有主控锁，本次刷新结果未写入")
         with session_scope(self.sessions) as session:  # written by the leader: read where written
@@ -273,6 +279,7 @@ class Refresher:
             found[-1].state.version = snapshot["version"]
             core.state = found[-1].state
         self._keep_nodes(counted, snapshot["version"])
+        self._copies, self.last_reused = copies.now, copies.reused
         with session_scope(self.sessions) as session:
             changes.consume(session, seen.ids)
         self._after_publish(snapshot["version"])

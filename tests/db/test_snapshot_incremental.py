@@ -239,12 +239,14 @@ def test_incremental_equals_full_on_a_region_after_random_changes(engine) -> Non
                           port_factory=lambda: default_port(None), clock=Clock(),
                           full_rebuild_s=0)
     assert refresher.run() == PUBLISHED and refresher.last_mode == "full"
-    rng, serial, modes = random.Random(11), [1000], []
+    rng, serial, modes, reused = random.Random(11), [1000], [], []
     for _step in range(6):
         with session_scope(sessions) as session:
             done = [_change(session, rng, serial) for _ in range(rng.randint(2, 5))]
         outcome = refresher.run()
         modes.append(refresher.last_mode if outcome == PUBLISHED else "unchanged")
+        if refresher.last_mode == "incremental":  # the unchanged entities' rows kept their copies
+            reused.append(refresher.last_reused)
         with session_scope(sessions) as session:
             begin_consistent_read(session)
             full = build_snapshot(session, default_port(None), today=TODAY, court_code=TOP_CODE)
@@ -253,6 +255,7 @@ def test_incremental_equals_full_on_a_region_after_random_changes(engine) -> Non
             json_round({"views": mine["views"], "region": mine["region"]}),
             json_round({"views": full["views"], "region": full["region"]})))
     assert modes.count("incremental") >= 4, modes
+    assert reused and min(reused) > 0, reused
 
 
 def test_an_officer_left_without_cases_is_derived_again(engine) -> None:
