@@ -298,7 +298,8 @@ def measure(url: str, interval: float = 30, samples: int = 3,
                           port_factory=lambda: default_port(None, settings), clock=clock,
                           full_rebuild_s=0, court_code=PROVINCE["code"],
                           pg_parallel=settings["SNAPSHOT_PG_PARALLEL"],
-                          pg_work_mem_mb=settings["SNAPSHOT_PG_WORK_MEM_MB"])
+                          pg_work_mem_mb=settings["SNAPSHOT_PG_WORK_MEM_MB"],
+                          pg_jit=settings["SNAPSHOT_PG_JIT"])
     began = time.perf_counter()
     refresher.run(full=True)
     full_s = time.perf_counter() - began
@@ -320,7 +321,7 @@ def measure(url: str, interval: float = 30, samples: int = 3,
     with session_scope(sessions) as session:
         begin_consistent_read(session)
         tune_build(session, settings["SNAPSHOT_PG_PARALLEL"],  # as the build did
-                   settings["SNAPSHOT_PG_WORK_MEM_MB"])
+                   settings["SNAPSHOT_PG_WORK_MEM_MB"], settings["SNAPSHOT_PG_JIT"])
         reference = build_snapshot(session, default_port(None, settings), today=TODAY,
                                    court_code=PROVINCE["code"])
     raw = json.dumps(snapshot, ensure_ascii=False).encode()
@@ -341,6 +342,7 @@ def measure(url: str, interval: float = 30, samples: int = 3,
             "timing": {"full": full_timing, "incremental": snapshot["timing"]},
             "pg_parallel": settings["SNAPSHOT_PG_PARALLEL"],
             "work_mem_mb": settings["SNAPSHOT_PG_WORK_MEM_MB"],
+            "pg_jit": settings["SNAPSHOT_PG_JIT"],
             "json_kb": len(raw) / 1024, "zlib_kb": len(zlib.compress(raw, 6)) / 1024}
 
 
@@ -492,7 +494,7 @@ def _run(args: argparse.Namespace, url: str) -> None:
         f"the 节点管控 section of the full build: {m['nodes_full_s']:.3f} s, of the incremental "
         f"one: {m['nodes_incremental_s']:.3f} s ({m['node_mode']}) (builds as the scheduler "
         f"runs them: SNAPSHOT_PG_PARALLEL = {m['pg_parallel']}, SNAPSHOT_PG_WORK_MEM_MB = "
-        f"{m['work_mem_mb']})",
+        f"{m['work_mem_mb']}, SNAPSHOT_PG_JIT = {'on' if m.get('pg_jit') else 'off'})",
         *[f"{build} build's time (s): " + ", ".join(
             f"{key.removesuffix('_ms')} {ms / 1000:.3f}" for key, ms in spent.items())
           for build, spent in m["timing"].items()],

@@ -41,6 +41,7 @@ DEFAULTS: dict[str, Any] = {
     "SNAPSHOT_HISTORY_INTERVAL_S": 3600,
     "SNAPSHOT_PG_PARALLEL": 0,  # PostgreSQL parallel workers per query of a snapshot build; -1 = server default
     "SNAPSHOT_PG_WORK_MEM_MB": 64,  # PostgreSQL work_mem of a snapshot build's transaction; 0 = server default
+    "SNAPSHOT_PG_JIT": False,  # PostgreSQL JIT in a snapshot build's transaction (off: its compile cost more than it saved)
     # gunicorn's workers run at this nice value, below the scheduler's snapshot build (dashboard/priority.py)
     "WEB_NICE": 5,
     # while a build reads the database, at most this many desk queries run at once (0: no bound) …

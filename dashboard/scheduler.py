@@ -301,6 +301,7 @@ def make_refresher(state: AppContext) -> Refresher:
         history_interval_s=settings["SNAPSHOT_HISTORY_INTERVAL_S"],
         pg_parallel=settings["SNAPSHOT_PG_PARALLEL"],
         pg_work_mem_mb=settings["SNAPSHOT_PG_WORK_MEM_MB"],
+        pg_jit=settings["SNAPSHOT_PG_JIT"],
         full_rebuild_s=settings["FULL_REBUILD_INTERVAL_S"],
         deadline_s=float(settings["REFRESH_DEADLINE_S"]),
         may_write=None,  # RefreshService puts its lease check here

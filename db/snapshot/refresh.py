@@ -66,14 +66,19 @@ def build_timing(total_s: float, cpu_s: float, core_s: float, check_s: float,
     return {k: round(v * 1000) for k, v in ms.items()}
 
 
-def tune_build(session: Session, workers: int | None, work_mem_mb: int | None = None) -> None:
+def tune_build(session: Session, workers: int | None, work_mem_mb: int | None = None,
+               jit: bool | None = None) -> None:
     """PostgreSQL settings of a build's transaction (this transaction only; None: the server's
     default). `workers` ≥ 0: at most that many parallel workers per query, so a build's scans do
     not take every core. `work_mem_mb` > 0: the memory each sort, hash and bitmap of the build
     may use before it spills to disk or, for a bitmap, turns lossy (every row of each page
-    then checked again)."""
+    then checked again). `jit` False: no JIT compilation of the build's statements (the
+    节点管控 full count is one large statement whose compilation took 2.8 s of 15.7 s at
+    1,000,000 cases, more than it saved: docs/operations.md#pg-jit)."""
     if session.get_bind().dialect.name != "postgresql":
         return
+    if jit is not None:
+        session.execute(text(f"SET LOCAL jit = {'on' if jit else 'off'}"))
     if workers is not None and workers >= 0:
         session.execute(text(f"SET LOCAL max_parallel_workers_per_gather = {int(workers)}"))
     if work_mem_mb:
@@ -113,6 +118,8 @@ class Refresher:
     pg_parallel: int | None = None
     # PostgreSQL: work_mem of the build's transaction in MB (None or 0: the server's default)
     pg_work_mem_mb: int | None = None
+    # PostgreSQL: JIT compilation in the build's transaction (None: the server's default)
+    pg_jit: bool | None = None
     # Rebuild at least this often even when the fingerprint did not move: a raw UPDATE by
     # another program that touches neither data_state nor cases.updated_at still reaches
     # the wall within this many seconds (0: never force).
@@ -327,7 +334,7 @@ class Refresher:
             server_statement_limit(conn, self.deadline_s)
 
     def _tune_build(self, session: Session) -> None:
-        tune_build(session, self.pg_parallel, self.pg_work_mem_mb)
+        tune_build(session, self.pg_parallel, self.pg_work_mem_mb, self.pg_jit)
 
     def _after_publish(self, version: int) -> None:
         if self.after_publish is None:

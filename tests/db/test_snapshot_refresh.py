@@ -182,25 +182,28 @@ def test_a_refresh_in_progress_is_announced_and_prerendered_before_the_switch(tm
 
 def test_a_build_on_postgresql_uses_the_configured_parallelism(engine) -> None:
     """SNAPSHOT_PG_PARALLEL = 0: the build's transaction runs without parallel workers;
-    SNAPSHOT_PG_WORK_MEM_MB = 48: with 48 MB of work_mem (that transaction only)."""
+    SNAPSHOT_PG_WORK_MEM_MB = 48: with 48 MB of work_mem; SNAPSHOT_PG_JIT off: no JIT (that
+    transaction only)."""
     if engine.dialect.name != "postgresql":
         pytest.skip("max_parallel_workers_per_gather is a PostgreSQL setting")
     with session_scope(make_session_factory(engine)) as s:
         seed(s)
     seen: list[tuple[str, str]] = []
-    refresher, _build, _clock = _refresher(engine, pg_parallel=0, pg_work_mem_mb=48)
+    refresher, _build, _clock = _refresher(engine, pg_parallel=0, pg_work_mem_mb=48, pg_jit=False)
     real = refresher.build
 
     def watching(session, *args, **kwargs):
         seen.append((session.scalar(text("SHOW max_parallel_workers_per_gather")),
-                     session.scalar(text("SHOW work_mem"))))
+                     session.scalar(text("SHOW work_mem")), session.scalar(text("SHOW jit"))))
         return real(session, *args, **kwargs)
 
     refresher.build = watching
     assert refresher.run() == PUBLISHED
     with session_scope(make_session_factory(engine)) as s:  # only that transaction
-        after = (s.scalar(text("SHOW max_parallel_workers_per_gather")), s.scalar(text("SHOW work_mem")))
-    assert seen == [("0", "48MB")] and after[0] != "0" and after[1] != "48MB"
+        after = (s.scalar(text("SHOW max_parallel_workers_per_gather")), s.scalar(text("SHOW work_mem")),
+                 s.scalar(text("SHOW jit")))
+    assert seen == [("0", "48MB", "off")] and after[0] != "0" and after[1] != "48MB"
+    assert after[2] == "on"  # PostgreSQL's default: the setting changed the build's transaction only
 
 
 def test_build_timing_splits_the_duration() -> None:
