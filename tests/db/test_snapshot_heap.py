@@ -21,8 +21,11 @@ class Node:
 
 
 @pytest.fixture(autouse=True)
-def unfrozen() -> Iterator[None]:
+def unfrozen(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     gc.unfreeze()
+    # the last unfreeze just now: the process's clock since an earlier test's full build (more
+    # than THAW_AFTER_S in a long run) would make every build unfreeze
+    monkeypatch.setattr(heap, "_thawed_at", time.monotonic())
     yield
     gc.unfreeze()
 
