@@ -61,14 +61,12 @@ class SafeCopies:
 
     before: dict[int, tuple[Any, Any]] = field(default_factory=dict)
     now: dict[int, tuple[Any, Any]] = field(default_factory=dict)
-    handed: set[int] = field(default_factory=set)
     reused: int = 0  # rows whose copy came from `before` (tests, the bench)
 
     def row(self, value: dict[Any, Any]) -> Any:
         key = id(value)
-        if key in self.handed:  # a second place in this body: a copy of its own
+        if key in self.now:  # a second place in this body: a copy of its own
             return json_safe(value)
-        self.handed.add(key)
         found = self.before.get(key)
         if found is not None and found[0] is value:
             self.reused += 1
