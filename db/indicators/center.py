@@ -66,7 +66,8 @@ def _first_of_kind(ev: Any) -> ColumnElement[bool]:
 def _next_at(ev: Any, kind: str, before_kind: str | None) -> Any:
     """When the case's first `kind` event at or after `ev` happened, if it came before the
     case's next `before_kind` event (the next 接警/出警 starts another incident)."""
-    follow, nxt = _events().c, _events().c
+    follow, later = _events().c, _events()
+    nxt = later.c
     cond = [follow.case_id == ev.case_id, follow.kind == kind,
             follow.occurred_at >= ev.occurred_at]
     if before_kind is not None:
@@ -74,7 +75,7 @@ def _next_at(ev: Any, kind: str, before_kind: str | None) -> Any:
         cond.append(~exists().where(
             nxt.case_id == ev.case_id, nxt.kind == before_kind, nxt.id != ev.id,
             nxt.occurred_at > ev.occurred_at, nxt.occurred_at <= follow.occurred_at,
-        ).correlate_except(nxt.id.table))
+        ).correlate_except(later))
     return select(func.min(follow.occurred_at)).where(*cond).scalar_subquery()
 
 
